@@ -1,0 +1,32 @@
+"""metrix: metrics for PyTorch as pure functions over mergeable pytree states.
+
+Every metric is a :class:`Metric` triple ``init() / update(state, ...) / compute(state)``
+over a state whose leaves declare how two states combine; :func:`merge` and
+:func:`sync` are derived from those declarations. :class:`MetricModule` is the
+stateful ``nn.Module`` adapter.
+"""
+
+from metrix import aggregation as aggregation
+from metrix import classification as classification
+from metrix import wrappers as wrappers
+from metrix._core.checks import set_validation as set_validation
+from metrix._core.checks import validation as validation
+from metrix._core.checks import validation_enabled as validation_enabled
+from metrix._core.collection import collection as collection
+from metrix._core.merge import merge as merge
+from metrix._core.merge import signature as signature
+from metrix._core.metric import Metric as Metric
+from metrix._core.module import MetricModule as MetricModule
+from metrix._core.state import Buffer as Buffer
+from metrix._core.state import buffer_init as buffer_init
+from metrix._core.state import cat_append as cat_append
+from metrix._core.state import cat_init as cat_init
+from metrix._core.state import leaf as leaf
+from metrix._core.state import state as state
+from metrix._core.state import stored_masked as stored_masked
+from metrix._core.state import stored_values as stored_values
+from metrix._core.sync import collectives_issued as collectives_issued
+from metrix._core.sync import sync as sync
+from metrix._core.sync import sync_collectives as sync_collectives
+
+__version__ = "0.1.0"

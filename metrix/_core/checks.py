@@ -1,0 +1,131 @@
+"""Value checks that raise ``ValueError`` in eager, under ``torch.compile`` and under vmap.
+
+A Python ``raise`` on a tensor value breaks compile and vmap, ``torch._assert_async``
+has no vmap rule and ``torch._check`` loses the message. What works everywhere is a
+small custom op that raises when its boolean input is not all true, with a fake impl
+(for tracing), a vmap rule that checks the whole batch, and a side-effect mark so
+inductor does not drop it as dead code. In eager the op is skipped and the value is
+checked directly, which is cheaper.
+
+Value checks force a host sync and cost about as much as a small update, so they are
+switchable: globally with :func:`set_validation` / :func:`validation`, and per metric
+with ``validate_args=False``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import torch
+from torch import Tensor
+
+__all__ = [
+    "check",
+    "check_finite",
+    "is_tracing",
+    "set_validation",
+    "validation",
+    "validation_enabled",
+]
+
+_ENABLED = True
+
+
+def set_validation(enabled: bool) -> None:
+    """Turn value checks on or off for every metric (shape and dtype checks always run).
+
+    Example:
+        >>> import metrix
+        >>> metrix.set_validation(False); metrix.validation_enabled()
+        False
+        >>> metrix.set_validation(True)
+    """
+    global _ENABLED
+    if not isinstance(enabled, bool):
+        raise TypeError(f"set_validation(enabled) expects a bool, got {type(enabled).__name__}")
+    _ENABLED = enabled
+
+
+def validation_enabled() -> bool:
+    """Whether value checks are on globally."""
+    return _ENABLED
+
+
+@contextlib.contextmanager
+def validation(enabled: bool) -> Iterator[None]:
+    """Context manager that sets global value checking inside a block.
+
+    Example:
+        >>> import metrix
+        >>> with metrix.validation(False):
+        ...     metrix.validation_enabled()
+        False
+    """
+    previous = _ENABLED
+    set_validation(enabled)
+    try:
+        yield
+    finally:
+        set_validation(previous)
+
+
+@torch.library.custom_op("metrix::check", mutates_args=())
+def _check_op(cond: Tensor, message: str) -> None:
+    if not bool(cond.all()):
+        raise ValueError(message)
+
+
+@_check_op.register_fake
+def _check_fake(cond: Tensor, message: str) -> None:
+    return None
+
+
+def _check_vmap(info: Any, in_dims: Any, cond: Tensor, message: str) -> tuple[None, None]:
+    # Check every member of the batch at once: the batched tensor is a plain tensor here.
+    _check_op(cond, message)
+    return None, None
+
+
+_check_op.register_vmap(_check_vmap)
+torch.fx.node.has_side_effect(torch.ops.metrix.check.default)
+
+
+def _is_batched(t: Tensor) -> bool:
+    return torch._C._functorch.is_functorch_wrapped_tensor(t)
+
+
+def is_tracing(*tensors: Tensor) -> bool:
+    """Whether we run under ``torch.compile`` or any tensor is a vmap/grad wrapper."""
+    if torch.compiler.is_compiling():
+        return True
+    return any(isinstance(t, Tensor) and _is_batched(t) for t in tensors)
+
+
+def check(cond: Tensor, message: str | Callable[[], str], *, enabled: bool = True) -> None:
+    """Raise ``ValueError(message)`` unless every element of ``cond`` is true.
+
+    Args:
+        cond: boolean tensor.
+        message: the error text, or a callable that builds it. The callable runs only in
+            eager and only on failure, so it may look at the data (e.g. name the offending
+            value); while tracing, ``message`` must be a ``str`` or the callable is called
+            with no data-dependent result expected.
+        enabled: the metric's ``validate_args``; the global switch applies as well.
+    """
+    if not (enabled and _ENABLED):
+        return
+    if is_tracing(cond):
+        text = message if isinstance(message, str) else message()
+        _check_op(cond, text)
+        return
+    if not bool(cond.all()):
+        raise ValueError(message if isinstance(message, str) else message())
+
+
+def check_finite(x: Tensor, name: str, *, enabled: bool = True) -> None:
+    """Raise ``ValueError`` if a floating tensor holds NaN or inf."""
+    if not x.is_floating_point():
+        return
+    check(torch.isfinite(x), f"{name} contains NaN or inf values; metrics need finite inputs", enabled=enabled)

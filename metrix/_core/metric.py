@@ -1,0 +1,185 @@
+"""``Metric``: an immutable value holding three pure functions over a state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, Protocol
+
+import torch
+from torch import Tensor
+
+from metrix._core.state import is_state, reduce_ops
+
+__all__ = ["ComputeFn", "InitFn", "Metric", "UpdateFn"]
+
+
+class InitFn(Protocol):
+    """Builds an empty state on a device."""
+
+    def __call__(self, *, device: torch.device | str | None = None) -> Any: ...
+
+
+class UpdateFn(Protocol):
+    """Folds a batch into a state and returns the new state (never mutates)."""
+
+    def __call__(self, state: Any, *inputs: Any, **kwargs: Any) -> Any: ...
+
+
+class ComputeFn(Protocol):
+    """Turns a state into the metric's value."""
+
+    def __call__(self, state: Any) -> Any: ...
+
+
+def _state_error(name: str, expected: str, got: Any) -> TypeError:
+    return TypeError(
+        f"{name}: state must be a {expected} from this metric's init()/update(), got {type(got).__name__}; "
+        "a state can only be used with the metric that built it"
+    )
+
+
+class Metric:
+    """A metric as a triple of pure functions: ``init``, ``update``, ``compute``.
+
+    Factories (``metrix.classification.multiclass_accuracy(num_classes=10)`` …) close
+    over their configuration and return a ``Metric``; the value is immutable and
+    hashable by identity, so it can be captured by ``torch.compile`` and shared freely.
+
+    Attributes:
+        name: a readable name, e.g. ``"binary_accuracy"``.
+        key: identifies the state builder and its configuration. Metrics with the same
+            non-``None`` key build identical states from identical inputs, so a
+            :func:`metrix.collection` updates that state once for all of them.
+        members: for a collection, its named member metrics; ``None`` otherwise.
+        batch_merge: whether merging a one-batch state into an accumulated state equals
+            updating it with that batch (true for every split-invariant metric; false for
+            running windows). ``MetricModule.forward`` relies on it.
+
+    Example:
+        >>> import torch
+        >>> from metrix.aggregation import mean
+        >>> m = mean()
+        >>> s = m.init()
+        >>> s = m.update(s, torch.tensor([1.0, 3.0]))
+        >>> m.compute(s)
+        tensor(2., dtype=torch.float64)
+        >>> m(torch.tensor([2.0, 4.0]))          # one-shot
+        tensor(3., dtype=torch.float64)
+    """
+
+    __slots__ = (
+        "_compute",
+        "_init",
+        "_update",
+        "batch_merge",
+        "compute",
+        "init",
+        "key",
+        "members",
+        "name",
+        "state_type",
+        "update",
+    )
+
+    def __init__(
+        self,
+        init: Callable[..., Any],
+        update: Callable[..., Any],
+        compute: Callable[[Any], Any],
+        *,
+        name: str,
+        key: Hashable | None = None,
+        state_type: type | None = None,
+        members: dict[str, Metric] | None = None,
+        batch_merge: bool = True,
+    ) -> None:
+        """Wrap three pure functions; ``state_type`` is inferred from ``init()`` if omitted."""
+        example = init()
+        if state_type is None:
+            state_type = type(example)
+        shapes = _fixed_shapes(example)
+        s = object.__setattr__
+        s(self, "name", name)
+        s(self, "key", key)
+        s(self, "members", members)
+        s(self, "batch_merge", batch_merge)
+        s(self, "state_type", state_type)
+        s(self, "_init", init)
+        s(self, "_update", update)
+        s(self, "_compute", compute)
+        s(self, "init", init)
+        s(self, "update", self._make_update(update, state_type, name, shapes))
+        s(self, "compute", self._make_compute(compute, state_type, name, shapes))
+
+    @staticmethod
+    def _make_update(
+        update: Callable[..., Any], state_type: type, name: str, shapes: tuple[tuple[str, torch.Size], ...]
+    ) -> Callable[..., Any]:
+        if is_state_type(state_type):
+
+            def guarded_update(state: Any, /, *inputs: Any, **kwargs: Any) -> Any:
+                if type(state) is not state_type:
+                    raise _state_error(f"{name}.update", state_type.__name__, state)
+                _check_shapes(state, shapes, f"{name}.update")
+                return update(state, *inputs, **kwargs)
+
+        else:
+
+            def guarded_update(state: Any, /, *inputs: Any, **kwargs: Any) -> Any:
+                if not isinstance(state, state_type):
+                    raise _state_error(f"{name}.update", state_type.__name__, state)
+                return update(state, *inputs, **kwargs)
+
+        guarded_update.__name__ = f"{name}_update"
+        guarded_update.__doc__ = update.__doc__
+        return guarded_update
+
+    @staticmethod
+    def _make_compute(
+        compute: Callable[[Any], Any], state_type: type, name: str, shapes: tuple[tuple[str, torch.Size], ...]
+    ) -> Callable[[Any], Any]:
+        def guarded_compute(state: Any, /) -> Any:
+            if not isinstance(state, state_type):
+                raise _state_error(f"{name}.compute", state_type.__name__, state)
+            _check_shapes(state, shapes, f"{name}.compute")
+            return compute(state)
+
+        guarded_compute.__name__ = f"{name}_compute"
+        guarded_compute.__doc__ = compute.__doc__
+        return guarded_compute
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError(f"Metric is immutable; build a new one instead of setting {key!r}")
+
+    def __call__(self, *inputs: Any, **kwargs: Any) -> Any:
+        """One-shot value on a single batch: ``compute(update(init(), *inputs))``."""
+        device = next((x.device for x in inputs if isinstance(x, Tensor)), None)
+        return self.compute(self.update(self.init(device=device), *inputs, **kwargs))
+
+    def __repr__(self) -> str:
+        return f"Metric({self.name})"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("Metric values close over functions and are not picklable; pickle their state instead")
+
+
+def is_state_type(t: type) -> bool:
+    """Whether ``t`` is a ``@metrix.state`` class (not a dict or tuple container)."""
+    return hasattr(t, "__metrix_reduce_ops__")
+
+
+def _fixed_shapes(example: Any) -> tuple[tuple[str, torch.Size], ...]:
+    if not is_state(example):
+        return ()
+    return tuple((n, getattr(example, n).shape) for n, op in reduce_ops(example) if op in ("sum", "max", "min"))
+
+
+def _check_shapes(state: Any, shapes: tuple[tuple[str, torch.Size], ...], where: str) -> None:
+    for n, shape in shapes:
+        got = getattr(state, n).shape
+        if got != shape:
+            raise ValueError(
+                f"{where}: state field {n!r} has shape {tuple(got)} but this metric's init() gives {tuple(shape)}; "
+                "the state was built by a metric with another configuration (or is a stacked ensemble state: "
+                "use torch.func.vmap)"
+            )

@@ -1,0 +1,267 @@
+"""Aggregators: mean, sum, max, min and cat of streamed values.
+
+Values are accumulated in float64 (float32 running sums drift); ``max``/``min`` start
+at ``-inf``/``+inf``, the identities of their merge. NaNs follow TorchMetrics'
+``nan_strategy``: ``"error"`` raises, ``"warn"`` warns (in eager) and drops them,
+``"ignore"`` drops them silently, ``"disable"`` lets them through, and a float
+replaces them. Dropping is done by masking (weight 0, or the op's identity), never by
+boolean indexing, so every aggregator but ``cat`` compiles and vmaps.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.checks import check, is_tracing
+from metrix._core.metric import Metric
+from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+
+__all__ = ["CatState", "MaxState", "MeanState", "MinState", "SumState", "cat", "max", "mean", "min", "sum"]
+
+_STRATEGIES = ("error", "warn", "ignore", "disable")
+_F64 = torch.float64
+
+
+def check_nan_strategy(nan_strategy: Any) -> str | float:
+    """Validate ``nan_strategy``: one of the named strategies or a float replacement."""
+    if isinstance(nan_strategy, str):
+        if nan_strategy not in _STRATEGIES:
+            raise ValueError(f"nan_strategy must be one of {_STRATEGIES} or a float, got {nan_strategy!r}")
+        return nan_strategy
+    if isinstance(nan_strategy, bool) or not isinstance(nan_strategy, (int, float)):
+        raise ValueError(f"nan_strategy must be one of {_STRATEGIES} or a float, got {nan_strategy!r}")
+    return float(nan_strategy)
+
+
+def _as_tensor(value: Any, name: str, device: torch.device) -> Tensor:
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return torch.tensor(value, dtype=_F64, device=device)
+    raise TypeError(f"{name} must be a tensor or a number, got {type(value).__name__}")
+
+
+def prepare(
+    value: Any, weight: Any, nan_strategy: str | float, device: torch.device, fill: float
+) -> tuple[Tensor, Tensor]:
+    """Return ``(value, weight)`` in float64 with NaNs handled; dropped entries get weight 0 and ``fill``."""
+    value = _as_tensor(value, "value", device)
+    if value.is_complex():
+        raise TypeError(f"value must be real, got dtype {value.dtype}")
+    value = value.to(_F64)
+    if weight is None:
+        w = torch.ones_like(value)
+    else:
+        w = _as_tensor(weight, "weight", device).to(_F64)
+        try:
+            w = torch.broadcast_to(w, value.shape)
+        except RuntimeError:
+            raise ValueError(
+                f"weight of shape {tuple(w.shape)} does not broadcast to value of shape {tuple(value.shape)}"
+            ) from None
+    if nan_strategy == "disable":
+        return value, w
+    nans = torch.isnan(value) | torch.isnan(w)
+    if nan_strategy == "error":
+        check(~nans, "value (or weight) contains NaN and nan_strategy='error'")
+        return value, w
+    if isinstance(nan_strategy, float):
+        return torch.where(nans, nan_strategy, value), torch.where(nans, 1.0, w)
+    if nan_strategy == "warn" and not is_tracing(nans) and bool(nans.any()):
+        warnings.warn("Encountered NaN values; they are dropped (nan_strategy='warn')", UserWarning, stacklevel=4)
+    return torch.where(nans, fill, value), torch.where(nans, 0.0, w)
+
+
+@state
+class MeanState:
+    """Weighted sum and total weight."""
+
+    total: Tensor = leaf("sum")  # float64 scalar: sum(value * weight)
+    weight: Tensor = leaf("sum")  # float64 scalar: sum(weight)
+
+
+@state
+class SumState:
+    """A running sum."""
+
+    total: Tensor = leaf("sum")  # float64 scalar
+
+
+@state
+class MaxState:
+    """A running maximum."""
+
+    value: Tensor = leaf("max")  # float64 scalar; -inf before any data
+
+
+@state
+class MinState:
+    """A running minimum."""
+
+    value: Tensor = leaf("min")  # float64 scalar; +inf before any data
+
+
+@state
+class CatState:
+    """Every value seen, in order."""
+
+    values: Any = leaf("cat")  # float64 (n, *value_shape[1:])
+
+
+def mean(nan_strategy: str | float = "warn") -> Metric:
+    """Weighted mean of streamed values: ``sum(value * weight) / sum(weight)``.
+
+    ``update(state, value, weight=None)``: ``weight`` broadcasts to ``value``'s shape.
+    The mean of no data is NaN (0 / 0), as in TorchMetrics' ``MeanMetric``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.aggregation import mean
+        >>> m = mean()
+        >>> s = m.update(m.init(), torch.tensor([1.0, 2.0]), torch.tensor([1.0, 3.0]))
+        >>> m.compute(s)
+        tensor(1.7500, dtype=torch.float64)
+    """
+    strategy = check_nan_strategy(nan_strategy)
+
+    def init(*, device: Any = None) -> MeanState:
+        return MeanState(torch.zeros((), dtype=_F64, device=device), torch.zeros((), dtype=_F64, device=device))
+
+    def update(s: MeanState, value: Any, weight: Any = None) -> MeanState:
+        v, w = prepare(value, weight, strategy, s.total.device, 0.0)
+        return MeanState(s.total + (v * w).sum(), s.weight + w.sum())
+
+    def compute(s: MeanState) -> Tensor:
+        return s.total / s.weight
+
+    return Metric(init, update, compute, name="mean")
+
+
+def sum(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetrics' name
+    """Sum of streamed values (float64).
+
+    Example:
+        >>> import torch
+        >>> from metrix.aggregation import sum
+        >>> sum()(torch.tensor([1.0, 2.5]))
+        tensor(3.5000, dtype=torch.float64)
+    """
+    strategy = check_nan_strategy(nan_strategy)
+
+    def init(*, device: Any = None) -> SumState:
+        return SumState(torch.zeros((), dtype=_F64, device=device))
+
+    def update(s: SumState, value: Any) -> SumState:
+        v, w = prepare(value, None, strategy, s.total.device, 0.0)
+        return SumState(s.total + (v * w).sum() if strategy != "disable" else s.total + v.sum())
+
+    def compute(s: SumState) -> Tensor:
+        return s.total
+
+    return Metric(init, update, compute, name="sum")
+
+
+def max(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetrics' name
+    """Largest streamed value; ``-inf`` before any data.
+
+    Example:
+        >>> import torch
+        >>> from metrix.aggregation import max
+        >>> max()(torch.tensor([1.0, 7.0, 3.0]))
+        tensor(7., dtype=torch.float64)
+    """
+    strategy = check_nan_strategy(nan_strategy)
+
+    def init(*, device: Any = None) -> MaxState:
+        return MaxState(torch.full((), -torch.inf, dtype=_F64, device=device))
+
+    def update(s: MaxState, value: Any) -> MaxState:
+        v, _ = prepare(value, None, strategy, s.value.device, -torch.inf)
+        top = v.amax() if v.numel() else torch.full((), -torch.inf, dtype=_F64, device=v.device)
+        return MaxState(torch.maximum(s.value, top))
+
+    def compute(s: MaxState) -> Tensor:
+        return s.value
+
+    return Metric(init, update, compute, name="max")
+
+
+def min(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetrics' name
+    """Smallest streamed value; ``+inf`` before any data.
+
+    Example:
+        >>> import torch
+        >>> from metrix.aggregation import min
+        >>> min()(torch.tensor([1.0, 7.0, -3.0]))
+        tensor(-3., dtype=torch.float64)
+    """
+    strategy = check_nan_strategy(nan_strategy)
+
+    def init(*, device: Any = None) -> MinState:
+        return MinState(torch.full((), torch.inf, dtype=_F64, device=device))
+
+    def update(s: MinState, value: Any) -> MinState:
+        v, _ = prepare(value, None, strategy, s.value.device, torch.inf)
+        low = v.amin() if v.numel() else torch.full((), torch.inf, dtype=_F64, device=v.device)
+        return MinState(torch.minimum(s.value, low))
+
+    def compute(s: MinState) -> Tensor:
+        return s.value
+
+    return Metric(init, update, compute, name="min")
+
+
+def cat(nan_strategy: str | float = "warn") -> Metric:
+    """Concatenation of every streamed value along dim 0 (float64).
+
+    Scalars count as one value. NaNs dropped by ``"warn"``/``"ignore"`` are removed
+    (eager only: the result's length depends on the data), and a batch that contained
+    any is flattened first, as in TorchMetrics' ``CatMetric``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.aggregation import cat
+        >>> m = cat()
+        >>> s = m.update(m.init(), torch.tensor([1.0, 2.0]))
+        >>> m.compute(m.update(s, torch.tensor(3.0)))
+        tensor([1., 2., 3.], dtype=torch.float64)
+    """
+    strategy = check_nan_strategy(nan_strategy)
+
+    def init(*, device: Any = None) -> CatState:
+        return CatState(cat_init((), _F64, device))
+
+    def update(s: CatState, value: Any) -> CatState:
+        device = s.values[0].device if isinstance(s.values, tuple) else s.values.data.device
+        v = _as_tensor(value, "value", device).to(_F64)
+        v = v.reshape(1) if v.dim() == 0 else v
+        if v.dim() > 1:
+            raise ValueError(
+                f"cat() streams 1-d values (or scalars), got value of shape {tuple(v.shape)}; flatten it first"
+            )
+        if strategy == "error":
+            check(~torch.isnan(v), "value contains NaN and nan_strategy='error'")
+        elif isinstance(strategy, float):
+            v = torch.where(torch.isnan(v), strategy, v)
+        elif strategy in ("warn", "ignore"):
+            nans = torch.isnan(v)
+            if is_tracing(v):
+                raise RuntimeError(
+                    "cat() with nan_strategy='warn'/'ignore' drops values (data-dependent length) and is eager-only"
+                )
+            if bool(nans.any()):
+                if strategy == "warn":
+                    warnings.warn(
+                        "Encountered NaN values; they are dropped (nan_strategy='warn')", UserWarning, stacklevel=3
+                    )
+                v = v[~nans]
+        return CatState(cat_append(s.values, v))
+
+    def compute(s: CatState) -> Tensor:
+        return stored_values(s.values)
+
+    return Metric(init, update, compute, name="cat")

@@ -1,0 +1,3 @@
+"""Combinators: metrics built from other metrics."""
+
+from metrix.wrappers._running import running as running

@@ -1,0 +1,117 @@
+"""Running windows: a metric over the last ``window`` updates only.
+
+The state keeps one slot per update in the window, each holding the base metric's
+state for that batch (stacked along a leading dim), plus the number of updates seen.
+An update overwrites slot ``step % window`` with ``torch.where``, so it traces and
+vmaps; ``compute`` reduces the slots with the base state's own ops and calls the base
+``compute``. Merging two running states combines slot by slot, which is what syncing
+ranks that step in lockstep (DDP) needs: the result covers the last ``window`` steps
+of every rank. A running metric is deliberately not split-invariant: its value depends
+on how the data was batched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix._core.state import is_state, leaf, reduce_ops, state
+
+__all__ = ["RunningState", "running"]
+
+
+@state
+class RunningState:
+    """The last ``window`` batch states of a base metric."""
+
+    slots: Any = leaf("node")  # the base state with a leading (window,) dim on every leaf
+    step: Tensor = leaf("max")  # int64 scalar: updates seen so far
+
+
+def _check_base(s: Any, path: str) -> None:
+    if not is_state(s):
+        raise TypeError(f"running(): the base metric's state must be a @metrix.state, got {type(s).__name__} at {path}")
+    for name, op in reduce_ops(s):
+        if op == "node":
+            _check_base(getattr(s, name), f"{path}.{name}")
+        elif op not in ("sum", "max", "min"):
+            raise ValueError(
+                f"running(): base state field {path}.{name} has op {op!r}; only sum/max/min states have a fixed size"
+            )
+
+
+def _stack(s: Any, window: int) -> Any:
+    fields = []
+    for name, op in reduce_ops(s):
+        v = getattr(s, name)
+        fields.append(_stack(v, window) if op == "node" else v.unsqueeze(0).expand(window, *v.shape).clone())
+    return type(s)(*fields)
+
+
+def _write(slots: Any, batch: Any, hit: Tensor) -> Any:
+    fields = []
+    for name, op in reduce_ops(slots):
+        old, new = getattr(slots, name), getattr(batch, name)
+        if op == "node":
+            fields.append(_write(old, new, hit))
+        else:
+            fields.append(torch.where(hit.reshape((-1,) + (1,) * new.dim()), new.unsqueeze(0), old))
+    return type(slots)(*fields)
+
+
+def _reduce(slots: Any) -> Any:
+    fields = []
+    for name, op in reduce_ops(slots):
+        v = getattr(slots, name)
+        if op == "node":
+            fields.append(_reduce(v))
+        elif op == "sum":
+            fields.append(v.sum(0))
+        elif op == "max":
+            fields.append(v.amax(0))
+        else:
+            fields.append(v.amin(0))
+    return type(slots)(*fields)
+
+
+def running(metric: Metric, window: int) -> Metric:
+    """The base metric computed over its last ``window`` updates.
+
+    Args:
+        metric: a metric whose state has only ``sum``/``max``/``min`` leaves.
+        window: number of most recent updates covered (a positive int).
+
+    Example:
+        >>> import torch
+        >>> from metrix.aggregation import mean
+        >>> from metrix.wrappers import running
+        >>> m = running(mean(), window=2)
+        >>> s = m.init()
+        >>> for v in [1.0, 2.0, 4.0]:
+        ...     s = m.update(s, torch.tensor([v]))
+        >>> m.compute(s)                      # mean of the last two updates
+        tensor(3., dtype=torch.float64)
+    """
+    if not isinstance(metric, Metric):
+        raise TypeError(f"running(metric) expects a metrix.Metric, got {type(metric).__name__}")
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ValueError(f"window must be a positive int, got {window!r}")
+    _check_base(metric.init(), "state")
+    base_init, base_update, base_compute = metric.init, metric.update, metric.compute
+    arange = torch.arange(window)
+
+    def init(*, device: Any = None) -> RunningState:
+        return RunningState(_stack(base_init(device=device), window), torch.zeros((), dtype=torch.int64, device=device))
+
+    def update(s: RunningState, *inputs: Any, **kwargs: Any) -> RunningState:
+        batch = base_update(base_init(device=s.step.device), *inputs, **kwargs)
+        hit = arange.to(s.step.device) == s.step % window
+        return RunningState(_write(s.slots, batch, hit), s.step + 1)
+
+    def compute(s: RunningState) -> Any:
+        return base_compute(_reduce(s.slots))
+
+    return Metric(init, update, compute, name=f"running({metric.name}, window={window})", batch_merge=False)

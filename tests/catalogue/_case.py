@@ -1,0 +1,129 @@
+"""The catalogue entry type and helpers shared by the law tests."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import torch
+from torch import Tensor
+
+import metrix
+
+
+@dataclasses.dataclass(frozen=True)
+class BadInput:
+    """Inputs that must be rejected with ``error`` whose message matches ``match``."""
+
+    make: Callable[[torch.Generator], tuple[Any, ...]]
+    error: type[Exception]
+    match: str
+    # also rejected under compile and vmap (value checks raise ValueError there too)
+    traced: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One metric configuration in the law suite.
+
+    Attributes:
+        id: unique, readable test id.
+        factory: the metrix factory; ``factory(**kwargs)`` builds the metric.
+        kwargs: the configuration.
+        inputs: ``inputs(gen, n)`` returns the update inputs, each with a leading sample
+            dim of length ``n`` (so any split along dim 0 is a valid batching).
+        reference: ``reference(*inputs)`` on all the data, computed by the oracle
+            (TorchMetrics functional, scikit-learn, SciPy, NumPy).
+        fixed_state: the state has a fixed size, so compile and vmap laws apply.
+        split_invariant: the value does not depend on the batching (False for running
+            windows).
+        bad_inputs: inputs that must be rejected.
+        vmap: whether the vmap law applies (False only with a reason in ``note``).
+        n: number of samples for the reference test.
+    """
+
+    id: str
+    factory: Callable[..., metrix.Metric]
+    kwargs: dict[str, Any]
+    inputs: Callable[[torch.Generator, int], tuple[Any, ...]]
+    reference: Callable[..., Any]
+    atol: float = 1e-6
+    rtol: float = 1e-5
+    fixed_state: bool = True
+    split_invariant: bool = True
+    vmap: bool = True
+    compile: bool = True
+    bad_inputs: Sequence[BadInput] = ()
+    n: int = 64
+    # compute returns samples in arrival order (cat): merge commutes only up to order
+    ordered: bool = False
+    note: str = ""
+
+    def metric(self) -> metrix.Metric:
+        """Build the metric."""
+        return self.factory(**self.kwargs)
+
+    def __repr__(self) -> str:
+        return f"Case({self.id})"
+
+
+def gen(seed: int) -> torch.Generator:
+    """A seeded CPU generator."""
+    return torch.Generator().manual_seed(seed)
+
+
+def slice_inputs(inputs: Sequence[Any], start: int, stop: int) -> tuple[Any, ...]:
+    """Rows ``start:stop`` of every tensor input (non-tensors pass through)."""
+    return tuple(x[start:stop] if isinstance(x, Tensor) and x.dim() > 0 else x for x in inputs)
+
+
+def to_float(x: Any) -> Any:
+    """Numbers, arrays and tensors as float64 tensors; containers recursively."""
+    if isinstance(x, dict):
+        return {k: to_float(v) for k, v in x.items()}
+    if isinstance(x, (tuple, list)):
+        return type(x)(to_float(v) for v in x)
+    if isinstance(x, Tensor):
+        return x.detach().to(torch.float64) if not x.is_complex() else x.detach()
+    return torch.as_tensor(x, dtype=torch.float64)
+
+
+def assert_close(got: Any, expected: Any, *, atol: float = 1e-6, rtol: float = 1e-5, what: str = "value") -> None:
+    """Compare nested results (tensors, numbers, dicts, tuples), NaN equal to NaN."""
+    if isinstance(expected, dict):
+        assert isinstance(got, dict), f"{what}: expected a dict, got {type(got).__name__}"
+        assert set(got) == set(expected), f"{what}: keys {sorted(got)} != {sorted(expected)}"
+        for k in expected:
+            assert_close(got[k], expected[k], atol=atol, rtol=rtol, what=f"{what}[{k!r}]")
+        return
+    if isinstance(expected, (tuple, list)):
+        assert isinstance(got, (tuple, list)), f"{what}: expected a sequence, got {type(got).__name__}"
+        assert len(got) == len(expected), f"{what}: length {len(got)} != {len(expected)}"
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert_close(g, e, atol=atol, rtol=rtol, what=f"{what}[{i}]")
+        return
+    g, e = to_float(got), to_float(expected)
+    assert g.shape == e.shape, f"{what}: shape {tuple(g.shape)} != expected {tuple(e.shape)}"
+    torch.testing.assert_close(g, e, atol=atol, rtol=rtol, equal_nan=True, msg=lambda m: f"{what}: {m}")
+
+
+def leaves(tree: Any) -> list[Tensor]:
+    """Every tensor in a state tree."""
+    import torch.utils._pytree as pytree
+
+    return [x for x in pytree.tree_leaves(tree) if isinstance(x, Tensor)]
+
+
+def snapshot(tree: Any) -> list[Tensor]:
+    """Copies of every tensor in a tree, to check later that nothing was mutated."""
+    return [t.clone() for t in leaves(tree)]
+
+
+def unchanged(tree: Any, snap: list[Tensor]) -> bool:
+    """Whether a tree still equals its snapshot."""
+    now = leaves(tree)
+    return len(now) == len(snap) and all(
+        a.shape == b.shape and a.dtype == b.dtype and torch.equal(a.nan_to_num(), b.nan_to_num())
+        for a, b in zip(now, snap)
+    )

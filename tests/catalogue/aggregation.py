@@ -1,0 +1,93 @@
+"""Catalogue entries for metrix.aggregation (references: NumPy / plain torch in float64)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from metrix import aggregation as agg
+from tests.catalogue._case import BadInput, Case
+
+
+def _values(g: torch.Generator, n: int) -> tuple[torch.Tensor]:
+    return (torch.randn(n, generator=g, dtype=torch.float64) * 3,)
+
+
+def _values_weights(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.randn(n, generator=g) * 3, torch.rand(n, generator=g) + 0.1
+
+
+def _with_nans(g: torch.Generator, n: int) -> tuple[torch.Tensor]:
+    x = torch.randn(n, generator=g, dtype=torch.float64)
+    mask = torch.rand(n, generator=g) < 0.2
+    return (torch.where(mask, torch.nan, x),)
+
+
+def _np(x: torch.Tensor) -> np.ndarray:
+    return x.double().numpy()
+
+
+_NAN_BAD = BadInput(lambda g: (torch.tensor([1.0, float("nan")]),), ValueError, "NaN", traced=True)
+_TYPE_BAD = BadInput(lambda g: ([1.0, 2.0],), TypeError, "value must be a tensor")
+
+CASES = [
+    Case("mean", agg.mean, {}, _values, lambda v: np.mean(_np(v)) if len(v) else float("nan"), bad_inputs=[_TYPE_BAD]),
+    Case(
+        "mean-weighted",
+        agg.mean,
+        {},
+        _values_weights,
+        lambda v, w: np.average(_np(v), weights=_np(w)),
+        bad_inputs=[BadInput(lambda g: (torch.ones(3), torch.ones(2)), ValueError, "does not broadcast")],
+    ),
+    Case(
+        "mean-nan-error", agg.mean, {"nan_strategy": "error"}, _values, lambda v: np.mean(_np(v)), bad_inputs=[_NAN_BAD]
+    ),
+    Case("mean-nan-ignore", agg.mean, {"nan_strategy": "ignore"}, _with_nans, lambda v: np.nanmean(_np(v))),
+    Case(
+        "mean-nan-replace",
+        agg.mean,
+        {"nan_strategy": 2.0},
+        _with_nans,
+        lambda v: np.mean(np.nan_to_num(_np(v), nan=2.0)),
+    ),
+    Case("sum", agg.sum, {}, _values, lambda v: np.sum(_np(v)), bad_inputs=[_TYPE_BAD]),
+    Case("sum-nan-ignore", agg.sum, {"nan_strategy": "ignore"}, _with_nans, lambda v: np.nansum(_np(v))),
+    Case("sum-nan-error", agg.sum, {"nan_strategy": "error"}, _values, lambda v: np.sum(_np(v)), bad_inputs=[_NAN_BAD]),
+    Case("max", agg.max, {}, _values, lambda v: np.max(_np(v)) if len(v) else -np.inf),
+    Case("max-nan-ignore", agg.max, {"nan_strategy": "ignore"}, _with_nans, lambda v: np.nanmax(_np(v))),
+    Case("min", agg.min, {}, _values, lambda v: np.min(_np(v)) if len(v) else np.inf),
+    Case(
+        "min-nan-replace",
+        agg.min,
+        {"nan_strategy": -9.0},
+        _with_nans,
+        lambda v: np.min(np.nan_to_num(_np(v), nan=-9.0)),
+    ),
+    Case(
+        "cat",
+        agg.cat,
+        {},
+        _values,
+        lambda v: v.double(),
+        fixed_state=False,
+        ordered=True,
+        bad_inputs=[BadInput(lambda g: (torch.ones(2, 2),), ValueError, "1-d values")],
+    ),
+    Case(
+        "cat-nan-ignore",
+        agg.cat,
+        {"nan_strategy": "ignore"},
+        _with_nans,
+        lambda v: v[~torch.isnan(v)].double(),
+        fixed_state=False,
+        ordered=True,
+    ),
+]
+
+CASES += [
+    # One update (the reference test) covers one window slot; windows over several
+    # updates are checked against TorchMetrics' RunningMean/RunningSum in test_aggregation.py.
+    Case("running_mean", agg.running_mean, {"window": 3}, _values, lambda v: np.mean(_np(v)), split_invariant=False),
+    Case("running_sum", agg.running_sum, {"window": 2}, _values, lambda v: np.sum(_np(v)), split_invariant=False),
+]
