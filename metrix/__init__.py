@@ -30,3 +30,12 @@ from metrix._core.sync import sync as sync
 from metrix._core.sync import sync_collectives as sync_collectives
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # metrix.plot is loaded on first use, so `import metrix` never imports matplotlib.
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module("metrix.plot")
+    raise AttributeError(f"module 'metrix' has no attribute {name!r}")
