@@ -1,0 +1,140 @@
+"""mkdocs hooks: guard API pages of packages not in this build, and generate the migration table.
+
+* A ``::: metrix.x`` line whose module cannot be found is replaced by a note, so that a
+  partial checkout still builds with ``--strict``.
+* ``<!-- metrix:migration-table -->`` is replaced by a table of every public factory of
+  the metric families, each with its TorchMetrics functional and class counterparts
+  (looked up in the installed TorchMetrics, when there is one).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import os
+import re
+import sys
+from typing import Any
+
+FAMILIES = ("aggregation", "classification", "regression", "retrieval", "segmentation", "text", "wrappers")
+_API = re.compile(r"^::: (metrix[\w.]*)\s*$", re.MULTILINE)
+_TABLE = "<!-- metrix:migration-table -->"
+# TorchMetrics class names that do not follow from the functional name.
+_CLASS_NAMES = {
+    "aggregation.mean": "MeanMetric",
+    "aggregation.sum": "SumMetric",
+    "aggregation.max": "MaxMetric",
+    "aggregation.min": "MinMetric",
+    "aggregation.cat": "CatMetric",
+    "wrappers.running": "Running",
+    "wrappers.classwise": "ClasswiseWrapper",
+    "wrappers.min_max": "MinMaxMetric",
+    "wrappers.minmax": "MinMaxMetric",
+    "wrappers.bootstrap": "BootStrapper",
+    "wrappers.multioutput": "MultioutputWrapper",
+    "wrappers.multitask": "MultitaskWrapper",
+    "wrappers.tracker": "MetricTracker",
+}
+
+
+def _exists(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _guard_api(markdown: str) -> str:
+    def replace(m: re.Match[str]) -> str:
+        module = m.group(1)
+        if _exists(module):
+            return m.group(0)
+        return f'!!! note "Not in this build"\n    `{module}` is not part of this checkout yet.\n'
+
+    return _API.sub(replace, markdown)
+
+
+def _public_factories(family: str) -> list[str]:
+    module = importlib.import_module(f"metrix.{family}")
+    names = []
+    for name in sorted(vars(module)):
+        obj = getattr(module, name)
+        if name.startswith("_") or not inspect.isfunction(obj) or not obj.__module__.startswith("metrix."):
+            continue
+        names.append(name)
+    return names
+
+
+def _torchmetrics_lookup() -> tuple[Any, dict[str, str]] | None:
+    try:
+        import torchmetrics
+        import torchmetrics.functional
+    except Exception:  # any failure means: no TorchMetrics column
+        return None
+    classes: dict[str, str] = {}
+    for modname in ("torchmetrics", "torchmetrics.classification", "torchmetrics.regression", "torchmetrics.wrappers"):
+        try:
+            mod = importlib.import_module(modname)
+        except Exception:
+            continue
+        for name in dir(mod):
+            obj = getattr(mod, name)
+            if inspect.isclass(obj) and not name.startswith("_"):
+                classes.setdefault(name.lower(), f"{modname}.{name}" if modname != "torchmetrics" else name)
+    return torchmetrics.functional, classes
+
+
+def _functional_path(functional: Any, family: str, name: str) -> str | None:
+    for path in (f"{family}.{name}", name):
+        obj: Any = functional
+        try:
+            for part in path.split("."):
+                obj = getattr(obj, part)
+        except AttributeError:
+            continue
+        if callable(obj):
+            return f"torchmetrics.functional.{path}"
+    return None
+
+
+def migration_table() -> str:
+    """The name-by-name table, one row per public metrix factory."""
+    tm = _torchmetrics_lookup()
+    rows = [
+        "| metrix | TorchMetrics functional | TorchMetrics class (use `metrix.MetricModule(...)`) |",
+        "|---|---|---|",
+    ]
+    for family in FAMILIES:
+        if not _exists(f"metrix.{family}"):
+            continue
+        for name in _public_factories(family):
+            functional = cls = None
+            if tm is not None:
+                fn_module, classes = tm
+                functional = _functional_path(fn_module, family, name) if family != "wrappers" else None
+                wanted = _CLASS_NAMES.get(f"{family}.{name}", name.replace("_", ""))
+                cls = classes.get(wanted.lower())
+            rows.append(
+                f"| `metrix.{family}.{name}` | {f'`{functional}`' if functional else '—'} | "
+                f"{f'`{cls.rsplit(chr(46), 1)[-1]}`' if cls else '—'} |"
+            )
+    if tm is None:
+        rows.append("| | *(TorchMetrics is not installed in this docs build: counterparts not listed)* | |")
+    return "\n".join(rows)
+
+
+def on_config(config: Any) -> Any:
+    """Import this checkout's ``metrix`` (the docs are built from the repository root)."""
+    root = os.path.dirname(os.path.abspath(config.config_file_path))
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    return config
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Guard ``:::`` API blocks and expand the migration-table marker."""
+    markdown = _guard_api(markdown)
+    if _TABLE in markdown:
+        markdown = markdown.replace(_TABLE, migration_table())
+    return markdown

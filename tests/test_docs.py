@@ -1,0 +1,87 @@
+"""The documentation builds with warnings as errors, and its Python examples run.
+
+Code blocks fenced as ```python in docs/*.md are executed, page by page in one namespace
+(blocks fenced as ```py are shown but not run: they need Lightning, a GPU or a cluster).
+``torch.compile`` defaults to the "eager" backend here: the examples check that the
+capture works (fullgraph, no graph break) without paying for code generation.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+import torch
+
+import metrix
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PAGES = sorted(p for p in DOCS.rglob("*.md"))
+_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+_NAME = re.compile(r"\b((?:binary|multiclass|multilabel)_\w+)\b")
+# Names the docs use that other branches add; until they are merged, pages using them skip.
+PENDING = {
+    "multiclass_accuracy",
+    "multiclass_auroc",
+    "multiclass_confusion_matrix",
+    "multiclass_f1_score",
+    "multiclass_roc",
+}
+
+
+def test_mkdocs_build_strict(tmp_path):
+    pytest.importorskip("mkdocs")
+    pytest.importorskip("mkdocstrings")
+    pytest.importorskip("material")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    out = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert out.returncode == 0, f"mkdocs build --strict failed:\n{out.stdout}\n{out.stderr}"
+    assert (tmp_path / "site" / "api" / "classification" / "index.html").is_file()
+
+
+def _blocks(page: Path) -> list[str]:
+    return _BLOCK.findall(page.read_text())
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if _blocks(p)], ids=lambda p: str(p.relative_to(DOCS)))
+def test_code_blocks_run(page, tmp_path, monkeypatch):
+    blocks = _blocks(page)
+    missing = sorted(
+        {n for b in blocks for n in _NAME.findall(b) if n in PENDING and not hasattr(metrix.classification, n)}
+    )
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)} (not merged yet)")
+    pytest.importorskip("matplotlib")
+    monkeypatch.chdir(tmp_path)
+    compile_ = torch.compile
+    monkeypatch.setattr(torch, "compile", functools.partial(compile_, backend="eager"))
+    torch._dynamo.reset()
+    # a real module, so that dataclasses (@metrix.state) defined in the examples can find it
+    module = types.ModuleType(f"docs_{page.parent.name}_{page.stem.replace('-', '_')}")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    namespace = module.__dict__
+    try:
+        for i, code in enumerate(blocks):
+            try:
+                exec(compile(code, f"{page.relative_to(ROOT)}[block {i}]", "exec"), namespace)
+            except Exception as err:
+                raise AssertionError(f"{page.relative_to(ROOT)}, code block {i} failed:\n{code}") from err
+    finally:
+        torch._dynamo.reset()
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
