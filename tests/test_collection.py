@@ -7,7 +7,8 @@ import torch
 
 import metrix
 from metrix.aggregation import max as max_
-from metrix.aggregation import mean, min as min_
+from metrix.aggregation import mean
+from metrix.aggregation import min as min_
 from metrix.classification import binary_accuracy, binary_stat_scores
 
 

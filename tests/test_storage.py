@@ -51,7 +51,7 @@ def test_appends_copy_each_sample_only_log_times() -> None:
 def test_buffer_append_and_overflow_is_an_error() -> None:
     buf = buffer_init(5, (), torch.float32)
     buf = cat_append(buf, torch.tensor([1.0, 2.0, 3.0]))
-    data, valid = stored_masked(buf)
+    _data, valid = stored_masked(buf)
     assert valid.tolist() == [True, True, True, False, False]
     torch.testing.assert_close(stored_values(buf), torch.tensor([1.0, 2.0, 3.0]))
     with pytest.raises(ValueError, match="overflow"):
