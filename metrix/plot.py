@@ -248,11 +248,13 @@ def plot_confusion_matrix(
     names = [str(i) for i in range(n)] if labels is None else [str(s) for s in labels]
     if len(names) != n:
         raise ValueError(f"labels has {len(names)} entries but the matrix has {n} classes")
-    fig, ax = _figure_and_axes(ax, (1.2 + 0.45 * max(n, 4), 0.8 + 0.45 * max(n, 4)))
+    side = 1.0 + 0.5 * max(n, 7)
+    fig, ax = _figure_and_axes(ax, (side + 1.0, side))
     image = ax.imshow(m, cmap=cmap, interpolation="nearest", vmin=0.0)
     fig.colorbar(image, ax=ax, shrink=0.8)
     ax.set(xticks=range(n), yticks=range(n), xlabel="Predicted", ylabel="True")
-    ax.set_xticklabels(names, rotation=45 if max(len(s) for s in names) > 2 else 0, ha="right")
+    rotate = max(len(s) for s in names) > 4
+    ax.set_xticklabels(names, rotation=45 if rotate else 0, ha="right" if rotate else "center")
     ax.set_yticklabels(names)
     if annotate if annotate is not None else n <= 20:
         integral = normalize is None and bool(np.all(m == np.round(m)))
