@@ -8,7 +8,9 @@ capture works (fullgraph, no graph break) without paying for code generation.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import os
 import re
 import subprocess
@@ -25,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PAGES = sorted(p for p in DOCS.rglob("*.md"))
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+_SHOWN = re.compile(r"\)\s+# (.+)$")
 _NAME = re.compile(r"\b((?:binary|multiclass|multilabel)_\w+)\b")
 # Names the docs use that other branches add; until they are merged, pages using them skip.
 PENDING = {
@@ -76,10 +79,17 @@ def test_code_blocks_run(page, tmp_path, monkeypatch):
     namespace = module.__dict__
     try:
         for i, code in enumerate(blocks):
+            out = io.StringIO()
             try:
-                exec(compile(code, f"{page.relative_to(ROOT)}[block {i}]", "exec"), namespace)
+                with contextlib.redirect_stdout(out):
+                    exec(compile(code, f"{page.relative_to(ROOT)}[block {i}]", "exec"), namespace)
             except Exception as err:
                 raise AssertionError(f"{page.relative_to(ROOT)}, code block {i} failed:\n{code}") from err
+            # `print(x)  # value`: when every print of a block says what it prints, check it
+            prints = [line for line in code.splitlines() if line.lstrip().startswith("print(")]
+            shown = [m.group(1).strip() for line in prints if (m := _SHOWN.search(line))]
+            if prints and len(shown) == len(prints):
+                assert out.getvalue().splitlines() == shown, f"{page.relative_to(ROOT)}, code block {i}"
     finally:
         torch._dynamo.reset()
         import matplotlib.pyplot as plt
