@@ -2,6 +2,9 @@
 
 * A ``::: metrix.x`` line whose module cannot be found is replaced by a note, so that a
   partial checkout still builds with ``--strict``.
+* ``<!-- metrix:api family -->`` becomes one entry per public factory of
+  ``metrix.family``, grouped in sections by the private module that defines it (whose
+  docstring, "Title: intro.", names the section).
 * ``<!-- metrix:migration-table -->`` is replaced by a table of every public factory of
   the metric families, each with its TorchMetrics functional and class counterparts
   (looked up in the installed TorchMetrics, when there is one).
@@ -45,10 +48,16 @@ def _exists(module: str) -> bool:
         return False
 
 
+def _has_object(path: str) -> bool:
+    """Whether ``path`` names an attribute of an importable module (``metrix.family.name``)."""
+    parent, _, name = path.rpartition(".")
+    return bool(parent) and _exists(parent) and hasattr(importlib.import_module(parent), name)
+
+
 def _guard_api(markdown: str) -> str:
     def replace(m: re.Match[str]) -> str:
         module = m.group(1)
-        if _exists(module):
+        if _exists(module) or _has_object(module):
             return m.group(0)
         return f'!!! note "Not in this build"\n    `{module}` is not part of this checkout yet.\n'
 
@@ -124,6 +133,41 @@ def migration_table() -> str:
     return "\n".join(rows)
 
 
+_API_MARKER = re.compile(r"^<!-- metrix:api (\w+) -->$", re.MULTILINE)
+
+
+def _group_title(module: Any) -> tuple[str, str]:
+    """A section title and intro from a private module's docstring ("Title: intro.")."""
+    doc = inspect.getdoc(module) or ""
+    first = doc.split("\n\n", 1)[0].replace("\n", " ").strip()
+    if ":" in first:
+        title, intro = first.split(":", 1)
+        if 0 < len(title) <= 60 and "`" not in title:
+            return title.strip(), intro.strip()
+    name = module.__name__.rsplit(".", 1)[-1].strip("_").replace("_", " ")
+    return name.capitalize(), first
+
+
+def api_page(family: str) -> str:
+    """Every public factory of a family, grouped by the module that defines it."""
+    if not _exists(f"metrix.{family}"):
+        return f'!!! note "Not in this build"\n    `metrix.{family}` is not part of this checkout yet.\n'
+    package = importlib.import_module(f"metrix.{family}")
+    groups: dict[str, list[str]] = {}
+    for name in _public_factories(family):
+        groups.setdefault(getattr(package, name).__module__, []).append(name)
+    parts = []
+    for module_name, names in groups.items():
+        title, intro = _group_title(importlib.import_module(module_name))
+        parts.append(f"## {title}\n\n{intro}\n")
+        for name in names:
+            parts.append(
+                f"::: metrix.{family}.{name}\n    options:\n      heading_level: 3\n"
+                "      show_root_heading: true\n      show_root_full_path: false\n"
+            )
+    return "\n".join(parts)
+
+
 def on_config(config: Any) -> Any:
     """Import this checkout's ``metrix`` (the docs are built from the repository root)."""
     root = os.path.dirname(os.path.abspath(config.config_file_path))
@@ -134,6 +178,7 @@ def on_config(config: Any) -> Any:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """Guard ``:::`` API blocks and expand the migration-table marker."""
+    markdown = _API_MARKER.sub(lambda m: api_page(m.group(1)), markdown)
     markdown = _guard_api(markdown)
     if _TABLE in markdown:
         markdown = markdown.replace(_TABLE, migration_table())
