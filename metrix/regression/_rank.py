@@ -10,8 +10,8 @@ a tie count or a pair count.
 
 Ranks of tied values are averaged (as in TorchMetrics and ``scipy.stats.rankdata``),
 computed with ``sort`` and two ``searchsorted`` calls (no ``unique``, which does not
-trace). Kendall's pair counts are formed from pairwise sign products in row blocks
-(O(n²) work, O(block · n) memory), as TorchMetrics does.
+trace). Kendall's discordant pairs are counted by a vectorised merge sort (Knight's
+method, O(n log² n) with static shapes), not by TorchMetrics' O(n²) pair loop.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ __all__ = ["RankState", "kendall_rank_corrcoef", "spearman_corrcoef"]
 _F64 = torch.float64
 _VARIANTS = ("a", "b", "c")
 _ALTERNATIVES = ("two-sided", "less", "greater")
-_PAIR_BLOCK = 1 << 22  # elements of one (rows, n, D) block of pairwise comparisons
 
 
 @state
@@ -131,22 +130,52 @@ def spearman_corrcoef(*, num_outputs: int = 1, capacity: int | None = None, vali
     return _rank_metric("spearman_corrcoef", d, capacity, validate_args, True, reduce)
 
 
-def _pair_signs(x: Tensor, y: Tensor, valid: Tensor) -> tuple[Tensor, Tensor]:
-    """``sum sign(dx) sign(dy)`` and ``sum |sign(dx) sign(dy)|`` over ordered valid pairs."""
+def _discordant_and_joint_ties(x: Tensor, y: Tensor, valid: Tensor) -> tuple[Tensor, Tensor]:
+    """Discordant pairs ``D`` and pairs tied in both inputs ``T_xy``, per output, as int64.
+
+    Knight's method, vectorised: order the samples by ``(x, y)``; then every pair out
+    of order in ``y`` is discordant (pairs tied in ``x`` are ordered by ``y``), and
+    inversions are counted by a bottom-up merge sort in which, at each of the
+    ``log2(n)`` levels, a stable sort of each block tells every element of the right
+    half how many elements of its (sorted) left half exceed it. O(n log² n) work with static
+    shapes, so it traces. Padding rows become ``(+inf, +inf)``: last in the order,
+    never inverted, and given weight 0 in the tie count.
+    """
     n, d = x.shape
-    w = valid.to(torch.int64)
-    step = max(1, _PAIR_BLOCK // max(1, n * d))
-    signed = torch.zeros(d, dtype=torch.int64, device=x.device)
-    absolute = torch.zeros(d, dtype=torch.int64, device=x.device)
-    for lo in range(0, n, step):  # static bounds: unrolled when traced
-        hi = min(n, lo + step)
-        sx = torch.sign(x[lo:hi, None, :] - x[None, :, :]).to(torch.int64)
-        sy = torch.sign(y[lo:hi, None, :] - y[None, :, :]).to(torch.int64)
-        pw = (w[lo:hi, None] * w[None, :])[:, :, None]
-        prod = sx * sy * pw
-        signed = signed + prod.sum((0, 1))
-        absolute = absolute + prod.abs().sum((0, 1))
-    return signed, absolute
+    inf = torch.tensor(torch.inf, dtype=_F64, device=x.device)
+    xs = torch.where(valid[:, None], x, inf).T  # (D, n)
+    ys = torch.where(valid[:, None], y, inf).T
+    by_y = ys.argsort(dim=-1, stable=True)
+    by_xy = by_y.gather(1, xs.gather(1, by_y).argsort(dim=-1, stable=True))
+    xs, ys = xs.gather(1, by_xy), ys.gather(1, by_xy)
+    w = valid.to(torch.int64).expand(d, n).gather(1, by_xy)
+    # pairs tied in both: sizes of the runs of equal (x, y) in this order
+    if n:
+        new = torch.ones(d, n, dtype=torch.bool, device=x.device)
+        new = torch.cat([new[:, :1], (xs[:, 1:] != xs[:, :-1]) | (ys[:, 1:] != ys[:, :-1])], dim=1)
+        group = torch.cumsum(new.to(torch.int64), dim=1) - 1
+        sizes = torch.zeros(d, n, dtype=torch.int64, device=x.device).scatter_add(1, group, w)
+        joint = (sizes * (sizes - 1) // 2).sum(1)
+    else:
+        joint = torch.zeros(d, dtype=torch.int64, device=x.device)
+    # inversions of y in this order
+    padded = 1 << max(0, (n - 1).bit_length())
+    level = torch.cat([ys, inf.expand(d, padded - n)], dim=1)
+    discordant = torch.zeros(d, dtype=torch.int64, device=x.device)
+    size = 1
+    while size < padded:  # static: log2(capacity) levels when traced
+        blocks = level.reshape(d, padded // (2 * size), 2 * size)
+        # A stable sort puts equal values of the left half first, so a right element at
+        # merged position p with j right elements before it has p - j left elements
+        # that do not exceed it; the others are inversions.
+        order = blocks.argsort(dim=-1, stable=True)
+        slots = torch.arange(2 * size, device=x.device).expand_as(order)
+        position = torch.zeros_like(order).scatter(-1, order, slots)
+        not_greater = position[..., size:] - slots[..., :size]
+        discordant = discordant + (size - not_greater).sum((1, 2))
+        level = blocks.gather(-1, order).reshape(d, padded)
+        size *= 2
+    return discordant, joint
 
 
 def _normal_cdf(t: Tensor) -> Tensor:
@@ -207,9 +236,6 @@ def kendall_rank_corrcoef(
 
     def reduce(x: Tensor, y: Tensor, valid: Tensor) -> Any:
         n = valid.to(_F64).sum()
-        signed, absolute = _pair_signs(x, y, valid)
-        diff = signed.to(_F64) / 2  # C - D over unordered pairs
-        concordant_or_discordant = absolute.to(_F64) / 2  # C + D
         w = valid.to(_F64)[:, None]
         _, tx = _ranks(x, valid)
         _, ty = _ranks(y, valid)
@@ -218,6 +244,10 @@ def kendall_rank_corrcoef(
         # sum over samples of f(t_i) / t_i.
         ties_x = (w * (tx - 1)).sum(0) / 2
         ties_y = (w * (ty - 1)).sum(0) / 2
+        discordant, joint = _discordant_and_joint_ties(x, y, valid)
+        # every pair is concordant, discordant, or tied in x and/or y
+        concordant_or_discordant = n * (n - 1) / 2 - ties_x - ties_y + joint.to(_F64)
+        diff = concordant_or_discordant - 2 * discordant.to(_F64)  # C - D
         if variant == "a":
             tau = diff / concordant_or_discordant
         elif variant == "b":
