@@ -42,8 +42,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.checks import check_finite
 from metrix._core.state import leaf, state
+from metrix.regression._inputs import check_bool, check_num_outputs, paired
 
 __all__ = [
     "MomentState",
@@ -79,18 +79,9 @@ class MomentState:
 # ----------------------------------------------------------------------------- arguments
 
 
-def check_num_outputs(num_outputs: Any) -> int:
-    """Validate ``num_outputs`` (an int >= 1)."""
-    if isinstance(num_outputs, bool) or not isinstance(num_outputs, int) or num_outputs < 1:
-        raise ValueError(f"num_outputs must be an int >= 1, got {num_outputs!r}")
-    return num_outputs
-
-
 def check_validate_args(validate_args: Any) -> bool:
     """Validate ``validate_args``."""
-    if not isinstance(validate_args, bool):
-        raise ValueError(f"validate_args must be a bool, got {validate_args!r}")
-    return validate_args
+    return check_bool(validate_args, "validate_args")
 
 
 def paired_outputs(
@@ -101,16 +92,7 @@ def paired_outputs(
     With ``num_outputs == 1`` inputs are ``(N,)`` or ``(N, 1)`` (any shape if
     ``flatten``, which is then flattened); otherwise they must be ``(N, num_outputs)``.
     """
-    for x, name in ((preds, "preds"), (target, "target")):
-        if not isinstance(x, Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-        if x.is_complex():
-            raise TypeError(f"{name} must be real, got dtype {x.dtype}")
-    if preds.shape != target.shape:
-        raise ValueError(
-            f"preds and target must have the same shape, got preds {tuple(preds.shape)} "
-            f"and target {tuple(target.shape)}"
-        )
+    preds, target = paired(preds, target, validate_args=validate_args)
     shape = tuple(preds.shape)
     if num_outputs == 1 and flatten:
         preds, target = preds.reshape(-1, 1), target.reshape(-1, 1)
@@ -122,9 +104,6 @@ def paired_outputs(
             f"preds and target must have shape {want} for num_outputs={num_outputs}, got {shape}; "
             "pass num_outputs= equal to the size of the second dimension"
         )
-    preds, target = preds.to(F64), target.to(F64)
-    check_finite(preds, "preds", enabled=validate_args)
-    check_finite(target, "target", enabled=validate_args)
     return preds, target
 
 
