@@ -343,6 +343,10 @@ def plot_history(
     fig, ax = _figure_and_axes(ax, (6.0, 3.5))
     for name, (steps, values) in series.items():
         ax.plot(steps, values, marker="o" if len(steps) <= 30 else None, markersize=3, label=name)
+    if all(float(x).is_integer() for steps, _ in series.values() for x in steps):
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if ylabel is None and len(series) == 1:
         ylabel = next(iter(series))
     ax.set(xlabel=xlabel, ylabel=ylabel or "value")

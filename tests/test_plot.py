@@ -108,6 +108,8 @@ def test_confusion_matrix_errors():
 def test_history_forms(tmp_path):
     fig, ax = plot_history([0.1, torch.tensor(0.5), 0.7])
     assert ax.get_ylabel() == "value" and len(ax.get_lines()) == 1
+    fig.canvas.draw()
+    assert all(float(t.get_text().replace("−", "-")).is_integer() for t in ax.get_xticklabels() if t.get_text())
     _renders(fig, tmp_path)
     _, ax = plot_history({"acc": [0.1, 0.2], "f1": [0.3, 0.4]}, ylabel="score")
     assert [line.get_label() for line in ax.get_lines()] == ["acc", "f1"]
