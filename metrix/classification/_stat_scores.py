@@ -310,9 +310,12 @@ def stats_metric(name: str, task: Task, reduce: Callable[[Stats], Tensor]) -> Me
 
 def safe_divide(num: Tensor, den: Tensor, zero_division: float = 0.0) -> Tensor:
     """``num / den`` in float32, with ``zero_division`` where ``den == 0`` (no host sync)."""
-    num = num.to(torch.float32) if not num.is_floating_point() else num
-    den = den.to(num.dtype)
-    return torch.where(den != 0, num / torch.where(den != 0, den, 1), torch.as_tensor(zero_division, dtype=num.dtype))
+    if not num.is_floating_point():
+        num = num.to(torch.float32)
+    if den.dtype != num.dtype:
+        den = den.to(num.dtype)
+    # x / 0 gives inf or nan, which the where masks: two kernels, no host sync
+    return torch.where(den == 0, zero_division, num / den)
 
 
 def reduce_classes(
@@ -341,8 +344,8 @@ def reduce_classes(
     elif multilabel:
         weights = torch.ones_like(score)
     else:
-        absent = (tp + fp + fn == 0) if top_k == 1 else (tp + fn == 0)
-        weights = torch.where(absent, 0.0, 1.0).to(score.dtype)
+        present = (tp + fp + fn != 0) if top_k == 1 else (tp + fn != 0)
+        weights = present.to(score.dtype)
     return safe_divide(weights * score, weights.sum(-1, keepdim=True)).sum(-1)
 
 
