@@ -362,7 +362,13 @@ BINARY = [
     ),
     _case("b_recall-ignore", mc.binary_recall, {"ignore_index": -1}, binary_ignore, tmf.binary_recall),
     _case("b_f1-multidim", mc.binary_f1_score, {}, binary_multidim, tmf.binary_f1_score),
-    _case("b_fbeta-labels", mc.binary_fbeta_score, {"beta": 2.0}, binary_labels, tmf.binary_fbeta_score),
+    _case(
+        "b_fbeta-labels",
+        mc.binary_fbeta_score,
+        {"beta": 2.0, "input_format": "labels"},
+        binary_labels,
+        tmf.binary_fbeta_score,
+    ),
     _case(
         "b_specificity-logits-thr",
         mc.binary_specificity,
@@ -382,7 +388,7 @@ BINARY = [
     _case(
         "b_confmat-true", mc.binary_confusion_matrix, {"normalize": "true"}, binary_probs, tmf.binary_confusion_matrix
     ),
-    _case("b_jaccard", mc.binary_jaccard_index, {}, binary_probs, tmf.binary_jaccard_index),
+    _case("b_jaccard-zd1", mc.binary_jaccard_index, {"zero_division": 1}, binary_probs, tmf.binary_jaccard_index),
     _case(
         "b_mcc-ignore", mc.binary_matthews_corrcoef, {"ignore_index": -1}, binary_ignore, tmf.binary_matthews_corrcoef
     ),
@@ -427,11 +433,17 @@ MULTILABEL = [
         ml_labels,
         tmf.multilabel_fbeta_score,
     ),
-    _case("ml_specificity-macro", mc.multilabel_specificity, {"num_labels": L}, ml_probs, tmf.multilabel_specificity),
+    _case(
+        "ml_specificity-macro-probs",
+        mc.multilabel_specificity,
+        {"num_labels": L, "input_format": "probabilities"},
+        ml_probs,
+        tmf.multilabel_specificity,
+    ),
     _case(
         "ml_npv-macro",
         mc.multilabel_negative_predictive_value,
-        {"num_labels": L},
+        {"num_labels": L, "zero_division": 1},
         ml_probs,
         tmf.multilabel_negative_predictive_value,
     ),
@@ -453,9 +465,9 @@ MULTILABEL = [
         **SW,
     ),
     _case(
-        "ml_confmat-ignore",
+        "ml_confmat-pred-ignore",
         mc.multilabel_confusion_matrix,
-        {"num_labels": L, "ignore_index": -1},
+        {"num_labels": L, "normalize": "pred", "ignore_index": -1},
         ml_ignore,
         tmf.multilabel_confusion_matrix,
     ),
