@@ -234,7 +234,9 @@ def test_sklearn_confusion_matrix_mcc_kappa() -> None:
     ("build", "match"),
     [
         (lambda: mc.multiclass_accuracy(1), "num_classes must be an int >= 2, got 1"),
-        (lambda: mc.multiclass_accuracy(None), "num_classes must be an int >= 2, got None"),
+        (lambda: mc.multiclass_precision(None), "num_classes must be an int >= 2, got None"),
+        (lambda: mc.multiclass_accuracy(None), "num_classes can be None only with average='micro'"),
+        (lambda: mc.multiclass_accuracy(None, "micro", top_k=2), "num_classes=None supports only top_k=1"),
         (lambda: mc.multiclass_accuracy(3, average="avg"), "average must be one of"),
         (lambda: mc.multiclass_accuracy(3, top_k=4), r"top_k must be an int in \[1, num_classes=3\], got 4"),
         (lambda: mc.multiclass_accuracy(3, top_k=0), "top_k must be"),

@@ -7,10 +7,20 @@ average is the plain fraction of correct labels.
 
 from __future__ import annotations
 
+from typing import Any
+
+import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric
-from metrix.classification._inputs import check_average
+from metrix._core.state import leaf, state
+from metrix.classification._inputs import (
+    check_average,
+    check_ignore_index,
+    check_input_format,
+    check_validate_args,
+    multiclass_format,
+)
 from metrix.classification._stat_scores import (
     binary_task,
     check_task,
@@ -21,7 +31,14 @@ from metrix.classification._stat_scores import (
     scored_metric,
 )
 
-__all__ = ["accuracy", "binary_accuracy", "multiclass_accuracy", "multilabel_accuracy"]
+__all__ = ["CorrectState", "accuracy", "binary_accuracy", "multiclass_accuracy", "multilabel_accuracy"]
+
+
+@state
+class CorrectState:
+    """Counts of micro accuracy without a known number of classes."""
+
+    counts: Tensor = leaf("sum")  # int64 (2,): [correct, counted]
 
 
 def _elementwise(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
@@ -30,6 +47,38 @@ def _elementwise(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
 
 def _per_class(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
     return safe_divide(tp, tp + fn)
+
+
+def _micro_accuracy(
+    top_k: Any, multidim_average: Any, ignore_index: Any, validate_args: Any, input_format: Any
+) -> Metric:
+    # TorchMetrics allows num_classes=None for the plain fraction of correct labels
+    if top_k != 1 or multidim_average != "global":
+        raise ValueError(
+            "num_classes=None supports only top_k=1 and multidim_average='global'; "
+            f"got top_k={top_k!r}, multidim_average={multidim_average!r}: pass num_classes"
+        )
+    fmt = dict(
+        num_classes=None,
+        top_k=1,
+        ignore_index=check_ignore_index(ignore_index),
+        input_format=check_input_format(input_format),
+        validate_args=check_validate_args(validate_args),
+    )
+
+    def init(*, device: Any = None) -> CorrectState:
+        return CorrectState(torch.zeros(2, dtype=torch.int64, device=device))
+
+    def update(s: CorrectState, preds: Tensor, target: Tensor) -> CorrectState:
+        label, tgt, w = multiclass_format(preds, target, **fmt)
+        counts = torch.stack([((label == tgt).long() * w).sum(), w.sum()])
+        return CorrectState(s.counts + counts)
+
+    def compute(s: CorrectState) -> Tensor:
+        return safe_divide(s.counts[0], s.counts[1])
+
+    key = ("micro_accuracy", *fmt.values())
+    return Metric(init, update, compute, name="multiclass_accuracy", key=key)
 
 
 def binary_accuracy(
@@ -78,7 +127,8 @@ def multiclass_accuracy(
     """Accuracy of multiclass predictions (per-class recall, then averaged).
 
     Args:
-        num_classes: number of classes ``C`` (required: an int >= 2).
+        num_classes: number of classes ``C`` (an int >= 2); ``None`` is allowed only
+            with ``average="micro"`` (the plain fraction of correct labels).
         average: ``"micro"`` (fraction of correct labels), ``"macro"`` (mean over
             classes that occur), ``"weighted"`` (by support) or ``"none"``/``None``.
         top_k: a prediction is correct when the target is among the ``top_k`` highest
@@ -99,6 +149,10 @@ def multiclass_accuracy(
         >>> m(torch.tensor([[0.1, 0.8, 0.1], [0.7, 0.2, 0.1], [0.2, 0.2, 0.6]]), torch.tensor([1, 2, 2]))
         tensor(0.6667)
     """
+    if num_classes is None:
+        if average != "micro":
+            raise ValueError(f"num_classes can be None only with average='micro', got average={average!r}")
+        return _micro_accuracy(top_k, multidim_average, ignore_index, validate_args, input_format)
     task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
     return scored_metric("multiclass_accuracy", task, check_average(average), _per_class)
 

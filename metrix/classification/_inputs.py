@@ -257,7 +257,7 @@ def multiclass_format(
     preds: Tensor,
     target: Tensor,
     *,
-    num_classes: int,
+    num_classes: int | None,
     top_k: int,
     ignore_index: int | None,
     input_format: str,
@@ -265,6 +265,9 @@ def multiclass_format(
     samplewise: bool = False,
 ) -> tuple[Tensor, Tensor, Tensor]:
     """Check multiclass inputs; return int64 ``(pred_label, target, weight)`` of shape ``(N, M)``.
+
+    ``num_classes=None`` (micro accuracy only) takes the class count from scores and
+    checks label preds and targets only for being non-negative.
 
     ``preds`` are float scores ``(N, C, ...)`` (probabilities or logits: the argmax is
     the same, so no softmax is needed) or integer labels ``(N, ...)``. With
@@ -282,7 +285,9 @@ def multiclass_format(
             raise TypeError(
                 f"preds with one more dim than target must be float scores (N, {c}, ...), got dtype {preds.dtype}"
             )
-        if preds.shape[1] != c:
+        if c is None:
+            c = preds.shape[1]
+        elif preds.shape[1] != c:
             raise ValueError(
                 f"preds has {preds.shape[1]} classes in dim 1 but num_classes={c}; "
                 f"pass preds of shape (N, {c}, ...), got {tuple(preds.shape)}"
@@ -318,13 +323,13 @@ def multiclass_format(
             f"multidim_average='samplewise' needs target of at least 2 dims (N, ...), got target {tuple(target.shape)}"
         )
     target = target.long()
-    ok_target = (target >= 0) & (target < c)
+    ok_target = (target >= 0) & (target < c) if c is not None else target >= 0
     if ignore_index is not None:
         ok_target = ok_target | (target == ignore_index)
     also = "" if ignore_index is None else f" or ignore_index={ignore_index}"
     check(
         ok_target,
-        f"target must hold class labels in [0, {c}){also}",
+        f"target must hold class labels in [0, {'num_classes' if c is None else c}){also}",
         enabled=validate_args,
     )
     n = target.shape[0] if target.dim() else 1
@@ -354,8 +359,8 @@ def multiclass_format(
             label = torch.where(hit, t[:, 0], top[:, 0])
     else:
         check(
-            (preds >= 0) & (preds < c),
-            f"integer preds must hold class labels in [0, {c})",
+            (preds >= 0) & (preds < c) if c is not None else preds >= 0,
+            f"integer preds must hold class labels in [0, {'num_classes' if c is None else c})",
             enabled=validate_args,
         )
         label = preds.long().reshape(n, m)

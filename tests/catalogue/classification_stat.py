@@ -192,6 +192,16 @@ MULTICLASS = [
         bad_inputs=MC_BAD,
     ),
     _case(
+        "mc_accuracy-micro-no-num_classes",
+        mc.multiclass_accuracy,
+        {"average": "micro", "ignore_index": -1},
+        mc_ignore,
+        tmf.multiclass_accuracy,
+        bad_inputs=[
+            BadInput(lambda g: (torch.randn(3, C), torch.tensor([0, -3, 1])), ValueError, "target must", traced=True)
+        ],
+    ),
+    _case(
         "mc_accuracy-macro-labels",
         mc.multiclass_accuracy,
         {"num_classes": C, "input_format": "labels"},
