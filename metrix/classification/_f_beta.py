@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from torch import Tensor
@@ -10,6 +9,7 @@ from torch import Tensor
 from metrix._core.metric import Metric
 from metrix.classification._inputs import check_average, check_zero_division
 from metrix.classification._stat_scores import (
+    ScoreFn,
     binary_task,
     check_task,
     multiclass_task,
@@ -29,8 +29,6 @@ __all__ = [
     "multilabel_f1_score",
     "multilabel_fbeta_score",
 ]
-
-ScoreFn = Callable[[Tensor, Tensor, Tensor, Tensor], Tensor]
 
 
 def check_beta(beta: Any) -> float:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from torch import Tensor
 
 from metrix._core.metric import Metric
@@ -19,8 +17,6 @@ from metrix.classification._stat_scores import (
 )
 
 __all__ = ["binary_hamming_distance", "hamming_distance", "multiclass_hamming_distance", "multilabel_hamming_distance"]
-
-ScoreFn = Callable[[Tensor, Tensor, Tensor, Tensor], Tensor]
 
 
 def _elementwise(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from torch import Tensor
 
 from metrix._core.metric import Metric
 from metrix.classification._inputs import check_average, check_zero_division
 from metrix.classification._stat_scores import (
+    ScoreFn,
     binary_task,
     check_task,
     multiclass_task,
@@ -24,8 +23,6 @@ __all__ = [
     "multilabel_negative_predictive_value",
     "negative_predictive_value",
 ]
-
-ScoreFn = Callable[[Tensor, Tensor, Tensor, Tensor], Tensor]
 
 
 def _npv(zero_division: float) -> ScoreFn:

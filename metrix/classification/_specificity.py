@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from torch import Tensor
 
 from metrix._core.metric import Metric
@@ -19,8 +17,6 @@ from metrix.classification._stat_scores import (
 )
 
 __all__ = ["binary_specificity", "multiclass_specificity", "multilabel_specificity", "specificity"]
-
-ScoreFn = Callable[[Tensor, Tensor, Tensor, Tensor], Tensor]
 
 
 def _specificity(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:

@@ -44,6 +44,7 @@ __all__ = [
     "MulticlassStatScoresState",
     "MultilabelStatScoresState",
     "SamplewiseStatScoresState",
+    "ScoreFn",
     "Stats",
     "Task",
     "binary_stat_scores",
@@ -87,6 +88,9 @@ class SamplewiseStatScoresState:
     """Per-sample counts for ``multidim_average="samplewise"``."""
 
     stats: Any = leaf("cat")  # int64 (N, 4) or (N, C, 4): [tp, fp, tn, fn] per sample (and class)
+
+
+ScoreFn = Callable[[Tensor, Tensor, Tensor, Tensor], Tensor]  # (tp, fp, tn, fn) -> score
 
 
 class Stats(NamedTuple):
@@ -319,7 +323,7 @@ def safe_divide(num: Tensor, den: Tensor, zero_division: float = 0.0) -> Tensor:
 
 
 def reduce_classes(
-    score_fn: Callable[[Tensor, Tensor, Tensor, Tensor], Tensor],
+    score_fn: ScoreFn,
     st: Stats,
     average: str,
     *,
@@ -576,7 +580,7 @@ def scored_metric(
     name: str,
     task: Task,
     average: str,
-    score_fn: Callable[[Tensor, Tensor, Tensor, Tensor], Tensor],
+    score_fn: ScoreFn,
     *,
     top_k_weights: bool = True,
 ) -> Metric:
