@@ -133,10 +133,6 @@ class Task:
             return multilabel_format(preds, target, num_labels=self.num, threshold=self.threshold, **common)
         return multiclass_format(preds, target, num_classes=self.num, top_k=self.top_k, **common)
 
-    def global_(self) -> Task:
-        """The same task counted globally (the confusion-matrix state)."""
-        return dataclasses.replace(self, samplewise=False)
-
 
 def binary_task(
     threshold: Any, multidim_average: Any, ignore_index: Any, validate_args: Any, input_format: Any
