@@ -500,6 +500,30 @@ DISPATCH = [
         "task_confmat-ml", mc.confusion_matrix, {"task": "multilabel", "num_labels": L}, ml_probs, tmf.confusion_matrix
     ),
     _case("task_kappa-mc", mc.cohen_kappa, {"task": "multiclass", "num_classes": C}, mc_logits, tmf.cohen_kappa),
+    _case(
+        "task_recall-ml-macro",
+        mc.recall,
+        {"task": "multilabel", "num_labels": L, "average": "macro"},
+        ml_probs,
+        tmf.recall,
+    ),
+    _case("task_specificity-b", mc.specificity, {"task": "binary"}, binary_probs, tmf.specificity),
+    _case(
+        "task_npv-mc",
+        mc.negative_predictive_value,
+        {"task": "multiclass", "num_classes": C},
+        mc_logits,
+        tmf.negative_predictive_value,
+    ),
+    _case(
+        "task_hamming-ml", mc.hamming_distance, {"task": "multilabel", "num_labels": L}, ml_probs, tmf.hamming_distance
+    ),
+    _case("task_fbeta-b", mc.fbeta_score, {"task": "binary", "beta": 2.0}, binary_probs, tmf.fbeta_score),
+    _case("task_jaccard-mc", mc.jaccard_index, {"task": "multiclass", "num_classes": C}, mc_logits, tmf.jaccard_index),
+    _case(
+        "task_mcc-ml", mc.matthews_corrcoef, {"task": "multilabel", "num_labels": L}, ml_probs, tmf.matthews_corrcoef
+    ),
+    _case("task_exact_match-ml", mc.exact_match, {"task": "multilabel", "num_labels": L}, ml_match, tmf.exact_match),
 ]
 
 CASES = MULTICLASS + BINARY + MULTILABEL + DISPATCH
