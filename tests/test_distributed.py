@@ -212,8 +212,8 @@ def _run_world(report: _Report, rank: int, world: int) -> None:
     _check(report, f"mismatch{w}", lambda: _mismatch(rank, world))
     _check(report, f"counts{w}", lambda: _counts(report, rank, world))
     _check(report, f"module{w}", lambda: _module(rank, world))
+    _check(report, f"ensemble{w}", lambda: _ensemble(report, rank, world, f"ensemble{w}"))
     if world == 3:
-        _check(report, f"ensemble{w}", lambda: _ensemble(report, rank, world, f"ensemble{w}"))
         _check(report, f"subgroup{w}", lambda: _subgroups(rank))
     if world == 2:
         _check(report, f"compile{w}", lambda: _compiled(rank, world))
@@ -241,7 +241,7 @@ def _one_process(m: Any, inputs: tuple[Any, ...]) -> Any:
     return m.compute(m.update(m.init(), *inputs))
 
 
-def _synced_value(m: Any, state: Any, what: str, **kw: Any) -> Any:
+def _synced_value(state: Any, what: str, **kw: Any) -> Any:
     """``compute(sync(state))``, checking that sync left the state alone and issued the planned collectives."""
     import metrix
     from tests.catalogue._case import snapshot, unchanged
@@ -302,87 +302,129 @@ class Buffered:
     flag: torch.Tensor = metrix.leaf("max")  # bool scalar: saw a negative value
 
 
+def _sync_all(report: _Report, name: str, states: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    """Sync many cases' states at once (one tuple state: a handful of collectives for the lot).
+
+    Only the cases every rank could build take part (agreed on with one all_reduce). If
+    the joint sync raises, each case is synced alone so the failure names its case.
+    """
+    import torch.distributed as dist
+
+    ids = sorted(states)
+    everywhere = torch.tensor([int(states[i] is not None) for i in ids])
+    dist.all_reduce(everywhere, op=dist.ReduceOp.MIN)
+    ids = [i for i, ok in zip(ids, everywhere.tolist()) if ok]
+    try:
+        synced = _synced_value(tuple(states[i] for i in ids), "joint sync", **kw)
+        return dict(zip(ids, synced))
+    except Exception as e:
+        report.fail(name, f"joint sync of {len(ids)} cases failed: {type(e).__name__}: {e}"[:2000])
+    out = {}
+    for i in ids:
+        try:
+            out[i] = _synced_value(states[i], i, **kw)
+        except Exception as e:
+            report.fail(name, f"{i}: {type(e).__name__}: {e}"[:2000])
+        _agree(True)  # keep the ranks in step between cases
+    return out
+
+
 def _catalogue(report: _Report, rank: int, world: int, shards: list[tuple[float, float]], name: str) -> None:
-    """The catalogue law: every Case, two updates per rank, compute(sync) == one process on the union."""
+    """The catalogue law for every Case: compute(sync(state)) == one process on the union.
+
+    Each rank updates its shard in two batches (one may be empty; an odd rank with no data
+    never updates at all) and the state is synced after each batch, so this also checks
+    that ``update → sync/compute → update → sync/compute`` is right at every step and that
+    sync leaves the local state as it was. Running windows (not split-invariant) get one
+    update per rank, in lockstep.
+    """
     from tests.catalogue import CASES
     from tests.catalogue._case import assert_close, gen, slice_inputs
 
+    plans: dict[str, Any] = {}
+    states: dict[str, Any] = {}
     for case in CASES:
-        what = f"{case.id}"
         try:
-            m = case.metric()
             n = case.n
             inputs = case.inputs(gen(_seed(case.id)), n)
             cuts = [_bounds(s, n) for s in shards]
             a, mid, b = cuts[rank]
             if case.split_invariant:
-                # first check after each rank's first batch, then after its second
                 steps = [
-                    ([(a, mid)], [(lo, md) for lo, md, _ in cuts]),
-                    ([(mid, b)], [(lo, hi) for lo, _, hi in cuts]),
+                    ((a, mid), [(lo, md) for lo, md, _ in cuts]),
+                    ((mid, b), [(lo, hi) for lo, _, hi in cuts]),
                 ]
-            else:  # running windows: one update per rank, in lockstep
-                steps = [([(a, b)], [(lo, hi) for lo, _, hi in cuts])]
-            state = m.init()
-            ok = True
+            else:
+                steps = [((a, b), [(lo, hi) for lo, _, hi in cuts])]
+            m = case.metric()
+            plans[case.id] = (case, m, inputs, steps)
+            states[case.id] = m.init()
         except Exception:
-            report.fail(name, f"{what}: setup failed\n{traceback.format_exc(limit=4)}")
-            ok = False
-        if not _agree(ok):
-            continue
-        for step, (mine, union) in enumerate(steps):
+            report.fail(name, f"{case.id}: setup failed\n{traceback.format_exc(limit=4)}")
+            states[case.id] = None
+    for step in range(2):
+        expected: dict[str, Any] = {}
+        # every case id on every rank (None: sits this step out), so the ranks agree on the list
+        batch: dict[str, Any] = dict.fromkeys(states)
+        for cid in states:
+            if states[cid] is None or step >= len(plans[cid][3]):
+                continue
+            _, m, inputs, steps = plans[cid]
+            (lo, hi), union = steps[step]
             try:
-                for lo, hi in mine:
-                    if hi > lo or rank % 2 == 0:  # odd ranks with nothing stay at init()
-                        state = m.update(state, *slice_inputs(inputs, lo, hi))
-                expected = _one_process(m, _cat_inputs([slice_inputs(inputs, lo, hi) for lo, hi in union]))
-                ok = True
+                if hi > lo or rank % 2 == 0:  # odd ranks with nothing stay at init()
+                    states[cid] = m.update(states[cid], *slice_inputs(inputs, lo, hi))
+                expected[cid] = _one_process(m, _cat_inputs([slice_inputs(inputs, a, b) for a, b in union]))
+                batch[cid] = states[cid]
             except Exception:
-                report.fail(name, f"{what} step {step}: local update failed\n{traceback.format_exc(limit=4)}")
-                ok = False
-            if not _agree(ok):
-                break
+                report.fail(name, f"{cid} step {step}: local update failed\n{traceback.format_exc(limit=4)}")
+                states[cid] = batch[cid] = None
+        synced = _sync_all(report, name, batch)
+        for cid, value in synced.items():
+            case, m = plans[cid][:2]
             try:
-                got = m.compute(_synced_value(m, state, f"{what} step {step}"))
-                assert_close(got, expected, atol=case.atol, rtol=case.rtol, what=f"{what} step {step}")
+                assert_close(m.compute(value), expected[cid], atol=case.atol, rtol=case.rtol, what=f"step {step}")
             except Exception as e:
-                report.fail(name, f"{what} step {step}: {type(e).__name__}: {e}"[:2000])
+                report.fail(name, f"{cid} step {step}: {type(e).__name__}: {e}"[:2000])
 
 
 def _ensemble(report: _Report, rank: int, world: int, name: str) -> None:
-    """Stacked states of a vmapped ensemble sync with ensemble_dims=1 (every fixed-state Case)."""
+    """Stacked ensemble states (2 members, ensemble_dims=1) of every fixed-state Case.
+
+    The stacked state is what ``torch.func.vmap(update)`` builds (law 4 checks that
+    vmap equals a loop); here it is stacked from eager member updates, which is cheap.
+    """
     import torch.utils._pytree as pytree
 
     from tests.catalogue import CASES
     from tests.catalogue._case import assert_close, gen, slice_inputs
 
     members = 2
+    states: dict[str, Any] = {}
+    plans: dict[str, Any] = {}
     for case in CASES:
-        if not (case.fixed_state and case.vmap and case.split_invariant):
+        if not (case.fixed_state and case.split_invariant):
             continue
-        ok = True
         try:
             m = case.metric()
             n = 24
             data = [case.inputs(gen(_seed(case.id) + e), n) for e in range(members)]
-            lo, hi = [(0, 5), (5, 13), (13, 24)][rank]
-            mine = [slice_inputs(x, lo, hi) for x in data]
-            stacked = pytree.tree_map(lambda *xs: torch.stack(xs), *[m.init() for _ in range(members)])
-            stacked_inputs = tuple(torch.stack(xs) if isinstance(xs[0], torch.Tensor) else xs[0] for xs in zip(*mine))
-            stacked = torch.func.vmap(m.update)(stacked, *stacked_inputs)
+            lo, _, hi = _bounds(SCENARIOS[world][0][rank], n)
+            per_member = [m.update(m.init(), *slice_inputs(x, lo, hi)) for x in data]
+            states[case.id] = pytree.tree_map(lambda *xs: torch.stack(xs), *per_member)
+            plans[case.id] = (case, m, data)
         except Exception:
-            report.fail(name, f"{case.id}: local vmapped update failed\n{traceback.format_exc(limit=4)}")
-            ok = False
-        if not _agree(ok):
-            continue
-        try:
-            synced = _synced_value(m, stacked, case.id, ensemble_dims=1)
-            values = torch.func.vmap(m.compute)(synced)
-            for e in range(members):
-                got = pytree.tree_map(lambda v: v[e], values)
+            report.fail(name, f"{case.id}: local update failed\n{traceback.format_exc(limit=4)}")
+            states[case.id] = None
+    synced = _sync_all(report, name, states, ensemble_dims=1)
+    for cid, value in synced.items():
+        case, m, data = plans[cid]
+        for e in range(members):
+            try:
+                got = m.compute(pytree.tree_map(lambda v: v[e], value))
                 assert_close(got, _one_process(m, data[e]), atol=case.atol, rtol=case.rtol, what=f"member {e}")
-        except Exception as e:
-            report.fail(name, f"{case.id}: {type(e).__name__}: {e}"[:2000])
+            except Exception as err:
+                report.fail(name, f"{cid} member {e}: {type(err).__name__}: {err}"[:2000])
 
 
 def _collection(rank: int, world: int) -> None:
@@ -411,7 +453,7 @@ def _collection(rank: int, world: int) -> None:
     # samplewise needs 2-d inputs: feed the (10, 5) view, sharded by rows
     rows = (lo // 5, hi // 5)
     state = c.update(c.init(), pw[rows[0] : rows[1]], tw[rows[0] : rows[1]])
-    got = c.compute(_synced_value(c, state, "collection"))
+    got = c.compute(_synced_value(state, "collection"))
     assert_close(got, c(pw, tw), what="collection")
 
     agg_c = metrix.collection(
@@ -419,7 +461,7 @@ def _collection(rank: int, world: int) -> None:
     )
     values = torch.randn(n, generator=g, dtype=torch.float64)
     state = agg_c.update(agg_c.init(), values[lo:hi]) if hi > lo else agg_c.init()
-    got = agg_c.compute(_synced_value(agg_c, state, "aggregation collection"))
+    got = agg_c.compute(_synced_value(state, "aggregation collection"))
     assert_close(got, agg_c(values), what="aggregation collection")
 
 
@@ -457,10 +499,10 @@ def _cat_storage(rank: int, world: int) -> None:
         for a, b in [(lo, mid), (mid, hi)]:
             if b > a or rank == 1:
                 state = m.update(state, x[a:b], k[a:b])
-        got = m.compute(_synced_value(m, state, "two cats"))
+        got = m.compute(_synced_value(state, "two cats"))
         assert_close(got, m(x, k), what="cat storage")
     # every rank empty: no gather, still the right dtypes and sample shapes
-    got = m.compute(_synced_value(m, m.init(), "all empty"))
+    got = m.compute(_synced_value(m.init(), "all empty"))
     assert got[0].shape == (0,) and got[0].dtype == torch.float64
     assert got[1].shape == (0, 2) and got[1].dtype == torch.int64
     # ensemble: cat along dim 1 after a leading ensemble dim of 2 members
@@ -470,7 +512,7 @@ def _cat_storage(rank: int, world: int) -> None:
         (torch.stack([k[rank : rank + rank], k[rank : rank + rank] + 1]),),
         torch.tensor([rank, rank]),
     )
-    synced = _synced_value(m, e_state, "ensemble cat", ensemble_dims=1)
+    synced = _synced_value(e_state, "ensemble cat", ensemble_dims=1)
     parts = [x[r : r + r] for r in range(world)]
     assert_close(synced.x[0][0], torch.cat(parts), what="ensemble cat member 0")
     assert_close(synced.x[0][1], torch.cat(parts) * 2, what="ensemble cat member 1")
@@ -529,7 +571,7 @@ def _buffers(rank: int, world: int) -> None:
     for shards in SCENARIOS[world]:
         lo, _, hi = _bounds(shards[rank], n)
         state = m.update(m.init(), x[lo:hi], k[lo:hi]) if hi > lo else m.init()
-        synced = _synced_value(m, state, "buffer")
+        synced = _synced_value(state, "buffer")
         assert synced.x.capacity == 48 * world
         assert_close(metrix.stored_values(synced.x), x, what="buffer samples in rank order")
         assert_close(metrix.stored_values(synced.k), k, what="int buffer samples in rank order")
@@ -641,39 +683,48 @@ def _subgroups(rank: int) -> None:
 
 
 def _compiled(rank: int, world: int) -> None:
-    """``sync`` inside ``torch.compile(fullgraph=True)`` (functional collectives) equals eager."""
+    """``sync`` inside ``torch.compile(fullgraph=True)`` (functional collectives) equals eager, compiled once."""
     import metrix
     from tests.catalogue._case import assert_close, gen
 
     torch._dynamo.reset()
     c = ten_metric_collection()
-    g = gen(19)
-    n = 20
-    values = torch.randn(n, generator=g, dtype=torch.float64)
-    preds, target = torch.rand(n, generator=g), torch.randint(0, 2, (n,), generator=g)
-    lo, hi = (0, 7) if rank == 0 else (7, 20)
     bm = _buffer_metric(capacity=16)
-    x, k = torch.randn(n, generator=g, dtype=torch.float64), torch.randint(-5, 5, (n, 2), generator=g)
+    compiles = []
 
-    def step(cs: Any, bs: Any) -> tuple[Any, Any]:
-        # an eval step: synced values of a collection and of a buffer metric
-        return c.compute(metrix.sync(cs)), bm.compute(metrix.sync(bs))
+    def backend(gm: torch.fx.GraphModule, example_inputs: list[Any]) -> Any:
+        compiles.append(gm)
+        return gm.forward
 
-    cstate = feed_ten(c, c.init(), values[lo:hi], preds[lo:hi], target[lo:hi])
-    bstate = bm.update(bm.init(), x[lo:hi], k[lo:hi])
-    compiled = torch.compile(step, fullgraph=True, backend="aot_eager")
-    got = compiled(cstate, bstate)
-    expected = step(cstate, bstate)
-    assert_close(got, expected, what="compiled sync vs eager")
-    expected_one = c.compute(feed_ten(c, c.init(), values, preds, target))
-    assert_close(got[0], expected_one, what="compiled sync vs one process")
-    # stacked ensemble state under compile
-    e = torch.stack([cstate["mean"].total, cstate["mean"].total * 2])
-    got_e = torch.compile(lambda t: metrix.sync(t, ensemble_dims=1), fullgraph=True, backend="aot_eager")(e)
-    assert_close(got_e, metrix.sync(e, ensemble_dims=1), what="compiled ensemble sync")
+    def step(cs: Any, bs: Any, es: Any) -> Any:
+        # an eval step's sync: a collection, a buffer metric, a stacked ensemble state
+        return metrix.sync(cs), metrix.sync(bs), metrix.sync(es, ensemble_dims=1)
+
+    compiled = torch.compile(step, fullgraph=True, backend=backend)
+    for seed in (19, 20):
+        g = gen(seed)
+        n = 20
+        values = torch.randn(n, generator=g, dtype=torch.float64)
+        preds, target = torch.rand(n, generator=g), torch.randint(0, 2, (n,), generator=g)
+        x, k = torch.randn(n, generator=g, dtype=torch.float64), torch.randint(-5, 5, (n, 2), generator=g)
+        lo, hi = (0, 7) if rank == 0 else (7, 20)
+        cs = feed_ten(c, c.init(), values[lo:hi], preds[lo:hi], target[lo:hi])
+        bs = bm.update(bm.init(), x[lo:hi], k[lo:hi])
+        members = [bm.update(bm.init(), x[lo:hi] * e, k[lo:hi] + e) for e in (1, 2)]
+        es = torch.utils._pytree.tree_map(lambda *xs: torch.stack(xs), *members)
+        got = compiled(cs, bs, es)
+        expected = step(cs, bs, es)
+        assert_close(c.compute(got[0]), c.compute(expected[0]), what="compiled collection sync")
+        assert_close(c.compute(got[0]), c.compute(feed_ten(c, c.init(), values, preds, target)), what="vs one process")
+        assert_close(bm.compute(got[1]), bm.compute(expected[1]), what="compiled buffer sync")
+        for e in range(2):
+            member = torch.utils._pytree.tree_map(lambda v: v[e], got[2])
+            expected_member = torch.utils._pytree.tree_map(lambda v: v[e], expected[2])
+            assert_close(bm.compute(member), bm.compute(expected_member), what=f"compiled ensemble member {e}")
+    assert len(compiles) == 1, f"the synced step compiled {len(compiles)} times for 2 same-shape calls"
     # never under vmap
     try:
-        torch.func.vmap(metrix.sync)(e)
+        torch.func.vmap(metrix.sync)(torch.zeros(2, 3))
     except RuntimeError as err:
         assert "vmap" in str(err)
     else:

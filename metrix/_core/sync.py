@@ -62,7 +62,10 @@ _META = -1  # slot index of the (world, k) block carrying buffer counts and cat 
 
 
 def collectives_issued() -> int:
-    """Total number of collectives issued by :func:`sync` in this process (a debug counter).
+    """Total number of collectives issued by :func:`sync` in eager in this process (a debug counter).
+
+    Collectives inside ``torch.compile`` are not counted: bumping a Python counter there
+    would make the compiled step guard on its value and recompile at every call.
 
     Example:
         >>> import metrix
@@ -239,23 +242,23 @@ _REDUCE_OPS = {"sum": "SUM", "max": "MAX"}
 
 
 def _all_reduce(flat: Tensor, op: str, group: Any, compiled: bool) -> Tensor:
-    _COUNTER[0] += 1
     if compiled:
         import torch.distributed._functional_collectives as funcol
 
         return funcol.wait_tensor(funcol.all_reduce(flat, op, group if group is not None else dist.group.WORLD))
+    _COUNTER[0] += 1
     dist.all_reduce(flat, op=getattr(dist.ReduceOp, _REDUCE_OPS[op]), group=group)
     return flat
 
 
 def _all_gather(flat: Tensor, world: int, group: Any, compiled: bool) -> Tensor:
     """Gather equal-length 1-d tensors; returns ``(world, n)``."""
-    _COUNTER[0] += 1
     if compiled:
         import torch.distributed._functional_collectives as funcol
 
         out = funcol.all_gather_tensor(flat, 0, group if group is not None else dist.group.WORLD)
         return funcol.wait_tensor(out).reshape(world, -1)
+    _COUNTER[0] += 1
     parts = [torch.empty_like(flat) for _ in range(world)]
     dist.all_gather(parts, flat, group=group)
     return torch.stack(parts)
