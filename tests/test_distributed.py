@@ -65,9 +65,23 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, Any]]:
+def reports(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, Any]]:
+    """Each rank's report; the process group runs once per test session, even under xdist."""
+    if not hasattr(request.config, "workerinput"):  # no xdist
+        return _run_group(tmp_path_factory.mktemp("dist"))
+    # xdist workers share the session's base temp dir: the first one runs the group,
+    # the others wait for its reports (the pattern the pytest-xdist docs recommend)
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent / "metrix-distributed-reports.json"
+    with FileLock(str(shared) + ".lock"):
+        if not shared.exists():
+            shared.write_text(json.dumps(_run_group(tmp_path_factory.mktemp("dist"))))
+        return {int(r): rep for r, rep in json.loads(shared.read_text()).items()}
+
+
+def _run_group(out: Path, attempts: int = 2) -> dict[int, dict[str, Any]]:
     """Run the worker on 4 spawned processes; return each rank's report."""
-    out = tmp_path_factory.mktemp("dist")
     ports = {w: _free_port() for w in WORLDS}
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_worker, args=(r, ports, str(out)), daemon=True) for r in range(max(WORLDS))]
@@ -82,11 +96,15 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, Any
     result = {}
     for r in range(len(procs)):
         path = out / f"rank{r}.json"
-        result[r] = (
-            json.loads(path.read_text()) if path.exists() else {"failures": {"missing": [f"rank {r}: no report"]}}
-        )
+        no_report = {"failures": {"missing": [f"rank {r}: no report"]}, "ran": [], "info": {}}
+        result[r] = json.loads(path.read_text()) if path.exists() else no_report
+        path.unlink(missing_ok=True)
     if hung:
         result[hung[0]]["failures"].setdefault("hang", []).append(f"ranks {hung} still running after {TIMEOUT_S} s")
+    # a free port can be taken between choosing it and binding it: try again once
+    port_taken = any("address already in use" in str(rep["failures"]).lower() for rep in result.values())
+    if port_taken and attempts > 1:
+        return _run_group(out, attempts - 1)
     return result
 
 
@@ -696,9 +714,10 @@ def _compiled(rank: int, world: int) -> None:
         compiles.append(gm)
         return gm.forward
 
-    def step(cs: Any, bs: Any, es: Any) -> Any:
-        # an eval step's sync: a collection, a buffer metric, a stacked ensemble state
-        return metrix.sync(cs), metrix.sync(bs), metrix.sync(es, ensemble_dims=1)
+    def step(cs: Any, bs: Any) -> Any:
+        # an eval step's sync: a collection and a buffer metric (tracing costs ~2 s a state:
+        # stacked ensemble states are checked in eager only)
+        return metrix.sync(cs), metrix.sync(bs)
 
     compiled = torch.compile(step, fullgraph=True, backend=backend)
     for seed in (19, 20):
@@ -710,17 +729,11 @@ def _compiled(rank: int, world: int) -> None:
         lo, hi = (0, 7) if rank == 0 else (7, 20)
         cs = feed_ten(c, c.init(), values[lo:hi], preds[lo:hi], target[lo:hi])
         bs = bm.update(bm.init(), x[lo:hi], k[lo:hi])
-        members = [bm.update(bm.init(), x[lo:hi] * e, k[lo:hi] + e) for e in (1, 2)]
-        es = torch.utils._pytree.tree_map(lambda *xs: torch.stack(xs), *members)
-        got = compiled(cs, bs, es)
-        expected = step(cs, bs, es)
+        got = compiled(cs, bs)
+        expected = step(cs, bs)
         assert_close(c.compute(got[0]), c.compute(expected[0]), what="compiled collection sync")
         assert_close(c.compute(got[0]), c.compute(feed_ten(c, c.init(), values, preds, target)), what="vs one process")
         assert_close(bm.compute(got[1]), bm.compute(expected[1]), what="compiled buffer sync")
-        for e in range(2):
-            member = torch.utils._pytree.tree_map(lambda v: v[e], got[2])
-            expected_member = torch.utils._pytree.tree_map(lambda v: v[e], expected[2])
-            assert_close(bm.compute(member), bm.compute(expected_member), what=f"compiled ensemble member {e}")
     assert len(compiles) == 1, f"the synced step compiled {len(compiles)} times for 2 same-shape calls"
     # never under vmap
     try:
