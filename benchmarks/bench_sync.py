@@ -4,8 +4,8 @@
 
 For each world size, that many processes are spawned on 127.0.0.1. Every rank updates
 the same kinds of metrics on its own batch: mean, mean (NaNs ignored), sum, max, min
-of a value, and binary accuracy (three configurations) and binary stat scores (two)
-of predictions and targets. Then it measures, over ``--iters`` iterations that start
+of a value, and binary accuracy, precision, recall, F1 and specificity (at another
+threshold) of predictions and targets. Then it measures, over ``--iters`` iterations that start
 together (a barrier, not timed):
 
 * ``metrix sync``: ``metrix.sync(state)`` of the collection's state;
@@ -52,11 +52,11 @@ def metrix_collection() -> metrix.Metric:
             "sum": agg.sum(),
             "max": agg.max(),
             "min": agg.min(),
-            "acc": mc.binary_accuracy(),
-            "acc_thr": mc.binary_accuracy(threshold=0.3),
-            "acc_ignore": mc.binary_accuracy(ignore_index=-1),
-            "stats": mc.binary_stat_scores(),
-            "stats_thr": mc.binary_stat_scores(threshold=0.7),
+            "accuracy": mc.binary_accuracy(),
+            "precision": mc.binary_precision(),
+            "recall": mc.binary_recall(),
+            "f1": mc.binary_f1_score(),
+            "specificity": mc.binary_specificity(threshold=0.3),
         }
     )
 
@@ -76,11 +76,11 @@ def torchmetrics_collections() -> tuple[Any, Any]:
     )
     classes = tm.MetricCollection(
         {
-            "acc": tmc.BinaryAccuracy(),
-            "acc_thr": tmc.BinaryAccuracy(threshold=0.3),
-            "acc_ignore": tmc.BinaryAccuracy(ignore_index=-1),
-            "stats": tmc.BinaryStatScores(),
-            "stats_thr": tmc.BinaryStatScores(threshold=0.7),
+            "accuracy": tmc.BinaryAccuracy(),
+            "precision": tmc.BinaryPrecision(),
+            "recall": tmc.BinaryRecall(),
+            "f1": tmc.BinaryF1Score(),
+            "specificity": tmc.BinarySpecificity(threshold=0.3),
         }
     )
     return values, classes

@@ -32,7 +32,7 @@ from metrix import aggregation as agg
 from metrix import classification as mc
 
 # The metrics to evaluate: any metrix metrics taking (probabilities, target).
-METRICS = {"accuracy": mc.binary_accuracy(), "accuracy@0.3": mc.binary_accuracy(threshold=0.3)}
+METRICS = {"accuracy": mc.binary_accuracy(), "precision": mc.binary_precision(), "f1": mc.binary_f1_score()}
 LOSS_STATS = {"mean": agg.mean(), "max": agg.max(), "min": agg.min(), "sum": agg.sum()}
 
 N_SAMPLES = 1001  # not divisible by the world size on purpose: shards are uneven
