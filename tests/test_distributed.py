@@ -601,12 +601,14 @@ def _mismatch(rank: int, world: int) -> None:
     """States of different structure on different ranks raise ValueError on EVERY rank, then the group still works."""
     import metrix
     from metrix import aggregation as agg
+    from metrix import classification as mc
     from tests.catalogue._case import assert_close
 
     odd = rank == world - 1
     mean_or_max = agg.max() if odd else agg.mean()
     cases = {
         "another metric": mean_or_max.init(),
+        "another num_classes": mc.multiclass_accuracy(num_classes=6 if odd else 5).init(),
         "another capacity": _buffer_metric(capacity=6 if odd else 5).init(),
         "another window": (agg.running_mean(window=4) if odd else agg.running_mean(window=3)).init(),
         "another collection": {"b": agg.sum().init(), "a": agg.sum().init()}
