@@ -1,7 +1,9 @@
 """The documentation builds with warnings as errors, and its Python examples run.
 
 Code blocks fenced as ```python in docs/*.md are executed, page by page in one namespace
-(blocks fenced as ```py are shown but not run: they need Lightning, a GPU or a cluster).
+(blocks fenced as ```py are shown but not run: they need Lightning, a GPU or a cluster; so
+are the pages in FRAGMENT_PAGES). A block whose every ``print(x)  # value`` line states
+its output has that output checked.
 ``torch.compile`` defaults to the "eager" backend here: the examples check that the
 capture works (fullgraph, no graph break) without paying for code generation.
 """
@@ -50,8 +52,16 @@ def test_mkdocs_build_strict(tmp_path):
     assert (tmp_path / "site" / "api" / "classification" / "index.html").is_file()
 
 
+# Pages whose ```python blocks are fragments of multi-process programs (torchrun, NCCL): shown,
+# not run here; the code they show is run by tests/test_distributed.py and examples/.
+FRAGMENT_PAGES = {"distributed.md"}
+
+
 def _blocks(page: Path) -> list[str]:
-    return _BLOCK.findall(page.read_text())
+    if str(page.relative_to(DOCS)) in FRAGMENT_PAGES:
+        return []
+    # snippet includes and doctest-style blocks are not scripts
+    return [b for b in _BLOCK.findall(page.read_text()) if "--8<--" not in b and not b.lstrip().startswith(">>>")]
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if _blocks(p)], ids=lambda p: str(p.relative_to(DOCS)))
