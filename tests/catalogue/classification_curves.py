@@ -1,0 +1,240 @@
+"""Catalogue entries for the threshold-curve family (reference: TorchMetrics functional).
+
+Exact curves (``thresholds=None``) keep samples in growing storage (``fixed_state=False``);
+the same metrics with ``capacity=`` and the binned ones (``thresholds=T``) have fixed-size
+states, so the compile and vmap laws run on them too.
+"""
+
+from __future__ import annotations
+
+import torch
+import torchmetrics.functional.classification as tmf
+
+from metrix import classification as mc
+from tests.catalogue._case import BadInput, Case
+
+C = 4
+CAP = 256  # >= the most samples the law suite feeds one state (64 rows x 3)
+
+
+def binary_probs(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    # rounded scores: ties are where exact curves are subtle
+    return (torch.rand(n, generator=g) * 20).round() / 20, torch.randint(0, 2, (n,), generator=g)
+
+
+def binary_logits(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.randn(n, 3, generator=g) * 3, torch.randint(0, 2, (n, 3), generator=g)
+
+
+def binary_ignore(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    t = torch.randint(0, 2, (n,), generator=g)
+    t = torch.where(torch.rand(n, generator=g) < 0.2, -1, t)
+    return torch.rand(n, generator=g), t
+
+
+def mc_probs(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.randn(n, C, generator=g).softmax(-1), torch.randint(0, C, (n,), generator=g)
+
+
+def mc_logits_ignore(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    t = torch.randint(0, C, (n,), generator=g)
+    t = torch.where(torch.rand(n, generator=g) < 0.2, -1, t)
+    return torch.randn(n, C, generator=g), t
+
+
+def ml_probs(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    return (torch.rand(n, C, generator=g) * 10).round() / 10, torch.randint(0, 2, (n, C), generator=g)
+
+
+def ml_ignore(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    t = torch.randint(0, 2, (n, C), generator=g)
+    t = torch.where(torch.rand(n, C, generator=g) < 0.2, -1, t)
+    return torch.rand(n, C, generator=g), t
+
+
+LOGITS = {"input_format": "logits"}
+
+
+def _tm(fn, *args, **kw):
+    def ref(p, t):
+        return fn(p, t, *args, **kw)
+
+    return ref
+
+
+BINARY_BAD = [
+    BadInput(
+        lambda g: (torch.rand(4), torch.tensor([0, 1, 2, 0])), ValueError, "target must hold only 0 and 1", traced=True
+    ),
+    BadInput(lambda g: (torch.rand(4), torch.ones(3, dtype=torch.long)), ValueError, "same shape"),
+    BadInput(
+        lambda g: (torch.tensor([0.1, float("nan"), 0.3, 0.4]), torch.ones(4, dtype=torch.long)),
+        ValueError,
+        "NaN",
+        traced=True,
+    ),
+    BadInput(lambda g: (torch.rand(4), torch.ones(4)), TypeError, "integer class labels"),
+    BadInput(lambda g: (torch.ones(4, dtype=torch.long), torch.ones(4, dtype=torch.long)), TypeError, "floating"),
+]
+MC_BAD = [
+    BadInput(lambda g: (torch.rand(4, C), torch.tensor([0, 1, C, 0])), ValueError, "class labels in", traced=True),
+    BadInput(lambda g: (torch.rand(4, C + 1), torch.zeros(4, dtype=torch.long)), ValueError, "num_classes"),
+    BadInput(lambda g: (torch.rand(4, C), torch.zeros(3, dtype=torch.long)), ValueError, "shape"),
+    BadInput(
+        lambda g: (torch.full((4, C), float("inf")), torch.zeros(4, dtype=torch.long)), ValueError, "NaN", traced=True
+    ),
+]
+ML_BAD = [
+    BadInput(lambda g: (torch.rand(4, C), torch.full((4, C), 2)), ValueError, "only 0 and 1", traced=True),
+    BadInput(lambda g: (torch.rand(4, C), torch.zeros(4, C + 1, dtype=torch.long)), ValueError, "same shape"),
+]
+
+
+def _family(
+    prefix: str,
+    fn,
+    args: tuple,
+    kwargs: dict,
+    inputs,
+    bad,
+    *,
+    curve: bool,
+    tol: float = 1e-5,
+    extra: dict | None = None,
+):
+    """Exact, capacity (scalar metrics only: capacity curves have a fixed padded length) and binned cases."""
+    tm_fn = getattr(tmf, fn.__name__)
+    ours = {**kwargs, **(extra or {})}  # metrix-only keywords (e.g. input_format)
+    out = [
+        Case(
+            f"{prefix}-exact",
+            fn,
+            {**dict(zip(_argnames(fn), args)), **ours},
+            inputs,
+            _tm(tm_fn, *args, **kwargs),
+            fixed_state=False,
+            bad_inputs=bad,
+            atol=tol,
+        ),
+        Case(
+            f"{prefix}-binned",
+            fn,
+            {**dict(zip(_argnames(fn), args)), **ours, "thresholds": 7},
+            inputs,
+            _tm(tm_fn, *args, **kwargs, thresholds=7),
+            bad_inputs=bad,
+            atol=tol,
+        ),
+    ]
+    if not curve:
+        out.append(
+            Case(
+                f"{prefix}-capacity",
+                fn,
+                {**dict(zip(_argnames(fn), args)), **ours, "capacity": CAP},
+                inputs,
+                _tm(tm_fn, *args, **kwargs),
+                bad_inputs=bad,
+                atol=tol,
+            )
+        )
+    return out
+
+
+def _argnames(fn) -> list[str]:
+    import inspect
+
+    return [p.name for p in inspect.signature(fn).parameters.values() if p.default is inspect.Parameter.empty]
+
+
+CASES = [
+    *_family("binary_roc", mc.binary_roc, (), {}, binary_probs, BINARY_BAD, curve=True),
+    *_family("binary_roc-ignore", mc.binary_roc, (), {"ignore_index": -1}, binary_ignore, (), curve=True),
+    *_family("binary_pr_curve", mc.binary_precision_recall_curve, (), {}, binary_probs, (), curve=True),
+    *_family(
+        "binary_pr_curve-logits", mc.binary_precision_recall_curve, (), {}, binary_logits, (), curve=True, extra=LOGITS
+    ),
+    *_family("binary_auroc", mc.binary_auroc, (), {}, binary_probs, BINARY_BAD, curve=False),
+    *_family(
+        "binary_auroc-maxfpr", mc.binary_auroc, (), {"max_fpr": 0.3}, binary_logits, (), curve=False, extra=LOGITS
+    ),
+    *_family("binary_auroc-ignore", mc.binary_auroc, (), {"ignore_index": -1}, binary_ignore, (), curve=False),
+    *_family("binary_ap", mc.binary_average_precision, (), {}, binary_probs, (), curve=False),
+    *_family("binary_ap-ignore", mc.binary_average_precision, (), {"ignore_index": -1}, binary_ignore, (), curve=False),
+    *_family("multiclass_roc", mc.multiclass_roc, (C,), {}, mc_probs, MC_BAD, curve=True),
+    *_family("multiclass_roc-micro", mc.multiclass_roc, (C,), {"average": "micro"}, mc_probs, (), curve=True),
+    *_family(
+        "multiclass_pr_curve",
+        mc.multiclass_precision_recall_curve,
+        (C,),
+        {},
+        mc_probs,
+        (),
+        curve=True,
+    ),
+    *_family(
+        "multiclass_pr_curve-ignore",
+        mc.multiclass_precision_recall_curve,
+        (C,),
+        {"ignore_index": -1},
+        mc_logits_ignore,
+        (),
+        curve=True,
+        extra=LOGITS,
+    ),
+    *_family("multiclass_auroc", mc.multiclass_auroc, (C,), {}, mc_probs, MC_BAD, curve=False),
+    *_family(
+        "multiclass_auroc-weighted-ignore",
+        mc.multiclass_auroc,
+        (C,),
+        {"average": "weighted", "ignore_index": -1},
+        mc_logits_ignore,
+        (),
+        curve=False,
+        extra=LOGITS,
+    ),
+    *_family("multiclass_auroc-none", mc.multiclass_auroc, (C,), {"average": "none"}, mc_probs, (), curve=False),
+    *_family("multiclass_ap", mc.multiclass_average_precision, (C,), {}, mc_probs, (), curve=False),
+    *_family(
+        "multiclass_ap-none-ignore",
+        mc.multiclass_average_precision,
+        (C,),
+        {"average": "none", "ignore_index": -1},
+        mc_logits_ignore,
+        (),
+        curve=False,
+        extra=LOGITS,
+    ),
+    *_family("multilabel_roc", mc.multilabel_roc, (C,), {}, ml_probs, ML_BAD, curve=True),
+    *_family(
+        "multilabel_pr_curve-ignore",
+        mc.multilabel_precision_recall_curve,
+        (C,),
+        {"ignore_index": -1},
+        ml_ignore,
+        (),
+        curve=True,
+    ),
+    *_family("multilabel_auroc", mc.multilabel_auroc, (C,), {}, ml_probs, ML_BAD, curve=False),
+    *_family(
+        "multilabel_auroc-micro-ignore",
+        mc.multilabel_auroc,
+        (C,),
+        {"average": "micro", "ignore_index": -1},
+        ml_ignore,
+        (),
+        curve=False,
+    ),
+    *_family(
+        "multilabel_ap-weighted",
+        mc.multilabel_average_precision,
+        (C,),
+        {"average": "weighted"},
+        ml_probs,
+        (),
+        curve=False,
+    ),
+    *_family(
+        "multilabel_ap-ignore", mc.multilabel_average_precision, (C,), {"ignore_index": -1}, ml_ignore, (), curve=False
+    ),
+]
