@@ -102,7 +102,7 @@ def _family(
     tol: float = 1e-5,
     extra: dict | None = None,
 ):
-    """Exact, capacity (scalar metrics only: capacity curves have a fixed padded length) and binned cases."""
+    """Exact and binned cases, plus capacity unless ``curve`` (capacity curves have a fixed padded length)."""
     tm_fn = getattr(tmf, fn.__name__)
     ours = {**kwargs, **(extra or {})}  # metrix-only keywords (e.g. input_format)
     out = [
@@ -237,4 +237,33 @@ CASES = [
     *_family(
         "multilabel_ap-ignore", mc.multilabel_average_precision, (C,), {"ignore_index": -1}, ml_ignore, (), curve=False
     ),
+]
+
+# operating points, EER and LogAUC (same states; scalar-shaped outputs, so capacity cases too)
+CASES += [
+    *_family("binary_rfp", mc.binary_recall_at_fixed_precision, (0.6,), {}, binary_probs, BINARY_BAD, curve=False),
+    *_family(
+        "binary_pfr-ignore",
+        mc.binary_precision_at_fixed_recall,
+        (0.5,),
+        {"ignore_index": -1},
+        binary_ignore,
+        (),
+        curve=False,
+    ),
+    *_family("binary_sas", mc.binary_sensitivity_at_specificity, (0.6,), {}, binary_probs, (), curve=False),
+    *_family("binary_spsens", mc.binary_specificity_at_sensitivity, (0.6,), {}, binary_probs, (), curve=False),
+    *_family("multiclass_rfp", mc.multiclass_recall_at_fixed_precision, (C, 0.5), {}, mc_probs, MC_BAD, curve=False),
+    *_family("multiclass_sas", mc.multiclass_sensitivity_at_specificity, (C, 0.6), {}, mc_probs, (), curve=False),
+    *_family("multilabel_pfr", mc.multilabel_precision_at_fixed_recall, (C, 0.5), {}, ml_probs, ML_BAD, curve=False),
+    *_family("multilabel_spsens", mc.multilabel_specificity_at_sensitivity, (C, 0.5), {}, ml_probs, (), curve=False),
+    *_family("binary_eer", mc.binary_eer, (), {}, binary_probs, (), curve=False),
+    *_family("multiclass_eer", mc.multiclass_eer, (C,), {}, mc_probs, (), curve=False),
+    *_family("multiclass_eer-micro", mc.multiclass_eer, (C,), {"average": "micro"}, mc_probs, (), curve=False),
+    *_family("multilabel_eer", mc.multilabel_eer, (C,), {}, ml_probs, (), curve=False),
+    # LogAUC with capacity= follows the curve's point order where TorchMetrics' interpolation
+    # depends on an unstable argsort among equal fpr values: no capacity case (see test file)
+    *_family("binary_logauc", mc.binary_logauc, (), {"fpr_range": (0.05, 0.5)}, binary_probs, (), curve=True),
+    *_family("multiclass_logauc", mc.multiclass_logauc, (C,), {"fpr_range": (0.05, 0.5)}, mc_probs, (), curve=True),
+    *_family("multilabel_logauc-none", mc.multilabel_logauc, (C,), {"average": "none"}, ml_probs, (), curve=True),
 ]
