@@ -134,14 +134,14 @@ def pr_points(spec: CurveSpec, s: Any, pooled: bool = False) -> Curve:
         _, _pos, _valid, (thr, tps, fps, keep) = _exact_columns(spec, s, pooled)
         n_pos, n_neg = tps[:, -1:], fps[:, -1:]
         precision = tps / (tps + fps)
+        # TorchMetrics sets recall to 1 everywhere when every target is 0 (for multiclass: label
+        # 0, which overrides even class 0's own recall); otherwise no positives give NaN
         if spec.task == "multiclass" and not pooled:
-            # TorchMetrics' rule for a class without positives: recall is 1 when every target
-            # is label 0 and undefined (NaN) otherwise
-            no_pos = n_neg[:1].eq(0).expand_as(n_pos)
+            all_zero = n_neg[:1].eq(0).expand_as(n_pos)
         else:
-            no_pos = n_pos.eq(0)
-        undefined = torch.where(no_pos, 1.0, torch.nan).to(tps.dtype)
-        recall = torch.where(n_pos > 0, tps / n_pos.clamp(min=1), undefined)
+            all_zero = n_pos.eq(0)
+        nan = torch.full_like(tps, torch.nan)
+        recall = torch.where(all_zero, 1.0, torch.where(n_pos > 0, tps / n_pos.clamp(min=1), nan))
         one, zero = torch.ones_like(tps[:, :1]), torch.zeros_like(tps[:, :1])
         precision = torch.cat([precision.flip(-1), one], -1)
         recall = torch.cat([recall.flip(-1), zero], -1)
