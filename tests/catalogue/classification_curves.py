@@ -267,3 +267,19 @@ CASES += [
     *_family("multiclass_logauc", mc.multiclass_logauc, (C,), {"fpr_range": (0.05, 0.5)}, mc_probs, (), curve=True),
     *_family("multilabel_logauc-none", mc.multilabel_logauc, (C,), {"average": "none"}, ml_probs, (), curve=True),
 ]
+
+
+def mc_multidim(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.randn(n, C, 3, generator=g).softmax(1), torch.randint(0, C, (n, 3), generator=g)
+
+
+def ml_multidim(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.rand(n, C, 2, generator=g), torch.randint(0, 2, (n, C, 2), generator=g)
+
+
+# extra dims are flattened into the sample dim
+CASES += [
+    *_family("multiclass_auroc-multidim", mc.multiclass_auroc, (C,), {}, mc_multidim, (), curve=False),
+    *_family("multilabel_ap-multidim", mc.multilabel_average_precision, (C,), {}, ml_multidim, (), curve=False),
+    *_family("multiclass_roc-multidim", mc.multiclass_roc, (C,), {}, mc_multidim, (), curve=True),
+]
