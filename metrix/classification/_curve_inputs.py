@@ -334,18 +334,23 @@ def exact_counts(scores: Tensor, pos: Tensor, valid: Tensor) -> tuple[Tensor, Te
     last member of each tie group among valid samples (the points TorchMetrics keeps).
     """
     neg_inf = torch.tensor(-math.inf, dtype=scores.dtype, device=scores.device)
-    s = torch.where(valid, scores, neg_inf)
+    s = torch.where(valid, scores, neg_inf).contiguous()  # rows contiguous: sorting is faster
     s_sorted, order = s.sort(dim=-1, descending=True)
     w_pos = (pos & valid).gather(-1, order).to(torch.float64)
     w_neg = (~pos & valid).gather(-1, order).to(torch.float64)
     tps = w_pos.cumsum(-1)
     fps = w_neg.cumsum(-1)
-    # index of the last member of each tie group = (number of scores >= this one) - 1
-    asc = (-s_sorted).contiguous()
-    end = torch.searchsorted(asc, asc, right=True) - 1
+    # index of the last member of each tie group, in O(n): group ids from a running count of
+    # group starts, group sizes by scatter_add, ends as their running sum
+    n = s.shape[-1]
+    starts = torch.ones_like(s_sorted, dtype=torch.int64)
+    starts = torch.cat([starts[..., :1], (s_sorted[..., 1:] != s_sorted[..., :-1]).long()], -1)
+    group = starts.cumsum(-1) - 1
+    sizes = torch.zeros_like(group).scatter_add(-1, group, torch.ones_like(group))
+    end = (sizes.cumsum(-1) - 1).gather(-1, group)
     tps = tps.gather(-1, end)
     fps = fps.gather(-1, end)
-    arange = torch.arange(s.shape[-1], device=s.device)
+    arange = torch.arange(n, device=s.device)
     keep = (end == arange) & valid.gather(-1, order)
     # padding points repeat the last valid threshold instead of -inf
     n_valid = valid.sum(-1, keepdim=True)
