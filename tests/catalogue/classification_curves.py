@@ -283,3 +283,92 @@ CASES += [
     *_family("multilabel_ap-multidim", mc.multilabel_average_precision, (C,), {}, ml_multidim, (), curve=False),
     *_family("multiclass_roc-multidim", mc.multiclass_roc, (C,), {}, mc_multidim, (), curve=True),
 ]
+
+
+# ----------------------------------------------------------------------------- fixed-length curves
+# With capacity=, curves have one point per buffer slot: ties repeat their group's last point
+# and unused slots repeat the final point. The reference builds that layout directly from
+# pairwise comparisons (O(n^2), fine at n=64); deduplicated, it is TorchMetrics' curve
+# (checked in tests/test_classification_curves.py).
+
+
+def _padded_counts(score: torch.Tensor, positive: torch.Tensor, cap: int):
+    s = score.double().sort(descending=True).values
+    ge = score.double()[None, :] >= s[:, None]
+    tps = (ge & positive[None, :]).sum(1).double()
+    fps = (ge & ~positive[None, :]).sum(1).double()
+    pad = cap - s.numel()
+    return (torch.cat([x, x[-1:].expand(pad)]) for x in (s, tps, fps))
+
+
+def _padded_roc(score, positive, cap):
+    s, tps, fps = _padded_counts(score, positive, cap)
+    zero = torch.zeros(1, dtype=torch.float64)
+    fpr = torch.cat([zero, fps]) / max(float(fps[-1]), 1.0)
+    tpr = torch.cat([zero, tps]) / max(float(tps[-1]), 1.0)
+    return fpr.float(), tpr.float(), torch.cat([torch.ones(1, dtype=torch.float64), s]).float()
+
+
+def _padded_pr(score, positive, cap, all_zero=None):
+    # TorchMetrics: recall is 1 when every target is 0 (multiclass: label 0), else tps / P
+    s, tps, fps = _padded_counts(score, positive, cap)
+    precision = tps / (tps + fps)
+    all_zero = bool(tps[-1] == 0) if all_zero is None else all_zero
+    recall = torch.ones_like(tps) if all_zero else tps / tps[-1]
+    one, zero = torch.ones(1, dtype=torch.float64), torch.zeros(1, dtype=torch.float64)
+    return torch.cat([precision.flip(0), one]).float(), torch.cat([recall.flip(0), zero]).float(), s.flip(0).float()
+
+
+def _padded_binary(curve, ignore_index=None):
+    def ref(p, t):
+        p, t = p.flatten(), t.flatten()
+        if ignore_index is not None:
+            p, t = p[t != ignore_index], t[t != ignore_index]
+        if ((p < 0) | (p > 1)).any():
+            p = p.sigmoid()
+        return curve(p, t == 1, CAP)
+
+    return ref
+
+
+def _padded_multiclass(curve):
+    def ref(p, t):
+        extra = {"all_zero": bool((t == 0).all())} if curve is _padded_pr else {}
+        rows = [curve(p[:, c], t == c, CAP, **extra) for c in range(p.shape[1])]
+        return tuple(torch.stack(parts) for parts in zip(*rows))
+
+    return ref
+
+
+CASES += [
+    Case("binary_roc-capacity", mc.binary_roc, {"capacity": CAP}, binary_probs, _padded_binary(_padded_roc)),
+    Case(
+        "binary_roc-ignore-capacity",
+        mc.binary_roc,
+        {"capacity": CAP, "ignore_index": -1},
+        binary_ignore,
+        _padded_binary(_padded_roc, ignore_index=-1),
+        bad_inputs=BINARY_BAD,
+    ),
+    Case(
+        "binary_pr_curve-capacity",
+        mc.binary_precision_recall_curve,
+        {"capacity": CAP},
+        binary_probs,
+        _padded_binary(_padded_pr),
+    ),
+    Case(
+        "multiclass_roc-capacity",
+        mc.multiclass_roc,
+        {"num_classes": C, "capacity": CAP},
+        mc_probs,
+        _padded_multiclass(_padded_roc),
+    ),
+    Case(
+        "multiclass_pr_curve-capacity",
+        mc.multiclass_precision_recall_curve,
+        {"num_classes": C, "capacity": CAP},
+        mc_probs,
+        _padded_multiclass(_padded_pr),
+    ),
+]
