@@ -27,8 +27,8 @@ demo: $(VENV)/.runtime
 	$(PY) demo.py
 
 lint: $(VENV)/.test
-	$(VENV)/bin/ruff check metrix tests benchmarks examples demo.py
-	$(VENV)/bin/ruff format --check metrix tests benchmarks examples demo.py
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test: $(VENV)/.test lint
 	$(PY) -m pytest -n $(WORKERS) -q
