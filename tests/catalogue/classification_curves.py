@@ -372,3 +372,26 @@ CASES += [
         _padded_multiclass(_padded_pr),
     ),
 ]
+
+
+# the remaining variants and the task= dispatchers (exact + binned; the machinery is shared)
+def _light(prefix: str, fn, args: tuple, kwargs: dict, inputs) -> list[Case]:
+    return _family(prefix, fn, args, kwargs, inputs, (), curve=True)
+
+
+CASES += [
+    *_light("multiclass_pfr", mc.multiclass_precision_at_fixed_recall, (C, 0.5), {}, mc_probs),
+    *_light("multiclass_spsens", mc.multiclass_specificity_at_sensitivity, (C, 0.5), {}, mc_probs),
+    *_light("multilabel_rfp", mc.multilabel_recall_at_fixed_precision, (C, 0.5), {}, ml_probs),
+    *_light("multilabel_sas", mc.multilabel_sensitivity_at_specificity, (C, 0.5), {}, ml_probs),
+    *_light("task_auroc-multiclass", mc.auroc, ("multiclass",), {"num_classes": C}, mc_probs),
+    *_light("task_ap-multilabel", mc.average_precision, ("multilabel",), {"num_labels": C}, ml_probs),
+    *_light("task_roc-binary", mc.roc, ("binary",), {}, binary_probs),
+    *_light("task_pr_curve-multiclass", mc.precision_recall_curve, ("multiclass",), {"num_classes": C}, mc_probs),
+    *_light("task_eer-multilabel", mc.eer, ("multilabel",), {"num_labels": C}, ml_probs),
+    *_light("task_logauc-binary", mc.logauc, ("binary",), {}, binary_probs),
+    *_light("task_rfp-binary", mc.recall_at_fixed_precision, ("binary", 0.5), {}, binary_probs),
+    *_light("task_pfr-multiclass", mc.precision_at_fixed_recall, ("multiclass", 0.5), {"num_classes": C}, mc_probs),
+    *_light("task_sas-multilabel", mc.sensitivity_at_specificity, ("multilabel", 0.5), {"num_labels": C}, ml_probs),
+    *_light("task_spsens-binary", mc.specificity_at_sensitivity, ("binary", 0.5), {}, binary_probs),
+]
