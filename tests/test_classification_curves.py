@@ -324,3 +324,19 @@ def test_bad_constructor_arguments(build, match: str) -> None:
 def test_validate_args_false_skips_value_checks() -> None:
     m = mc.binary_auroc(validate_args=False)
     m.update(m.init(), torch.rand(4), torch.tensor([0, 1, 2, 0]))  # no error
+
+
+def test_fixed_point_search_skips_undefined_precision() -> None:
+    """Binned thresholds above every score have NaN precision; TorchMetrics' search passes over them."""
+    g = _gen(14)
+    p, t = torch.rand(30, generator=g) * 0.9, torch.randint(0, 2, (30,), generator=g)
+    for min_recall in (0.0, 0.3):
+        assert_close(
+            mc.binary_precision_at_fixed_recall(min_recall, thresholds=5)(p, t),
+            _tm(tmf.binary_precision_at_fixed_recall, p, t, min_recall, thresholds=5),
+        )
+    low = p * 0.1  # every candidate undefined: NaN at the first one
+    assert_close(
+        mc.binary_precision_at_fixed_recall(0.0, thresholds=[0.5, 0.9])(low, t),
+        _tm(tmf.binary_precision_at_fixed_recall, low, t, 0.0, thresholds=[0.5, 0.9]),
+    )

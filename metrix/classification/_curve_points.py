@@ -77,14 +77,20 @@ def _at_fixed(spec: CurveSpec, s: Any, bound: float, recall_first: bool) -> tupl
     n = thr.shape[-1]  # the appended (1, 0) point has no threshold and is not a candidate
     precision, recall = precision[:, :n], recall[:, :n]
     if recall_first:  # recall at fixed precision
-        mask = precision >= bound
-        value, best = _lexmax(mask, recall, precision, thr)
+        mask, key = precision >= bound, (recall, precision, thr)
     else:
-        mask = recall >= bound
-        value, best = _lexmax(mask, precision, recall, thr)
-    found = mask.any(-1)
+        mask, key = recall >= bound, (precision, recall, thr)
+    # undefined (NaN) values never win TorchMetrics' search, unless every candidate is NaN:
+    # then it reports NaN at the first one
+    cand = mask & ~torch.isnan(key[0])
+    value, best = _lexmax(cand, *key)
+    found = cand.any(-1)
     value = torch.where(found, value, torch.zeros_like(value))
     best = torch.where(value == 0, torch.full_like(best, math.nan), best)
+    only_nan = mask.any(-1) & ~found
+    first = mask.long().argmax(-1, keepdim=True)
+    value = torch.where(only_nan, torch.full_like(value, math.nan), value)
+    best = torch.where(only_nan, thr.gather(-1, first).squeeze(-1), best)
     return value, best
 
 
