@@ -189,225 +189,511 @@ def _build(
 
 # ----------------------------------------------------------------------------- fixed points
 
-_ARGS = """
+
+def _fixed_point(
+    task: str,
+    kind: str,
+    num: int | None,
+    bound: float,
+    bound_name: str,
+    options: tuple[Any, ...],
+) -> Metric:
+    """Build a ``{task}_{kind}`` operating-point metric.
+
+    ``options`` holds ``(thresholds, ignore_index, validate_args, input_format, capacity)``.
+    """
+    b = check_unit(bound, bound_name)
+    if kind in ("sensitivity_at_specificity", "specificity_at_sensitivity"):
+
+        def reduce(spec: CurveSpec, s: Any) -> tuple[Tensor, Tensor]:
+            return _at_roc(spec, s, b, kind == "sensitivity_at_specificity")
+
+    else:
+
+        def reduce(spec: CurveSpec, s: Any) -> tuple[Tensor, Tensor]:
+            return _at_fixed(spec, s, b, kind == "recall_at_fixed_precision")
+
+    return _build(task, f"{task}_{kind}", num, *options, reduce)
+
+
+def binary_recall_at_fixed_precision(
+    min_precision: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest recall among thresholds whose precision is at least ``min_precision`` (binary).
+
+    Args:
+        min_precision: the constraint, a float in [0, 1].
         thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
             [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
         ignore_index: target value whose elements are left out (masked).
         validate_args: check input values (shapes and dtypes are always checked).
         input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
             ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps)."""
-
-
-def _fixed_factory(task: str, kind: str, bound_name: str) -> Callable[..., Metric]:
-    recall_first = kind == "recall_at_fixed_precision"
-    roc_kind = kind in ("sensitivity_at_specificity", "specificity_at_sensitivity")
-
-    def reduce_for(bound: float) -> Callable[[CurveSpec, Any], Any]:
-        def reduce(spec: CurveSpec, s: Any) -> tuple[Tensor, Tensor]:
-            if roc_kind:
-                return _at_roc(spec, s, bound, kind == "sensitivity_at_specificity")
-            return _at_fixed(spec, s, bound, recall_first)
-
-        return reduce
-
-    if task == "binary":
-
-        def factory(
-            bound: float,
-            thresholds: Any = None,
-            ignore_index: int | None = None,
-            validate_args: bool = True,
-            *,
-            input_format: str = "auto",
-            capacity: int | None = None,
-        ) -> Metric:
-            b = check_unit(bound, bound_name)
-            return _build(
-                task,
-                f"binary_{kind}",
-                None,
-                thresholds,
-                ignore_index,
-                validate_args,
-                input_format,
-                capacity,
-                reduce_for(b),
-            )
-
-    else:
-
-        def factory(  # type: ignore[misc]
-            num: int,
-            bound: float,
-            thresholds: Any = None,
-            ignore_index: int | None = None,
-            validate_args: bool = True,
-            *,
-            input_format: str = "auto",
-            capacity: int | None = None,
-        ) -> Metric:
-            b = check_unit(bound, bound_name)
-            return _build(
-                task,
-                f"{task}_{kind}",
-                num,
-                thresholds,
-                ignore_index,
-                validate_args,
-                input_format,
-                capacity,
-                reduce_for(b),
-            )
-
-    return factory
-
-
-def _rename(fn: Callable[..., Metric], first: str | None, bound_name: str) -> Callable[..., Metric]:
-    """Give a generated factory TorchMetrics' parameter names (num_classes, min_recall, …)."""
-    import functools
-    import inspect
-
-    sig = inspect.signature(fn)
-    params = []
-    for p in sig.parameters.values():
-        if p.name == "num":
-            p = p.replace(name=first)  # type: ignore[arg-type]
-        elif p.name == "bound":
-            p = p.replace(name=bound_name)
-        params.append(p)
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Metric:
-        if first is not None and first in kwargs:
-            kwargs["num"] = kwargs.pop(first)
-        if bound_name in kwargs:
-            kwargs["bound"] = kwargs.pop(bound_name)
-        return fn(*args, **kwargs)
-
-    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
-    return wrapper
-
-
-def _make_family(kind: str, bound_name: str, summary: str, example: dict[str, str]) -> dict[str, Callable[..., Metric]]:
-    out = {}
-    for task, first in (("binary", None), ("multiclass", "num_classes"), ("multilabel", "num_labels")):
-        fn = _rename(_fixed_factory(task, kind, bound_name), first, bound_name)
-        name = f"{task}_{kind}"
-        fn.__name__ = fn.__qualname__ = name
-        lead = (
-            ""
-            if first is None
-            else f"\n        {first}: number of {'classes' if task == 'multiclass' else 'labels'} (``>= 2``)."
-        )
-        fn.__doc__ = f"""{summary} ({task}{"" if task == "binary" else ", one value per column"}).
-
-    Args:{lead}
-        {bound_name}: the constraint, a float in [0, 1].{_ARGS}
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
-        A metric computing ``(value, threshold)``{"" if task == "binary" else ", each of shape ``(C,)``"}.
+        A metric computing ``(value, threshold)``.
 
     Example:
-{example[task]}
+        >>> import torch
+        >>> from metrix.classification import binary_recall_at_fixed_precision
+        >>> binary_recall_at_fixed_precision(0.5)(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
+        (tensor(1.), tensor(0.4000))
     """
-        out[name] = fn
-    return out
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _fixed_point("binary", "recall_at_fixed_precision", None, min_precision, "min_precision", options)
 
 
-_EX_BIN = """        >>> import torch
-        >>> from metrix.classification import binary_{kind}
-        >>> binary_{kind}({b})(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        {out}"""
-_EX_MC = """        >>> import torch
-        >>> from metrix.classification import multiclass_{kind}
+def multiclass_recall_at_fixed_precision(
+    num_classes: int,
+    min_precision: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest recall among thresholds whose precision is at least ``min_precision``, per class.
+
+    Args:
+        num_classes: number of classes (``>= 2``).
+        min_precision: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_recall_at_fixed_precision
         >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
-        >>> multiclass_{kind}(3, {b}, thresholds=5)(preds, torch.tensor([0, 1, 2, 2]))
-        {out}"""
-_EX_ML = """        >>> import torch
-        >>> from metrix.classification import multilabel_{kind}
+        >>> multiclass_recall_at_fixed_precision(3, 0.5, thresholds=5)(preds, torch.tensor([0, 1, 2, 2]))
+        (tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.2500]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _fixed_point("multiclass", "recall_at_fixed_precision", num_classes, min_precision, "min_precision", options)
+
+
+def multilabel_recall_at_fixed_precision(
+    num_labels: int,
+    min_precision: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest recall among thresholds whose precision is at least ``min_precision``, per label.
+
+    Args:
+        num_labels: number of labels (``>= 2``).
+        min_precision: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_recall_at_fixed_precision
         >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
-        >>> multilabel_{kind}(2, {b})(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
-        {out}"""
+        >>> multilabel_recall_at_fixed_precision(2, 0.5)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
+        (tensor([1., 1.]), tensor([0.6000, 0.4000]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _fixed_point("multilabel", "recall_at_fixed_precision", num_labels, min_precision, "min_precision", options)
 
 
-def _examples(kind: str, b: str, outs: tuple[str, str, str]) -> dict[str, str]:
-    return {
-        "binary": _EX_BIN.format(kind=kind, b=b, out=outs[0]),
-        "multiclass": _EX_MC.format(kind=kind, b=b, out=outs[1]),
-        "multilabel": _EX_ML.format(kind=kind, b=b, out=outs[2]),
-    }
+_RFP = {
+    f.__name__: f
+    for f in (
+        binary_recall_at_fixed_precision,
+        multiclass_recall_at_fixed_precision,
+        multilabel_recall_at_fixed_precision,
+    )
+}
 
 
-_RFP = _make_family(
-    "recall_at_fixed_precision",
-    "min_precision",
-    "Highest recall among thresholds whose precision is at least ``min_precision``",
-    _examples(
-        "recall_at_fixed_precision",
-        "0.5",
-        (
-            "(tensor(1.), tensor(0.4000))",
-            "(tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.2500]))",
-            "(tensor([1., 1.]), tensor([0.6000, 0.4000]))",
-        ),
-    ),
-)
-_PFR = _make_family(
-    "precision_at_fixed_recall",
-    "min_recall",
-    "Highest precision among thresholds whose recall is at least ``min_recall``",
-    _examples(
-        "precision_at_fixed_recall",
-        "0.5",
-        (
-            "(tensor(1.), tensor(0.9000))",
-            "(tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.2500]))",
-            "(tensor([1., 1.]), tensor([0.6000, 0.4000]))",
-        ),
-    ),
-)
-_SAS = _make_family(
-    "sensitivity_at_specificity",
-    "min_specificity",
-    "Highest sensitivity (TPR) among thresholds whose specificity is at least ``min_specificity``",
-    _examples(
-        "sensitivity_at_specificity",
-        "0.5",
-        (
-            "(tensor(1.), tensor(0.4000))",
-            "(tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.2500]))",
-            "(tensor([1., 1.]), tensor([0.6000, 0.4000]))",
-        ),
-    ),
-)
-_SPS = _make_family(
-    "specificity_at_sensitivity",
-    "min_sensitivity",
-    "Highest specificity among thresholds whose sensitivity (TPR) is at least ``min_sensitivity``",
-    _examples(
-        "specificity_at_sensitivity",
-        "0.5",
-        (
-            "(tensor(1.), tensor(0.9000))",
-            "(tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.7500]))",
-            "(tensor([1., 1.]), tensor([0.8000, 0.7000]))",
-        ),
-    ),
-)
+def binary_precision_at_fixed_recall(
+    min_recall: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest precision among thresholds whose recall is at least ``min_recall`` (binary).
 
-binary_recall_at_fixed_precision = _RFP["binary_recall_at_fixed_precision"]
-multiclass_recall_at_fixed_precision = _RFP["multiclass_recall_at_fixed_precision"]
-multilabel_recall_at_fixed_precision = _RFP["multilabel_recall_at_fixed_precision"]
-binary_precision_at_fixed_recall = _PFR["binary_precision_at_fixed_recall"]
-multiclass_precision_at_fixed_recall = _PFR["multiclass_precision_at_fixed_recall"]
-multilabel_precision_at_fixed_recall = _PFR["multilabel_precision_at_fixed_recall"]
-binary_sensitivity_at_specificity = _SAS["binary_sensitivity_at_specificity"]
-multiclass_sensitivity_at_specificity = _SAS["multiclass_sensitivity_at_specificity"]
-multilabel_sensitivity_at_specificity = _SAS["multilabel_sensitivity_at_specificity"]
-binary_specificity_at_sensitivity = _SPS["binary_specificity_at_sensitivity"]
-multiclass_specificity_at_sensitivity = _SPS["multiclass_specificity_at_sensitivity"]
-multilabel_specificity_at_sensitivity = _SPS["multilabel_specificity_at_sensitivity"]
+    Args:
+        min_recall: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_precision_at_fixed_recall
+        >>> binary_precision_at_fixed_recall(0.5)(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
+        (tensor(1.), tensor(0.9000))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _fixed_point("binary", "precision_at_fixed_recall", None, min_recall, "min_recall", options)
+
+
+def multiclass_precision_at_fixed_recall(
+    num_classes: int,
+    min_recall: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest precision among thresholds whose recall is at least ``min_recall``, per class.
+
+    Args:
+        num_classes: number of classes (``>= 2``).
+        min_recall: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_precision_at_fixed_recall
+        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+        >>> multiclass_precision_at_fixed_recall(3, 0.5, thresholds=5)(preds, torch.tensor([0, 1, 2, 2]))
+        (tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.2500]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _fixed_point("multiclass", "precision_at_fixed_recall", num_classes, min_recall, "min_recall", options)
+
+
+def multilabel_precision_at_fixed_recall(
+    num_labels: int,
+    min_recall: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest precision among thresholds whose recall is at least ``min_recall``, per label.
+
+    Args:
+        num_labels: number of labels (``>= 2``).
+        min_recall: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_precision_at_fixed_recall
+        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
+        >>> multilabel_precision_at_fixed_recall(2, 0.5)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
+        (tensor([1., 1.]), tensor([0.6000, 0.4000]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _fixed_point("multilabel", "precision_at_fixed_recall", num_labels, min_recall, "min_recall", options)
+
+
+_PFR = {
+    f.__name__: f
+    for f in (
+        binary_precision_at_fixed_recall,
+        multiclass_precision_at_fixed_recall,
+        multilabel_precision_at_fixed_recall,
+    )
+}
+
+
+def binary_sensitivity_at_specificity(
+    min_specificity: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest sensitivity (TPR) among thresholds whose specificity is at least ``min_specificity`` (binary).
+
+    Args:
+        min_specificity: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_sensitivity_at_specificity
+        >>> binary_sensitivity_at_specificity(0.5)(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
+        (tensor(1.), tensor(0.4000))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _fixed_point("binary", "sensitivity_at_specificity", None, min_specificity, "min_specificity", options)
+
+
+def multiclass_sensitivity_at_specificity(
+    num_classes: int,
+    min_specificity: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest sensitivity (TPR) among thresholds whose specificity is at least ``min_specificity``, per class.
+
+    Args:
+        num_classes: number of classes (``>= 2``).
+        min_specificity: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_sensitivity_at_specificity
+        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+        >>> multiclass_sensitivity_at_specificity(3, 0.5, thresholds=5)(preds, torch.tensor([0, 1, 2, 2]))
+        (tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.2500]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _fixed_point(
+        "multiclass", "sensitivity_at_specificity", num_classes, min_specificity, "min_specificity", options
+    )
+
+
+def multilabel_sensitivity_at_specificity(
+    num_labels: int,
+    min_specificity: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest sensitivity (TPR) among thresholds whose specificity is at least ``min_specificity``, per label.
+
+    Args:
+        num_labels: number of labels (``>= 2``).
+        min_specificity: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_sensitivity_at_specificity
+        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
+        >>> multilabel_sensitivity_at_specificity(2, 0.5)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
+        (tensor([1., 1.]), tensor([0.6000, 0.4000]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _fixed_point(
+        "multilabel", "sensitivity_at_specificity", num_labels, min_specificity, "min_specificity", options
+    )
+
+
+_SAS = {
+    f.__name__: f
+    for f in (
+        binary_sensitivity_at_specificity,
+        multiclass_sensitivity_at_specificity,
+        multilabel_sensitivity_at_specificity,
+    )
+}
+
+
+def binary_specificity_at_sensitivity(
+    min_sensitivity: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest specificity among thresholds whose sensitivity (TPR) is at least ``min_sensitivity`` (binary).
+
+    Args:
+        min_sensitivity: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_specificity_at_sensitivity
+        >>> binary_specificity_at_sensitivity(0.5)(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
+        (tensor(1.), tensor(0.9000))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _fixed_point("binary", "specificity_at_sensitivity", None, min_sensitivity, "min_sensitivity", options)
+
+
+def multiclass_specificity_at_sensitivity(
+    num_classes: int,
+    min_sensitivity: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest specificity among thresholds whose sensitivity (TPR) is at least ``min_sensitivity``, per class.
+
+    Args:
+        num_classes: number of classes (``>= 2``).
+        min_sensitivity: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_specificity_at_sensitivity
+        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+        >>> multiclass_specificity_at_sensitivity(3, 0.5, thresholds=5)(preds, torch.tensor([0, 1, 2, 2]))
+        (tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.7500]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _fixed_point(
+        "multiclass", "specificity_at_sensitivity", num_classes, min_sensitivity, "min_sensitivity", options
+    )
+
+
+def multilabel_specificity_at_sensitivity(
+    num_labels: int,
+    min_sensitivity: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest specificity among thresholds whose sensitivity (TPR) is at least ``min_sensitivity``, per label.
+
+    Args:
+        num_labels: number of labels (``>= 2``).
+        min_sensitivity: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_specificity_at_sensitivity
+        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
+        >>> multilabel_specificity_at_sensitivity(2, 0.5)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
+        (tensor([1., 1.]), tensor([0.8000, 0.7000]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _fixed_point(
+        "multilabel", "specificity_at_sensitivity", num_labels, min_sensitivity, "min_sensitivity", options
+    )
+
+
+_SPS = {
+    f.__name__: f
+    for f in (
+        binary_specificity_at_sensitivity,
+        multiclass_specificity_at_sensitivity,
+        multilabel_specificity_at_sensitivity,
+    )
+}
 
 
 def _dispatch(family: dict[str, Callable[..., Metric]], kind: str) -> Callable[..., Metric]:
