@@ -149,15 +149,28 @@ class CurveSpec:
         validate_args: bool,
         input_format: str,
         capacity: int | None,
+        linspace: bool = False,
     ) -> None:
         """Hold validated options."""
         self.task = task
         self.num = num  # number of columns: 1 (binary), num_classes or num_labels
         self.thresholds = thresholds
+        self.linspace = linspace  # thresholds given as an int count
         self.ignore_index = ignore_index
         self.validate_args = validate_args
         self.input_format = check_choice(input_format, "input_format", CURVE_INPUT_FORMATS)
         self.capacity = capacity
+
+    def thresholds_on(self, device: torch.device) -> Tensor:
+        """The thresholds on ``device``.
+
+        An int count is rebuilt there with ``linspace`` (as TorchMetrics does) instead of
+        being copied from the host at every step.
+        """
+        assert self.thresholds is not None
+        if self.linspace:
+            return torch.linspace(0, 1, self.thresholds.numel(), device=device)
+        return self.thresholds.to(device)
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -299,7 +312,7 @@ def make_state_fns(spec: CurveSpec) -> tuple[Any, Any]:
     def update(s: BinnedCurveState, preds: Tensor, target: Tensor) -> BinnedCurveState:  # type: ignore[misc]
         probs, t = format_inputs(spec, preds, target)
         scores, pos, valid = columns(spec, probs, t)
-        thr = thresholds.to(device=scores.device, dtype=torch.float64)
+        thr = spec.thresholds_on(scores.device).to(torch.float64)
         # number of thresholds <= score: the sample is predicted positive at exactly those
         bins = torch.searchsorted(thr, scores.to(torch.float64).contiguous(), right=True)
         col = torch.arange(k, device=scores.device).unsqueeze(1)

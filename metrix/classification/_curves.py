@@ -85,6 +85,7 @@ def build_spec(
         check_bool(validate_args, "validate_args"),
         input_format,
         check_capacity(capacity, thr),
+        linspace=isinstance(thresholds, int) and not isinstance(thresholds, bool),
     )
 
 
@@ -122,7 +123,7 @@ def roc_points(spec: CurveSpec, s: Any, pooled: bool = False) -> Curve:
     tps, fps, fns, tns = binned_counts(hist)
     tpr = safe_div(tps, tps + fns, 0.0).flip(-1)
     fpr = safe_div(fps, fps + tns, 0.0).flip(-1)
-    return fpr, tpr, spec.thresholds.to(tpr.device).flip(0), None
+    return fpr, tpr, spec.thresholds_on(tpr.device).flip(0), None
 
 
 def pr_points(spec: CurveSpec, s: Any, pooled: bool = False) -> Curve:
@@ -152,7 +153,7 @@ def pr_points(spec: CurveSpec, s: Any, pooled: bool = False) -> Curve:
     precision = safe_div(tps, tps + fps, torch.nan)
     recall = safe_div(tps, tps + fns, torch.nan)
     one, zero = torch.ones_like(tps[:, :1]), torch.zeros_like(tps[:, :1])
-    return torch.cat([precision, one], -1), torch.cat([recall, zero], -1), spec.thresholds.to(tps.device), None
+    return torch.cat([precision, one], -1), torch.cat([recall, zero], -1), spec.thresholds_on(tps.device), None
 
 
 def support(spec: CurveSpec, s: Any) -> Tensor:
