@@ -340,3 +340,24 @@ def test_fixed_point_search_skips_undefined_precision() -> None:
         mc.binary_precision_at_fixed_recall(0.0, thresholds=[0.5, 0.9])(low, t),
         _tm(tmf.binary_precision_at_fixed_recall, low, t, 0.0, thresholds=[0.5, 0.9]),
     )
+
+
+@pytest.mark.parametrize(
+    "metric",
+    [
+        mc.binary_auroc(),
+        mc.binary_roc(),
+        mc.binary_average_precision(),
+        mc.multiclass_auroc(3),
+        mc.multiclass_roc(3),
+        mc.binary_auroc(capacity=5),
+        mc.binary_auroc(thresholds=5),
+        mc.binary_eer(),
+        mc.binary_logauc(),
+        mc.multilabel_logauc(2),
+        mc.binary_recall_at_fixed_precision(0.5),
+    ],
+    ids=lambda m: m.name,
+)
+def test_compute_on_an_empty_state_does_not_crash(metric) -> None:
+    metric.compute(metric.init())

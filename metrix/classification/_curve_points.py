@@ -138,6 +138,8 @@ def _interp_at(x: Tensor, xp: Tensor, fp: Tensor, reorder: bool) -> Tensor:
 def _logauc_rows(fpr: Tensor, tpr: Tensor, fpr_range: tuple[float, float], reorder: bool = True) -> Tensor:
     """TorchMetrics' LogAUC of each row, traceable (segments outside the range are masked)."""
     k, n = fpr.shape
+    if n < 2:  # TorchMetrics scores a curve of fewer than two points as 0
+        return torch.zeros(k, dtype=fpr.dtype, device=fpr.device)
     rng = torch.tensor(fpr_range, dtype=fpr.dtype, device=fpr.device)
     at_range = _interp_at(rng, fpr, tpr, reorder)
     tpr_all = torch.cat([tpr, at_range], -1).sort(-1).values
