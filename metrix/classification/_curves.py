@@ -92,7 +92,9 @@ def build_spec(
 # ----------------------------------------------------------------------------- points
 
 
-def _exact_columns(spec: CurveSpec, s: Any, pooled: bool) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+def _exact_columns(
+    spec: CurveSpec, s: Any, pooled: bool
+) -> tuple[Tensor, Tensor, Tensor, tuple[Tensor, Tensor, Tensor, Tensor]]:
     scores, pos, valid = stored(spec, s)
     if scores.shape[-1] == 0:  # an empty eager store: one masked-out sample keeps the shapes legal
         scores = torch.zeros((*scores.shape[:-1], 1), dtype=scores.dtype, device=scores.device)
@@ -100,7 +102,7 @@ def _exact_columns(spec: CurveSpec, s: Any, pooled: bool) -> tuple[Tensor, Tenso
         valid = pos
     if pooled:
         scores, pos, valid = micro(scores, pos, valid)
-    return scores, pos, valid, exact_counts(scores, pos, valid)  # type: ignore[return-value]
+    return scores, pos, valid, exact_counts(scores, pos, valid)
 
 
 def roc_points(spec: CurveSpec, s: Any, pooled: bool = False) -> Curve:
