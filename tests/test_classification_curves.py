@@ -361,3 +361,17 @@ def test_fixed_point_search_skips_undefined_precision() -> None:
 )
 def test_compute_on_an_empty_state_does_not_crash(metric) -> None:
     metric.compute(metric.init())
+
+
+def test_capacity_curves_keep_their_length_on_a_gathered_buffer() -> None:
+    """sync gathers rank buffers into a longer one; curves keep the configured length."""
+    from metrix._core.state import Buffer
+
+    m = mc.binary_roc(capacity=8)
+    s = m.update(m.init(), torch.tensor([0.1, 0.7, 0.4]), torch.tensor([0, 1, 1]))
+    wide = type(s)(*(Buffer(torch.cat([b.data, torch.zeros_like(b.data)]), b.count) for b in (s.preds, s.target)))
+    assert_close(m.compute(wide), m.compute(s))
+    assert m.compute(wide)[0].shape == (9,)
+    full = type(s)(*(Buffer(torch.cat([b.data, b.data]), b.count + 8) for b in (s.preds, s.target)))
+    with pytest.raises(ValueError, match="capacity"):
+        m.compute(full)

@@ -20,6 +20,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.checks import check
 from metrix._core.metric import Metric
 from metrix.classification._curve_inputs import (
     TASKS,
@@ -100,9 +101,23 @@ def _exact_columns(
         scores = torch.zeros((*scores.shape[:-1], 1), dtype=scores.dtype, device=scores.device)
         pos = torch.zeros(scores.shape, dtype=torch.bool, device=scores.device)
         valid = pos
+    columns = scores.shape[0]
     if pooled:
         scores, pos, valid = micro(scores, pos, valid)
-    return scores, pos, valid, exact_counts(scores, pos, valid)
+    counts = exact_counts(scores, pos, valid)
+    if spec.capacity is not None:
+        # A synced state gathers every rank's buffer into a longer one. Curves keep the length
+        # the metric was built with (valid points sort first, so only padding is cut); more
+        # samples than the capacity is an overflow, as for merge.
+        length = spec.capacity * (columns if pooled else 1)
+        if scores.shape[-1] > length:
+            check(
+                valid.sum(-1) <= length,
+                f"fixed-capacity storage overflow: more samples than capacity={spec.capacity}",
+                enabled=True,
+            )
+            counts = tuple(x[..., :length] for x in counts)  # type: ignore[assignment]
+    return scores, pos, valid, counts
 
 
 def roc_points(spec: CurveSpec, s: Any, pooled: bool = False) -> Curve:
