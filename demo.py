@@ -46,8 +46,6 @@ THRESHOLDS = 100
 
 def build_metrics() -> metrix.Metric:
     """The metric collection every path uses; accuracy and F1 share one confusion-count state."""
-    if not hasattr(mc, "multiclass_roc"):  # TEMPORARY until the multiclass catalogue is merged
-        return _interim_metrics()
     return metrix.collection(
         {
             "accuracy": mc.multiclass_accuracy(NUM_CLASSES, average="micro"),
@@ -60,47 +58,6 @@ def build_metrics() -> metrix.Metric:
 
 
 SCORES = ("accuracy", "f1", "auroc")
-
-
-@metrix.state
-class _InterimState:
-    confmat: Tensor = metrix.leaf("sum")  # int64 (C, C)
-    above: Tensor = metrix.leaf("sum")  # int64 (2, C, T): [negatives, positives] scoring >= threshold t
-
-
-def _interim_metrics() -> metrix.Metric:
-    thresholds = torch.linspace(0, 1, THRESHOLDS)
-
-    def init(*, device: Any = None) -> _InterimState:
-        return _InterimState(
-            torch.zeros(NUM_CLASSES, NUM_CLASSES, dtype=torch.int64, device=device),
-            torch.zeros(2, NUM_CLASSES, THRESHOLDS, dtype=torch.int64, device=device),
-        )
-
-    def update(s: _InterimState, preds: Tensor, target: Tensor) -> _InterimState:
-        idx = target * NUM_CLASSES + preds.argmax(-1)
-        cm = torch.bincount(idx, minlength=NUM_CLASSES**2).reshape(NUM_CLASSES, NUM_CLASSES)
-        pos = F.one_hot(target, NUM_CLASSES)  # (N, C)
-        hit = (preds.unsqueeze(-1) >= thresholds.to(preds.device)).long()  # (N, C, T)
-        above = torch.stack([((1 - pos).unsqueeze(-1) * hit).sum(0), (pos.unsqueeze(-1) * hit).sum(0)])
-        return _InterimState(s.confmat + cm, s.above + above)
-
-    def compute(s: _InterimState) -> dict[str, Any]:
-        cm = s.confmat.double()
-        tp, support, predicted = cm.diagonal(), cm.sum(1), cm.sum(0)
-        f1 = torch.where(support + predicted > 0, 2 * tp / (support + predicted).clamp(min=1), 0.0)
-        neg, pos = s.above.double()
-        fpr, tpr = (neg / neg[:, :1].clamp(min=1)).flip(-1), (pos / pos[:, :1].clamp(min=1)).flip(-1)
-        auc = torch.trapezoid(tpr, fpr, dim=-1)
-        return {
-            "accuracy": (tp.sum() / cm.sum()).float(),
-            "f1": f1.mean().float(),
-            "auroc": auc.mean().float(),
-            "roc": (fpr.float(), tpr.float(), thresholds),
-            "confmat": s.confmat,
-        }
-
-    return metrix.Metric(init, update, compute, name="interim_digits_metrics")
 
 
 # ----------------------------------------------------------------------------- data and models

@@ -23,16 +23,11 @@ from pathlib import Path
 import pytest
 import torch
 
-import metrix
-
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PAGES = sorted(p for p in DOCS.rglob("*.md"))
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 _SHOWN = re.compile(r"\)\s+# (.+)$")
-_NAME = re.compile(r"\b((?:binary|multiclass|multilabel)_\w+)\b")
-# Names the docs use that other branches add; until they are merged, pages using them skip.
-PENDING = {"multiclass_auroc", "multiclass_roc"}
 
 
 def test_mkdocs_build_strict(tmp_path):
@@ -67,11 +62,6 @@ def _blocks(page: Path) -> list[str]:
 @pytest.mark.parametrize("page", [p for p in PAGES if _blocks(p)], ids=lambda p: str(p.relative_to(DOCS)))
 def test_code_blocks_run(page, tmp_path, monkeypatch):
     blocks = _blocks(page)
-    missing = sorted(
-        {n for b in blocks for n in _NAME.findall(b) if n in PENDING and not hasattr(metrix.classification, n)}
-    )
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (not merged yet)")
     pytest.importorskip("matplotlib")
     monkeypatch.chdir(tmp_path)
     compile_ = torch.compile

@@ -9,18 +9,12 @@ pytest-xdist runs them in parallel.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
 
-import metrix
-
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-_NAME = re.compile(r"\b((?:binary|multiclass|multilabel)_\w+)\b")
-# Names the notebooks use that other branches add; until they are merged, notebooks using them skip.
-PENDING = {"multiclass_auroc", "multiclass_roc"}
 
 
 def test_there_are_notebooks():
@@ -34,10 +28,6 @@ def test_notebook_runs(path, monkeypatch):
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     nb = nbformat.read(path, as_version=4)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    missing = sorted({n for n in _NAME.findall(code) if n in PENDING and not hasattr(metrix.classification, n)})
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (not merged yet)")
     # the kernel (and the worker processes a notebook starts) inherit this environment
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
     monkeypatch.setenv("OMP_NUM_THREADS", "1")  # CI has 2 cores shared by the xdist workers
