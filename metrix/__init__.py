@@ -10,10 +10,14 @@ from metrix import aggregation as aggregation
 from metrix import classification as classification
 from metrix import regression as regression
 from metrix import wrappers as wrappers
+from metrix._core.checks import check as check
+from metrix._core.checks import check_finite as check_finite
 from metrix._core.checks import set_validation as set_validation
 from metrix._core.checks import validation as validation
 from metrix._core.checks import validation_enabled as validation_enabled
 from metrix._core.collection import collection as collection
+from metrix._core.ensemble import stack as stack
+from metrix._core.ensemble import unstack as unstack
 from metrix._core.merge import merge as merge
 from metrix._core.merge import signature as signature
 from metrix._core.metric import Metric as Metric

@@ -151,3 +151,16 @@ def test_metric_is_immutable_and_not_picklable() -> None:
         m.name = "x"
     with pytest.raises(TypeError, match="not picklable"):
         pickle.dumps(m)
+
+
+def test_stack_and_unstack() -> None:
+    m = metrix.aggregation.mean()
+    states = [m.update(m.init(), torch.tensor([float(i), 2.0 * i])) for i in range(3)]
+    stacked = metrix.stack(states)
+    assert stacked.total.shape == (3,)
+    for i, s in enumerate(states):
+        assert torch.equal(metrix.unstack(stacked, i).total, s.total)
+    with pytest.raises(ValueError, match=r"states\[1\] does not match"):
+        metrix.stack([m.init(), metrix.aggregation.max().init()])
+    with pytest.raises(TypeError, match="non-empty sequence"):
+        metrix.stack([])
