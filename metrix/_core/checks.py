@@ -24,6 +24,7 @@ from torch import Tensor
 __all__ = [
     "check",
     "check_finite",
+    "check_in_range",
     "is_tracing",
     "set_validation",
     "validation",
@@ -125,7 +126,71 @@ def check(cond: Tensor, message: str | Callable[[], str], *, enabled: bool = Tru
 
 
 def check_finite(x: Tensor, name: str, *, enabled: bool = True) -> None:
-    """Raise ``ValueError`` if a floating tensor holds NaN or inf."""
-    if not x.is_floating_point():
+    """Raise ``ValueError`` if a floating tensor holds NaN or inf.
+
+    ``isfinite(x).all()`` is the slowest check a metric runs (about 70 us for a
+    ``(4096, 10)`` float32 batch on one CPU thread, more than the update itself), while a
+    sum takes about 3 us and is finite whenever every element is, so eager code sums
+    first and looks element by element only when the sum is not finite (NaN or inf
+    present, or a legitimate overflow of huge values: the exact test decides). Under
+    vmap the per-member condition is ``isfinite(sum(x - x))``: ``x - x`` is exactly 0
+    for finite ``x`` and NaN for NaN or inf, so the sum cannot overflow and the test is
+    exact. Under ``torch.compile`` the elementwise form stays (inductor fuses it into
+    one reduction, and the rewrite must not be simplified away).
+    """
+    if not x.is_floating_point() or not (enabled and _ENABLED):
         return
-    check(torch.isfinite(x), f"{name} contains NaN or inf values; metrics need finite inputs", enabled=enabled)
+    message = f"{name} contains NaN or inf values; metrics need finite inputs"
+    if torch.compiler.is_compiling():
+        _check_op(torch.isfinite(x), message)
+        return
+    if _is_batched(x):
+        _check_op(torch.isfinite((x - x).sum()), message)
+        return
+    if x.numel() and not bool(torch.isfinite(x.sum())) and not bool(torch.isfinite(x).all()):
+        raise ValueError(message)
+
+
+def check_in_range(
+    x: Tensor,
+    low: int,
+    high: int,
+    message: str | Callable[[], str],
+    *,
+    allowed: int | None = None,
+    enabled: bool = True,
+) -> None:
+    """Raise ``ValueError(message)`` unless every element of ``x`` is in ``[low, high)`` or equals ``allowed``.
+
+    Equivalent to ``check((x >= low) & (x < high) | (x == allowed), message)``, but in
+    eager it first reads ``torch.aminmax(x)`` (one pass, about 3 us for 4096 labels
+    against about 10 us for the three elementwise ops, their ``all`` and the sync) and
+    builds the elementwise mask only when that bound fails and ``allowed`` could
+    explain it. Traced code uses the elementwise mask.
+
+    Args:
+        x: an integer (or bool) tensor, e.g. class labels.
+        low: smallest valid value.
+        high: one past the largest valid value.
+        message: the error text, or a callable that builds it (see :func:`check`).
+        allowed: one extra value accepted anywhere (e.g. ``ignore_index``).
+        enabled: the metric's ``validate_args``; the global switch applies as well.
+    """
+    if not (enabled and _ENABLED):
+        return
+    if is_tracing(x) or x.is_floating_point() or x.dtype == torch.bool:
+        ok = (x >= low) & (x < high)
+        if allowed is not None:
+            ok = ok | (x == allowed)
+        check(ok, message)
+        return
+    if x.numel() == 0:
+        return
+    lo, hi = (int(v) for v in torch.aminmax(x))
+    if lo >= low and hi < high:
+        return
+    if allowed is not None:
+        ok = ((x >= low) & (x < high)) | (x == allowed)
+        if bool(ok.all()):
+            return
+    raise ValueError(message if isinstance(message, str) else message())
