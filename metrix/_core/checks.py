@@ -15,6 +15,7 @@ with ``validate_args=False``.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -147,7 +148,7 @@ def check_finite(x: Tensor, name: str, *, enabled: bool = True) -> None:
     if _is_batched(x):
         _check_op(torch.isfinite((x - x).sum()), message)
         return
-    if x.numel() and not bool(torch.isfinite(x.sum())) and not bool(torch.isfinite(x).all()):
+    if not math.isfinite(float(x.sum())) and not bool(torch.isfinite(x).all()):
         raise ValueError(message)
 
 
