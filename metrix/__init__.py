@@ -8,6 +8,7 @@ stateful ``nn.Module`` adapter.
 
 from metrix import aggregation as aggregation
 from metrix import classification as classification
+from metrix import regression as regression
 from metrix import wrappers as wrappers
 from metrix._core.checks import set_validation as set_validation
 from metrix._core.checks import validation as validation

@@ -1,4 +1,17 @@
 """Classification metrics: binary, multiclass and multilabel, named as in TorchMetrics."""
 
 from metrix.classification._accuracy import binary_accuracy as binary_accuracy
+from metrix.classification._calibration_error import binary_calibration_error as binary_calibration_error
+from metrix.classification._calibration_error import calibration_error as calibration_error
+from metrix.classification._calibration_error import multiclass_calibration_error as multiclass_calibration_error
+from metrix.classification._group_fairness import binary_fairness as binary_fairness
+from metrix.classification._group_fairness import binary_groups_stat_rates as binary_groups_stat_rates
+from metrix.classification._group_fairness import demographic_parity as demographic_parity
+from metrix.classification._group_fairness import equal_opportunity as equal_opportunity
+from metrix.classification._hinge import binary_hinge_loss as binary_hinge_loss
+from metrix.classification._hinge import hinge_loss as hinge_loss
+from metrix.classification._hinge import multiclass_hinge_loss as multiclass_hinge_loss
+from metrix.classification._ranking import multilabel_coverage_error as multilabel_coverage_error
+from metrix.classification._ranking import multilabel_ranking_average_precision as multilabel_ranking_average_precision
+from metrix.classification._ranking import multilabel_ranking_loss as multilabel_ranking_loss
 from metrix.classification._stat_scores import binary_stat_scores as binary_stat_scores

@@ -1,0 +1,254 @@
+"""Top-label calibration error: how far predicted confidences are from observed accuracies.
+
+Confidences are binned uniformly on [0, 1]. Per bin the state keeps the number of
+samples, the number of correct ones and the sum of confidences, so it has a fixed size
+(``n_bins + 1`` entries: as in TorchMetrics, a confidence of exactly 1.0 falls in a bin
+of its own past the last boundary). ``compute`` turns the sums into per-bin accuracy
+``a_i``, mean confidence ``c_i`` and weight ``b_i`` (fraction of samples) and reduces
+``|a_i - c_i|`` with the chosen norm:
+
+* ``"l1"``: ``sum_i b_i |a_i - c_i|`` (expected calibration error, ECE),
+* ``"l2"``: ``sqrt(sum_i b_i (a_i - c_i)^2)`` (root mean square calibration error),
+* ``"max"``: ``max_i |a_i - c_i|`` (maximum calibration error, MCE).
+
+The norm only matters in ``compute``, so metrics that differ only by ``norm`` share a
+state (same ``Metric.key``) in a :func:`metrix.collection`.
+
+Reference: Kumar, Liang, Ma, "Verified Uncertainty Calibration", NeurIPS 2019.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix._core.state import leaf, state
+from metrix.classification._inputs import check_ignore_index, check_validate_args
+from metrix.classification._prob_inputs import (
+    binary_scores,
+    check_choice,
+    check_int,
+    check_score_format,
+    multiclass_scores,
+    to_probabilities,
+)
+
+__all__ = ["CalibrationState", "binary_calibration_error", "calibration_error", "multiclass_calibration_error"]
+
+NORMS = ("l1", "l2", "max")
+
+
+@state
+class CalibrationState:
+    """Per-bin sums of a calibration error."""
+
+    count: Tensor = leaf("sum")  # int64 (n_bins + 1,): samples per bin
+    correct: Tensor = leaf("sum")  # int64 (n_bins + 1,): correct samples per bin
+    confidence: Tensor = leaf("sum")  # float64 (n_bins + 1,): sum of confidences per bin
+
+
+def _init_fn(n_bins: int) -> Any:
+    def init(*, device: Any = None) -> CalibrationState:
+        return CalibrationState(
+            torch.zeros(n_bins + 1, dtype=torch.int64, device=device),
+            torch.zeros(n_bins + 1, dtype=torch.int64, device=device),
+            torch.zeros(n_bins + 1, dtype=torch.float64, device=device),
+        )
+
+    return init
+
+
+def _binned(s: CalibrationState, n_bins: int, confidence: Tensor, correct: Tensor, valid: Tensor) -> CalibrationState:
+    # Boundaries in the confidences' own dtype, as TorchMetrics builds them, so that a
+    # confidence on a boundary lands in the same bin.
+    bounds = torch.linspace(0, 1, n_bins + 1, dtype=confidence.dtype, device=confidence.device)
+    # Ignored elements may carry any score: clamp their index into range, weight them 0.
+    idx = (torch.bucketize(confidence, bounds, right=True) - 1).clamp(0, n_bins)
+    w = valid.long()
+    zeros_i = torch.zeros_like(s.count)
+    return CalibrationState(
+        s.count + zeros_i.scatter_add(0, idx, w),
+        s.correct + zeros_i.scatter_add(0, idx, correct.long() * w),
+        s.confidence + torch.zeros_like(s.confidence).scatter_add(0, idx, torch.where(valid, confidence, 0).double()),
+    )
+
+
+def _compute_fn(norm: str) -> Any:
+    def compute(s: CalibrationState) -> Tensor:
+        count = s.count.double()
+        nonempty = s.count > 0
+        safe = torch.where(nonempty, count, 1.0)
+        accuracy = torch.where(nonempty, s.correct / safe, 0.0)
+        confidence = torch.where(nonempty, s.confidence / safe, 0.0)
+        gap = accuracy - confidence
+        if norm == "max":
+            return gap.abs().max().float()
+        weight = count / count.sum()
+        if norm == "l1":
+            return (gap.abs() * weight).sum().float()
+        return (gap.square() * weight).sum().sqrt().float()
+
+    return compute
+
+
+def _check_common(n_bins: Any, norm: Any, ignore_index: Any, validate_args: Any, input_format: Any) -> None:
+    check_int(n_bins, "n_bins", 1)
+    check_choice(norm, "norm", NORMS)
+    check_ignore_index(ignore_index)
+    check_validate_args(validate_args)
+    check_score_format(input_format)
+
+
+def binary_calibration_error(
+    n_bins: int = 15,
+    norm: str = "l1",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Top-label calibration error of binary probabilities.
+
+    The confidence of an element is its predicted probability of the positive class
+    and it is correct when its target is 1. Same arguments, defaults and values as
+    ``torchmetrics.functional.classification.binary_calibration_error``.
+
+    Args:
+        n_bins: number of uniform bins on [0, 1].
+        norm: ``"l1"`` (ECE), ``"l2"`` (RMSCE) or ``"max"`` (MCE).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess: a sigmoid is applied
+            when any counted score lies outside [0, 1]), ``"probabilities"`` or
+            ``"logits"``.
+
+    Returns:
+        A metric taking ``preds`` (float, ``(N, ...)``) and ``target`` (int in {0, 1},
+        same shape) and computing a float32 scalar.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_calibration_error
+        >>> preds = torch.tensor([0.25, 0.25, 0.55, 0.75, 0.75])
+        >>> target = torch.tensor([0, 0, 1, 1, 1])
+        >>> binary_calibration_error(n_bins=2, norm="l1")(preds, target)
+        tensor(0.2900)
+        >>> binary_calibration_error(n_bins=2, norm="max")(preds, target)
+        tensor(0.3167)
+    """
+    _check_common(n_bins, norm, ignore_index, validate_args, input_format)
+
+    def update(s: CalibrationState, preds: Tensor, target: Tensor) -> CalibrationState:
+        p, t, valid = binary_scores(preds, target, ignore_index=ignore_index, validate_args=validate_args)
+        conf = to_probabilities(
+            p, input_format=input_format, activation="sigmoid", validate_args=validate_args, valid=valid
+        )
+        return _binned(s, n_bins, conf, t, valid)
+
+    key = ("binary_calibration_error", n_bins, ignore_index, validate_args, input_format)
+    return Metric(_init_fn(n_bins), update, _compute_fn(norm), name="binary_calibration_error", key=key)
+
+
+def multiclass_calibration_error(
+    num_classes: int,
+    n_bins: int = 15,
+    norm: str = "l1",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Top-label calibration error of multiclass probabilities.
+
+    The confidence of a sample is its highest class probability and it is correct when
+    that class is the target. Same arguments, defaults and values as
+    ``torchmetrics.functional.classification.multiclass_calibration_error``.
+
+    Args:
+        num_classes: number of classes (>= 2).
+        n_bins: number of uniform bins on [0, 1].
+        norm: ``"l1"`` (ECE), ``"l2"`` (RMSCE) or ``"max"`` (MCE).
+        ignore_index: target value whose samples are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess: a softmax over the
+            class dim is applied when any counted score lies outside [0, 1]),
+            ``"probabilities"`` or ``"logits"``.
+
+    Returns:
+        A metric taking ``preds`` (float, ``(N, C, ...)``) and ``target`` (int labels,
+        ``(N, ...)``) and computing a float32 scalar.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_calibration_error
+        >>> preds = torch.tensor([[0.25, 0.20, 0.55], [0.55, 0.05, 0.40], [0.10, 0.30, 0.60], [0.90, 0.05, 0.05]])
+        >>> target = torch.tensor([0, 1, 2, 0])
+        >>> multiclass_calibration_error(num_classes=3, n_bins=3, norm="l1")(preds, target)
+        tensor(0.2000)
+        >>> multiclass_calibration_error(num_classes=3, n_bins=3, norm="l2")(preds, target)
+        tensor(0.2082)
+    """
+    check_int(num_classes, "num_classes", 2)
+    _check_common(n_bins, norm, ignore_index, validate_args, input_format)
+
+    def update(s: CalibrationState, preds: Tensor, target: Tensor) -> CalibrationState:
+        rows, t, valid = multiclass_scores(
+            preds, target, num_classes, ignore_index=ignore_index, validate_args=validate_args
+        )
+        probs = to_probabilities(
+            rows, input_format=input_format, activation="softmax", validate_args=validate_args, valid=valid[:, None]
+        )
+        conf, pred = probs.max(1)
+        # TorchMetrics bins multiclass confidences in float32 whatever the input dtype.
+        return _binned(s, n_bins, conf.float(), pred == t, valid)
+
+    key = ("multiclass_calibration_error", num_classes, n_bins, ignore_index, validate_args, input_format)
+    return Metric(_init_fn(n_bins), update, _compute_fn(norm), name="multiclass_calibration_error", key=key)
+
+
+def calibration_error(
+    task: str,
+    n_bins: int = 15,
+    norm: str = "l1",
+    num_classes: int | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Top-label calibration error for ``task="binary"`` or ``"multiclass"``.
+
+    Dispatches to :func:`binary_calibration_error` or
+    :func:`multiclass_calibration_error` (which needs ``num_classes``), like
+    ``torchmetrics.functional.classification.calibration_error``.
+
+    Args:
+        task: ``"binary"`` or ``"multiclass"``.
+        n_bins: number of uniform bins on [0, 1].
+        norm: ``"l1"``, ``"l2"`` or ``"max"``.
+        num_classes: number of classes, required for ``"multiclass"``.
+        ignore_index: target value that is not counted.
+        validate_args: check input values.
+        input_format: ``"auto"``, ``"probabilities"`` or ``"logits"``.
+
+    Returns:
+        The task's metric.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import calibration_error
+        >>> calibration_error("binary", n_bins=2)(torch.tensor([0.25, 0.75]), torch.tensor([0, 1]))
+        tensor(0.2500)
+    """
+    if task == "binary":
+        return binary_calibration_error(n_bins, norm, ignore_index, validate_args, input_format=input_format)
+    if task == "multiclass":
+        if not isinstance(num_classes, int) or isinstance(num_classes, bool):
+            raise ValueError(f"num_classes must be an int for task='multiclass', got {num_classes!r}")
+        return multiclass_calibration_error(
+            num_classes, n_bins, norm, ignore_index, validate_args, input_format=input_format
+        )
+    raise ValueError(f"task must be 'binary' or 'multiclass', got {task!r}")

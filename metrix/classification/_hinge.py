@@ -1,0 +1,234 @@
+"""Hinge loss, the margin loss of support vector machines, averaged over samples.
+
+With ``y`` in {-1, +1} (binary) the loss of a score ``s`` is ``max(0, 1 - y s)``.
+Multiclass comes in two forms:
+
+* ``"crammer-singer"``: ``max(0, 1 - s_y + max_{i != y} s_i)``, one value per sample;
+* ``"one-vs-all"``: every class scored as its own binary problem, one value per class.
+
+``squared=True`` squares each loss. The state is the sum of losses (float64) and the
+number of counted samples (int64); ``compute`` divides.
+
+Scores follow TorchMetrics: outside [0, 1] they are taken as logits and mapped to
+probabilities (sigmoid for binary, softmax for multiclass) before the margin is taken.
+
+Reference: Crammer, Singer, "On the Algorithmic Implementation of Multiclass
+Kernel-based Vector Machines", JMLR 2001.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix._core.state import leaf, state
+from metrix.classification._inputs import check_ignore_index, check_validate_args
+from metrix.classification._prob_inputs import (
+    binary_scores,
+    check_bool,
+    check_choice,
+    check_int,
+    check_score_format,
+    multiclass_scores,
+    to_probabilities,
+)
+
+__all__ = ["HingeState", "binary_hinge_loss", "hinge_loss", "multiclass_hinge_loss"]
+
+MULTICLASS_MODES = ("crammer-singer", "one-vs-all")
+
+
+@state
+class HingeState:
+    """Sum of hinge losses and the number of samples they came from."""
+
+    measure: Tensor = leaf("sum")  # float64 () or (C,) for one-vs-all: sum of losses
+    total: Tensor = leaf("sum")  # int64 (): counted samples
+
+
+def _init_fn(shape: tuple[int, ...]) -> Any:
+    def init(*, device: Any = None) -> HingeState:
+        return HingeState(
+            torch.zeros(shape, dtype=torch.float64, device=device), torch.zeros((), dtype=torch.int64, device=device)
+        )
+
+    return init
+
+
+def _loss(margin: Tensor, squared: bool) -> Tensor:
+    loss = (1 - margin).clamp(min=0)
+    return loss.square() if squared else loss
+
+
+def _compute(s: HingeState) -> Tensor:
+    return (s.measure / s.total).float()
+
+
+def binary_hinge_loss(
+    squared: bool = False,
+    ignore_index: int | None = None,
+    validate_args: bool = False,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Mean hinge loss of binary scores: ``max(0, 1 - y s)`` with ``y = 2 target - 1``.
+
+    Same arguments, defaults (``validate_args=False``, as in TorchMetrics) and values as
+    ``torchmetrics.functional.classification.binary_hinge_loss``.
+
+    Args:
+        squared: square each loss.
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess: a sigmoid is applied
+            when any counted score lies outside [0, 1]), ``"probabilities"`` or
+            ``"logits"``.
+
+    Returns:
+        A metric taking ``preds`` (float, ``(N, ...)``) and ``target`` (int in {0, 1},
+        same shape) and computing a float32 scalar.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_hinge_loss
+        >>> preds = torch.tensor([0.25, 0.25, 0.55, 0.75, 0.75])
+        >>> target = torch.tensor([0, 0, 1, 1, 1])
+        >>> binary_hinge_loss()(preds, target)
+        tensor(0.6900)
+        >>> binary_hinge_loss(squared=True)(preds, target)
+        tensor(0.6905)
+    """
+    check_bool(squared, "squared")
+    check_ignore_index(ignore_index)
+    check_validate_args(validate_args)
+    check_score_format(input_format)
+
+    def update(s: HingeState, preds: Tensor, target: Tensor) -> HingeState:
+        p, t, valid = binary_scores(preds, target, ignore_index=ignore_index, validate_args=validate_args)
+        p = to_probabilities(
+            p, input_format=input_format, activation="sigmoid", validate_args=validate_args, valid=valid
+        )
+        margin = torch.where(t == 1, p, -p)
+        loss = torch.where(valid, _loss(margin, squared), 0).double()
+        return HingeState(s.measure + loss.sum(), s.total + valid.sum())
+
+    key = ("binary_hinge_loss", squared, ignore_index, validate_args, input_format)
+    return Metric(_init_fn(()), update, _compute, name="binary_hinge_loss", key=key)
+
+
+def multiclass_hinge_loss(
+    num_classes: int,
+    squared: bool = False,
+    multiclass_mode: str = "crammer-singer",
+    ignore_index: int | None = None,
+    validate_args: bool = False,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Mean multiclass hinge loss, Crammer-Singer or one-vs-all.
+
+    Same arguments, defaults (``validate_args=False``, as in TorchMetrics) and values as
+    ``torchmetrics.functional.classification.multiclass_hinge_loss``.
+
+    Args:
+        num_classes: number of classes (>= 2).
+        squared: square each loss.
+        multiclass_mode: ``"crammer-singer"`` (one loss per sample: the true class'
+            score against the best other class) or ``"one-vs-all"`` (one binary
+            hinge loss per class).
+        ignore_index: target value whose samples are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess: a softmax over the
+            class dim is applied when any counted score lies outside [0, 1]),
+            ``"probabilities"`` or ``"logits"``.
+
+    Returns:
+        A metric taking ``preds`` (float, ``(N, C, ...)``) and ``target`` (int labels,
+        ``(N, ...)``) and computing a float32 scalar (``"crammer-singer"``) or a
+        ``(C,)`` vector (``"one-vs-all"``).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_hinge_loss
+        >>> preds = torch.tensor([[0.25, 0.20, 0.55], [0.55, 0.05, 0.40], [0.10, 0.30, 0.60], [0.90, 0.05, 0.05]])
+        >>> target = torch.tensor([0, 1, 2, 0])
+        >>> multiclass_hinge_loss(num_classes=3)(preds, target)
+        tensor(0.9125)
+        >>> multiclass_hinge_loss(num_classes=3, multiclass_mode="one-vs-all")(preds, target)
+        tensor([0.8750, 1.1250, 1.1000])
+    """
+    check_int(num_classes, "num_classes", 2)
+    check_bool(squared, "squared")
+    check_choice(multiclass_mode, "multiclass_mode", MULTICLASS_MODES)
+    check_ignore_index(ignore_index)
+    check_validate_args(validate_args)
+    check_score_format(input_format)
+    one_vs_all = multiclass_mode == "one-vs-all"
+
+    def update(s: HingeState, preds: Tensor, target: Tensor) -> HingeState:
+        rows, t, valid = multiclass_scores(
+            preds, target, num_classes, ignore_index=ignore_index, validate_args=validate_args
+        )
+        p = to_probabilities(
+            rows, input_format=input_format, activation="softmax", validate_args=validate_args, valid=valid[:, None]
+        )
+        is_target = torch.nn.functional.one_hot(t, num_classes).bool()
+        if one_vs_all:
+            loss = _loss(torch.where(is_target, p, -p), squared)
+            loss = torch.where(valid[:, None], loss, 0).double().sum(0)
+        else:
+            true_score = (p * is_target).sum(1)
+            best_other = torch.where(is_target, float("-inf"), p).amax(1)
+            loss = torch.where(valid, _loss(true_score - best_other, squared), 0).double().sum()
+        return HingeState(s.measure + loss, s.total + valid.sum())
+
+    key = ("multiclass_hinge_loss", num_classes, squared, multiclass_mode, ignore_index, validate_args, input_format)
+    shape = (num_classes,) if one_vs_all else ()
+    return Metric(_init_fn(shape), update, _compute, name="multiclass_hinge_loss", key=key)
+
+
+def hinge_loss(
+    task: str,
+    num_classes: int | None = None,
+    squared: bool = False,
+    multiclass_mode: str = "crammer-singer",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Mean hinge loss for ``task="binary"`` or ``"multiclass"``.
+
+    Dispatches to :func:`binary_hinge_loss` or :func:`multiclass_hinge_loss` (which
+    needs ``num_classes``), like ``torchmetrics.functional.classification.hinge_loss``.
+
+    Args:
+        task: ``"binary"`` or ``"multiclass"``.
+        num_classes: number of classes, required for ``"multiclass"``.
+        squared: square each loss.
+        multiclass_mode: ``"crammer-singer"`` or ``"one-vs-all"`` (multiclass only).
+        ignore_index: target value that is not counted.
+        validate_args: check input values.
+        input_format: ``"auto"``, ``"probabilities"`` or ``"logits"``.
+
+    Returns:
+        The task's metric.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import hinge_loss
+        >>> hinge_loss("binary")(torch.tensor([0.5, 0.7, 0.1]), torch.tensor([0, 1, 1]))
+        tensor(0.9000)
+    """
+    if task == "binary":
+        return binary_hinge_loss(squared, ignore_index, validate_args, input_format=input_format)
+    if task == "multiclass":
+        if not isinstance(num_classes, int) or isinstance(num_classes, bool):
+            raise ValueError(f"num_classes must be an int for task='multiclass', got {num_classes!r}")
+        return multiclass_hinge_loss(
+            num_classes, squared, multiclass_mode, ignore_index, validate_args, input_format=input_format
+        )
+    raise ValueError(f"task must be 'binary' or 'multiclass', got {task!r}")

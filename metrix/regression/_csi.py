@@ -1,0 +1,159 @@
+"""Critical success index (threat score): ``hits / (hits + misses + false_alarms)``.
+
+Values at or above ``threshold`` are events. Without ``keep_sequence_dim`` the state
+is one int64 leaf of three counts. With ``keep_sequence_dim=0`` one score per sample
+is reported, so per-sample counts are kept (``cat``). With ``keep_sequence_dim=k > 0``
+one score per position along dim ``k`` is reported, summed over every batch: each
+update stores its per-position counts tagged with the position, and ``compute`` adds
+them up, which equals the score on all the data at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix.regression._inputs import check_bool, paired
+
+__all__ = [
+    "CriticalSuccessIndexState",
+    "PositionwiseCriticalSuccessIndexState",
+    "SamplewiseCriticalSuccessIndexState",
+    "critical_success_index",
+]
+
+
+@state
+class CriticalSuccessIndexState:
+    """Global event counts."""
+
+    counts: Tensor = leaf("sum")  # int64 (3,): [hits, misses, false_alarms]
+
+
+@state
+class SamplewiseCriticalSuccessIndexState:
+    """Counts per sample (``keep_sequence_dim=0``)."""
+
+    counts: Any = leaf("cat")  # int64 (N, 3): [hits, misses, false_alarms] per sample
+
+
+@state
+class PositionwiseCriticalSuccessIndexState:
+    """Counts per position along ``keep_sequence_dim > 0``, one block per update."""
+
+    counts: Any = leaf("cat")  # int64 (rows, 4): [position, hits, misses, false_alarms]
+
+
+def _counts(p: Tensor, t: Tensor, threshold: float, dims: tuple[int, ...] | None) -> Tensor:
+    pe, te = p >= threshold, t >= threshold
+    # bool sums give int64: exact counts however many elements.
+    hits = (pe & te).sum(dims) if dims is not None else (pe & te).sum()
+    misses = (~pe & te).sum(dims) if dims is not None else (~pe & te).sum()
+    false_alarms = (pe & ~te).sum(dims) if dims is not None else (pe & ~te).sum()
+    return torch.stack([hits, misses, false_alarms], dim=-1)
+
+
+def _score(counts: Tensor) -> Tensor:
+    hits, misses, false_alarms = counts.to(torch.float64).unbind(-1)
+    den = hits + misses + false_alarms
+    return torch.where(den != 0, hits / torch.where(den != 0, den, 1.0), 0.0)
+
+
+def critical_success_index(
+    threshold: float, keep_sequence_dim: int | None = None, *, validate_args: bool = True
+) -> Metric:
+    """Critical success index ``hits / (hits + misses + false_alarms)`` of thresholded values.
+
+    Same arguments and values as
+    ``torchmetrics.functional.regression.critical_success_index``; 0 where there are no
+    events at all.
+
+    Args:
+        threshold: values ``>= threshold`` (in preds and in target) are events.
+        keep_sequence_dim: ``None`` for one score over everything; ``0`` for one score per
+            sample (a ``cat`` state); ``k > 0`` for one score per position along dim ``k``,
+            accumulated over all batches (every batch must have the same size along ``k``).
+        validate_args: check that inputs are finite (shapes are always checked).
+
+    Returns:
+        A metric whose value is a float64 scalar, or a vector of per-sample or
+        per-position scores.
+
+    Example:
+        >>> import torch
+        >>> from metrix.regression import critical_success_index
+        >>> preds = torch.tensor([[0.2, 0.7], [0.9, 0.3]])
+        >>> target = torch.tensor([[0.4, 0.2], [0.8, 0.6]])
+        >>> critical_success_index(0.5)(preds, target)
+        tensor(0.3333, dtype=torch.float64)
+        >>> critical_success_index(0.5, keep_sequence_dim=0)(preds, target)
+        tensor([0.0000, 0.5000], dtype=torch.float64)
+    """
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+        raise ValueError(f"threshold must be a number, got {threshold!r}")
+    threshold = float(threshold)
+    if keep_sequence_dim is not None and (
+        isinstance(keep_sequence_dim, bool) or not isinstance(keep_sequence_dim, int) or keep_sequence_dim < 0
+    ):
+        raise ValueError(f"keep_sequence_dim must be None or an int >= 0, got {keep_sequence_dim!r}")
+    validate_args = check_bool(validate_args, "validate_args")
+    k = keep_sequence_dim
+
+    def checked(preds: Any, target: Any) -> tuple[Tensor, Tensor]:
+        p, t = paired(preds, target, validate_args=validate_args)
+        if k is not None and not k < p.dim():
+            raise ValueError(f"keep_sequence_dim={k} needs inputs with more than {k} dims, got shape {tuple(p.shape)}")
+        return p, t
+
+    key = ("critical_success_index", threshold, k, validate_args)
+    if k is None:
+
+        def init(*, device: Any = None) -> CriticalSuccessIndexState:
+            return CriticalSuccessIndexState(torch.zeros(3, dtype=torch.int64, device=device))
+
+        def update(s: CriticalSuccessIndexState, preds: Any, target: Any) -> CriticalSuccessIndexState:
+            p, t = checked(preds, target)
+            return CriticalSuccessIndexState(s.counts + _counts(p, t, threshold, None))
+
+        def compute(s: CriticalSuccessIndexState) -> Tensor:
+            return _score(s.counts)
+
+        return Metric(init, update, compute, name="critical_success_index", key=key)
+
+    if k == 0:
+
+        def init(*, device: Any = None) -> SamplewiseCriticalSuccessIndexState:  # type: ignore[misc]
+            return SamplewiseCriticalSuccessIndexState(cat_init((3,), torch.int64, device))
+
+        def update(s: SamplewiseCriticalSuccessIndexState, preds: Any, target: Any) -> Any:  # type: ignore[misc]
+            p, t = checked(preds, target)
+            dims = tuple(range(1, p.dim()))
+            return SamplewiseCriticalSuccessIndexState(cat_append(s.counts, _counts(p, t, threshold, dims)))
+
+        def compute(s: SamplewiseCriticalSuccessIndexState) -> Tensor:  # type: ignore[misc]
+            return _score(stored_values(s.counts))
+
+        return Metric(init, update, compute, name="critical_success_index", key=key)
+
+    def init(*, device: Any = None) -> PositionwiseCriticalSuccessIndexState:  # type: ignore[misc]
+        return PositionwiseCriticalSuccessIndexState(cat_init((4,), torch.int64, device))
+
+    def update(s: PositionwiseCriticalSuccessIndexState, preds: Any, target: Any) -> Any:  # type: ignore[misc]
+        p, t = checked(preds, target)
+        dims = tuple(d for d in range(p.dim()) if d != k)
+        counts = _counts(p, t, threshold, dims)
+        position = torch.arange(p.shape[k], dtype=torch.int64, device=p.device).unsqueeze(1)
+        return PositionwiseCriticalSuccessIndexState(cat_append(s.counts, torch.cat([position, counts], dim=1)))
+
+    def compute(s: PositionwiseCriticalSuccessIndexState) -> Tensor:  # type: ignore[misc]
+        rows = stored_values(s.counts)
+        length = int(rows[:, 0].max()) + 1 if rows.shape[0] else 0
+        totals = torch.zeros((length, 3), dtype=torch.int64, device=rows.device)
+        totals = totals.index_add(0, rows[:, 0], rows[:, 1:])
+        return _score(totals)
+
+    return Metric(init, update, compute, name="critical_success_index", key=key)

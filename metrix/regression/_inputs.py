@@ -1,0 +1,87 @@
+"""Input and argument checks shared by the regression families.
+
+Inputs are promoted to float64 before anything is summed: float32 running sums drift,
+and integer inputs would overflow or truncate. Shape checks are plain Python raises
+(shapes are static under compile and vmap); value checks (NaN/inf, domains of logs
+and powers) go through :func:`metrix._core.checks.check`, so they raise
+``ValueError`` in eager, under ``torch.compile`` and under ``torch.func.vmap`` alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.checks import check_finite
+
+F64 = torch.float64
+REDUCTIONS = ("sum", "mean", "none", None)
+
+
+def check_tensor(x: Any, name: str) -> Tensor:
+    """Raise ``TypeError`` unless ``x`` is a real tensor."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    if x.is_complex():
+        raise TypeError(f"{name} must be real, got dtype {x.dtype}")
+    return x
+
+
+def to_f64(x: Tensor) -> Tensor:
+    """``x`` as float64, or as its own dtype where that is a wider float (none today)."""
+    return x if x.dtype == F64 else x.to(F64)
+
+
+def paired(
+    preds: Any, target: Any, *, validate_args: bool, names: tuple[str, str] = ("preds", "target")
+) -> tuple[Tensor, Tensor]:
+    """Check a (preds, target) pair of equal shape and return both as finite float64."""
+    a, b = names
+    check_tensor(preds, a)
+    check_tensor(target, b)
+    if preds.shape != target.shape:
+        raise ValueError(
+            f"{a} and {b} must have the same shape, got {a} {tuple(preds.shape)} and {b} {tuple(target.shape)}"
+        )
+    preds, target = to_f64(preds), to_f64(target)
+    check_finite(preds, a, enabled=validate_args)
+    check_finite(target, b, enabled=validate_args)
+    return preds, target
+
+
+def check_num_outputs(num_outputs: Any) -> int:
+    """Validate ``num_outputs`` (an int >= 1)."""
+    if isinstance(num_outputs, bool) or not isinstance(num_outputs, int) or num_outputs < 1:
+        raise ValueError(f"num_outputs must be an int >= 1, got {num_outputs!r}")
+    return num_outputs
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Validate a boolean argument."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be a bool, got {value!r}")
+    return value
+
+
+def check_reduction(reduction: Any) -> str:
+    """Validate ``reduction`` and normalise ``None`` to ``"none"``."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    return "none" if reduction is None else reduction
+
+
+def outputs_2d(preds: Tensor, num_outputs: int, name: str = "preds") -> None:
+    """With ``num_outputs > 1`` the inputs must be ``(N, num_outputs)``: one column per output."""
+    if num_outputs > 1 and (preds.dim() != 2 or preds.shape[1] != num_outputs):
+        raise ValueError(
+            f"num_outputs={num_outputs} expects {name} of shape (N, {num_outputs}), got {tuple(preds.shape)}; "
+            "pass num_outputs equal to the number of columns"
+        )
+
+
+def rows_2d(x: Tensor, name: str, what: str) -> None:
+    """Require a 2-d ``(N, D)`` input."""
+    if x.dim() != 2:
+        raise ValueError(f"{name} must be 2-d of shape (N, D) ({what}), got shape {tuple(x.shape)}")

@@ -1,0 +1,64 @@
+"""Mean squared logarithmic error: ``mean((log(1 + preds) - log(1 + target))^2)``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from torch import Tensor
+
+from metrix._core.checks import check
+from metrix._core.metric import Metric
+from metrix._core.state import leaf, state
+from metrix.regression._inputs import check_bool, paired
+from metrix.regression._sums import mean_of, sum_count_metric
+
+__all__ = ["MeanSquaredLogErrorState", "mean_squared_log_error"]
+
+
+@state
+class MeanSquaredLogErrorState:
+    """Sum of squared log errors and number of elements."""
+
+    total: Tensor = leaf("sum")  # float64 (): sum of (log1p(preds) - log1p(target))^2
+    count: Tensor = leaf("sum")  # int64 (): number of elements
+
+
+def mean_squared_log_error(*, validate_args: bool = True) -> Metric:
+    """Mean squared logarithmic error ``mean((log1p(preds) - log1p(target))^2)``.
+
+    Same values as ``torchmetrics.functional.regression.mean_squared_log_error`` and
+    scikit-learn's ``mean_squared_log_error``. ``log1p`` is defined above ``-1`` only:
+    values ``<= -1`` are refused (as scikit-learn does) instead of giving NaN.
+
+    Args:
+        validate_args: check that inputs are finite and greater than -1 (shapes are
+            always checked).
+
+    Returns:
+        A metric whose value is a float64 scalar.
+
+    Example:
+        >>> import torch
+        >>> from metrix.regression import mean_squared_log_error
+        >>> mean_squared_log_error()(torch.tensor([0.0, 1, 2, 3]), torch.tensor([0.0, 1, 2, 2]))
+        tensor(0.0207, dtype=torch.float64)
+    """
+    validate_args = check_bool(validate_args, "validate_args")
+
+    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+        p, t = paired(preds, target, validate_args=validate_args)
+        check(
+            (p > -1) & (t > -1),
+            "mean_squared_log_error: preds and target must be greater than -1 (log1p is undefined at or below -1)",
+            enabled=validate_args,
+        )
+        diff = p.log1p() - t.log1p()
+        return (diff * diff).sum(), t.numel()
+
+    return sum_count_metric(
+        "mean_squared_log_error",
+        MeanSquaredLogErrorState,
+        batch,
+        mean_of,
+        key=("mean_squared_log_error", validate_args),
+    )

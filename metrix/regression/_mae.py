@@ -1,0 +1,58 @@
+"""Mean absolute error: ``sum(|preds - target|) / n``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix._core.state import leaf, state
+from metrix.regression._inputs import check_bool, check_num_outputs, outputs_2d, paired
+from metrix.regression._sums import mean_of, sum_count_metric
+
+__all__ = ["MeanAbsoluteErrorState", "mean_absolute_error"]
+
+
+@state
+class MeanAbsoluteErrorState:
+    """Sum of absolute errors and number of observations."""
+
+    total: Tensor = leaf("sum")  # float64 () or (num_outputs,): sum of |preds - target|
+    count: Tensor = leaf("sum")  # int64 (): elements (num_outputs=1) or rows (num_outputs>1)
+
+
+def mean_absolute_error(num_outputs: int = 1, *, validate_args: bool = True) -> Metric:
+    """Mean absolute error ``sum(|preds - target|) / n``.
+
+    Same arguments, defaults and values as
+    ``torchmetrics.functional.regression.mean_absolute_error`` (and scikit-learn's
+    ``mean_absolute_error`` with ``multioutput="raw_values"``).
+
+    Args:
+        num_outputs: ``1`` averages over every element of any shape; ``k > 1`` expects
+            inputs of shape ``(N, k)`` and returns one value per output column.
+        validate_args: check that inputs are finite (shapes are always checked).
+
+    Returns:
+        A metric whose value is a float64 scalar, or a ``(num_outputs,)`` vector.
+
+    Example:
+        >>> import torch
+        >>> from metrix.regression import mean_absolute_error
+        >>> mean_absolute_error()(torch.tensor([0.0, 1, 2, 3]), torch.tensor([0.0, 1, 2, 2]))
+        tensor(0.2500, dtype=torch.float64)
+    """
+    num_outputs = check_num_outputs(num_outputs)
+    validate_args = check_bool(validate_args, "validate_args")
+
+    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+        p, t = paired(preds, target, validate_args=validate_args)
+        outputs_2d(p, num_outputs)
+        if num_outputs == 1:
+            p, t = p.reshape(-1), t.reshape(-1)
+        return (p - t).abs().sum(0), t.shape[0]
+
+    shape = () if num_outputs == 1 else (num_outputs,)
+    key = ("mean_absolute_error", num_outputs, validate_args)
+    return sum_count_metric("mean_absolute_error", MeanAbsoluteErrorState, batch, mean_of, shape=shape, key=key)

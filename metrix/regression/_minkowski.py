@@ -1,0 +1,61 @@
+"""Minkowski distance: ``(sum |preds - target|^p)^(1/p)`` over every element."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix._core.state import leaf, state
+from metrix.regression._inputs import check_bool, paired
+from metrix.regression._sums import sum_count_metric
+
+__all__ = ["MinkowskiDistanceState", "minkowski_distance"]
+
+
+@state
+class MinkowskiDistanceState:
+    """Sum of ``|preds - target|^p`` (the count is kept for symmetry, not needed by the value)."""
+
+    total: Tensor = leaf("sum")  # float64 (): sum of |preds - target|^p
+    count: Tensor = leaf("sum")  # int64 (): number of elements
+
+
+def minkowski_distance(p: float, *, validate_args: bool = True) -> Metric:
+    """Minkowski distance ``(sum |preds - target|^p)^(1/p)`` between two tensors.
+
+    Same arguments and values as ``torchmetrics.functional.regression.minkowski_distance``
+    (``p=1`` is the Manhattan and ``p=2`` the Euclidean distance). The sum is taken over
+    every element of every batch.
+
+    Args:
+        p: the order, a finite number ``>= 1``.
+        validate_args: check that inputs are finite (shapes are always checked).
+
+    Returns:
+        A metric whose value is a float64 scalar.
+
+    Example:
+        >>> import torch
+        >>> from metrix.regression import minkowski_distance
+        >>> minkowski_distance(p=3)(torch.tensor([1.0, 2.0, 3.0, 4.0]), torch.tensor([-1.0, 0.0, 4.0, 5.0]))
+        tensor(2.6207, dtype=torch.float64)
+    """
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not math.isfinite(p) or p < 1:
+        raise ValueError(f"p must be a finite float or int >= 1, got {p!r}")
+    order = float(p)
+    validate_args = check_bool(validate_args, "validate_args")
+
+    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+        x, y = paired(preds, target, validate_args=validate_args, names=("preds", "targets"))
+        return (x - y).abs().pow(order).sum(), y.numel()
+
+    def finish(total: Tensor, count: Tensor) -> Tensor:
+        return torch.pow(total, 1.0 / order)
+
+    return sum_count_metric(
+        "minkowski_distance", MinkowskiDistanceState, batch, finish, key=("minkowski_distance", order, validate_args)
+    )

@@ -1,0 +1,163 @@
+"""Percentage errors: MAPE, symmetric MAPE and weighted MAPE.
+
+Denominators near zero are clamped to ``EPSILON`` (the constant TorchMetrics uses),
+so a zero target gives a large but finite error instead of inf.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix._core.state import leaf, state
+from metrix.regression._inputs import F64, check_bool, paired
+from metrix.regression._sums import mean_of, sum_count_metric
+
+__all__ = [
+    "MeanAbsolutePercentageErrorState",
+    "SymmetricMeanAbsolutePercentageErrorState",
+    "WeightedMeanAbsolutePercentageErrorState",
+    "mean_absolute_percentage_error",
+    "symmetric_mean_absolute_percentage_error",
+    "weighted_mean_absolute_percentage_error",
+]
+
+EPSILON = 1.17e-06
+
+
+@state
+class MeanAbsolutePercentageErrorState:
+    """Sum of relative errors and number of elements."""
+
+    total: Tensor = leaf("sum")  # float64 (): sum of |preds - target| / max(|target|, eps)
+    count: Tensor = leaf("sum")  # int64 (): number of elements
+
+
+@state
+class SymmetricMeanAbsolutePercentageErrorState:
+    """Sum of symmetric relative errors and number of elements."""
+
+    total: Tensor = leaf("sum")  # float64 (): sum of 2 |preds - target| / max(|target| + |preds|, eps)
+    count: Tensor = leaf("sum")  # int64 (): number of elements
+
+
+@state
+class WeightedMeanAbsolutePercentageErrorState:
+    """Sum of absolute errors and sum of absolute targets."""
+
+    error: Tensor = leaf("sum")  # float64 (): sum of |preds - target|
+    scale: Tensor = leaf("sum")  # float64 (): sum of |target|
+
+
+def mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
+    """Mean absolute percentage error ``mean(|preds - target| / max(|target|, 1.17e-6))``.
+
+    Same values as ``torchmetrics.functional.regression.mean_absolute_percentage_error``
+    (and scikit-learn's, which clamps at machine epsilon instead). Inputs of any shape;
+    the mean runs over every element. The result is a fraction, not a percentage.
+
+    Args:
+        validate_args: check that inputs are finite (shapes are always checked).
+
+    Returns:
+        A metric whose value is a float64 scalar.
+
+    Example:
+        >>> import torch
+        >>> from metrix.regression import mean_absolute_percentage_error
+        >>> mean_absolute_percentage_error()(torch.tensor([0.9, 15.0, 1.2e6]), torch.tensor([1.0, 10.0, 1e6]))
+        tensor(0.2667, dtype=torch.float64)
+    """
+    validate_args = check_bool(validate_args, "validate_args")
+
+    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+        p, t = paired(preds, target, validate_args=validate_args)
+        return ((p - t).abs() / t.abs().clamp(min=EPSILON)).sum(), t.numel()
+
+    return sum_count_metric(
+        "mean_absolute_percentage_error",
+        MeanAbsolutePercentageErrorState,
+        batch,
+        mean_of,
+        key=("mean_absolute_percentage_error", validate_args),
+    )
+
+
+def symmetric_mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
+    """Symmetric MAPE ``mean(2 |preds - target| / max(|target| + |preds|, 1.17e-6))``.
+
+    Same values as
+    ``torchmetrics.functional.regression.symmetric_mean_absolute_percentage_error``;
+    it lies in ``[0, 2]``.
+
+    Args:
+        validate_args: check that inputs are finite (shapes are always checked).
+
+    Returns:
+        A metric whose value is a float64 scalar.
+
+    Example:
+        >>> import torch
+        >>> from metrix.regression import symmetric_mean_absolute_percentage_error
+        >>> smape = symmetric_mean_absolute_percentage_error()
+        >>> smape(torch.tensor([0.9, 15.0, 1.2e6]), torch.tensor([1.0, 10.0, 1e6]))
+        tensor(0.2290, dtype=torch.float64)
+    """
+    validate_args = check_bool(validate_args, "validate_args")
+
+    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+        p, t = paired(preds, target, validate_args=validate_args)
+        return 2 * ((p - t).abs() / (t.abs() + p.abs()).clamp(min=EPSILON)).sum(), t.numel()
+
+    return sum_count_metric(
+        "symmetric_mean_absolute_percentage_error",
+        SymmetricMeanAbsolutePercentageErrorState,
+        batch,
+        mean_of,
+        key=("symmetric_mean_absolute_percentage_error", validate_args),
+    )
+
+
+def weighted_mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
+    """Weighted MAPE ``sum(|preds - target|) / max(sum(|target|), 1.17e-6)``.
+
+    Same values as
+    ``torchmetrics.functional.regression.weighted_mean_absolute_percentage_error``:
+    errors are weighted by the size of their target, so small targets do not dominate.
+
+    Args:
+        validate_args: check that inputs are finite (shapes are always checked).
+
+    Returns:
+        A metric whose value is a float64 scalar.
+
+    Example:
+        >>> import torch
+        >>> from metrix.regression import weighted_mean_absolute_percentage_error
+        >>> wmape = weighted_mean_absolute_percentage_error()
+        >>> wmape(torch.tensor([0.9, 15.0, 1.2]), torch.tensor([1.0, 10.0, 1.0]))
+        tensor(0.4417, dtype=torch.float64)
+    """
+    validate_args = check_bool(validate_args, "validate_args")
+    cls = WeightedMeanAbsolutePercentageErrorState
+
+    def init(*, device: Any = None) -> WeightedMeanAbsolutePercentageErrorState:
+        return cls(torch.zeros((), dtype=F64, device=device), torch.zeros((), dtype=F64, device=device))
+
+    def update(s: WeightedMeanAbsolutePercentageErrorState, preds: Any, target: Any) -> Any:
+        p, t = paired(preds, target, validate_args=validate_args)
+        return cls(s.error + (p - t).abs().sum(), s.scale + t.abs().sum())
+
+    def compute(s: WeightedMeanAbsolutePercentageErrorState) -> Tensor:
+        return s.error / s.scale.clamp(min=EPSILON)
+
+    return Metric(
+        init,
+        update,
+        compute,
+        name="weighted_mean_absolute_percentage_error",
+        key=("weighted_mean_absolute_percentage_error", validate_args),
+    )
