@@ -73,25 +73,37 @@ def validation(enabled: bool) -> Iterator[None]:
         set_validation(previous)
 
 
-@torch.library.custom_op("metrix::check", mutates_args=())
-def _check_op(cond: Tensor, message: str) -> None:
+# The op is defined with the low-level ``torch.library`` API rather than
+# ``torch.library.custom_op``: the latter wraps every call in Python autograd and
+# dispatch layers (about 14 us a call on CPU against 5 us here), and a compiled step
+# calls it once per value check. The kernel is registered as
+# CompositeExplicitAutograd: a bool condition never needs a gradient.
+_LIB = torch.library.Library("metrix", "DEF")  # keep a reference: the op lives as long as the library
+_LIB.define("check(Tensor cond, str message) -> ()")
+
+
+def _check_kernel(cond: Tensor, message: str) -> None:
     if not bool(cond.all()):
         raise ValueError(message)
 
 
-@_check_op.register_fake
+_LIB.impl("check", _check_kernel, "CompositeExplicitAutograd")
+
+
+@torch.library.register_fake("metrix::check")
 def _check_fake(cond: Tensor, message: str) -> None:
     return None
 
 
 def _check_vmap(info: Any, in_dims: Any, cond: Tensor, message: str) -> tuple[None, None]:
     # Check every member of the batch at once: the batched tensor is a plain tensor here.
-    _check_op(cond, message)
+    _check_kernel(cond, message)
     return None, None
 
 
-_check_op.register_vmap(_check_vmap)
-torch.fx.node.has_side_effect(torch.ops.metrix.check.default)
+torch.library.register_vmap("metrix::check", _check_vmap)
+_check_op = torch.ops.metrix.check.default
+torch.fx.node.has_side_effect(_check_op)
 
 
 def _is_batched(t: Tensor) -> bool:
