@@ -1,17 +1,75 @@
 """Classification metrics: binary, multiclass and multilabel, named as in TorchMetrics."""
 
+from metrix.classification._accuracy import accuracy as accuracy
 from metrix.classification._accuracy import binary_accuracy as binary_accuracy
+from metrix.classification._accuracy import multiclass_accuracy as multiclass_accuracy
+from metrix.classification._accuracy import multilabel_accuracy as multilabel_accuracy
 from metrix.classification._calibration_error import binary_calibration_error as binary_calibration_error
 from metrix.classification._calibration_error import calibration_error as calibration_error
 from metrix.classification._calibration_error import multiclass_calibration_error as multiclass_calibration_error
+from metrix.classification._cohen_kappa import binary_cohen_kappa as binary_cohen_kappa
+from metrix.classification._cohen_kappa import cohen_kappa as cohen_kappa
+from metrix.classification._cohen_kappa import multiclass_cohen_kappa as multiclass_cohen_kappa
+from metrix.classification._confusion_matrix import binary_confusion_matrix as binary_confusion_matrix
+from metrix.classification._confusion_matrix import confusion_matrix as confusion_matrix
+from metrix.classification._confusion_matrix import multiclass_confusion_matrix as multiclass_confusion_matrix
+from metrix.classification._confusion_matrix import multilabel_confusion_matrix as multilabel_confusion_matrix
+from metrix.classification._exact_match import exact_match as exact_match
+from metrix.classification._exact_match import multiclass_exact_match as multiclass_exact_match
+from metrix.classification._exact_match import multilabel_exact_match as multilabel_exact_match
+from metrix.classification._f_beta import binary_f1_score as binary_f1_score
+from metrix.classification._f_beta import binary_fbeta_score as binary_fbeta_score
+from metrix.classification._f_beta import f1_score as f1_score
+from metrix.classification._f_beta import fbeta_score as fbeta_score
+from metrix.classification._f_beta import multiclass_f1_score as multiclass_f1_score
+from metrix.classification._f_beta import multiclass_fbeta_score as multiclass_fbeta_score
+from metrix.classification._f_beta import multilabel_f1_score as multilabel_f1_score
+from metrix.classification._f_beta import multilabel_fbeta_score as multilabel_fbeta_score
 from metrix.classification._group_fairness import binary_fairness as binary_fairness
 from metrix.classification._group_fairness import binary_groups_stat_rates as binary_groups_stat_rates
 from metrix.classification._group_fairness import demographic_parity as demographic_parity
 from metrix.classification._group_fairness import equal_opportunity as equal_opportunity
+from metrix.classification._hamming import binary_hamming_distance as binary_hamming_distance
+from metrix.classification._hamming import hamming_distance as hamming_distance
+from metrix.classification._hamming import multiclass_hamming_distance as multiclass_hamming_distance
+from metrix.classification._hamming import multilabel_hamming_distance as multilabel_hamming_distance
 from metrix.classification._hinge import binary_hinge_loss as binary_hinge_loss
 from metrix.classification._hinge import hinge_loss as hinge_loss
 from metrix.classification._hinge import multiclass_hinge_loss as multiclass_hinge_loss
+from metrix.classification._jaccard import binary_jaccard_index as binary_jaccard_index
+from metrix.classification._jaccard import jaccard_index as jaccard_index
+from metrix.classification._jaccard import multiclass_jaccard_index as multiclass_jaccard_index
+from metrix.classification._jaccard import multilabel_jaccard_index as multilabel_jaccard_index
+from metrix.classification._matthews_corrcoef import binary_matthews_corrcoef as binary_matthews_corrcoef
+from metrix.classification._matthews_corrcoef import matthews_corrcoef as matthews_corrcoef
+from metrix.classification._matthews_corrcoef import multiclass_matthews_corrcoef as multiclass_matthews_corrcoef
+from metrix.classification._matthews_corrcoef import multilabel_matthews_corrcoef as multilabel_matthews_corrcoef
+from metrix.classification._negative_predictive_value import (
+    binary_negative_predictive_value as binary_negative_predictive_value,
+)
+from metrix.classification._negative_predictive_value import (
+    multiclass_negative_predictive_value as multiclass_negative_predictive_value,
+)
+from metrix.classification._negative_predictive_value import (
+    multilabel_negative_predictive_value as multilabel_negative_predictive_value,
+)
+from metrix.classification._negative_predictive_value import negative_predictive_value as negative_predictive_value
+from metrix.classification._precision_recall import binary_precision as binary_precision
+from metrix.classification._precision_recall import binary_recall as binary_recall
+from metrix.classification._precision_recall import multiclass_precision as multiclass_precision
+from metrix.classification._precision_recall import multiclass_recall as multiclass_recall
+from metrix.classification._precision_recall import multilabel_precision as multilabel_precision
+from metrix.classification._precision_recall import multilabel_recall as multilabel_recall
+from metrix.classification._precision_recall import precision as precision
+from metrix.classification._precision_recall import recall as recall
 from metrix.classification._ranking import multilabel_coverage_error as multilabel_coverage_error
 from metrix.classification._ranking import multilabel_ranking_average_precision as multilabel_ranking_average_precision
 from metrix.classification._ranking import multilabel_ranking_loss as multilabel_ranking_loss
+from metrix.classification._specificity import binary_specificity as binary_specificity
+from metrix.classification._specificity import multiclass_specificity as multiclass_specificity
+from metrix.classification._specificity import multilabel_specificity as multilabel_specificity
+from metrix.classification._specificity import specificity as specificity
 from metrix.classification._stat_scores import binary_stat_scores as binary_stat_scores
+from metrix.classification._stat_scores import multiclass_stat_scores as multiclass_stat_scores
+from metrix.classification._stat_scores import multilabel_stat_scores as multilabel_stat_scores
+from metrix.classification._stat_scores import stat_scores as stat_scores

@@ -1,13 +1,84 @@
-"""Accuracy: the fraction of correct predictions, from the shared stat-scores state."""
+"""Accuracy: the fraction of correct predictions, from the shared stat-scores state.
+
+Binary and multilabel accuracy count every element, ``(tp + tn) / (tp + tn + fp +
+fn)``; multiclass accuracy is the per-class recall ``tp / (tp + fn)``, whose micro
+average is the plain fraction of correct labels.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric
-from metrix.classification._stat_scores import binary_stats_metric, safe_divide
+from metrix._core.state import leaf, state
+from metrix.classification._inputs import (
+    check_average,
+    check_ignore_index,
+    check_input_format,
+    check_validate_args,
+    multiclass_format,
+)
+from metrix.classification._stat_scores import (
+    binary_task,
+    check_task,
+    multiclass_task,
+    multilabel_task,
+    need_int,
+    safe_divide,
+    scored_metric,
+)
 
-__all__ = ["binary_accuracy"]
+__all__ = ["CorrectState", "accuracy", "binary_accuracy", "multiclass_accuracy", "multilabel_accuracy"]
+
+
+@state
+class CorrectState:
+    """Counts of micro accuracy without a known number of classes."""
+
+    counts: Tensor = leaf("sum")  # int64 (2,): [correct, counted]
+
+
+def _elementwise(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
+    return safe_divide(tp + tn, tp + tn + fp + fn)
+
+
+def _per_class(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
+    return safe_divide(tp, tp + fn)
+
+
+def _micro_accuracy(
+    top_k: Any, multidim_average: Any, ignore_index: Any, validate_args: Any, input_format: Any
+) -> Metric:
+    # TorchMetrics allows num_classes=None for the plain fraction of correct labels
+    if top_k != 1 or multidim_average != "global":
+        raise ValueError(
+            "num_classes=None supports only top_k=1 and multidim_average='global'; "
+            f"got top_k={top_k!r}, multidim_average={multidim_average!r}: pass num_classes"
+        )
+    fmt = dict(
+        num_classes=None,
+        top_k=1,
+        ignore_index=check_ignore_index(ignore_index),
+        input_format=check_input_format(input_format),
+        validate_args=check_validate_args(validate_args),
+    )
+
+    def init(*, device: Any = None) -> CorrectState:
+        return CorrectState(torch.zeros(2, dtype=torch.int64, device=device))
+
+    def update(s: CorrectState, preds: Tensor, target: Tensor) -> CorrectState:
+        label, tgt, w = multiclass_format(preds, target, **fmt)
+        counts = torch.stack([((label == tgt).long() * w).sum(), w.sum()])
+        return CorrectState(s.counts + counts)
+
+    def compute(s: CorrectState) -> Tensor:
+        return safe_divide(s.counts[0], s.counts[1])
+
+    key = ("micro_accuracy", *fmt.values())
+    return Metric(init, update, compute, name="multiclass_accuracy", key=key)
 
 
 def binary_accuracy(
@@ -21,8 +92,17 @@ def binary_accuracy(
     """Accuracy of binary predictions: ``(tp + tn) / (tp + tn + fp + fn)``.
 
     Same arguments, defaults and values as
-    ``torchmetrics.functional.classification.binary_accuracy``; see
-    :func:`binary_stat_scores` for their meaning.
+    ``torchmetrics.functional.classification.binary_accuracy``.
+
+    Args:
+        threshold: probability above which a prediction counts as positive.
+        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(N,)`` samplewise).
 
     Example:
         >>> import torch
@@ -30,16 +110,143 @@ def binary_accuracy(
         >>> binary_accuracy()(torch.tensor([0.2, 0.8, 0.6, 0.1]), torch.tensor([0, 1, 0, 0]))
         tensor(0.7500)
     """
+    task = binary_task(threshold, multidim_average, ignore_index, validate_args, input_format)
+    return scored_metric("binary_accuracy", task, "micro", _elementwise)
 
-    def reduce(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
-        return safe_divide(tp + tn, tp + tn + fp + fn)
 
-    return binary_stats_metric(
-        "binary_accuracy",
-        reduce,
-        threshold=threshold,
-        multidim_average=multidim_average,
-        ignore_index=ignore_index,
-        validate_args=validate_args,
+def multiclass_accuracy(
+    num_classes: int | None = None,
+    average: str | None = "macro",
+    top_k: int = 1,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Accuracy of multiclass predictions (per-class recall, then averaged).
+
+    Args:
+        num_classes: number of classes ``C`` (an int >= 2); ``None`` is allowed only
+            with ``average="micro"`` (the plain fraction of correct labels).
+        average: ``"micro"`` (fraction of correct labels), ``"macro"`` (mean over
+            classes that occur), ``"weighted"`` (by support) or ``"none"``/``None``.
+        top_k: a prediction is correct when the target is among the ``top_k`` highest
+            scores.
+        multidim_average: ``"global"`` or ``"samplewise"``.
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(C,)`` for ``average="none"``; leading
+        ``N`` samplewise).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_accuracy
+        >>> m = multiclass_accuracy(num_classes=3, average="micro")
+        >>> m(torch.tensor([[0.1, 0.8, 0.1], [0.7, 0.2, 0.1], [0.2, 0.2, 0.6]]), torch.tensor([1, 2, 2]))
+        tensor(0.6667)
+    """
+    if num_classes is None:
+        if average != "micro":
+            raise ValueError(f"num_classes can be None only with average='micro', got average={average!r}")
+        return _micro_accuracy(top_k, multidim_average, ignore_index, validate_args, input_format)
+    task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
+    return scored_metric("multiclass_accuracy", task, check_average(average), _per_class)
+
+
+def multilabel_accuracy(
+    num_labels: int,
+    threshold: float = 0.5,
+    average: str | None = "macro",
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Accuracy of multilabel predictions ``(N, L, ...)``, per label then averaged.
+
+    Args:
+        num_labels: number of labels ``L`` (an int >= 2).
+        threshold: probability above which a label counts as predicted.
+        average: ``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.
+        multidim_average: ``"global"`` or ``"samplewise"``.
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(L,)`` for ``average="none"``).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_accuracy
+        >>> m = multilabel_accuracy(num_labels=2)
+        >>> m(torch.tensor([[0.9, 0.2], [0.7, 0.6]]), torch.tensor([[1, 0], [0, 1]]))
+        tensor(0.7500)
+    """
+    task = multilabel_task(num_labels, threshold, multidim_average, ignore_index, validate_args, input_format)
+    return scored_metric("multilabel_accuracy", task, check_average(average), _elementwise)
+
+
+def accuracy(
+    task: str,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "micro",
+    multidim_average: str = "global",
+    top_k: int | None = 1,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Accuracy for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Args:
+        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
+        threshold: decision threshold (binary, multilabel).
+        num_classes: number of classes (multiclass).
+        num_labels: number of labels (multilabel).
+        average: class averaging (multiclass, multilabel).
+        multidim_average: ``"global"`` or ``"samplewise"``.
+        top_k: top-k hits (multiclass).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values.
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        The task's accuracy metric.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import accuracy
+        >>> accuracy("multiclass", num_classes=3)(torch.tensor([2, 1, 0]), torch.tensor([2, 1, 1]))
+        tensor(0.6667)
+    """
+    task = check_task(task)
+    if task == "binary":
+        return binary_accuracy(threshold, multidim_average, ignore_index, validate_args, input_format=input_format)
+    if task == "multiclass":
+        return multiclass_accuracy(
+            need_int(num_classes, "num_classes", task),
+            average,
+            need_int(top_k, "top_k", task),
+            multidim_average,
+            ignore_index,
+            validate_args,
+            input_format=input_format,
+        )
+    return multilabel_accuracy(
+        need_int(num_labels, "num_labels", task),
+        threshold,
+        average,
+        multidim_average,
+        ignore_index,
+        validate_args,
         input_format=input_format,
     )

@@ -1,0 +1,213 @@
+"""Confusion matrices, read straight from the shared stat-scores state (rows are targets).
+
+The binary and multiclass matrices are the global stat-scores leaf reshaped, and the
+multilabel one is its per-label 2×2 counts, so a collection of a confusion matrix
+and accuracy/precision/… of the same task configuration updates one state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix.classification._stat_scores import (
+    Task,
+    binary_task,
+    check_task,
+    confmat_of,
+    multiclass_task,
+    multilabel_task,
+    need_int,
+    task_metric,
+)
+
+__all__ = ["binary_confusion_matrix", "confusion_matrix", "multiclass_confusion_matrix", "multilabel_confusion_matrix"]
+
+NORMALIZE = ("true", "pred", "all", "none", None)
+
+
+def check_normalize(normalize: Any) -> str:
+    """Validate ``normalize``; ``None`` is spelled ``"none"`` afterwards."""
+    if normalize not in NORMALIZE:
+        raise ValueError(f"normalize must be one of {NORMALIZE}, got {normalize!r}")
+    return "none" if normalize is None else normalize
+
+
+def normalize_confmat(confmat: Tensor, normalize: str) -> Tensor:
+    """Divide by the row sums (``"true"``), column sums (``"pred"``) or total (``"all"``); 0/0 gives 0."""
+    if normalize == "none":
+        return confmat
+    cm = confmat.to(torch.float32)
+    if normalize == "true":
+        den = cm.sum(-1, keepdim=True)
+    elif normalize == "pred":
+        den = cm.sum(-2, keepdim=True)
+    else:
+        den = cm.sum((-2, -1), keepdim=True)
+    # an empty row/column only happens with all-zero counts: TorchMetrics reports 0 there
+    return torch.where(den != 0, cm / torch.where(den != 0, den, 1), 0.0)
+
+
+def _confmat_metric(name: str, task: Task, normalize: str) -> Metric:
+    return task_metric(name, task, lambda s: normalize_confmat(confmat_of(task, s), normalize))
+
+
+def binary_confusion_matrix(
+    threshold: float = 0.5,
+    normalize: str | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """The 2×2 confusion matrix ``[[tn, fp], [fn, tp]]`` of binary predictions.
+
+    Args:
+        threshold: probability above which a prediction counts as positive.
+        normalize: ``"true"`` (rows sum to 1), ``"pred"`` (columns), ``"all"`` or
+            ``"none"``/``None`` (int64 counts).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a ``(2, 2)`` tensor.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_confusion_matrix
+        >>> binary_confusion_matrix()(torch.tensor([0.2, 0.8, 0.6, 0.1]), torch.tensor([0, 1, 0, 1]))
+        tensor([[1, 1],
+                [1, 1]])
+    """
+    task = binary_task(threshold, "global", ignore_index, validate_args, input_format)
+    return _confmat_metric("binary_confusion_matrix", task, check_normalize(normalize))
+
+
+def multiclass_confusion_matrix(
+    num_classes: int,
+    normalize: str | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """The ``(C, C)`` confusion matrix of multiclass predictions (rows: target, columns: prediction).
+
+    Args:
+        num_classes: number of classes ``C`` (an int >= 2).
+        normalize: ``"true"`` (rows sum to 1), ``"pred"`` (columns), ``"all"`` or
+            ``"none"``/``None`` (int64 counts).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a ``(C, C)`` tensor.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_confusion_matrix
+        >>> m = multiclass_confusion_matrix(num_classes=3)
+        >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 0, 0]))
+        tensor([[1, 1, 0],
+                [0, 1, 0],
+                [0, 0, 1]])
+    """
+    task = multiclass_task(num_classes, 1, "global", ignore_index, validate_args, input_format)
+    return _confmat_metric("multiclass_confusion_matrix", task, check_normalize(normalize))
+
+
+def multilabel_confusion_matrix(
+    num_labels: int,
+    threshold: float = 0.5,
+    normalize: str | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """One 2×2 confusion matrix ``[[tn, fp], [fn, tp]]`` per label of multilabel predictions.
+
+    Args:
+        num_labels: number of labels ``L`` (an int >= 2).
+        threshold: probability above which a label counts as predicted.
+        normalize: ``"true"``, ``"pred"``, ``"all"`` (per label) or ``"none"``/``None``.
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing an ``(L, 2, 2)`` tensor.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_confusion_matrix
+        >>> m = multilabel_confusion_matrix(num_labels=2)
+        >>> m(torch.tensor([[0.9, 0.2], [0.7, 0.6]]), torch.tensor([[1, 0], [0, 1]]))
+        tensor([[[0, 1],
+                 [0, 1]],
+        <BLANKLINE>
+                [[1, 0],
+                 [0, 1]]])
+    """
+    task = multilabel_task(num_labels, threshold, "global", ignore_index, validate_args, input_format)
+    return _confmat_metric("multilabel_confusion_matrix", task, check_normalize(normalize))
+
+
+def confusion_matrix(
+    task: str,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    normalize: str | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Confusion matrix for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Args:
+        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
+        threshold: decision threshold (binary, multilabel).
+        num_classes: number of classes (multiclass).
+        num_labels: number of labels (multilabel).
+        normalize: ``"true"``, ``"pred"``, ``"all"`` or ``"none"``/``None``.
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values.
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        The task's confusion-matrix metric.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import confusion_matrix
+        >>> m = confusion_matrix("binary", normalize="true")
+        >>> m(torch.tensor([1, 1, 0, 1]), torch.tensor([0, 1, 0, 1]))
+        tensor([[0.5000, 0.5000],
+                [0.0000, 1.0000]])
+    """
+    task = check_task(task)
+    if task == "binary":
+        return binary_confusion_matrix(threshold, normalize, ignore_index, validate_args, input_format=input_format)
+    if task == "multiclass":
+        return multiclass_confusion_matrix(
+            need_int(num_classes, "num_classes", task),
+            normalize,
+            ignore_index,
+            validate_args,
+            input_format=input_format,
+        )
+    return multilabel_confusion_matrix(
+        need_int(num_labels, "num_labels", task),
+        threshold,
+        normalize,
+        ignore_index,
+        validate_args,
+        input_format=input_format,
+    )

@@ -1,0 +1,205 @@
+"""Exact match: the fraction of samples whose every label (or position) is predicted right.
+
+The state is ``[correct, total]`` as one int64 leaf (``cat`` rows of it per sample for
+``multidim_average="samplewise"``). Ignored elements count as matched, as in
+TorchMetrics.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix.classification._stat_scores import (
+    Task,
+    check_task,
+    multiclass_task,
+    multilabel_task,
+    need_int,
+    safe_divide,
+)
+
+__all__ = [
+    "ExactMatchState",
+    "SamplewiseExactMatchState",
+    "exact_match",
+    "multiclass_exact_match",
+    "multilabel_exact_match",
+]
+
+
+@state
+class ExactMatchState:
+    """Global counts."""
+
+    counts: Tensor = leaf("sum")  # int64 (2,): [exactly matched items, items]
+
+
+@state
+class SamplewiseExactMatchState:
+    """Per-sample counts."""
+
+    counts: Any = leaf("cat")  # int64 (N, 2): [matched positions, positions] of each sample
+
+
+def _matched(task: Task, preds: Tensor, target: Tensor) -> Tensor:
+    """Bool ``(N, M)``: every label of that element (multilabel) or that element (multiclass) is right."""
+    pred, tgt, w = task.format(preds, target)
+    ok = (pred == tgt) | (w == 0)
+    return ok.all(1) if task.kind == "multilabel" else ok
+
+
+def _exact_match_metric(name: str, task: Task) -> Metric:
+    key = ("exact_match", task)
+    if task.samplewise:
+
+        def init_samplewise(*, device: Any = None) -> SamplewiseExactMatchState:
+            return SamplewiseExactMatchState(cat_init((2,), torch.int64, device))
+
+        def update_samplewise(s: SamplewiseExactMatchState, preds: Tensor, target: Tensor) -> SamplewiseExactMatchState:
+            ok = _matched(task, preds, target)
+            if task.kind == "multilabel":  # fraction of positions whose labels all match
+                rows = torch.stack([ok.sum(1), torch.full_like(ok[:, 0], ok.shape[1], dtype=torch.int64)], 1)
+            else:  # whether the whole sample matches
+                rows = torch.stack([ok.all(1).long(), torch.ones_like(ok[:, 0], dtype=torch.int64)], 1)
+            return SamplewiseExactMatchState(cat_append(s.counts, rows))
+
+        def compute_samplewise(s: SamplewiseExactMatchState) -> Tensor:
+            correct, total = stored_values(s.counts).unbind(1)
+            return safe_divide(correct, total)
+
+        return Metric(init_samplewise, update_samplewise, compute_samplewise, name=name, key=key)
+
+    def init(*, device: Any = None) -> ExactMatchState:
+        return ExactMatchState(torch.zeros(2, dtype=torch.int64, device=device))
+
+    def update(s: ExactMatchState, preds: Tensor, target: Tensor) -> ExactMatchState:
+        ok = _matched(task, preds, target)
+        if task.kind == "multiclass":
+            ok = ok.all(1)  # one item per sample
+        counts = torch.stack([ok.sum(), torch.tensor(ok.numel(), device=ok.device)])
+        return ExactMatchState(s.counts + counts)
+
+    def compute(s: ExactMatchState) -> Tensor:
+        return safe_divide(s.counts[0], s.counts[1])
+
+    return Metric(init, update, compute, name=name, key=key)
+
+
+def multiclass_exact_match(
+    num_classes: int,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Fraction of samples ``(N, ...)`` whose every position gets the right class.
+
+    Args:
+        num_classes: number of classes ``C`` (an int >= 2).
+        multidim_average: ``"global"`` or ``"samplewise"`` (1/0 per sample).
+        ignore_index: target value whose elements count as matched.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(N,)`` samplewise).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_exact_match
+        >>> m = multiclass_exact_match(num_classes=3)
+        >>> m(torch.tensor([[0, 1, 2], [2, 1, 0]]), torch.tensor([[0, 1, 2], [2, 1, 1]]))
+        tensor(0.5000)
+    """
+    task = multiclass_task(num_classes, 1, multidim_average, ignore_index, validate_args, input_format)
+    return _exact_match_metric("multiclass_exact_match", task)
+
+
+def multilabel_exact_match(
+    num_labels: int,
+    threshold: float = 0.5,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Fraction of samples (and extra positions) whose every label is predicted right.
+
+    Args:
+        num_labels: number of labels ``L`` (an int >= 2).
+        threshold: probability above which a label counts as predicted.
+        multidim_average: ``"global"`` or ``"samplewise"`` (per sample, over ``...``).
+        ignore_index: target value whose elements count as matched.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(N,)`` samplewise).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_exact_match
+        >>> m = multilabel_exact_match(num_labels=2)
+        >>> m(torch.tensor([[0.9, 0.2], [0.7, 0.6]]), torch.tensor([[1, 0], [0, 1]]))
+        tensor(0.5000)
+    """
+    task = multilabel_task(num_labels, threshold, multidim_average, ignore_index, validate_args, input_format)
+    return _exact_match_metric("multilabel_exact_match", task)
+
+
+def exact_match(
+    task: str,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    threshold: float = 0.5,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Exact match for ``task="multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Args:
+        task: ``"multiclass"`` or ``"multilabel"``.
+        num_classes: number of classes (multiclass).
+        num_labels: number of labels (multilabel).
+        threshold: decision threshold (multilabel).
+        multidim_average: ``"global"`` or ``"samplewise"``.
+        ignore_index: target value whose elements count as matched.
+        validate_args: check input values.
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        The task's exact-match metric.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import exact_match
+        >>> exact_match("multiclass", num_classes=3)(torch.tensor([[0, 1], [2, 1]]), torch.tensor([[0, 1], [2, 2]]))
+        tensor(0.5000)
+    """
+    task = check_task(task, ("multiclass", "multilabel"))
+    if task == "multiclass":
+        return multiclass_exact_match(
+            need_int(num_classes, "num_classes", task),
+            multidim_average,
+            ignore_index,
+            validate_args,
+            input_format=input_format,
+        )
+    return multilabel_exact_match(
+        need_int(num_labels, "num_labels", task),
+        threshold,
+        multidim_average,
+        ignore_index,
+        validate_args,
+        input_format=input_format,
+    )

@@ -1,0 +1,421 @@
+"""F-beta and F1 scores ``(1 + b²) tp / ((1 + b²) tp + b² fn + fp)``, from the shared stat-scores state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix.classification._inputs import check_average, check_zero_division
+from metrix.classification._stat_scores import (
+    ScoreFn,
+    binary_task,
+    check_task,
+    multiclass_task,
+    multilabel_task,
+    need_int,
+    safe_divide,
+    scored_metric,
+)
+
+__all__ = [
+    "binary_f1_score",
+    "binary_fbeta_score",
+    "f1_score",
+    "fbeta_score",
+    "multiclass_f1_score",
+    "multiclass_fbeta_score",
+    "multilabel_f1_score",
+    "multilabel_fbeta_score",
+]
+
+
+def check_beta(beta: Any) -> float:
+    """Validate ``beta``: a positive number."""
+    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta > 0:
+        raise ValueError(f"beta must be a float > 0, got {beta!r}")
+    return float(beta)
+
+
+def _fbeta(beta: float, zero_division: float) -> ScoreFn:
+    b2 = beta * beta
+
+    def score(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
+        return safe_divide((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp, zero_division)
+
+    return score
+
+
+def binary_fbeta_score(
+    beta: float,
+    threshold: float = 0.5,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """F-beta score of binary predictions: ``(1 + beta²) tp / ((1 + beta²) tp + beta² fn + fp)``.
+
+    Same arguments, defaults and values as ``torchmetrics.functional.classification.binary_fbeta_score``.
+
+    Args:
+        beta: weight of recall against precision (> 0).
+        threshold: probability above which a prediction counts as positive.
+        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(N,)`` samplewise).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_fbeta_score
+        >>> binary_fbeta_score(beta=2.0, )(torch.tensor([0.2, 0.8, 0.6, 0.1, 0.7]), torch.tensor([0, 1, 0, 1, 1]))
+        tensor(0.6667)
+    """
+    task = binary_task(threshold, multidim_average, ignore_index, validate_args, input_format)
+    return scored_metric(
+        "binary_fbeta_score", task, "micro", _fbeta(check_beta(beta), check_zero_division(zero_division))
+    )
+
+
+def multiclass_fbeta_score(
+    beta: float,
+    num_classes: int,
+    average: str | None = "macro",
+    top_k: int = 1,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """F-beta score of multiclass predictions, per class then averaged.
+
+    ``preds`` are float scores ``(N, C, ...)`` or integer labels ``(N, ...)``.
+
+    Args:
+        beta: weight of recall against precision (> 0).
+        num_classes: number of classes ``C`` (an int >= 2).
+        average: ``"micro"`` (counts summed over classes), ``"macro"`` (mean over the
+            classes that occur), ``"weighted"`` (by support) or ``"none"``/``None``.
+        top_k: a prediction is a hit when the target is among the ``top_k`` highest scores.
+        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(C,)`` for ``average="none"``; leading
+        ``N`` samplewise).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_fbeta_score
+        >>> m = multiclass_fbeta_score(beta=2.0, num_classes=3)
+        >>> m(torch.tensor([2, 1, 0, 1, 0]), torch.tensor([2, 1, 0, 0, 1]))
+        tensor(0.6667)
+    """
+    task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
+    score = _fbeta(check_beta(beta), check_zero_division(zero_division))
+    return scored_metric("multiclass_fbeta_score", task, check_average(average), score, top_k_weights=False)
+
+
+def multilabel_fbeta_score(
+    beta: float,
+    num_labels: int,
+    threshold: float = 0.5,
+    average: str | None = "macro",
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """F-beta score of multilabel predictions ``(N, L, ...)``, per label then averaged.
+
+    Args:
+        beta: weight of recall against precision (> 0).
+        num_labels: number of labels ``L`` (an int >= 2).
+        threshold: probability above which a label counts as predicted.
+        average: ``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.
+        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(L,)`` for ``average="none"``).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_fbeta_score
+        >>> m = multilabel_fbeta_score(beta=2.0, num_labels=2)
+        >>> m(torch.tensor([[0.9, 0.2], [0.7, 0.6], [0.1, 0.8]]), torch.tensor([[1, 0], [0, 1], [1, 1]]))
+        tensor(0.7500)
+    """
+    task = multilabel_task(num_labels, threshold, multidim_average, ignore_index, validate_args, input_format)
+    score = _fbeta(check_beta(beta), check_zero_division(zero_division))
+    return scored_metric("multilabel_fbeta_score", task, check_average(average), score, top_k_weights=False)
+
+
+def fbeta_score(
+    task: str,
+    beta: float = 1.0,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "micro",
+    multidim_average: str = "global",
+    top_k: int | None = 1,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """F-beta score for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Args:
+        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
+        beta: weight of recall against precision (> 0).
+        threshold: decision threshold (binary, multilabel).
+        num_classes: number of classes (multiclass).
+        num_labels: number of labels (multilabel).
+        average: class averaging (multiclass, multilabel).
+        multidim_average: ``"global"`` or ``"samplewise"``.
+        top_k: top-k hits (multiclass).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values.
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        The task's metric.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import fbeta_score
+        >>> m = fbeta_score("multiclass", beta=2.0, num_classes=3)
+        >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 1, 0]))
+        tensor(0.5000)
+    """
+    task = check_task(task)
+    if task == "binary":
+        return binary_fbeta_score(
+            beta, threshold, multidim_average, ignore_index, validate_args, zero_division, input_format=input_format
+        )
+    if task == "multiclass":
+        return multiclass_fbeta_score(
+            beta,
+            need_int(num_classes, "num_classes", task),
+            average,
+            need_int(top_k, "top_k", task),
+            multidim_average,
+            ignore_index,
+            validate_args,
+            zero_division,
+            input_format=input_format,
+        )
+    return multilabel_fbeta_score(
+        beta,
+        need_int(num_labels, "num_labels", task),
+        threshold,
+        average,
+        multidim_average,
+        ignore_index,
+        validate_args,
+        zero_division,
+        input_format=input_format,
+    )
+
+
+def binary_f1_score(
+    threshold: float = 0.5,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """F1 score of binary predictions: ``2 tp / (2 tp + fn + fp)``.
+
+    Same arguments, defaults and values as ``torchmetrics.functional.classification.binary_f1_score``.
+
+    Args:
+        threshold: probability above which a prediction counts as positive.
+        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(N,)`` samplewise).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_f1_score
+        >>> binary_f1_score()(torch.tensor([0.2, 0.8, 0.6, 0.1, 0.7]), torch.tensor([0, 1, 0, 1, 1]))
+        tensor(0.6667)
+    """
+    task = binary_task(threshold, multidim_average, ignore_index, validate_args, input_format)
+    return scored_metric("binary_f1_score", task, "micro", _fbeta(1.0, check_zero_division(zero_division)))
+
+
+def multiclass_f1_score(
+    num_classes: int,
+    average: str | None = "macro",
+    top_k: int = 1,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """F1 score of multiclass predictions, per class then averaged.
+
+    ``preds`` are float scores ``(N, C, ...)`` or integer labels ``(N, ...)``.
+
+    Args:
+        num_classes: number of classes ``C`` (an int >= 2).
+        average: ``"micro"`` (counts summed over classes), ``"macro"`` (mean over the
+            classes that occur), ``"weighted"`` (by support) or ``"none"``/``None``.
+        top_k: a prediction is a hit when the target is among the ``top_k`` highest scores.
+        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(C,)`` for ``average="none"``; leading
+        ``N`` samplewise).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_f1_score
+        >>> m = multiclass_f1_score(num_classes=3)
+        >>> m(torch.tensor([2, 1, 0, 1, 0]), torch.tensor([2, 1, 0, 0, 1]))
+        tensor(0.6667)
+    """
+    task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
+    score = _fbeta(1.0, check_zero_division(zero_division))
+    return scored_metric("multiclass_f1_score", task, check_average(average), score, top_k_weights=False)
+
+
+def multilabel_f1_score(
+    num_labels: int,
+    threshold: float = 0.5,
+    average: str | None = "macro",
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """F1 score of multilabel predictions ``(N, L, ...)``, per label then averaged.
+
+    Args:
+        num_labels: number of labels ``L`` (an int >= 2).
+        threshold: probability above which a label counts as predicted.
+        average: ``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.
+        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(L,)`` for ``average="none"``).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_f1_score
+        >>> m = multilabel_f1_score(num_labels=2)
+        >>> m(torch.tensor([[0.9, 0.2], [0.7, 0.6], [0.1, 0.8]]), torch.tensor([[1, 0], [0, 1], [1, 1]]))
+        tensor(0.7500)
+    """
+    task = multilabel_task(num_labels, threshold, multidim_average, ignore_index, validate_args, input_format)
+    score = _fbeta(1.0, check_zero_division(zero_division))
+    return scored_metric("multilabel_f1_score", task, check_average(average), score, top_k_weights=False)
+
+
+def f1_score(
+    task: str,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "micro",
+    multidim_average: str = "global",
+    top_k: int | None = 1,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """F1 score for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Args:
+        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
+        threshold: decision threshold (binary, multilabel).
+        num_classes: number of classes (multiclass).
+        num_labels: number of labels (multilabel).
+        average: class averaging (multiclass, multilabel).
+        multidim_average: ``"global"`` or ``"samplewise"``.
+        top_k: top-k hits (multiclass).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values.
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        The task's metric.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import f1_score
+        >>> m = f1_score("multiclass", num_classes=3)
+        >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 1, 0]))
+        tensor(0.5000)
+    """
+    task = check_task(task)
+    if task == "binary":
+        return binary_f1_score(
+            threshold, multidim_average, ignore_index, validate_args, zero_division, input_format=input_format
+        )
+    if task == "multiclass":
+        return multiclass_f1_score(
+            need_int(num_classes, "num_classes", task),
+            average,
+            need_int(top_k, "top_k", task),
+            multidim_average,
+            ignore_index,
+            validate_args,
+            zero_division,
+            input_format=input_format,
+        )
+    return multilabel_f1_score(
+        need_int(num_labels, "num_labels", task),
+        threshold,
+        average,
+        multidim_average,
+        ignore_index,
+        validate_args,
+        zero_division,
+        input_format=input_format,
+    )

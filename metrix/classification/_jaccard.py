@@ -1,0 +1,215 @@
+"""Jaccard index (intersection over union) ``tp / (tp + fp + fn)``, from the shared confusion matrix."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix.classification._inputs import check_average, check_zero_division
+from metrix.classification._stat_scores import (
+    Task,
+    binary_task,
+    check_task,
+    confmat_of,
+    multiclass_task,
+    multilabel_task,
+    need_int,
+    safe_divide,
+    task_metric,
+)
+
+__all__ = ["binary_jaccard_index", "jaccard_index", "multiclass_jaccard_index", "multilabel_jaccard_index"]
+
+
+def _jaccard(confmat: Tensor, task: Task, average: str, zero_division: float) -> Tensor:
+    cm = confmat.to(torch.float32)
+    if task.kind == "binary":
+        return safe_divide(cm[1, 1], cm[0, 1] + cm[1, 0] + cm[1, 1], zero_division)
+    multilabel = task.kind == "multilabel"
+    # TorchMetrics leaves the ignored class out of the micro and macro averages when
+    # ignore_index is a valid class index
+    ii = task.ignore_index
+    drop = ii is not None and 0 <= ii < cm.shape[0]
+    if multilabel:
+        num = cm[:, 1, 1]
+        den = cm[:, 1, 1] + cm[:, 0, 1] + cm[:, 1, 0]
+    else:
+        num = cm.diagonal()
+        den = cm.sum(0) + cm.sum(1) - num
+    if average == "micro":
+        num = num.sum()
+        den = den.sum() - (den[ii] if drop else 0.0)
+    score = safe_divide(num, den, zero_division)
+    if average in ("none", "micro"):
+        return score
+    if average == "weighted":
+        weights = cm[:, 1, 1] + cm[:, 1, 0] if multilabel else cm.sum(1)
+    else:
+        weights = torch.ones_like(score)
+        if drop:
+            weights = torch.where(torch.arange(score.shape[-1], device=cm.device) == ii, 0.0, weights)
+        if not multilabel:
+            weights = torch.where(cm.sum(1) + cm.sum(0) == 0, 0.0, weights)
+    return ((weights * score) / weights.sum()).sum()
+
+
+def _jaccard_metric(name: str, task: Task, average: str, zero_division: float) -> Metric:
+    return task_metric(name, task, lambda s: _jaccard(confmat_of(task, s), task, average, zero_division))
+
+
+def binary_jaccard_index(
+    threshold: float = 0.5,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0.0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Jaccard index of binary predictions: ``tp / (tp + fp + fn)``.
+
+    Args:
+        threshold: probability above which a prediction counts as positive.
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned when ``tp + fp + fn == 0`` (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_jaccard_index
+        >>> binary_jaccard_index()(torch.tensor([0.2, 0.8, 0.6, 0.1]), torch.tensor([0, 1, 0, 1]))
+        tensor(0.3333)
+    """
+    task = binary_task(threshold, "global", ignore_index, validate_args, input_format)
+    return _jaccard_metric("binary_jaccard_index", task, "micro", check_zero_division(zero_division))
+
+
+def multiclass_jaccard_index(
+    num_classes: int,
+    average: str | None = "macro",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0.0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Jaccard index of multiclass predictions, per class then averaged.
+
+    Args:
+        num_classes: number of classes ``C`` (an int >= 2).
+        average: ``"micro"``, ``"macro"`` (classes that occur), ``"weighted"`` (by
+            support) or ``"none"``/``None``.
+        ignore_index: target value whose elements are not counted (a valid class index
+            is also left out of the micro and macro averages).
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned for an empty union (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(C,)`` for ``average="none"``).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_jaccard_index
+        >>> m = multiclass_jaccard_index(num_classes=3)
+        >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 0, 0]))
+        tensor(0.6667)
+    """
+    task = multiclass_task(num_classes, 1, "global", ignore_index, validate_args, input_format)
+    return _jaccard_metric("multiclass_jaccard_index", task, check_average(average), check_zero_division(zero_division))
+
+
+def multilabel_jaccard_index(
+    num_labels: int,
+    threshold: float = 0.5,
+    average: str | None = "macro",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0.0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Jaccard index of multilabel predictions, per label then averaged.
+
+    Args:
+        num_labels: number of labels ``L`` (an int >= 2).
+        threshold: probability above which a label counts as predicted.
+        average: ``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned for an empty union (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(L,)`` for ``average="none"``).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_jaccard_index
+        >>> m = multilabel_jaccard_index(num_labels=2)
+        >>> m(torch.tensor([[0.9, 0.2], [0.7, 0.6]]), torch.tensor([[1, 0], [0, 1]]))
+        tensor(0.7500)
+    """
+    task = multilabel_task(num_labels, threshold, "global", ignore_index, validate_args, input_format)
+    return _jaccard_metric("multilabel_jaccard_index", task, check_average(average), check_zero_division(zero_division))
+
+
+def jaccard_index(
+    task: str,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "macro",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0.0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Jaccard index for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Args:
+        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
+        threshold: decision threshold (binary, multilabel).
+        num_classes: number of classes (multiclass).
+        num_labels: number of labels (multilabel).
+        average: class averaging (multiclass, multilabel).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values.
+        zero_division: value returned for an empty union (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        The task's Jaccard-index metric.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import jaccard_index
+        >>> jaccard_index("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([0, 1, 0, 1]))
+        tensor(0.6667)
+    """
+    task = check_task(task)
+    if task == "binary":
+        return binary_jaccard_index(threshold, ignore_index, validate_args, zero_division, input_format=input_format)
+    if task == "multiclass":
+        return multiclass_jaccard_index(
+            need_int(num_classes, "num_classes", task),
+            average,
+            ignore_index,
+            validate_args,
+            zero_division,
+            input_format=input_format,
+        )
+    return multilabel_jaccard_index(
+        need_int(num_labels, "num_labels", task),
+        threshold,
+        average,
+        ignore_index,
+        validate_args,
+        zero_division,
+        input_format=input_format,
+    )

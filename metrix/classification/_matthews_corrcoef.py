@@ -1,0 +1,205 @@
+"""Matthews correlation coefficient, from the shared confusion matrix.
+
+``MCC = (c·s − Σ t_k p_k) / sqrt((s² − Σ p_k²)(s² − Σ t_k²))`` with ``t_k``/``p_k`` the
+target/prediction counts of class ``k``, ``c`` the correct and ``s`` all samples
+(Gorodkin's multiclass form). For 2×2 matrices the degenerate cases (a zero
+denominator) follow TorchMetrics' rules; they are selected with ``torch.where``,
+never a Python branch, so the metric traces.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix.classification._stat_scores import (
+    Task,
+    binary_task,
+    check_task,
+    confmat_of,
+    multiclass_task,
+    multilabel_task,
+    need_int,
+    task_metric,
+)
+
+__all__ = [
+    "binary_matthews_corrcoef",
+    "matthews_corrcoef",
+    "multiclass_matthews_corrcoef",
+    "multilabel_matthews_corrcoef",
+]
+
+
+def mcc_from_confmat(confmat: Tensor) -> Tensor:
+    """MCC of a ``(C, C)`` confusion matrix (a multilabel ``(L, 2, 2)`` is summed over labels first)."""
+    if confmat.dim() == 3:
+        confmat = confmat.sum(0)
+    cm = confmat.to(torch.float32)
+    tk, pk = cm.sum(-1), cm.sum(-2)
+    c, s = cm.diagonal().sum(), cm.sum()
+    num = c * s - (tk * pk).sum()
+    den = (s * s - (pk * pk).sum()) * (s * s - (tk * tk).sum())
+    zero = den == 0
+    value = torch.where(zero, 0.0, num / torch.where(zero, 1.0, den).sqrt())
+    if cm.shape[-1] != 2:
+        return value
+    tn, fp, fn, tp = cm.reshape(-1).unbind()
+    eps = torch.tensor(torch.finfo(torch.float32).eps, device=cm.device)
+    root_eps = eps.sqrt()
+    # TorchMetrics' numerators for a zero denominator, first matching rule wins
+    rules = [
+        ((fn == 0) & (tn == 0), root_eps * (tp - fp)),
+        ((fp == 0) & (tn == 0), root_eps * (tp - fn)),
+        ((tp == 0) & (fn == 0), root_eps * (tn - fp)),
+        ((tp == 0) & (fp == 0), root_eps * (tn - fn)),
+        (tp == 0, tn - fp * fn),
+        (tn == 0, tp - fp * fn),
+        ((fp == 0) | (fn == 0), tp * tn),
+    ]
+    special_num = torch.zeros_like(num)
+    matched = torch.zeros_like(zero)
+    for cond, rule_num in rules:
+        special_num = torch.where(cond & ~matched, rule_num, special_num)
+        matched = matched | cond
+    special_den = (tp + fp + eps) * (tp + fn + eps) * (tn + fp + eps) * (tn + fn + eps)
+    special = torch.where(matched, special_num / special_den.sqrt(), 0.0)
+    value = torch.where(zero, special, value)
+    correct, wrong = tp + tn, fp + fn
+    value = torch.where((correct == 0) & (wrong != 0), -1.0, value)
+    return torch.where((correct != 0) & (wrong == 0), 1.0, value)
+
+
+def _mcc_metric(name: str, task: Task) -> Metric:
+    return task_metric(name, task, lambda s: mcc_from_confmat(confmat_of(task, s)))
+
+
+def binary_matthews_corrcoef(
+    threshold: float = 0.5,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Matthews correlation coefficient of binary predictions.
+
+    Args:
+        threshold: probability above which a prediction counts as positive.
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar in [-1, 1].
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_matthews_corrcoef
+        >>> binary_matthews_corrcoef()(torch.tensor([0.2, 0.8, 0.6, 0.1]), torch.tensor([0, 1, 0, 0]))
+        tensor(0.5774)
+    """
+    task = binary_task(threshold, "global", ignore_index, validate_args, input_format)
+    return _mcc_metric("binary_matthews_corrcoef", task)
+
+
+def multiclass_matthews_corrcoef(
+    num_classes: int,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Matthews correlation coefficient of multiclass predictions.
+
+    Args:
+        num_classes: number of classes ``C`` (an int >= 2).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_matthews_corrcoef
+        >>> m = multiclass_matthews_corrcoef(num_classes=3)
+        >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 0, 0]))
+        tensor(0.7000)
+    """
+    task = multiclass_task(num_classes, 1, "global", ignore_index, validate_args, input_format)
+    return _mcc_metric("multiclass_matthews_corrcoef", task)
+
+
+def multilabel_matthews_corrcoef(
+    num_labels: int,
+    threshold: float = 0.5,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Matthews correlation coefficient of multilabel predictions (all labels pooled into one 2×2 matrix).
+
+    Args:
+        num_labels: number of labels ``L`` (an int >= 2).
+        threshold: probability above which a label counts as predicted.
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_matthews_corrcoef
+        >>> m = multilabel_matthews_corrcoef(num_labels=2)
+        >>> m(torch.tensor([[0.9, 0.2], [0.7, 0.6]]), torch.tensor([[1, 0], [0, 1]]))
+        tensor(0.5774)
+    """
+    task = multilabel_task(num_labels, threshold, "global", ignore_index, validate_args, input_format)
+    return _mcc_metric("multilabel_matthews_corrcoef", task)
+
+
+def matthews_corrcoef(
+    task: str,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Matthews correlation coefficient for ``task="binary" | "multiclass" | "multilabel"``.
+
+    Args:
+        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
+        threshold: decision threshold (binary, multilabel).
+        num_classes: number of classes (multiclass).
+        num_labels: number of labels (multilabel).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values.
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        The task's MCC metric.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import matthews_corrcoef
+        >>> matthews_corrcoef("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([1, 1, 0, 1]))
+        tensor(1.)
+    """
+    task = check_task(task)
+    if task == "binary":
+        return binary_matthews_corrcoef(threshold, ignore_index, validate_args, input_format=input_format)
+    if task == "multiclass":
+        return multiclass_matthews_corrcoef(
+            need_int(num_classes, "num_classes", task), ignore_index, validate_args, input_format=input_format
+        )
+    return multilabel_matthews_corrcoef(
+        need_int(num_labels, "num_labels", task), threshold, ignore_index, validate_args, input_format=input_format
+    )

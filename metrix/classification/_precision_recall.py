@@ -1,0 +1,405 @@
+"""Precision ``tp / (tp + fp)`` and recall ``tp / (tp + fn)``, from the shared stat-scores state."""
+
+from __future__ import annotations
+
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix.classification._inputs import check_average, check_zero_division
+from metrix.classification._stat_scores import (
+    ScoreFn,
+    binary_task,
+    check_task,
+    multiclass_task,
+    multilabel_task,
+    need_int,
+    safe_divide,
+    scored_metric,
+)
+
+__all__ = [
+    "binary_precision",
+    "binary_recall",
+    "multiclass_precision",
+    "multiclass_recall",
+    "multilabel_precision",
+    "multilabel_recall",
+    "precision",
+    "recall",
+]
+
+
+def _precision(zero_division: float) -> ScoreFn:
+    def score(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
+        return safe_divide(tp, tp + fp, zero_division)
+
+    return score
+
+
+def _recall(zero_division: float) -> ScoreFn:
+    def score(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
+        return safe_divide(tp, tp + fn, zero_division)
+
+    return score
+
+
+def binary_precision(
+    threshold: float = 0.5,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Precision of binary predictions: ``tp / (tp + fp)``.
+
+    Same arguments, defaults and values as ``torchmetrics.functional.classification.binary_precision``.
+
+    Args:
+        threshold: probability above which a prediction counts as positive.
+        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(N,)`` samplewise).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_precision
+        >>> binary_precision()(torch.tensor([0.2, 0.8, 0.6, 0.1, 0.7]), torch.tensor([0, 1, 0, 1, 1]))
+        tensor(0.6667)
+    """
+    task = binary_task(threshold, multidim_average, ignore_index, validate_args, input_format)
+    return scored_metric("binary_precision", task, "micro", _precision(check_zero_division(zero_division)))
+
+
+def multiclass_precision(
+    num_classes: int,
+    average: str | None = "macro",
+    top_k: int = 1,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Precision of multiclass predictions, per class then averaged.
+
+    ``preds`` are float scores ``(N, C, ...)`` or integer labels ``(N, ...)``.
+
+    Args:
+        num_classes: number of classes ``C`` (an int >= 2).
+        average: ``"micro"`` (counts summed over classes), ``"macro"`` (mean over the
+            classes that occur), ``"weighted"`` (by support) or ``"none"``/``None``.
+        top_k: a prediction is a hit when the target is among the ``top_k`` highest scores.
+        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(C,)`` for ``average="none"``; leading
+        ``N`` samplewise).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_precision
+        >>> m = multiclass_precision(num_classes=3)
+        >>> m(torch.tensor([2, 1, 0, 1, 0]), torch.tensor([2, 1, 0, 0, 1]))
+        tensor(0.6667)
+    """
+    task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
+    score = _precision(check_zero_division(zero_division))
+    return scored_metric("multiclass_precision", task, check_average(average), score)
+
+
+def multilabel_precision(
+    num_labels: int,
+    threshold: float = 0.5,
+    average: str | None = "macro",
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Precision of multilabel predictions ``(N, L, ...)``, per label then averaged.
+
+    Args:
+        num_labels: number of labels ``L`` (an int >= 2).
+        threshold: probability above which a label counts as predicted.
+        average: ``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.
+        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(L,)`` for ``average="none"``).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_precision
+        >>> m = multilabel_precision(num_labels=2)
+        >>> m(torch.tensor([[0.9, 0.2], [0.7, 0.6], [0.1, 0.8]]), torch.tensor([[1, 0], [0, 1], [1, 1]]))
+        tensor(0.7500)
+    """
+    task = multilabel_task(num_labels, threshold, multidim_average, ignore_index, validate_args, input_format)
+    score = _precision(check_zero_division(zero_division))
+    return scored_metric("multilabel_precision", task, check_average(average), score)
+
+
+def precision(
+    task: str,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "micro",
+    multidim_average: str = "global",
+    top_k: int | None = 1,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Precision for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Args:
+        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
+        threshold: decision threshold (binary, multilabel).
+        num_classes: number of classes (multiclass).
+        num_labels: number of labels (multilabel).
+        average: class averaging (multiclass, multilabel).
+        multidim_average: ``"global"`` or ``"samplewise"``.
+        top_k: top-k hits (multiclass).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values.
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        The task's metric.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import precision
+        >>> m = precision("multiclass", num_classes=3)
+        >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 1, 0]))
+        tensor(0.5000)
+    """
+    task = check_task(task)
+    if task == "binary":
+        return binary_precision(
+            threshold, multidim_average, ignore_index, validate_args, zero_division, input_format=input_format
+        )
+    if task == "multiclass":
+        return multiclass_precision(
+            need_int(num_classes, "num_classes", task),
+            average,
+            need_int(top_k, "top_k", task),
+            multidim_average,
+            ignore_index,
+            validate_args,
+            zero_division,
+            input_format=input_format,
+        )
+    return multilabel_precision(
+        need_int(num_labels, "num_labels", task),
+        threshold,
+        average,
+        multidim_average,
+        ignore_index,
+        validate_args,
+        zero_division,
+        input_format=input_format,
+    )
+
+
+def binary_recall(
+    threshold: float = 0.5,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Recall of binary predictions: ``tp / (tp + fn)``.
+
+    Same arguments, defaults and values as ``torchmetrics.functional.classification.binary_recall``.
+
+    Args:
+        threshold: probability above which a prediction counts as positive.
+        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(N,)`` samplewise).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_recall
+        >>> binary_recall()(torch.tensor([0.2, 0.8, 0.6, 0.1, 0.7]), torch.tensor([0, 1, 0, 1, 1]))
+        tensor(0.6667)
+    """
+    task = binary_task(threshold, multidim_average, ignore_index, validate_args, input_format)
+    return scored_metric("binary_recall", task, "micro", _recall(check_zero_division(zero_division)))
+
+
+def multiclass_recall(
+    num_classes: int,
+    average: str | None = "macro",
+    top_k: int = 1,
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Recall of multiclass predictions, per class then averaged.
+
+    ``preds`` are float scores ``(N, C, ...)`` or integer labels ``(N, ...)``.
+
+    Args:
+        num_classes: number of classes ``C`` (an int >= 2).
+        average: ``"micro"`` (counts summed over classes), ``"macro"`` (mean over the
+            classes that occur), ``"weighted"`` (by support) or ``"none"``/``None``.
+        top_k: a prediction is a hit when the target is among the ``top_k`` highest scores.
+        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(C,)`` for ``average="none"``; leading
+        ``N`` samplewise).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_recall
+        >>> m = multiclass_recall(num_classes=3)
+        >>> m(torch.tensor([2, 1, 0, 1, 0]), torch.tensor([2, 1, 0, 0, 1]))
+        tensor(0.6667)
+    """
+    task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
+    score = _recall(check_zero_division(zero_division))
+    return scored_metric("multiclass_recall", task, check_average(average), score)
+
+
+def multilabel_recall(
+    num_labels: int,
+    threshold: float = 0.5,
+    average: str | None = "macro",
+    multidim_average: str = "global",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Recall of multilabel predictions ``(N, L, ...)``, per label then averaged.
+
+    Args:
+        num_labels: number of labels ``L`` (an int >= 2).
+        threshold: probability above which a label counts as predicted.
+        average: ``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.
+        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values (shapes and dtypes are always checked).
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        A metric computing a float32 scalar (``(L,)`` for ``average="none"``).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_recall
+        >>> m = multilabel_recall(num_labels=2)
+        >>> m(torch.tensor([[0.9, 0.2], [0.7, 0.6], [0.1, 0.8]]), torch.tensor([[1, 0], [0, 1], [1, 1]]))
+        tensor(0.7500)
+    """
+    task = multilabel_task(num_labels, threshold, multidim_average, ignore_index, validate_args, input_format)
+    score = _recall(check_zero_division(zero_division))
+    return scored_metric("multilabel_recall", task, check_average(average), score)
+
+
+def recall(
+    task: str,
+    threshold: float = 0.5,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "micro",
+    multidim_average: str = "global",
+    top_k: int | None = 1,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    zero_division: float = 0,
+    *,
+    input_format: str = "auto",
+) -> Metric:
+    """Recall for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Args:
+        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
+        threshold: decision threshold (binary, multilabel).
+        num_classes: number of classes (multiclass).
+        num_labels: number of labels (multilabel).
+        average: class averaging (multiclass, multilabel).
+        multidim_average: ``"global"`` or ``"samplewise"``.
+        top_k: top-k hits (multiclass).
+        ignore_index: target value whose elements are not counted.
+        validate_args: check input values.
+        zero_division: value returned where the denominator is 0 (0 or 1).
+        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+
+    Returns:
+        The task's metric.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import recall
+        >>> m = recall("multiclass", num_classes=3)
+        >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 1, 0]))
+        tensor(0.5000)
+    """
+    task = check_task(task)
+    if task == "binary":
+        return binary_recall(
+            threshold, multidim_average, ignore_index, validate_args, zero_division, input_format=input_format
+        )
+    if task == "multiclass":
+        return multiclass_recall(
+            need_int(num_classes, "num_classes", task),
+            average,
+            need_int(top_k, "top_k", task),
+            multidim_average,
+            ignore_index,
+            validate_args,
+            zero_division,
+            input_format=input_format,
+        )
+    return multilabel_recall(
+        need_int(num_labels, "num_labels", task),
+        threshold,
+        average,
+        multidim_average,
+        ignore_index,
+        validate_args,
+        zero_division,
+        input_format=input_format,
+    )

@@ -1,0 +1,127 @@
+"""Pearson and concordance correlation coefficients over exact streamed moments.
+
+Both read one state (see :mod:`metrix.regression._moments`): the count, double-double
+sums of ``x = preds`` and ``y = target``, of ``x²``, ``y²`` and ``xy``, and the extrema
+of ``x`` and ``y``. Metrics built with the same ``num_outputs``/``validate_args``
+share ``Metric.key``, so a collection of both updates the state once per batch.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix.regression._moments import (
+    MomentState,
+    check_num_outputs,
+    check_validate_args,
+    comoment,
+    mean,
+    moment_init,
+    moment_update,
+    paired_outputs,
+)
+
+__all__ = ["concordance_corrcoef", "pearson_corrcoef"]
+
+_PAIRS = ((0, 0), (1, 1), (0, 1))  # xx, yy, xy
+# TorchMetrics calls a variance "close to zero" (and returns NaN) below this bound,
+# relative to the squared largest absolute deviation from the mean; float32 is its dtype.
+_BOUND = math.sqrt(torch.finfo(torch.float32).eps)
+
+
+def _correlation_metric(name: str, num_outputs: Any, validate_args: Any, reduce: Any) -> Metric:
+    d = check_num_outputs(num_outputs)
+    validate_args = check_validate_args(validate_args)
+
+    def init(*, device: Any = None) -> MomentState:
+        return moment_init(2, 3, d, device)
+
+    def update(s: MomentState, preds: Tensor, target: Tensor) -> MomentState:
+        x, y = paired_outputs(preds, target, d, validate_args=validate_args)
+        return moment_update(s, torch.stack([x, y], 1), _PAIRS)
+
+    def compute(s: MomentState) -> Tensor:
+        value = reduce(s)
+        return value[0] if d == 1 else value
+
+    key = ("regression_correlation_moments", d, validate_args)
+    return Metric(init, update, compute, name=name, key=key)
+
+
+def _pearson(s: MomentState) -> Tensor:
+    n = s.count.to(torch.float64)
+    var_x = comoment(s, 0, 0, 0) / (n - 1)
+    var_y = comoment(s, 1, 1, 1) / (n - 1)
+    cov = comoment(s, 2, 0, 1) / (n - 1)
+    mx, my = mean(s, 0), mean(s, 1)
+    # TorchMetrics' near-constant guard, with the exact largest deviation from the mean
+    dev_x = torch.maximum(s.vmax[0] - mx, mx - s.vmin[0])
+    dev_y = torch.maximum(s.vmax[1] - my, my - s.vmin[1])
+    rel_x, rel_y = var_x / dev_x**2, var_y / dev_y**2
+    bad = (rel_x < _BOUND) | (rel_y < _BOUND) | ~torch.isfinite(rel_x) | ~torch.isfinite(rel_y)
+    bad = bad | ~torch.isfinite(cov / (dev_x * dev_y))
+    r = torch.clamp(cov / torch.sqrt(var_x * var_y), -1.0, 1.0)
+    return torch.where(bad, torch.full_like(r, torch.nan), r)
+
+
+def pearson_corrcoef(*, num_outputs: int = 1, validate_args: bool = True) -> Metric:
+    r"""Pearson correlation coefficient between predictions and targets.
+
+    .. math:: r = \frac{\operatorname{cov}(x, y)}{\sigma_x \sigma_y}
+
+    Same values as ``torchmetrics.functional.regression.pearson_corrcoef`` (NaN where
+    the variance of either input is close to zero relative to its largest deviation
+    from the mean, as there), computed from exact moments: float32 data far from zero
+    keeps all its digits.
+
+    Args:
+        num_outputs: number of outputs; inputs are ``(N,)`` for 1, else ``(N, num_outputs)``.
+        validate_args: check input values (NaN/inf); shapes are always checked.
+
+    Returns:
+        A metric computing the coefficient (float64; a scalar, or ``(num_outputs,)``).
+
+    Example:
+        >>> import torch
+        >>> from metrix.regression import pearson_corrcoef
+        >>> pearson_corrcoef()(torch.tensor([2.5, 0.0, 2, 8]), torch.tensor([3, -0.5, 2, 7]))
+        tensor(0.9849, dtype=torch.float64)
+    """
+    return _correlation_metric("pearson_corrcoef", num_outputs, validate_args, _pearson)
+
+
+def _concordance(s: MomentState) -> Tensor:
+    n = s.count.to(torch.float64)
+    var_x = comoment(s, 0, 0, 0) / (n - 1)
+    var_y = comoment(s, 1, 1, 1) / (n - 1)
+    shift = mean(s, 0) - mean(s, 1)
+    return 2.0 * _pearson(s) * torch.sqrt(var_x) * torch.sqrt(var_y) / (var_x + var_y + shift**2)
+
+
+def concordance_corrcoef(*, num_outputs: int = 1, validate_args: bool = True) -> Metric:
+    r"""Lin's concordance correlation coefficient between predictions and targets.
+
+    .. math:: \rho_c = \frac{2 \rho \sigma_x \sigma_y}{\sigma_x^2 + \sigma_y^2 + (\mu_x - \mu_y)^2}
+
+    Same values as ``torchmetrics.functional.regression.concordance_corrcoef`` (which
+    uses unbiased variances, ``n - 1``), from exact moments.
+
+    Args:
+        num_outputs: number of outputs; inputs are ``(N,)`` for 1, else ``(N, num_outputs)``.
+        validate_args: check input values (NaN/inf); shapes are always checked.
+
+    Returns:
+        A metric computing the coefficient (float64; a scalar, or ``(num_outputs,)``).
+
+    Example:
+        >>> import torch
+        >>> from metrix.regression import concordance_corrcoef
+        >>> concordance_corrcoef()(torch.tensor([2.5, 0.0, 2, 8]), torch.tensor([3, -0.5, 2, 7]))
+        tensor(0.9777, dtype=torch.float64)
+    """
+    return _correlation_metric("concordance_corrcoef", num_outputs, validate_args, _concordance)
