@@ -90,3 +90,22 @@ def test_check_in_range_message_callable_and_switch():
     check_in_range(x, 0, 5, "never", enabled=False)
     with metrix.validation(False):
         check_in_range(x, 0, 5, "never")
+
+
+def test_checks_under_compiled_vmap():
+    def f(t, labels):
+        check_finite(t, "preds")
+        check_in_range(labels, 0, 5, "labels out of range")
+        return t.sum() + labels.sum()
+
+    cf = torch.compile(torch.func.vmap(f), fullgraph=True, backend="eager")
+    x, y = torch.randn(3, 4), torch.randint(0, 5, (3, 4))
+    torch.testing.assert_close(cf(x, y), torch.func.vmap(f)(x, y))
+    bad_x = x.clone()
+    bad_x[1, 2] = float("nan")
+    with pytest.raises(ValueError, match="preds contains NaN or inf"):
+        cf(bad_x, y)
+    bad_y = y.clone()
+    bad_y[2, 0] = 5
+    with pytest.raises(ValueError, match="labels out of range"):
+        cf(x, bad_y)

@@ -97,7 +97,9 @@ def _check_fake(cond: Tensor, message: str) -> None:
 
 def _check_vmap(info: Any, in_dims: Any, cond: Tensor, message: str) -> tuple[None, None]:
     # Check every member of the batch at once: the batched tensor is a plain tensor here.
-    _check_kernel(cond, message)
+    # Call the op, not the kernel: under compile(vmap) this rule is traced, and the op
+    # (with its fake impl) is what keeps the data-dependent test out of the graph.
+    _check_op(cond, message)
     return None, None
 
 
