@@ -25,6 +25,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import textwrap
 import time
 import warnings
 from collections.abc import Callable
@@ -764,10 +765,7 @@ def plot(rows: list[Row], path: Path, header: str) -> None:
         vals = [getattr(r, attr).median * 1e6 if getattr(r, attr) else 0 for r in timed]
         ax.barh(ys, vals, height=h, label=label, color=color)
     ax.set_yticks(range(len(timed)))
-    ax.set_yticklabels(
-        [r.name.split(",")[0][:48] + ("\n" + r.name.split(",", 1)[1][:48] if "," in r.name else "") for r in timed],
-        fontsize=7,
-    )
+    ax.set_yticklabels([textwrap.fill(r.name, 44) for r in timed], fontsize=7)
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlabel("microseconds per step (median, log scale; lower is better)")
@@ -781,7 +779,7 @@ def plot(rows: list[Row], path: Path, header: str) -> None:
                 fontsize=7,
             )
     ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(header, fontsize=8)
+    ax.set_title(textwrap.fill(header, 150), fontsize=7)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
