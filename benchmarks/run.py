@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import os
 import platform
 import statistics
@@ -90,14 +91,23 @@ class Row:
     cells: dict[str, str] = field(default_factory=dict)
 
     def ratio_tm(self) -> float | None:
-        if self.metrix is None or self.tm is None:
-            return None
-        return self.tm.median / self.metrix.median
+        return paired_ratio(self.tm, self.metrix)
 
     def ratio_floor(self) -> float | None:
-        if self.metrix is None or self.floor is None:
-            return None
-        return self.metrix.median / self.floor.median
+        return paired_ratio(self.metrix, self.floor)
+
+
+def paired_ratio(num: Timing | None, den: Timing | None) -> float | None:
+    """Median over repetitions of ``num / den`` measured in the same repetition.
+
+    Both were timed back to back, so a slow spell of a shared machine scales both and
+    cancels in the ratio; the ratio of the two medians would not cancel it.
+    """
+    if num is None or den is None:
+        return None
+    if len(num.samples) != len(den.samples):
+        return num.median / den.median
+    return statistics.median(a / b for a, b in zip(num.samples, den.samples))
 
 
 # ------------------------------------------------------------------------------ timing
@@ -109,7 +119,7 @@ class Bench:
     def __init__(self, device: str, quick: bool, clock: str) -> None:
         self.device = torch.device(device)
         self.quick = quick
-        self.reps = 3 if quick else 7
+        self.reps = 3 if quick else 11
         if clock == "auto":
             clock = "cpu" if self.device.type == "cpu" else "wall"
         # On a shared CPU, wall time mostly measures the other tenants (a 15 us kernel
@@ -137,10 +147,15 @@ class Bench:
             for k in order:
                 run = impls[k]()
                 self.sync()
-                t0 = self.clock()
-                run()
-                self.sync()
-                out[k].samples.append((self.clock() - t0) / steps)
+                gc.collect()
+                gc.disable()  # as timeit does: a collection inside one implementation's turn is noise
+                try:
+                    t0 = self.clock()
+                    run()
+                    self.sync()
+                    out[k].samples.append((self.clock() - t0) / steps)
+                finally:
+                    gc.enable()
         return out
 
 
@@ -786,6 +801,41 @@ def plot(rows: list[Row], path: Path, header: str) -> None:
     plt.close(fig)
 
 
+DOC_INTRO = """# Benchmarks
+
+Produced by `make bench` (`python benchmarks/run.py`; `--quick` for a smoke run, `--device cuda`
+on a GPU). Each row is one workload; metrix, TorchMetrics and a raw-torch floor (the same
+arithmetic written by hand, without input checks) run in the same process, alternating inside
+every repetition. Times are per step: median (min) over the repetitions. Ratios are the median of
+the per-repetition ratios. On CPU the clock is the process's CPU time with one thread
+(`torch.set_num_threads(1)`): on a shared machine wall time mostly measures the other tenants.
+Numbers from a loaded 2-core machine still move by about 20% between runs; compare ratios, not
+absolute times. `python benchmarks/where_time_goes.py` breaks the missed rows down piece by piece.
+
+"""
+
+DOC_NOTES = """![benchmarks](img/benchmarks.png)
+
+How to read the rows:
+
+* **forward**: `MetricModule.forward` returns the batch value and accumulates; TorchMetrics'
+  `forward` does the same. Both validate their inputs.
+* **collection**: metrix shares one confusion-count state between the five members (same
+  `Metric.key`); TorchMetrics uses `MetricCollection(compute_groups=True)`, warmed up so its
+  groups are known before timing.
+* **ensemble**: `torch.func.vmap(metric.update)` over a state stacked on a leading member axis,
+  against a Python loop over 32 TorchMetrics objects.
+* **exact AUROC**: the growth figure is the median step time of the last 100 steps over the
+  first 100; TorchMetrics' `forward` re-concatenates its sample lists every step.
+* **compiled eval step**: `torch.compile(step, fullgraph=True)` of model + collection update,
+  counted with a counting backend around inductor; TorchMetrics runs eagerly (its update does not
+  compile with `fullgraph=True`).
+* **sync**: `benchmarks/bench_sync.py` on 4 gloo processes (wall clock, slowest rank).
+* **peak memory**: each variant streams 10M samples in chunks of 1M in its own process; peak RSS
+  over the baseline (with a fixed glibc mmap threshold so freed blocks are returned).
+"""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--device", default="cpu")
@@ -846,14 +896,7 @@ def main() -> None:
     if not args.no_write and not only:
         doc = ROOT / "docs" / "benchmarks.md"
         doc.parent.mkdir(parents=True, exist_ok=True)
-        doc.write_text(
-            "# Benchmarks\n\n"
-            "Produced by `make bench` (`python benchmarks/run.py`). Per-step times in microseconds: median\n"
-            "(min) over interleaved repetitions, all implementations measured in the same process, the\n"
-            "implementations alternating inside every repetition. Ratios are of medians. The raw floor is\n"
-            "the same arithmetic written by hand in torch with no input checks.\n\n"
-            f"{header}\n\n" + "\n".join(lines) + "\n\n![benchmarks](img/benchmarks.png)\n"
-        )
+        doc.write_text(DOC_INTRO + f"{header}\n\n" + "\n".join(lines) + "\n\n" + DOC_NOTES)
         plot(rows, ROOT / "docs" / "img" / "benchmarks.png", header)
 
 
