@@ -109,3 +109,26 @@ def test_checks_under_compiled_vmap():
     bad_y[2, 0] = 5
     with pytest.raises(ValueError, match="labels out of range"):
         cf(x, bad_y)
+
+
+def test_check_under_nested_vmap_and_grad():
+    from metrix._core.checks import check
+
+    def f(t):
+        check(t > 0, "must be positive")
+        check_finite(t, "t")
+        return (t * t).sum()
+
+    x = torch.rand(2, 3, 4) + 0.5
+    torch.func.vmap(torch.func.vmap(f))(x)
+    torch.func.grad(f)(x[0, 0])
+    torch.func.vmap(torch.func.grad(f))(x[0])
+    bad = x.clone()
+    bad[1, 2, 3] = -1.0
+    with pytest.raises(ValueError, match="must be positive"):
+        torch.func.vmap(torch.func.vmap(f))(bad)
+    with pytest.raises(ValueError, match="must be positive"):
+        torch.func.vmap(torch.func.grad(f))(bad[1])
+    bad[1, 2, 3] = float("inf")  # positive, not finite
+    with pytest.raises(ValueError, match="t contains NaN or inf"):
+        torch.func.vmap(torch.func.vmap(f))(bad)
