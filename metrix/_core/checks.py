@@ -15,6 +15,7 @@ with ``validate_args=False``.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,6 +25,7 @@ from torch import Tensor
 __all__ = [
     "check",
     "check_finite",
+    "check_in_range",
     "is_tracing",
     "set_validation",
     "validation",
@@ -71,29 +73,58 @@ def validation(enabled: bool) -> Iterator[None]:
         set_validation(previous)
 
 
-@torch.library.custom_op("metrix::check", mutates_args=())
-def _check_op(cond: Tensor, message: str) -> None:
+# The op is defined with the low-level ``torch.library`` API rather than
+# ``torch.library.custom_op``: the latter wraps every call in Python autograd and
+# dispatch layers (about 14 us a call on CPU against 5 us here), and a compiled step
+# calls it once per value check. The kernel is registered as
+# CompositeExplicitAutograd: a bool condition never needs a gradient.
+_LIB = torch.library.Library("metrix", "DEF")  # keep a reference: the op lives as long as the library
+_LIB.define("check(Tensor cond, str message) -> ()")
+
+
+def _check_kernel(cond: Tensor, message: str) -> None:
     if not bool(cond.all()):
         raise ValueError(message)
 
 
-@_check_op.register_fake
+_LIB.impl("check", _check_kernel, "CompositeExplicitAutograd")
+
+
+@torch.library.register_fake("metrix::check")
 def _check_fake(cond: Tensor, message: str) -> None:
     return None
 
 
 def _check_vmap(info: Any, in_dims: Any, cond: Tensor, message: str) -> tuple[None, None]:
     # Check every member of the batch at once: the batched tensor is a plain tensor here.
+    # Call the op, not the kernel: under compile(vmap) this rule is traced, and the op
+    # (with its fake impl) is what keeps the data-dependent test out of the graph.
     _check_op(cond, message)
     return None, None
 
 
-_check_op.register_vmap(_check_vmap)
-torch.fx.node.has_side_effect(torch.ops.metrix.check.default)
+torch.library.register_vmap("metrix::check", _check_vmap)
+_check_op = torch.ops.metrix.check.default
+torch.fx.node.has_side_effect(_check_op)
 
 
 def _is_batched(t: Tensor) -> bool:
     return torch._C._functorch.is_functorch_wrapped_tensor(t)
+
+
+def _concrete(t: Tensor) -> Tensor | None:
+    """The plain tensor under eager vmap/grad wrappers, or ``None`` if there is none.
+
+    Under an eager ``torch.func`` transform the values are concrete: a check can read the
+    whole batch directly, as the op's vmap rule does, without the op's dispatch and
+    batching rule (about 10 us a check). Under compile, or when the wrapped value is not
+    a plain tensor (a fake or functional tensor while tracing), there is no value to read.
+    """
+    if torch.compiler.is_compiling():
+        return None
+    while _is_batched(t):
+        t = torch._C._functorch.get_unwrapped(t)
+    return t if type(t) is Tensor else None
 
 
 def is_tracing(*tensors: Tensor) -> bool:
@@ -117,15 +148,89 @@ def check(cond: Tensor, message: str | Callable[[], str], *, enabled: bool = Tru
     if not (enabled and _ENABLED):
         return
     if is_tracing(cond):
-        text = message if isinstance(message, str) else message()
-        _check_op(cond, text)
-        return
+        plain = _concrete(cond)
+        if plain is None:
+            text = message if isinstance(message, str) else message()
+            _check_op(cond, text)
+            return
+        cond = plain
     if not bool(cond.all()):
         raise ValueError(message if isinstance(message, str) else message())
 
 
 def check_finite(x: Tensor, name: str, *, enabled: bool = True) -> None:
-    """Raise ``ValueError`` if a floating tensor holds NaN or inf."""
-    if not x.is_floating_point():
+    """Raise ``ValueError`` if a floating tensor holds NaN or inf.
+
+    ``isfinite(x).all()`` is the slowest check a metric runs (about 70 us for a
+    ``(4096, 10)`` float32 batch on one CPU thread, more than the update itself), while a
+    sum takes about 3 us and is finite whenever every element is, so eager code sums
+    first and looks element by element only when the sum is not finite (NaN or inf
+    present, or a legitimate overflow of huge values: the exact test decides). Under
+    eager vmap the same test runs on the whole batch at once. Where no value can be read
+    (tracing a vmapped function) the per-member condition is ``isfinite(sum(x - x))``:
+    ``x - x`` is exactly 0 for finite ``x`` and NaN for NaN or inf, so the sum cannot
+    overflow and the test is exact. Under ``torch.compile`` the elementwise form stays
+    (inductor fuses it into one reduction, and the rewrite must not be simplified away).
+    """
+    if not x.is_floating_point() or not (enabled and _ENABLED):
         return
-    check(torch.isfinite(x), f"{name} contains NaN or inf values; metrics need finite inputs", enabled=enabled)
+    message = f"{name} contains NaN or inf values; metrics need finite inputs"
+    if torch.compiler.is_compiling():
+        _check_op(torch.isfinite(x), message)
+        return
+    if _is_batched(x):
+        plain = _concrete(x)
+        if plain is None:
+            _check_op(torch.isfinite((x - x).sum()), message)
+            return
+        x = plain
+    if not math.isfinite(float(x.sum())) and not bool(torch.isfinite(x).all()):
+        raise ValueError(message)
+
+
+def check_in_range(
+    x: Tensor,
+    low: int,
+    high: int,
+    message: str | Callable[[], str],
+    *,
+    allowed: int | None = None,
+    enabled: bool = True,
+) -> None:
+    """Raise ``ValueError(message)`` unless every element of ``x`` is in ``[low, high)`` or equals ``allowed``.
+
+    Equivalent to ``check((x >= low) & (x < high) | (x == allowed), message)``, but in
+    eager it first reads ``torch.aminmax(x)`` (one pass, about 3 us for 4096 labels
+    against about 10 us for the three elementwise ops, their ``all`` and the sync) and
+    builds the elementwise mask only when that bound fails and ``allowed`` could
+    explain it. Traced code uses the elementwise mask.
+
+    Args:
+        x: an integer (or bool) tensor, e.g. class labels.
+        low: smallest valid value.
+        high: one past the largest valid value.
+        message: the error text, or a callable that builds it (see :func:`check`).
+        allowed: one extra value accepted anywhere (e.g. ``ignore_index``).
+        enabled: the metric's ``validate_args``; the global switch applies as well.
+    """
+    if not (enabled and _ENABLED):
+        return
+    if is_tracing(x):
+        plain = _concrete(x)
+        x = x if plain is None else plain
+    if is_tracing(x) or x.is_floating_point() or x.dtype == torch.bool:
+        ok = (x >= low) & (x < high)
+        if allowed is not None:
+            ok = ok | (x == allowed)
+        check(ok, message)
+        return
+    if x.numel() == 0:
+        return
+    lo, hi = (int(v) for v in torch.aminmax(x))
+    if lo >= low and hi < high:
+        return
+    if allowed is not None:
+        ok = ((x >= low) & (x < high)) | (x == allowed)
+        if bool(ok.all()):
+            return
+    raise ValueError(message if isinstance(message, str) else message())
