@@ -24,11 +24,13 @@ from metrix.classification._inputs import (
 from metrix.classification._stat_scores import (
     binary_task,
     check_task,
+    count_divide,
     multiclass_task,
     multilabel_task,
     need_int,
     safe_divide,
     scored_metric,
+    uses_stats,
 )
 
 __all__ = ["CorrectState", "accuracy", "binary_accuracy", "multiclass_accuracy", "multilabel_accuracy"]
@@ -42,11 +44,13 @@ class CorrectState:
 
 
 def _elementwise(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
-    return safe_divide(tp + tn, tp + tn + fp + fn)
+    correct = tp + tn
+    return count_divide(correct, correct + fp + fn)
 
 
+@uses_stats("tp", "fn")
 def _per_class(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
-    return safe_divide(tp, tp + fn)
+    return count_divide(tp, tp + fn)
 
 
 def _micro_accuracy(

@@ -17,6 +17,7 @@ from metrix.classification._stat_scores import (
     need_int,
     safe_divide,
     scored_metric,
+    uses_stats,
 )
 
 __all__ = [
@@ -41,6 +42,7 @@ def check_beta(beta: Any) -> float:
 def _fbeta(beta: float, zero_division: float) -> ScoreFn:
     b2 = beta * beta
 
+    @uses_stats("tp", "fp", "fn")
     def score(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
         return safe_divide((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp, zero_division)
 

@@ -14,7 +14,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.checks import check, check_finite
+from metrix._core.checks import check, check_finite, check_in_range
 
 INPUT_FORMATS = ("auto", "probabilities", "logits", "labels")
 
@@ -276,6 +276,40 @@ def multiclass_format(
     counts a top-k hit, and it keeps one label per element, so a single confusion
     matrix still holds every statistic.
     """
+    label, target, weight = multiclass_format_lean(
+        preds,
+        target,
+        num_classes=num_classes,
+        top_k=top_k,
+        ignore_index=ignore_index,
+        input_format=input_format,
+        validate_args=validate_args,
+        samplewise=samplewise,
+    )
+    return label, target, torch.ones_like(target) if weight is None else weight
+
+
+# Below this many (sample, position) pairs ``argmax`` is faster on CPU, above it
+# ``max(...).indices`` (same result: the first index of the largest value).
+_ARGMAX_MAX_ROWS = 512
+
+
+def multiclass_format_lean(
+    preds: Tensor,
+    target: Tensor,
+    *,
+    num_classes: int | None,
+    top_k: int,
+    ignore_index: int | None,
+    input_format: str,
+    validate_args: bool,
+    samplewise: bool = False,
+) -> tuple[Tensor, Tensor, Tensor | None]:
+    """:func:`multiclass_format` with ``weight=None`` when every element counts (no ``ignore_index``).
+
+    Skipping the all-ones weight saves a tensor per batch and lets the caller count
+    with an unweighted ``bincount``.
+    """
     check_tensor(preds, "preds")
     check_tensor(target, "target")
     check_labels_dtype(target)
@@ -322,24 +356,26 @@ def multiclass_format(
         raise ValueError(
             f"multidim_average='samplewise' needs target of at least 2 dims (N, ...), got target {tuple(target.shape)}"
         )
-    target = target.long()
-    ok_target = (target >= 0) & (target < c) if c is not None else target >= 0
-    if ignore_index is not None:
-        ok_target = ok_target | (target == ignore_index)
     also = "" if ignore_index is None else f" or ignore_index={ignore_index}"
-    check(
-        ok_target,
-        f"target must hold class labels in [0, {'num_classes' if c is None else c}){also}",
-        enabled=validate_args,
-    )
+    message = f"target must hold class labels in [0, {'num_classes' if c is None else c}){also}"
+    if c is None:
+        ok_target = target >= 0
+        if ignore_index is not None:
+            ok_target = ok_target | (target == ignore_index)
+        check(ok_target, message, enabled=validate_args)
+    else:
+        check_in_range(target, 0, c, message, allowed=ignore_index, enabled=validate_args)
+    target = target.long()
     n = target.shape[0] if target.dim() else 1
     m = math.prod(target.shape[1:])
     if ignore_index is not None:
         keep = target != ignore_index
-        weight = keep.long()
+        weight = keep.long().reshape(n, m)
         target = torch.where(keep, target, 0)
     else:
-        weight = torch.ones_like(target)
+        weight = None
+    if target.dim() != 2:
+        target = target.reshape(n, m)
     if scores:
         check_finite(preds, "preds", enabled=validate_args)
         if input_format == "probabilities":
@@ -348,20 +384,23 @@ def multiclass_format(
                 "preds must be probabilities in [0, 1] (input_format='probabilities')",
                 enabled=validate_args,
             )
-        flat = preds.reshape(n, c, m)
+        flat = preds if preds.dim() == 3 else preds.reshape(n, c, m)
         if top_k == 1:
-            # max(1).indices is the argmax, about 13% faster on CPU
-            label = flat.max(1).indices
+            # the same labels (the first largest score); argmax is faster on small
+            # batches, max(1).indices on large ones (CPU)
+            label = flat.argmax(1) if n * m <= _ARGMAX_MAX_ROWS else flat.max(1).indices
         else:
             top = flat.topk(top_k, dim=1).indices  # (N, k, M)
-            t = target.reshape(n, 1, m)
+            t = target.unsqueeze(1)
             hit = (top == t).any(1)
-            label = torch.where(hit, t[:, 0], top[:, 0])
+            label = torch.where(hit, target, top[:, 0])
     else:
-        check(
-            (preds >= 0) & (preds < c) if c is not None else preds >= 0,
-            f"integer preds must hold class labels in [0, {'num_classes' if c is None else c})",
-            enabled=validate_args,
-        )
-        label = preds.long().reshape(n, m)
-    return label, target.reshape(n, m), weight.reshape(n, m)
+        message = f"integer preds must hold class labels in [0, {'num_classes' if c is None else c})"
+        if c is None:
+            check(preds >= 0, message, enabled=validate_args)
+        else:
+            check_in_range(preds, 0, c, message, enabled=validate_args)
+        label = preds.long()
+        if label.dim() != 2:
+            label = label.reshape(n, m)
+    return label, target, weight

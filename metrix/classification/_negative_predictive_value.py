@@ -10,10 +10,10 @@ from metrix.classification._stat_scores import (
     ScoreFn,
     binary_task,
     check_task,
+    count_divide,
     multiclass_task,
     multilabel_task,
     need_int,
-    safe_divide,
     scored_metric,
 )
 
@@ -27,7 +27,7 @@ __all__ = [
 
 def _npv(zero_division: float) -> ScoreFn:
     def score(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
-        return safe_divide(tn, tn + fn, zero_division)
+        return count_divide(tn, tn + fn, zero_division)
 
     return score
 

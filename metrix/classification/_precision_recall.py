@@ -10,11 +10,12 @@ from metrix.classification._stat_scores import (
     ScoreFn,
     binary_task,
     check_task,
+    count_divide,
     multiclass_task,
     multilabel_task,
     need_int,
-    safe_divide,
     scored_metric,
+    uses_stats,
 )
 
 __all__ = [
@@ -30,15 +31,17 @@ __all__ = [
 
 
 def _precision(zero_division: float) -> ScoreFn:
+    @uses_stats("tp", "fp")
     def score(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
-        return safe_divide(tp, tp + fp, zero_division)
+        return count_divide(tp, tp + fp, zero_division)
 
     return score
 
 
 def _recall(zero_division: float) -> ScoreFn:
+    @uses_stats("tp", "fn")
     def score(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
-        return safe_divide(tp, tp + fn, zero_division)
+        return count_divide(tp, tp + fn, zero_division)
 
     return score
 

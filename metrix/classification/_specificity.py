@@ -9,10 +9,10 @@ from metrix.classification._inputs import check_average
 from metrix.classification._stat_scores import (
     binary_task,
     check_task,
+    count_divide,
     multiclass_task,
     multilabel_task,
     need_int,
-    safe_divide,
     scored_metric,
 )
 
@@ -20,7 +20,7 @@ __all__ = ["binary_specificity", "multiclass_specificity", "multilabel_specifici
 
 
 def _specificity(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
-    return safe_divide(tn, tn + fp)
+    return count_divide(tn, tn + fp)
 
 
 def binary_specificity(

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import torch
 from torch import Tensor
 
+from metrix._core.checks import is_tracing
 from metrix._core.metric import Metric
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix.classification._inputs import (
@@ -36,6 +37,7 @@ from metrix.classification._inputs import (
     check_top_k,
     check_validate_args,
     multiclass_format,
+    multiclass_format_lean,
     multilabel_format,
 )
 
@@ -49,6 +51,7 @@ __all__ = [
     "Task",
     "binary_stat_scores",
     "binary_task",
+    "count_divide",
     "multiclass_stat_scores",
     "multiclass_task",
     "multilabel_stat_scores",
@@ -59,6 +62,7 @@ __all__ = [
     "stat_scores",
     "stats_metric",
     "task_metric",
+    "uses_stats",
 ]
 
 
@@ -133,6 +137,21 @@ class Task:
             return multilabel_format(preds, target, num_labels=self.num, threshold=self.threshold, **common)
         return multiclass_format(preds, target, num_classes=self.num, top_k=self.top_k, **common)
 
+    def format_lean(self, preds: Tensor, target: Tensor) -> tuple[Tensor, Tensor, Tensor | None]:
+        """:meth:`format`, with ``weight=None`` for multiclass inputs when every element counts."""
+        if self.kind != "multiclass":
+            return self.format(preds, target)
+        return multiclass_format_lean(
+            preds,
+            target,
+            num_classes=self.num,
+            top_k=self.top_k,
+            ignore_index=self.ignore_index,
+            input_format=self.input_format,
+            validate_args=self.validate_args,
+            samplewise=self.samplewise,
+        )
+
 
 def binary_task(
     threshold: Any, multidim_average: Any, ignore_index: Any, validate_args: Any, input_format: Any
@@ -194,14 +213,23 @@ def _scatter_count(idx: Tensor, weight: Tensor, size: int) -> Tensor:
     return torch.zeros(size, dtype=torch.int64, device=idx.device).scatter_add(0, idx.reshape(-1), weight.reshape(-1))
 
 
-def _global_counts(task: Task, pred: Tensor, target: Tensor, weight: Tensor) -> Tensor:
+def _global_counts(task: Task, pred: Tensor, target: Tensor, weight: Tensor | None) -> Tensor:
+    """Counts of one batch; ``weight=None`` (multiclass only) counts every element."""
     if task.kind == "binary":
         return _scatter_count(2 * target + pred, weight, 4)
     if task.kind == "multilabel":
         label = torch.arange(task.num, device=pred.device).reshape(1, -1, 1)
         return _scatter_count(4 * label + 2 * target + pred, weight, 4 * task.num).reshape(task.num, 4)
     c = task.num
-    return _scatter_count(target * c + pred, weight, c * c)
+    idx = (target * c + pred).reshape(-1)
+    if weight is not None:
+        return _scatter_count(idx, weight, c * c)
+    if idx.device.type != "cpu" or is_tracing(idx):
+        return _scatter_count(idx, torch.ones_like(idx), c * c)
+    # eager CPU: an unweighted bincount of int64 indices gives int64 counts at about half
+    # the cost of scatter_add with a ones weight. Not traced (bincount has no vmap rule)
+    # nor on accelerators (there it reads the largest index back to the host).
+    return torch.bincount(idx, minlength=c * c)
 
 
 def _samplewise_counts(task: Task, pred: Tensor, target: Tensor, weight: Tensor) -> Tensor:
@@ -258,7 +286,7 @@ def _update_fn(task: Task) -> Callable[..., Any]:
     cls = _global_state_type(task)
 
     def update(s: Any, preds: Tensor, target: Tensor) -> Any:
-        pred, tgt, w = task.format(preds, target)
+        pred, tgt, w = task.format_lean(preds, target)
         return cls(s.confmat + _global_counts(task, pred, tgt, w))
 
     return update
@@ -273,8 +301,11 @@ def confmat_of(task: Task, s: Any) -> Tensor:
     return s.confmat.reshape(task.num, task.num)
 
 
-def stats_of(task: Task, s: Any) -> Stats:
-    """tp/fp/tn/fn of a state (derived from the confusion matrix for global states)."""
+def stats_of(task: Task, s: Any, *, need_tn: bool = True) -> Stats:
+    """tp/fp/tn/fn of a state (derived from the confusion matrix for global states).
+
+    ``need_tn=False`` may leave ``tn`` as ``None`` where it costs extra kernels to build.
+    """
     if task.samplewise:
         tp, fp, tn, fn = stored_values(s.stats).unbind(-1)
         return Stats(tp, fp, tn, fn)
@@ -283,7 +314,7 @@ def stats_of(task: Task, s: Any) -> Stats:
         tp = cm.diagonal()
         fp = cm.sum(0) - tp
         fn = cm.sum(1) - tp
-        tn = cm.sum() - tp - fp - fn
+        tn = cm.sum() - tp - fp - fn if need_tn else None
         return Stats(tp, fp, tn, fn)
     tn, fp, fn, tp = s.confmat.unbind(-1)
     return Stats(tp, fp, tn, fn)
@@ -294,11 +325,14 @@ def task_metric(name: str, task: Task, compute: Callable[[Any], Tensor]) -> Metr
     return Metric(_init_fn(task), _update_fn(task), compute, name=name, key=("stat_scores", task))
 
 
-def stats_metric(name: str, task: Task, reduce: Callable[[Stats], Tensor]) -> Metric:
-    """A metric computed as ``reduce(Stats)`` over the stat-scores state of ``task``."""
+def stats_metric(name: str, task: Task, reduce: Callable[[Stats], Tensor], *, need_tn: bool = True) -> Metric:
+    """A metric computed as ``reduce(Stats)`` over the stat-scores state of ``task``.
+
+    ``need_tn=False``: ``reduce`` does not read ``tn``, which may then be ``None``.
+    """
 
     def compute(s: Any) -> Tensor:
-        return reduce(stats_of(task, s))
+        return reduce(stats_of(task, s, need_tn=need_tn))
 
     return task_metric(name, task, compute)
 
@@ -318,6 +352,36 @@ def safe_divide(num: Tensor, den: Tensor, zero_division: float = 0.0) -> Tensor:
     return torch.where(den == 0, zero_division, num / den)
 
 
+def count_divide(num: Tensor, den: Tensor, zero_division: float = 0.0) -> Tensor:
+    """:func:`safe_divide` for int64 counts where ``num`` is 0 wherever ``den`` is 0.
+
+    Equal to ``safe_divide(num, den, zero_division)``; with ``zero_division == 0`` it is
+    ``num / den.clamp(min=1)`` (``0 / 1`` is the 0 that the ``where`` would put there),
+    one kernel instead of four. Callers must guarantee the precondition (e.g.
+    ``tp / (tp + fn)``: a zero denominator forces ``tp == 0``).
+    """
+    if zero_division != 0 or num.is_floating_point() or den.is_floating_point():
+        return safe_divide(num, den, zero_division)
+    return num / den.clamp(min=1)  # int / int: divided in float32, as safe_divide does
+
+
+def uses_stats(*names: str) -> Callable[[ScoreFn], ScoreFn]:
+    """Declare which of ``tp, fp, tn, fn`` a score function reads, so unused ones are not built.
+
+    Those it does not read are passed as ``None``. Undeclared functions get all four.
+    """
+
+    def mark(fn: ScoreFn) -> ScoreFn:
+        fn.metrix_uses_tn = "tn" in names  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def _needs_tn(score_fn: ScoreFn) -> bool:
+    return getattr(score_fn, "metrix_uses_tn", True)
+
+
 def reduce_classes(
     score_fn: ScoreFn,
     st: Stats,
@@ -335,7 +399,7 @@ def reduce_classes(
     """
     tp, fp, tn, fn = st
     if average == "micro":
-        return score_fn(tp.sum(-1), fp.sum(-1), tn.sum(-1), fn.sum(-1))
+        return score_fn(tp.sum(-1), fp.sum(-1), None if tn is None else tn.sum(-1), fn.sum(-1))
     score = score_fn(tp, fp, tn, fn)
     if average == "none":
         return score
@@ -346,7 +410,11 @@ def reduce_classes(
     else:
         present = (tp + fp + fn != 0) if top_k == 1 else (tp + fn != 0)
         weights = present.to(score.dtype)
-    return safe_divide(weights * score, weights.sum(-1, keepdim=True)).sum(-1)
+    # The weights are counts, so their sum is 0 or >= 1, and where it is 0 every
+    # weights * score is 0 (scores are finite): dividing by the sum clamped to 1 gives
+    # exactly safe_divide(weights * score, sum) in one kernel instead of four, with the
+    # same per-element division (and so the same rounding) as TorchMetrics.
+    return ((weights * score) / weights.sum(-1, keepdim=True).clamp(min=1)).sum(-1)
 
 
 def _stat_scores_reduce(st: Stats, average: str, *, binary: bool, multilabel: bool) -> Tensor:
@@ -591,5 +659,8 @@ def scored_metric(
     multilabel = task.kind == "multilabel"
     top_k = task.top_k if top_k_weights else 1
     return stats_metric(
-        name, task, lambda st: reduce_classes(score_fn, st, average, multilabel=multilabel, top_k=top_k)
+        name,
+        task,
+        lambda st: reduce_classes(score_fn, st, average, multilabel=multilabel, top_k=top_k),
+        need_tn=_needs_tn(score_fn),
     )
