@@ -28,6 +28,7 @@ from metrix.classification._stat_scores import (
     multiclass_task,
     multilabel_task,
     need_int,
+    recall_metric,
     safe_divide,
     scored_metric,
     uses_stats,
@@ -158,7 +159,9 @@ def multiclass_accuracy(
             raise ValueError(f"num_classes can be None only with average='micro', got average={average!r}")
         return _micro_accuracy(top_k, multidim_average, ignore_index, validate_args, input_format)
     task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
-    return scored_metric("multiclass_accuracy", task, check_average(average), _per_class)
+    average = check_average(average)
+    fast = recall_metric("multiclass_accuracy", task, average)
+    return fast if fast is not None else scored_metric("multiclass_accuracy", task, average, _per_class)
 
 
 def multilabel_accuracy(

@@ -14,6 +14,7 @@ from metrix.classification._stat_scores import (
     multiclass_task,
     multilabel_task,
     need_int,
+    recall_metric,
     scored_metric,
     uses_stats,
 )
@@ -299,8 +300,10 @@ def multiclass_recall(
         tensor(0.6667)
     """
     task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
-    score = _recall(check_zero_division(zero_division))
-    return scored_metric("multiclass_recall", task, check_average(average), score)
+    zero_division = check_zero_division(zero_division)
+    average = check_average(average)
+    fast = recall_metric("multiclass_recall", task, average) if zero_division == 0 else None
+    return fast if fast is not None else scored_metric("multiclass_recall", task, average, _recall(zero_division))
 
 
 def multilabel_recall(
