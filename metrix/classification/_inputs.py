@@ -14,7 +14,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.checks import check, check_finite, check_in_range
+from metrix._core.checks import check, check_finite, check_in_range, is_tracing
 
 INPUT_FORMATS = ("auto", "probabilities", "logits", "labels")
 
@@ -291,7 +291,7 @@ def multiclass_format(
 
 # Below this many (sample, position) pairs ``argmax`` is faster on CPU, above it
 # ``max(...).indices`` (same result: the first index of the largest value).
-_ARGMAX_MAX_ROWS = 512
+_ARGMAX_MAX_ROWS = 256
 
 
 def multiclass_format_lean(
@@ -384,13 +384,18 @@ def multiclass_format_lean(
                 "preds must be probabilities in [0, 1] (input_format='probabilities')",
                 enabled=validate_args,
             )
-        flat = preds if preds.dim() == 3 else preds.reshape(n, c, m)
         if top_k == 1:
-            # the same labels (the first largest score); argmax is faster on small
-            # batches, max(1).indices on large ones (CPU)
-            label = flat.argmax(1) if n * m <= _ARGMAX_MAX_ROWS else flat.max(1).indices
+            # (N, C) scores stay 2-D (a 2-D reduction is faster than over (N, C, 1)).
+            # argmax and max(1).indices give the same labels (the first largest score);
+            # argmax is faster on small batches, max on large ones, and under vmap the
+            # real batch is members x N, so traced code keeps max.
+            flat = preds if 2 <= preds.dim() <= 3 else preds.reshape(n, c, m)
+            small = n * m <= _ARGMAX_MAX_ROWS and not is_tracing(flat)
+            label = flat.argmax(1) if small else flat.max(1).indices
+            if label.dim() != 2:
+                label = label.reshape(n, m)
         else:
-            top = flat.topk(top_k, dim=1).indices  # (N, k, M)
+            top = preds.reshape(n, c, m).topk(top_k, dim=1).indices  # (N, k, M)
             t = target.unsqueeze(1)
             hit = (top == t).any(1)
             label = torch.where(hit, target, top[:, 0])
