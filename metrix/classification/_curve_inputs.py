@@ -409,4 +409,4 @@ def binned_counts(hist: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
 def safe_div(num: Tensor, den: Tensor, zero: float) -> Tensor:
     """``num / den`` with ``zero`` where ``den == 0``."""
     ok = den != 0
-    return torch.where(ok, num / torch.where(ok, den, 1), torch.full_like(num, zero))
+    return (num / torch.where(ok, den, 1)).masked_fill_(~ok, zero)
