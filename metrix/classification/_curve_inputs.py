@@ -257,11 +257,12 @@ def format_inputs(spec: CurveSpec, preds: Any, target: Any) -> tuple[Tensor, Ten
         p = preds.movedim(1, -1).reshape(-1, c)
         t = target.reshape(-1).long() if spec.task == "multiclass" else target.movedim(1, -1).reshape(-1, c).long()
     valid = t != ign if ign is not None else torch.ones_like(t, dtype=torch.bool)
-    t = torch.where(valid, t, -1)
     if spec.task != "multiclass":
         # binary/multilabel targets are stored as int8 (-1 ignored, 0, 1; out-of-range values
         # passed with validate_args=False keep their meaning: < 0 ignored, > 1 neither 0 nor 1)
-        t = t.clamp(-1, 2).to(TARGET_SMALL)
+        # (built from comparisons: no int64 temporary)
+        t = (t > 0).to(TARGET_SMALL).add_(t > 1).sub_((t < 0).to(TARGET_SMALL))
+    t = torch.where(valid, t, -1)
     if spec.task == "binary":
         probs = _activate(p, valid, spec.input_format, softmax=False)
     elif spec.task == "multiclass":
@@ -358,17 +359,25 @@ def micro(scores: Tensor, pos: Tensor, valid: Tensor) -> tuple[Tensor, Tensor, T
 # ----------------------------------------------------------------------------- counting kernels
 
 
-def exact_counts(scores: Tensor, pos: Tensor, valid: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+def mask_scores(scores: Tensor, valid: Tensor) -> Tensor:
+    """Scores with masked-out samples at ``-inf`` (they sort last), rows contiguous."""
+    neg_inf = torch.tensor(-math.inf, dtype=scores.dtype, device=scores.device)
+    return torch.where(valid, scores, neg_inf).contiguous()  # rows contiguous: sorting is faster
+
+
+def exact_counts(masked: Tensor, pos: Tensor, valid: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
     """Cumulative counts at every sample, by decreasing score, with ties resolved.
 
+    ``masked`` comes from :func:`mask_scores`; pass it as a temporary (no other reference)
+    and it is freed as soon as it is sorted.
+
     Returns ``(thresholds, tps, fps, keep)`` of shape ``(K, n)``: ``tps[:, i]``/``fps[:, i]``
-    count the valid positives/negatives scoring ``>= thresholds[:, i]``; ``keep`` marks the
-    last member of each tie group among valid samples (the points TorchMetrics keeps).
+    count the valid positives/negatives scoring ``>= thresholds[:, i]`` (float64); ``keep``
+    marks the last member of each tie group among valid samples (the points TorchMetrics
+    keeps).
     """
-    neg_inf = torch.tensor(-math.inf, dtype=scores.dtype, device=scores.device)
-    s = torch.where(valid, scores, neg_inf).contiguous()  # rows contiguous: sorting is faster
-    s_sorted, order = s.sort(dim=-1, descending=True)
-    del s
+    s_sorted, order = masked.sort(dim=-1, descending=True)
+    del masked
     hit = (pos & valid).gather(-1, order)
     valid_sorted = valid.gather(-1, order)  # valid samples sort first (masked ones are -inf)
     del order
@@ -377,9 +386,12 @@ def exact_counts(scores: Tensor, pos: Tensor, valid: Tensor) -> tuple[Tensor, Te
     asc = s_sorted.neg()
     ge = torch.searchsorted(asc, asc, right=True)
     del asc
-    # positives among the first j sorted samples, j = 0..n, read at j = ge: the counts of
-    # the group's last member (bool cumsum straight into float64: exact integers)
-    hits_before = torch.cat([torch.zeros_like(hit[..., :1]), hit], -1).cumsum(-1, dtype=torch.float64)
+    # positives among the first j sorted samples, j = 0..n, read at j = ge: the counts of the
+    # group's last member. Counted in int32 when that cannot overflow, then made float64
+    # (exact integers either way).
+    n = s_sorted.shape[-1]
+    small = torch.int32 if n < 2**31 - 1 else torch.int64
+    hits_before = torch.cat([torch.zeros_like(hit[..., :1]), hit], -1).cumsum(-1, dtype=small)
     del hit
     tps = hits_before.gather(-1, ge)
     del hits_before
@@ -388,7 +400,8 @@ def exact_counts(scores: Tensor, pos: Tensor, valid: Tensor) -> tuple[Tensor, Te
     n_valid = valid_sorted.sum(-1, keepdim=True)
     fps = torch.minimum(ge, n_valid)
     del ge
-    fps = fps.to(torch.float64).sub_(tps)
+    fps = fps.sub_(tps).to(torch.float64)
+    tps = tps.to(torch.float64)
     is_end = torch.cat([s_sorted[..., 1:] != s_sorted[..., :-1], torch.ones_like(valid_sorted[..., :1])], -1)
     keep = is_end & valid_sorted
     # padding points repeat the last valid threshold instead of -inf

@@ -34,6 +34,7 @@ from metrix.classification._curve_inputs import (
     check_thresholds,
     exact_counts,
     make_state_fns,
+    mask_scores,
     micro,
     safe_div,
     stored,
@@ -93,9 +94,8 @@ def build_spec(
 # ----------------------------------------------------------------------------- points
 
 
-def _exact_columns(
-    spec: CurveSpec, s: Any, pooled: bool
-) -> tuple[Tensor, Tensor, Tensor, tuple[Tensor, Tensor, Tensor, Tensor]]:
+def _exact_columns(spec: CurveSpec, s: Any, pooled: bool) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """``exact_counts`` of the stored samples (cut to the built length for ``capacity``)."""
     scores, pos, valid = stored(spec, s)
     if scores.shape[-1] == 0:  # an empty eager store: one masked-out sample keeps the shapes legal
         scores = torch.zeros((*scores.shape[:-1], 1), dtype=scores.dtype, device=scores.device)
@@ -104,20 +104,25 @@ def _exact_columns(
     columns = scores.shape[0]
     if pooled:
         scores, pos, valid = micro(scores, pos, valid)
-    counts = exact_counts(scores, pos, valid)
+    n = scores.shape[-1]
+    # hand the masked scores over without a name here, so the sort can free them (and the
+    # stored copy of the scores is released before it)
+    masked = [mask_scores(scores, valid)]
+    del scores
+    counts = exact_counts(masked.pop(), pos, valid)
     if spec.capacity is not None:
         # A synced state gathers every rank's buffer into a longer one. Curves keep the length
         # the metric was built with (valid points sort first, so only padding is cut); more
         # samples than the capacity is an overflow, as for merge.
         length = spec.capacity * (columns if pooled else 1)
-        if scores.shape[-1] > length:
+        if n > length:
             check(
                 valid.sum(-1) <= length,
                 f"fixed-capacity storage overflow: more samples than capacity={spec.capacity}",
                 enabled=True,
             )
             counts = tuple(x[..., :length] for x in counts)  # type: ignore[assignment]
-    return scores, pos, valid, counts
+    return counts
 
 
 def _rates(counts: Tensor) -> Tensor:
@@ -134,7 +139,7 @@ def roc_points(spec: CurveSpec, s: Any, pooled: bool = False) -> Curve:
     ``(K, L)`` in the exact form and ``(T,)`` in the binned one.
     """
     if spec.thresholds is None:
-        thr, tps, fps, keep = _exact_columns(spec, s, pooled)[3]  # the columns are not kept alive
+        thr, tps, fps, keep = _exact_columns(spec, s, pooled)
         zero = torch.zeros_like(tps[:, :1])
         fpr = _rates(torch.cat([zero, fps], -1))
         del fps
@@ -156,7 +161,7 @@ def pr_points(spec: CurveSpec, s: Any, pooled: bool = False) -> Curve:
     The final ``(1, 0)`` point is appended (see :func:`roc_points` for the shapes).
     """
     if spec.thresholds is None:
-        thr, tps, fps, keep = _exact_columns(spec, s, pooled)[3]  # the columns are not kept alive
+        thr, tps, fps, keep = _exact_columns(spec, s, pooled)
         n_pos, n_neg = tps[:, -1:].clone(), fps[:, -1:].clone()
         precision = tps + fps
         precision = tps / precision
