@@ -12,7 +12,7 @@ torch.set_num_threads(1)
 
 settings.register_profile(
     "ci",
-    max_examples=int(os.environ.get("METRIX_HYPOTHESIS_EXAMPLES", "8")),
+    max_examples=int(os.environ.get("METRIX_HYPOTHESIS_EXAMPLES", "20")),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -375,3 +375,60 @@ def test_capacity_curves_keep_their_length_on_a_gathered_buffer() -> None:
     full = type(s)(*(Buffer(torch.cat([b.data, b.data]), b.count + 8) for b in (s.preds, s.target)))
     with pytest.raises(ValueError, match="capacity"):
         m.compute(full)
+
+
+# ----------------------------------------------------------------------------- storage and kernels
+
+
+def test_exact_state_stores_small_targets() -> None:
+    for m, p, t, dtype in [
+        (mc.binary_auroc(), torch.rand(10), torch.randint(0, 2, (10,)), torch.int8),
+        (mc.multilabel_auroc(3), torch.rand(10, 3), torch.randint(0, 2, (10, 3)), torch.int8),
+        (mc.binary_auroc(capacity=16), torch.rand(10), torch.randint(0, 2, (10,)), torch.int8),
+        (mc.multiclass_auroc(3), torch.rand(10, 3), torch.randint(0, 3, (10,)), torch.int64),
+    ]:
+        s = m.update(m.init(), p, t)
+        stored = s.target.data if hasattr(s.target, "data") else s.target[0]
+        assert stored.dtype == dtype
+
+
+def test_unvalidated_out_of_range_binary_targets_keep_their_meaning() -> None:
+    # validate_args=False: 2 and 300 are valid non-positives, -5 is left out (as int64 storage did)
+    p = torch.tensor([0.1, 0.4, 0.35, 0.8, 0.6, 0.2])
+    t = torch.tensor([0, 1, 2, 1, 300, -5])
+    got = mc.binary_roc(validate_args=False)(p, t)
+    keep = t >= 0
+    ref = mc.binary_roc()(p[keep], (t[keep] == 1).long())
+    assert_close(got, ref)
+
+
+def test_exact_curves_with_heavy_ties_and_ignored_samples_match_torchmetrics() -> None:
+    g = _gen(31)
+    p = (torch.rand(3000, generator=g) * 7).round() / 7
+    t = torch.randint(0, 2, (3000,), generator=g)
+    t[::5] = -1
+    for fn, tm_fn in [
+        (mc.binary_roc, tmf.binary_roc),
+        (mc.binary_precision_recall_curve, tmf.binary_precision_recall_curve),
+        (mc.binary_auroc, tmf.binary_auroc),
+        (mc.binary_average_precision, tmf.binary_average_precision),
+    ]:
+        m = fn(ignore_index=-1)
+        s = m.init()
+        for i in range(0, 3000, 700):  # several stored chunks
+            s = m.update(s, p[i : i + 700], t[i : i + 700])
+        assert_close(m.compute(s), _tm(tm_fn, p, t, ignore_index=-1))
+
+
+def test_binned_float64_thresholds_compare_in_float64() -> None:
+    # float32 scores just below a float64 threshold that rounds down onto them in float32
+    p = torch.tensor([0.3, 0.3, 0.8, 0.05], dtype=torch.float32)
+    thr = torch.tensor([0.1, float(p[0]) + 1e-12, 0.7], dtype=torch.float64)
+    assert thr.float()[1] == p[0] and thr[1] > p[0].double()
+    t = torch.tensor([1, 0, 1, 0])
+    s = mc.binary_roc(thresholds=thr).update(mc.binary_roc(thresholds=thr).init(), p, t)
+    bins = (thr.unsqueeze(1) <= p.double()).sum(0)
+    expect = torch.zeros(4, 1, 2, dtype=torch.int64)
+    for b, y in zip(bins.tolist(), t.tolist()):
+        expect[b, 0, y] += 1
+    assert torch.equal(s.hist, expect)

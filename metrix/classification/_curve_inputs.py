@@ -33,6 +33,7 @@ from metrix._core.checks import check, check_finite
 from metrix._core.state import buffer_init, cat_append, cat_init, leaf, state, stored_masked
 
 TASKS = ("binary", "multiclass", "multilabel")
+TARGET_SMALL = torch.int8  # storage dtype of binary/multilabel targets in the exact form
 CURVE_INPUT_FORMATS = ("auto", "probabilities", "logits")
 
 
@@ -41,7 +42,7 @@ class ExactCurveState:
     """Every sample, kept exactly (``thresholds=None``)."""
 
     preds: Any = leaf("cat")  # float32 (N,) binary or (N, C): probabilities after the activation
-    target: Any = leaf("cat")  # int64 (N,) binary/multiclass or (N, C) multilabel; -1 marks ignored
+    target: Any = leaf("cat")  # int8 (N,) binary, (N, C) multilabel; int64 (N,) multiclass; -1 marks ignored
 
 
 @state
@@ -204,9 +205,9 @@ def _activate(preds: Tensor, valid: Tensor, input_format: str, softmax: bool) ->
 def format_inputs(spec: CurveSpec, preds: Any, target: Any) -> tuple[Tensor, Tensor]:
     """Check a batch and return ``(probs, target)`` in storage layout.
 
-    ``probs`` is float32 ``(n,)`` for binary, ``(n, C)`` otherwise; ``target`` is int64
-    ``(n,)`` for binary/multiclass, ``(n, C)`` for multilabel, with ``-1`` where the
-    target equals ``ignore_index``.
+    ``probs`` is float32 ``(n,)`` for binary, ``(n, C)`` otherwise; ``target`` is int8
+    ``(n,)`` for binary, ``(n, C)`` for multilabel and int64 ``(n,)`` for multiclass, with
+    ``-1`` where the target equals ``ignore_index``.
     """
     if not isinstance(preds, Tensor):
         raise TypeError(f"preds must be a torch.Tensor, got {type(preds).__name__}")
@@ -256,6 +257,11 @@ def format_inputs(spec: CurveSpec, preds: Any, target: Any) -> tuple[Tensor, Ten
         p = preds.movedim(1, -1).reshape(-1, c)
         t = target.reshape(-1).long() if spec.task == "multiclass" else target.movedim(1, -1).reshape(-1, c).long()
     valid = t != ign if ign is not None else torch.ones_like(t, dtype=torch.bool)
+    if spec.task != "multiclass":
+        # binary/multilabel targets are stored as int8 (-1 ignored, 0, 1; out-of-range values
+        # passed with validate_args=False keep their meaning: < 0 ignored, > 1 neither 0 nor 1)
+        # (built from comparisons: no int64 temporary)
+        t = (t > 0).to(TARGET_SMALL).add_(t > 1).sub_((t < 0).to(TARGET_SMALL))
     t = torch.where(valid, t, -1)
     if spec.task == "binary":
         probs = _activate(p, valid, spec.input_format, softmax=False)
@@ -289,12 +295,13 @@ def make_state_fns(spec: CurveSpec) -> tuple[Any, Any]:
 
     if thresholds is None:
         cap = spec.capacity
+        tdtype = torch.int64 if spec.task == "multiclass" else TARGET_SMALL
 
         def init(*, device: Any = None) -> ExactCurveState:
             if cap is None:
-                return ExactCurveState(cat_init(trail, torch.float32, device), cat_init(ttrail, torch.int64, device))
+                return ExactCurveState(cat_init(trail, torch.float32, device), cat_init(ttrail, tdtype, device))
             return ExactCurveState(
-                buffer_init(cap, trail, torch.float32, device), buffer_init(cap, ttrail, torch.int64, device)
+                buffer_init(cap, trail, torch.float32, device), buffer_init(cap, ttrail, tdtype, device)
             )
 
         def update(s: ExactCurveState, preds: Tensor, target: Tensor) -> ExactCurveState:
@@ -312,13 +319,26 @@ def make_state_fns(spec: CurveSpec) -> tuple[Any, Any]:
     def update(s: BinnedCurveState, preds: Tensor, target: Tensor) -> BinnedCurveState:  # type: ignore[misc]
         probs, t = format_inputs(spec, preds, target)
         scores, pos, valid = columns(spec, probs, t)
-        thr = spec.thresholds_on(scores.device).to(torch.float64)
-        # number of thresholds <= score: the sample is predicted positive at exactly those
-        bins = torch.searchsorted(thr, scores.to(torch.float64).contiguous(), right=True)
-        col = torch.arange(k, device=scores.device).unsqueeze(1)
-        idx = (bins * k + col) * 2 + pos.long()
-        flat = s.hist.reshape(-1).scatter_add(0, idx.reshape(-1), valid.long().reshape(-1))
-        return BinnedCurveState(flat.reshape(s.hist.shape))
+        thr = spec.thresholds_on(scores.device)
+        # Compare in float32 when that is exact (scores are float32; float32/16 thresholds
+        # convert exactly); float64 thresholds keep the float64 comparison.
+        if thr.dtype == torch.float64:
+            scores = scores.to(torch.float64)
+        else:
+            thr = thr.to(torch.float32)
+        # number of thresholds <= score: the sample is predicted positive at exactly those;
+        # the flat histogram slot is built in place in that fresh index tensor, and ignored
+        # samples go to one extra slot that is dropped, so the counts need no int64 copy
+        idx = torch.searchsorted(thr, scores.contiguous(), right=True)
+        if k > 1:
+            idx.mul_(k).add_(torch.arange(k, device=idx.device).unsqueeze(1))
+        idx.mul_(2).add_(pos)
+        size = s.hist.numel()
+        idx.masked_fill_(~valid, size)
+        flat = torch.cat([s.hist.reshape(-1), s.hist.new_zeros(1)])
+        ones = s.hist.new_ones(1).expand(idx.numel())
+        flat = flat.scatter_add(0, idx.reshape(-1), ones)
+        return BinnedCurveState(flat[:size].reshape(s.hist.shape))
 
     return init, update
 
@@ -339,36 +359,54 @@ def micro(scores: Tensor, pos: Tensor, valid: Tensor) -> tuple[Tensor, Tensor, T
 # ----------------------------------------------------------------------------- counting kernels
 
 
-def exact_counts(scores: Tensor, pos: Tensor, valid: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+def mask_scores(scores: Tensor, valid: Tensor) -> Tensor:
+    """Scores with masked-out samples at ``-inf`` (they sort last), rows contiguous."""
+    neg_inf = torch.tensor(-math.inf, dtype=scores.dtype, device=scores.device)
+    return torch.where(valid, scores, neg_inf).contiguous()  # rows contiguous: sorting is faster
+
+
+def exact_counts(masked: Tensor, pos: Tensor, valid: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
     """Cumulative counts at every sample, by decreasing score, with ties resolved.
 
+    ``masked`` comes from :func:`mask_scores`; pass it as a temporary (no other reference)
+    and it is freed as soon as it is sorted.
+
     Returns ``(thresholds, tps, fps, keep)`` of shape ``(K, n)``: ``tps[:, i]``/``fps[:, i]``
-    count the valid positives/negatives scoring ``>= thresholds[:, i]``; ``keep`` marks the
-    last member of each tie group among valid samples (the points TorchMetrics keeps).
+    count the valid positives/negatives scoring ``>= thresholds[:, i]`` (float64); ``keep``
+    marks the last member of each tie group among valid samples (the points TorchMetrics
+    keeps).
     """
-    neg_inf = torch.tensor(-math.inf, dtype=scores.dtype, device=scores.device)
-    s = torch.where(valid, scores, neg_inf).contiguous()  # rows contiguous: sorting is faster
-    s_sorted, order = s.sort(dim=-1, descending=True)
-    w_pos = (pos & valid).gather(-1, order).to(torch.float64)
-    w_neg = (~pos & valid).gather(-1, order).to(torch.float64)
-    tps = w_pos.cumsum(-1)
-    fps = w_neg.cumsum(-1)
-    # index of the last member of each tie group, in O(n): group ids from a running count of
-    # group starts, group sizes by scatter_add, ends as their running sum
-    n = s.shape[-1]
-    starts = torch.ones_like(s_sorted, dtype=torch.int64)
-    starts = torch.cat([starts[..., :1], (s_sorted[..., 1:] != s_sorted[..., :-1]).long()], -1)
-    group = starts.cumsum(-1) - 1
-    sizes = torch.zeros_like(group).scatter_add(-1, group, torch.ones_like(group))
-    end = (sizes.cumsum(-1) - 1).gather(-1, group)
-    tps = tps.gather(-1, end)
-    fps = fps.gather(-1, end)
-    arange = torch.arange(n, device=s.device)
-    keep = (end == arange) & valid.gather(-1, order)
+    s_sorted, order = masked.sort(dim=-1, descending=True)
+    del masked
+    hit = (pos & valid).gather(-1, order)
+    valid_sorted = valid.gather(-1, order)  # valid samples sort first (masked ones are -inf)
+    del order
+    # ge[:, i] = samples scoring >= s_sorted[:, i], i.e. one past the end of i's tie group
+    # (searchsorted needs ascending rows: the negated scores are)
+    asc = s_sorted.neg()
+    ge = torch.searchsorted(asc, asc, right=True)
+    del asc
+    # positives among the first j sorted samples, j = 0..n, read at j = ge: the counts of the
+    # group's last member. Counted in int32 when that cannot overflow, then made float64
+    # (exact integers either way).
+    n = s_sorted.shape[-1]
+    small = torch.int32 if n < 2**31 - 1 else torch.int64
+    hits_before = torch.cat([torch.zeros_like(hit[..., :1]), hit], -1).cumsum(-1, dtype=small)
+    del hit
+    tps = hits_before.gather(-1, ge)
+    del hits_before
+    # valid samples up to the group's end, minus its positives (masked samples form one last
+    # group, which gets the totals)
+    n_valid = valid_sorted.sum(-1, keepdim=True)
+    fps = torch.minimum(ge, n_valid)
+    del ge
+    fps = fps.sub_(tps).to(torch.float64)
+    tps = tps.to(torch.float64)
+    is_end = torch.cat([s_sorted[..., 1:] != s_sorted[..., :-1], torch.ones_like(valid_sorted[..., :1])], -1)
+    keep = is_end & valid_sorted
     # padding points repeat the last valid threshold instead of -inf
-    n_valid = valid.sum(-1, keepdim=True)
     last = s_sorted.gather(-1, (n_valid - 1).clamp(min=0))
-    thr = torch.where(arange < n_valid, s_sorted, last)
+    thr = torch.where(valid_sorted, s_sorted, last)
     return thr, tps, fps, keep
 
 
@@ -384,4 +422,4 @@ def binned_counts(hist: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
 def safe_div(num: Tensor, den: Tensor, zero: float) -> Tensor:
     """``num / den`` with ``zero`` where ``den == 0``."""
     ok = den != 0
-    return torch.where(ok, num / torch.where(ok, den, 1), torch.full_like(num, zero))
+    return (num / torch.where(ok, den, 1)).masked_fill_(~ok, zero)

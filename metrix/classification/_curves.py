@@ -34,6 +34,7 @@ from metrix.classification._curve_inputs import (
     check_thresholds,
     exact_counts,
     make_state_fns,
+    mask_scores,
     micro,
     safe_div,
     stored,
@@ -93,9 +94,8 @@ def build_spec(
 # ----------------------------------------------------------------------------- points
 
 
-def _exact_columns(
-    spec: CurveSpec, s: Any, pooled: bool
-) -> tuple[Tensor, Tensor, Tensor, tuple[Tensor, Tensor, Tensor, Tensor]]:
+def _exact_columns(spec: CurveSpec, s: Any, pooled: bool) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """``exact_counts`` of the stored samples (cut to the built length for ``capacity``)."""
     scores, pos, valid = stored(spec, s)
     if scores.shape[-1] == 0:  # an empty eager store: one masked-out sample keeps the shapes legal
         scores = torch.zeros((*scores.shape[:-1], 1), dtype=scores.dtype, device=scores.device)
@@ -104,20 +104,32 @@ def _exact_columns(
     columns = scores.shape[0]
     if pooled:
         scores, pos, valid = micro(scores, pos, valid)
-    counts = exact_counts(scores, pos, valid)
+    n = scores.shape[-1]
+    # hand the masked scores over without a name here, so the sort can free them (and the
+    # stored copy of the scores is released before it)
+    masked = [mask_scores(scores, valid)]
+    del scores
+    counts = exact_counts(masked.pop(), pos, valid)
     if spec.capacity is not None:
         # A synced state gathers every rank's buffer into a longer one. Curves keep the length
         # the metric was built with (valid points sort first, so only padding is cut); more
         # samples than the capacity is an overflow, as for merge.
         length = spec.capacity * (columns if pooled else 1)
-        if scores.shape[-1] > length:
+        if n > length:
             check(
                 valid.sum(-1) <= length,
                 f"fixed-capacity storage overflow: more samples than capacity={spec.capacity}",
                 enabled=True,
             )
             counts = tuple(x[..., :length] for x in counts)  # type: ignore[assignment]
-    return scores, pos, valid, counts
+    return counts
+
+
+def _rates(counts: Tensor) -> Tensor:
+    """Each row of a fresh count tensor divided in place by its last entry (0 where that is 0)."""
+    den = counts[:, -1:].clone()
+    ok = den != 0
+    return counts.div_(torch.where(ok, den, 1)).masked_fill_(~ok, 0.0)
 
 
 def roc_points(spec: CurveSpec, s: Any, pooled: bool = False) -> Curve:
@@ -127,12 +139,12 @@ def roc_points(spec: CurveSpec, s: Any, pooled: bool = False) -> Curve:
     ``(K, L)`` in the exact form and ``(T,)`` in the binned one.
     """
     if spec.thresholds is None:
-        *_, (thr, tps, fps, keep) = _exact_columns(spec, s, pooled)
+        thr, tps, fps, keep = _exact_columns(spec, s, pooled)
         zero = torch.zeros_like(tps[:, :1])
-        tps = torch.cat([zero, tps], -1)
-        fps = torch.cat([zero, fps], -1)
-        fpr = safe_div(fps, fps[:, -1:], 0.0)
-        tpr = safe_div(tps, tps[:, -1:], 0.0)
+        fpr = _rates(torch.cat([zero, fps], -1))
+        del fps
+        tpr = _rates(torch.cat([zero, tps], -1))
+        del tps
         thr = torch.cat([torch.ones_like(thr[:, :1]), thr], -1)
         keep = torch.cat([torch.ones_like(keep[:, :1]), keep], -1)
         return fpr, tpr, thr, keep
@@ -149,17 +161,18 @@ def pr_points(spec: CurveSpec, s: Any, pooled: bool = False) -> Curve:
     The final ``(1, 0)`` point is appended (see :func:`roc_points` for the shapes).
     """
     if spec.thresholds is None:
-        _, _pos, _valid, (thr, tps, fps, keep) = _exact_columns(spec, s, pooled)
-        n_pos, n_neg = tps[:, -1:], fps[:, -1:]
-        precision = tps / (tps + fps)
+        thr, tps, fps, keep = _exact_columns(spec, s, pooled)
+        n_pos, n_neg = tps[:, -1:].clone(), fps[:, -1:].clone()
+        precision = tps + fps
+        precision = tps / precision
+        del fps
         # TorchMetrics sets recall to 1 everywhere when every target is 0 (for multiclass: label
         # 0, which overrides even class 0's own recall); otherwise no positives give NaN
         if spec.task == "multiclass" and not pooled:
             all_zero = n_neg[:1].eq(0).expand_as(n_pos)
         else:
             all_zero = n_pos.eq(0)
-        nan = torch.full_like(tps, torch.nan)
-        recall = torch.where(all_zero, 1.0, torch.where(n_pos > 0, tps / n_pos.clamp(min=1), nan))
+        recall = (tps / n_pos.clamp(min=1)).masked_fill_(n_pos == 0, torch.nan).masked_fill_(all_zero, 1.0)
         one, zero = torch.ones_like(tps[:, :1]), torch.zeros_like(tps[:, :1])
         precision = torch.cat([precision.flip(-1), one], -1)
         recall = torch.cat([recall.flip(-1), zero], -1)
@@ -542,7 +555,10 @@ def multilabel_precision_recall_curve(
 
 def roc_area(fpr: Tensor, tpr: Tensor) -> Tensor:
     """Trapezoidal area under each row's ROC curve (repeated points add nothing)."""
-    return torch.trapezoid(tpr, fpr, dim=-1)
+    # torch.trapezoid's arithmetic (same values), with one temporary fewer
+    area = tpr[..., 1:] + tpr[..., :-1]
+    area.mul_(fpr.diff(dim=-1))
+    return area.sum(-1) / 2
 
 
 def partial_roc_area(fpr: Tensor, tpr: Tensor, max_fpr: float) -> Tensor:
