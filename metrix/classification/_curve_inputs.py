@@ -23,12 +23,15 @@ curves drop the repeated points with a boolean mask, which yields TorchMetrics' 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import torch
 from torch import Tensor
 
+from metrix._core.args import check_bool as check_bool  # re-exported for the curve families
+from metrix._core.args import check_choice, check_int
+from metrix._core.args import check_optional_int as _check_optional_int
+from metrix._core.args import check_unit as check_unit
 from metrix._core.checks import check, check_finite
 from metrix._core.state import buffer_init, cat_append, cat_init, leaf, state, stored_masked
 
@@ -89,27 +92,6 @@ def check_thresholds(thresholds: Any) -> Tensor | None:
     return t
 
 
-def check_num(value: Any, name: str) -> int:
-    """Validate ``num_classes``/``num_labels`` (an int >= 2)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-        raise ValueError(f"{name} must be an int >= 2, got {value!r}")
-    return value
-
-
-def check_unit(value: Any, name: str) -> float:
-    """Validate a float in [0, 1] (``min_recall``, ``min_precision``, …)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name} must be a float in [0, 1], got {value!r}")
-    return float(value)
-
-
-def check_choice(value: Any, name: str, allowed: Sequence[Any]) -> Any:
-    """Validate an enumerated option."""
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {tuple(allowed)}, got {value!r}")
-    return value
-
-
 def check_capacity(capacity: Any, thresholds: Tensor | None) -> int | None:
     """Validate ``capacity`` (only meaningful for the exact form)."""
     if capacity is None:
@@ -119,20 +101,6 @@ def check_capacity(capacity: Any, thresholds: Tensor | None) -> int | None:
     if thresholds is not None:
         raise ValueError("capacity= applies to exact curves (thresholds=None); binned curves already have a fixed size")
     return capacity
-
-
-def check_ignore(ignore_index: Any) -> int | None:
-    """Validate ``ignore_index``."""
-    if ignore_index is not None and (isinstance(ignore_index, bool) or not isinstance(ignore_index, int)):
-        raise ValueError(f"ignore_index must be an int or None, got {ignore_index!r}")
-    return ignore_index
-
-
-def check_bool(value: Any, name: str) -> bool:
-    """Validate a bool flag."""
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} must be a bool, got {value!r}")
-    return value
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -423,3 +391,13 @@ def safe_div(num: Tensor, den: Tensor, zero: float) -> Tensor:
     """``num / den`` with ``zero`` where ``den == 0``."""
     ok = den != 0
     return (num / torch.where(ok, den, 1)).masked_fill_(~ok, zero)
+
+
+def check_num(value: Any, name: str) -> int:
+    """Validate ``num_classes``/``num_labels`` (an int >= 2)."""
+    return check_int(value, name, 2)
+
+
+def check_ignore(ignore_index: Any) -> int | None:
+    """Validate ``ignore_index``."""
+    return _check_optional_int(ignore_index, "ignore_index")

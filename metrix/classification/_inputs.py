@@ -14,16 +14,10 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.args import check_bool, check_int, check_optional_int, check_tensor, check_unit
 from metrix._core.checks import check, check_finite, check_in_range, is_tracing
 
 INPUT_FORMATS = ("auto", "probabilities", "logits", "labels")
-
-
-def check_tensor(x: Any, name: str) -> Tensor:
-    """Raise ``TypeError`` unless ``x`` is a tensor."""
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    return x
 
 
 def check_input_format(input_format: Any) -> str:
@@ -35,16 +29,12 @@ def check_input_format(input_format: Any) -> str:
 
 def check_threshold(threshold: Any) -> float:
     """Validate a decision threshold in [0, 1]."""
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"threshold must be a float in [0, 1], got {threshold!r}")
-    return float(threshold)
+    return check_unit(threshold, "threshold")
 
 
 def check_ignore_index(ignore_index: Any) -> int | None:
     """Validate ``ignore_index`` (an int or ``None``)."""
-    if ignore_index is not None and (isinstance(ignore_index, bool) or not isinstance(ignore_index, int)):
-        raise ValueError(f"ignore_index must be an int or None, got {ignore_index!r}")
-    return ignore_index
+    return check_optional_int(ignore_index, "ignore_index")
 
 
 def check_multidim_average(multidim_average: Any) -> str:
@@ -56,16 +46,12 @@ def check_multidim_average(multidim_average: Any) -> str:
 
 def check_validate_args(validate_args: Any) -> bool:
     """Validate ``validate_args``."""
-    if not isinstance(validate_args, bool):
-        raise ValueError(f"validate_args must be a bool, got {validate_args!r}")
-    return validate_args
+    return check_bool(validate_args, "validate_args")
 
 
 def check_num(value: Any, name: str) -> int:
     """Validate ``num_classes`` / ``num_labels``: an int >= 2."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-        raise ValueError(f"{name} must be an int >= 2, got {value!r}")
-    return value
+    return check_int(value, name, 2)
 
 
 def check_top_k(top_k: Any, num_classes: int) -> int:

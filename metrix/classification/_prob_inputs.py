@@ -16,6 +16,9 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.args import check_bool as check_bool  # re-exported for the score families
+from metrix._core.args import check_choice as check_choice
+from metrix._core.args import check_int as check_int
 from metrix._core.checks import check, check_finite
 from metrix.classification._inputs import check_labels_dtype, check_tensor
 
@@ -27,27 +30,6 @@ def check_score_format(input_format: Any) -> str:
     if input_format not in SCORE_FORMATS:
         raise ValueError(f"input_format must be one of {SCORE_FORMATS}, got {input_format!r}")
     return input_format
-
-
-def check_int(value: Any, name: str, minimum: int) -> int:
-    """Validate an int constructor argument ``>= minimum``."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return value
-
-
-def check_choice(value: Any, name: str, allowed: tuple[str, ...]) -> str:
-    """Validate a string constructor argument against its allowed values."""
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
-    return value
-
-
-def check_bool(value: Any, name: str) -> bool:
-    """Validate a bool constructor argument."""
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} must be a bool, got {value!r}")
-    return value
 
 
 def check_scores_dtype(preds: Tensor, name: str = "preds") -> None:

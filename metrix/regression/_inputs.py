@@ -14,19 +14,12 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.args import check_bool as check_bool
+from metrix._core.args import check_tensor as check_tensor
 from metrix._core.checks import check_finite
 
 F64 = torch.float64
 REDUCTIONS = ("sum", "mean", "none", None)
-
-
-def check_tensor(x: Any, name: str) -> Tensor:
-    """Raise ``TypeError`` unless ``x`` is a real tensor."""
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    if x.is_complex():
-        raise TypeError(f"{name} must be real, got dtype {x.dtype}")
-    return x
 
 
 def to_f64(x: Tensor) -> Tensor:
@@ -56,13 +49,6 @@ def check_num_outputs(num_outputs: Any) -> int:
     if isinstance(num_outputs, bool) or not isinstance(num_outputs, int) or num_outputs < 1:
         raise ValueError(f"num_outputs must be an int >= 1, got {num_outputs!r}")
     return num_outputs
-
-
-def check_bool(value: Any, name: str) -> bool:
-    """Validate a boolean argument."""
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} must be a bool, got {value!r}")
-    return value
 
 
 def check_reduction(reduction: Any) -> str:
