@@ -20,7 +20,6 @@ namespace, and they are allow-listed for ``torch.load(weights_only=True)``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 import torch
@@ -272,8 +271,3 @@ def stored_masked(store: Any) -> tuple[Tensor, Tensor]:
         return store.data, valid
     data = stored_values(store)
     return data, torch.ones(data.shape[0], dtype=torch.bool, device=data.device)
-
-
-def map_leaves(fn: Callable[[Tensor], Tensor], tree: Any) -> Any:
-    """Apply ``fn`` to every tensor of a state tree (states, dicts, tuples, lists)."""
-    return pytree.tree_map(fn, tree)
