@@ -20,17 +20,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import gc
 import os
 import platform
 import statistics
 import subprocess
 import sys
-import textwrap
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +41,9 @@ import torch.utils._pytree as pytree  # noqa: E402
 import metrix  # noqa: E402
 from metrix import classification as mc  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _harness import NA, Bench, Row, Timing, peak_rss, plot, reset_peak_rss, table  # noqa: E402
+
 warnings.filterwarnings("ignore", module="torchmetrics")
 warnings.filterwarnings("ignore", category=UserWarning)
 
@@ -54,109 +54,11 @@ except ImportError:  # pragma: no cover - the benchmark needs the test extra
     torchmetrics = None
     tmc = None
 
-NA = "n/a (not yet available)"
-
 
 # ------------------------------------------------------------------------------ results
 
 
-@dataclass
-class Timing:
-    """Per-step times (seconds) of one implementation, one value per repetition."""
-
-    samples: list[float] = field(default_factory=list)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.samples)
-
-    @property
-    def min(self) -> float:
-        return min(self.samples)
-
-
-@dataclass
-class Row:
-    """One line of the table."""
-
-    name: str
-    target: str
-    metrix: Timing | None = None
-    tm: Timing | None = None
-    floor: Timing | None = None
-    met: bool | None = None  # None: not measurable here
-    note: str = ""
-    unit: str = "us/step"
-    # free-form cells for rows that are not timings (memory, growth, sync)
-    cells: dict[str, str] = field(default_factory=dict)
-
-    def ratio_tm(self) -> float | None:
-        return paired_ratio(self.tm, self.metrix)
-
-    def ratio_floor(self) -> float | None:
-        return paired_ratio(self.metrix, self.floor)
-
-
-def paired_ratio(num: Timing | None, den: Timing | None) -> float | None:
-    """Median over repetitions of ``num / den`` measured in the same repetition.
-
-    Both were timed back to back, so a slow spell of a shared machine scales both and
-    cancels in the ratio; the ratio of the two medians would not cancel it.
-    """
-    if num is None or den is None:
-        return None
-    if len(num.samples) != len(den.samples):
-        return num.median / den.median
-    return statistics.median(a / b for a, b in zip(num.samples, den.samples))
-
-
 # ------------------------------------------------------------------------------ timing
-
-
-class Bench:
-    """Shared settings of one run."""
-
-    def __init__(self, device: str, quick: bool, clock: str) -> None:
-        self.device = torch.device(device)
-        self.quick = quick
-        self.reps = 3 if quick else 11
-        if clock == "auto":
-            clock = "cpu" if self.device.type == "cpu" else "wall"
-        # On a shared CPU, wall time mostly measures the other tenants (a 15 us kernel
-        # reads 55 us under load); the process's CPU time does not. A GPU needs wall time.
-        self.clock_name = clock
-        self.clock = time.process_time if clock == "cpu" else time.perf_counter
-
-    def sync(self) -> None:
-        if self.device.type == "cuda":
-            torch.cuda.synchronize()
-
-    def interleaved(
-        self, impls: dict[str, Callable[[], Callable[[], Any]]], steps: int, reps: int | None = None
-    ) -> dict[str, Timing]:
-        """Time ``impls`` (name -> setup returning a run-all-steps closure), interleaved.
-
-        ``setup`` runs outside the timed region in every repetition (fresh objects and
-        a warm-up), the returned closure runs ``steps`` steps inside it.
-        """
-        reps = reps or self.reps
-        out = {k: Timing() for k in impls}
-        names = list(impls)
-        for r in range(reps):
-            order = names if r % 2 == 0 else names[::-1]
-            for k in order:
-                run = impls[k]()
-                self.sync()
-                gc.collect()
-                gc.disable()  # as timeit does: a collection inside one implementation's turn is noise
-                try:
-                    t0 = self.clock()
-                    run()
-                    self.sync()
-                    out[k].samples.append((self.clock() - t0) / steps)
-                finally:
-                    gc.enable()
-        return out
 
 
 def have(*names: str) -> bool:
@@ -623,14 +525,6 @@ def row_sync(b: Bench) -> Row:
 MEM_CHUNK = 1_000_000
 
 
-def _rss_bytes(field_name: str) -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field_name + ":"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError(field_name)
-
-
 def mem_child(which: str, total: int, device: str) -> None:
     """Stream ``total`` samples through one AUROC and print its peak extra memory (bytes)."""
     dev = torch.device(device)
@@ -647,9 +541,7 @@ def mem_child(which: str, total: int, device: str) -> None:
         torch.cuda.reset_peak_memory_stats()
         base = torch.cuda.memory_allocated()
     else:
-        with open("/proc/self/clear_refs", "w") as f:  # reset the peak-RSS watermark
-            f.write("5")
-        base = _rss_bytes("VmRSS")
+        base = reset_peak_rss()
     done = 0
     while done < total:
         n = min(MEM_CHUNK, total - done)
@@ -663,7 +555,7 @@ def mem_child(which: str, total: int, device: str) -> None:
         torch.cuda.synchronize()
         peak = torch.cuda.max_memory_allocated() - base
     else:
-        peak = _rss_bytes("VmHWM") - base
+        peak = peak_rss() - base
     print(f"{peak} {value}")
 
 
@@ -713,94 +605,6 @@ def row_memory(b: Bench, total: int) -> Row:
 # ------------------------------------------------------------------------------ output
 
 
-def fmt_time(t: Timing | None, unit: str) -> str:
-    if t is None:
-        return "-"
-    if unit == "MiB":
-        return f"{t.median:.0f}"
-    scale, suffix = (1e6, "") if unit.startswith("us") else ((1e3, "") if unit.startswith("ms") else (1.0, ""))
-    return f"{t.median * scale:,.1f} ({t.min * scale:,.1f}){suffix}"
-
-
-def fmt_ratio(x: float | None) -> str:
-    return "-" if x is None else f"{x:.2f}x"
-
-
-def table(rows: list[Row]) -> list[str]:
-    head = [
-        "workload",
-        "metrix median (min)",
-        "TorchMetrics median (min)",
-        "raw floor median (min)",
-        "TM / metrix",
-        "metrix / floor",
-        "target",
-        "met?",
-        "notes",
-    ]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in rows:
-        met = "n/a" if r.met is None else ("met" if r.met else "MISSED")
-        unit = f" [{r.unit}]"
-        lines.append(
-            "| "
-            + " | ".join(
-                [
-                    r.name + unit,
-                    fmt_time(r.metrix, r.unit),
-                    fmt_time(r.tm, r.unit),
-                    fmt_time(r.floor, r.unit),
-                    fmt_ratio(r.ratio_tm()),
-                    fmt_ratio(r.ratio_floor()),
-                    r.target,
-                    met,
-                    r.note.replace("|", "/"),
-                ]
-            )
-            + " |"
-        )
-    return lines
-
-
-def plot(rows: list[Row], path: Path, header: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    timed = [r for r in rows if r.unit.startswith("us") and r.metrix is not None]
-    if not timed:
-        return
-    fig, ax = plt.subplots(figsize=(10, 0.9 * len(timed) + 1.8))
-    h = 0.27
-    for j, (attr, label, color) in enumerate(
-        (("metrix", "metrix", "#1f77b4"), ("tm", "TorchMetrics", "#ff7f0e"), ("floor", "raw torch floor", "#7f7f7f"))
-    ):
-        ys = [i + (j - 1) * h for i in range(len(timed))]
-        vals = [getattr(r, attr).median * 1e6 if getattr(r, attr) else 0 for r in timed]
-        ax.barh(ys, vals, height=h, label=label, color=color)
-    ax.set_yticks(range(len(timed)))
-    ax.set_yticklabels([textwrap.fill(r.name, 44) for r in timed], fontsize=7)
-    ax.invert_yaxis()
-    ax.set_xscale("log")
-    ax.set_xlabel("microseconds per step (median, log scale; lower is better)")
-    for i, r in enumerate(timed):
-        if r.ratio_tm():
-            ax.text(
-                r.metrix.median * 1e6,
-                i - h,
-                f"  {r.ratio_tm():.1f}x faster" if r.ratio_tm() >= 1 else f"  {1 / r.ratio_tm():.1f}x slower",
-                va="center",
-                fontsize=7,
-            )
-    ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(textwrap.fill(header, 150), fontsize=7)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
 DOC_INTRO = """# Benchmarks
 
 Produced by `make bench` (`python benchmarks/run.py`; `--quick` for a smoke run, `--device cuda`
@@ -834,6 +638,13 @@ How to read the rows:
 * **peak memory**: each variant streams 10M samples in chunks of 1M in its own process; peak RSS
   over the baseline (with a fixed glibc mmap threshold so freed blocks are returned).
 """
+
+
+def row_modules() -> list[Any]:
+    """The row modules ``benchmarks/rows_*.py`` (one per metric family), in name order."""
+    import importlib
+
+    return [importlib.import_module(p.stem) for p in sorted((ROOT / "benchmarks").glob("rows_*.py"))]
 
 
 def main() -> None:
@@ -871,6 +682,10 @@ def main() -> None:
         ("sync", lambda: row_sync(b)),
         ("memory", lambda: row_memory(b, 1_000_000 if q else 10_000_000)),
     ]
+    notes = DOC_NOTES
+    for module in row_modules():
+        plan += module.plan(b)
+        notes += getattr(module, "DOC_NOTES", "")
     only = {s for s in args.only.split(",") if s}
     header = (
         f"metrix {metrix.__version__} vs TorchMetrics {torchmetrics.__version__}; torch {torch.__version__}; "
@@ -896,7 +711,7 @@ def main() -> None:
     if not args.no_write and not only:
         doc = ROOT / "docs" / "benchmarks.md"
         doc.parent.mkdir(parents=True, exist_ok=True)
-        doc.write_text(DOC_INTRO + f"{header}\n\n" + "\n".join(lines) + "\n\n" + DOC_NOTES)
+        doc.write_text(DOC_INTRO + f"{header}\n\n" + "\n".join(lines) + "\n\n" + notes)
         plot(rows, ROOT / "docs" / "img" / "benchmarks.png", header)
 
 

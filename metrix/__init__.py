@@ -10,6 +10,7 @@ from metrix import aggregation as aggregation
 from metrix import classification as classification
 from metrix import regression as regression
 from metrix import wrappers as wrappers
+from metrix._core.checks import MetrixWarning as MetrixWarning
 from metrix._core.checks import check as check
 from metrix._core.checks import check_finite as check_finite
 from metrix._core.checks import set_validation as set_validation
@@ -21,6 +22,7 @@ from metrix._core.ensemble import unstack as unstack
 from metrix._core.merge import merge as merge
 from metrix._core.merge import signature as signature
 from metrix._core.metric import Metric as Metric
+from metrix._core.metric import factory as factory
 from metrix._core.module import MetricModule as MetricModule
 from metrix._core.state import Buffer as Buffer
 from metrix._core.state import buffer_init as buffer_init

@@ -43,3 +43,10 @@ def test_every_public_factory_returns_a_metric_and_has_an_example(family: str) -
 def test_wrappers_are_covered() -> None:
     assert any(c.factory.__module__ == "metrix.aggregation._running" for c in CASES)
     assert metrix.wrappers.running is not None
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_every_public_factory_is_decorated(family: str) -> None:
+    # @metrix.factory makes the metric picklable (as its factory call) and sets higher_is_better
+    undecorated = sorted(n for n, fn in _public_factories(family).items() if not getattr(fn, "__metrix_factory__", 0))
+    assert not undecorated, f"metrix.{family} factories without @factory: {undecorated}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,6 +24,7 @@ import torch
 from torch import Tensor
 
 __all__ = [
+    "MetrixWarning",
     "check",
     "check_finite",
     "check_in_range",
@@ -30,6 +32,8 @@ __all__ = [
     "set_validation",
     "validation",
     "validation_enabled",
+    "warn",
+    "warn_if",
 ]
 
 _ENABLED = True
@@ -234,3 +238,33 @@ def check_in_range(
         if bool(ok.all()):
             return
     raise ValueError(message if isinstance(message, str) else message())
+
+
+class MetrixWarning(UserWarning):
+    """A degenerate input or state that a metric answers by convention (a 0, a NaN), as TorchMetrics warns."""
+
+
+def warn(metric: str, message: str) -> None:
+    """Warn with :class:`MetrixWarning`, naming the metric; silent under ``torch.compile``.
+
+    All metrix warnings are issued from this one place with the metric's name in the text,
+    so Python's default filter shows each (metric, message) once per process.
+    """
+    if torch.compiler.is_compiling():
+        return
+    warnings.warn(f"{metric}: {message}", MetrixWarning, stacklevel=2)
+
+
+def warn_if(cond: Tensor, metric: str, message: str | Callable[[], str]) -> None:
+    """:func:`warn` when any element of ``cond`` is true (eager and eager vmap only).
+
+    Reading ``cond`` is a host sync, so this belongs in ``compute`` (once per value),
+    not in ``update``. While tracing there is no value to read and nothing is warned.
+    """
+    if torch.compiler.is_compiling():
+        return
+    plain = _concrete(cond) if _is_batched(cond) else cond
+    if plain is None or type(plain) is not Tensor:
+        return
+    if bool(plain.any()):
+        warn(metric, message if isinstance(message, str) else message())

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 
 __all__ = ["collection"]
 
 
+@factory(higher_is_better=None)
 def collection(metrics: Mapping[str, Metric], /, *, prefix: str | None = None, postfix: str | None = None) -> Metric:
     """Combine named metrics into one metric whose ``compute`` returns a flat dict.
 

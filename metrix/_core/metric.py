@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
+import pickle
 from collections.abc import Callable, Hashable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import torch
 from torch import Tensor
 
 from metrix._core.state import is_state, reduce_ops
 
-__all__ = ["ComputeFn", "InitFn", "Metric", "UpdateFn"]
+__all__ = ["ComputeFn", "InitFn", "Metric", "UpdateFn", "factory"]
+
+F = TypeVar("F", bound=Callable[..., "Metric"])
 
 
 class InitFn(Protocol):
@@ -54,6 +59,13 @@ class Metric:
         batch_merge: whether merging a one-batch state into an accumulated state equals
             updating it with that batch (true for every split-invariant metric; false for
             running windows). ``MetricModule.forward`` relies on it.
+        higher_is_better: ``True`` when larger values are better (accuracy), ``False``
+            when smaller are (errors, distances), ``None`` when neither applies (confusion
+            matrices, curves). Set by the public factory (see :func:`factory`).
+
+    A metric made by a public factory pickles (and deep-copies) as its factory and
+    arguments, so ``copy.deepcopy``, ``pickle`` and process spawns work; a ``Metric``
+    built by hand from module-level functions pickles by reference to them.
 
     Example:
         >>> import torch
@@ -70,9 +82,11 @@ class Metric:
     __slots__ = (
         "_compute",
         "_init",
+        "_origin",
         "_update",
         "batch_merge",
         "compute",
+        "higher_is_better",
         "init",
         "key",
         "members",
@@ -92,6 +106,7 @@ class Metric:
         state_type: type | None = None,
         members: dict[str, Metric] | None = None,
         batch_merge: bool = True,
+        higher_is_better: bool | None = None,
     ) -> None:
         """Wrap three pure functions; ``state_type`` is inferred from ``init()`` if omitted."""
         example = init()
@@ -103,6 +118,8 @@ class Metric:
         s(self, "key", key)
         s(self, "members", members)
         s(self, "batch_merge", batch_merge)
+        s(self, "higher_is_better", higher_is_better)
+        s(self, "_origin", None)
         s(self, "state_type", state_type)
         s(self, "_init", init)
         s(self, "_update", update)
@@ -160,7 +177,96 @@ class Metric:
         return f"Metric({self.name})"
 
     def __reduce__(self) -> Any:
-        raise TypeError("Metric values close over functions and are not picklable; pickle their state instead")
+        if self._origin is not None:
+            return _from_factory, self._origin
+        functions = {"init": self._init, "update": self._update, "compute": self._compute}
+        local = [k for k, fn in functions.items() if not _picklable(fn)]
+        if local:
+            raise TypeError(
+                f"Metric {self.name!r} cannot be pickled: its {', '.join(local)} function(s) are closures or "
+                "lambdas. Decorate the function that builds it with @metrix.factory (the metric then pickles as "
+                "that factory and its arguments), or build the Metric from module-level functions"
+            )
+        options = {
+            "name": self.name,
+            "key": self.key,
+            "state_type": self.state_type,
+            "members": self.members,
+            "batch_merge": self.batch_merge,
+            "higher_is_better": self.higher_is_better,
+        }
+        return _from_functions, (self._init, self._update, self._compute, options)
+
+    def __copy__(self) -> Metric:
+        return self  # immutable: a copy is the value itself
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Metric:
+        return self
+
+
+def _picklable(fn: Any) -> bool:
+    try:
+        pickle.dumps(fn)
+    except Exception:  # pickle raises several types (PicklingError, AttributeError, TypeError)
+        return False
+    return True
+
+
+def _from_factory(module: str, qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Metric:
+    fn: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        fn = getattr(fn, part)
+    return fn(*args, **kwargs)
+
+
+def _from_functions(init: Any, update: Any, compute: Any, options: dict[str, Any]) -> Metric:
+    return Metric(init, update, compute, **options)
+
+
+def factory(*, higher_is_better: bool | None) -> Callable[[F], F]:
+    """Decorate a public metric factory: its metrics pickle as the call that built them.
+
+    The decorated function is called as before; the :class:`Metric` it returns records
+    ``(factory, args, kwargs)``, so ``pickle``, ``copy.deepcopy``, ``torch.save`` of a
+    ``MetricModule`` and spawned processes rebuild it by calling the factory again (the
+    arguments must pickle). It also sets ``Metric.higher_is_better``.
+
+    Args:
+        higher_is_better: whether larger values are better (``None``: neither).
+
+    Example:
+        >>> import pickle, torch, metrix
+        >>> @metrix.state
+        ... class Hits:
+        ...     count: torch.Tensor = metrix.leaf("sum")
+        >>> @metrix.factory(higher_is_better=True)
+        ... def hits(threshold: float = 0.5) -> metrix.Metric:
+        ...     def init(*, device=None):
+        ...         return Hits(torch.zeros((), dtype=torch.int64, device=device))
+        ...     def update(s, preds):
+        ...         return Hits(s.count + (preds > threshold).sum())
+        ...     return metrix.Metric(init, update, lambda s: s.count, name="hits")
+        >>> m = hits(0.2)
+        >>> m.higher_is_better
+        True
+    """
+    if higher_is_better not in (True, False, None):
+        raise TypeError(f"factory(higher_is_better=...) must be True, False or None, got {higher_is_better!r}")
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def build(*args: Any, **kwargs: Any) -> Metric:
+            metric = fn(*args, **kwargs)
+            if not isinstance(metric, Metric):
+                raise TypeError(f"{fn.__qualname__} is decorated with @factory but returned {type(metric).__name__}")
+            object.__setattr__(metric, "_origin", (fn.__module__, fn.__qualname__, args, kwargs))
+            object.__setattr__(metric, "higher_is_better", higher_is_better)
+            return metric
+
+        build.__metrix_factory__ = True  # type: ignore[attr-defined]
+        return build  # type: ignore[return-value]
+
+    return decorate
 
 
 def is_state_type(t: type) -> bool:

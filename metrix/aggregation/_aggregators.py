@@ -17,7 +17,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.checks import check, is_tracing
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 
 __all__ = ["CatState", "MaxState", "MeanState", "MinState", "SumState", "cat", "max", "mean", "min", "sum"]
@@ -112,6 +112,7 @@ class CatState:
     values: Any = leaf("cat")  # float64 (n, *value_shape[1:])
 
 
+@factory(higher_is_better=None)
 def mean(nan_strategy: str | float = "warn") -> Metric:
     """Weighted mean of streamed values: ``sum(value * weight) / sum(weight)``.
 
@@ -141,6 +142,7 @@ def mean(nan_strategy: str | float = "warn") -> Metric:
     return Metric(init, update, compute, name="mean")
 
 
+@factory(higher_is_better=None)
 def sum(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetrics' name
     """Sum of streamed values (float64).
 
@@ -165,6 +167,7 @@ def sum(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
     return Metric(init, update, compute, name="sum")
 
 
+@factory(higher_is_better=None)
 def max(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetrics' name
     """Largest streamed value; ``-inf`` before any data.
 
@@ -190,6 +193,7 @@ def max(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
     return Metric(init, update, compute, name="max")
 
 
+@factory(higher_is_better=None)
 def min(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetrics' name
     """Smallest streamed value; ``+inf`` before any data.
 
@@ -215,6 +219,7 @@ def min(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
     return Metric(init, update, compute, name="min")
 
 
+@factory(higher_is_better=None)
 def cat(nan_strategy: str | float = "warn") -> Metric:
     """Concatenation of every streamed value along dim 0 (float64).
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.aggregation import _aggregators as _agg
 from metrix.wrappers._running import running
 
 __all__ = ["running_mean", "running_sum"]
 
 
+@factory(higher_is_better=None)
 def running_mean(window: int = 5, nan_strategy: str | float = "warn") -> Metric:
     """Mean of the values passed in the last ``window`` updates.
 
@@ -25,6 +26,7 @@ def running_mean(window: int = 5, nan_strategy: str | float = "warn") -> Metric:
     return running(_agg.mean(nan_strategy), window)
 
 
+@factory(higher_is_better=None)
 def running_sum(window: int = 5, nan_strategy: str | float = "warn") -> Metric:
     """Sum of the values passed in the last ``window`` updates.
 

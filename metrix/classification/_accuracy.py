@@ -12,7 +12,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.classification._inputs import (
     check_average,
@@ -86,6 +86,7 @@ def _micro_accuracy(
     return Metric(init, update, compute, name="multiclass_accuracy", key=key)
 
 
+@factory(higher_is_better=True)
 def binary_accuracy(
     threshold: float = 0.5,
     multidim_average: str = "global",
@@ -119,6 +120,7 @@ def binary_accuracy(
     return scored_metric("binary_accuracy", task, "micro", _elementwise)
 
 
+@factory(higher_is_better=True)
 def multiclass_accuracy(
     num_classes: int | None = None,
     average: str | None = "macro",
@@ -164,6 +166,7 @@ def multiclass_accuracy(
     return fast if fast is not None else scored_metric("multiclass_accuracy", task, average, _per_class)
 
 
+@factory(higher_is_better=True)
 def multilabel_accuracy(
     num_labels: int,
     threshold: float = 0.5,
@@ -199,6 +202,7 @@ def multilabel_accuracy(
     return scored_metric("multilabel_accuracy", task, check_average(average), _elementwise)
 
 
+@factory(higher_is_better=True)
 def accuracy(
     task: str,
     threshold: float = 0.5,

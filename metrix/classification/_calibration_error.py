@@ -24,7 +24,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.classification._inputs import check_ignore_index, check_validate_args
 from metrix.classification._prob_inputs import (
@@ -102,6 +102,7 @@ def _check_common(n_bins: Any, norm: Any, ignore_index: Any, validate_args: Any,
     check_score_format(input_format)
 
 
+@factory(higher_is_better=False)
 def binary_calibration_error(
     n_bins: int = 15,
     norm: str = "l1",
@@ -152,6 +153,7 @@ def binary_calibration_error(
     return Metric(_init_fn(n_bins), update, _compute_fn(norm), name="binary_calibration_error", key=key)
 
 
+@factory(higher_is_better=False)
 def multiclass_calibration_error(
     num_classes: int,
     n_bins: int = 15,
@@ -209,6 +211,7 @@ def multiclass_calibration_error(
     return Metric(_init_fn(n_bins), update, _compute_fn(norm), name="multiclass_calibration_error", key=key)
 
 
+@factory(higher_is_better=False)
 def calibration_error(
     task: str,
     n_bins: int = 15,

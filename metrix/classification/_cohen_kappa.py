@@ -13,7 +13,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.classification._stat_scores import (
     Task,
     binary_task,
@@ -57,6 +57,7 @@ def _kappa_metric(name: str, task: Task, weights: str) -> Metric:
     return task_metric(name, task, lambda s: kappa_from_confmat(confmat_of(task, s), weights))
 
 
+@factory(higher_is_better=True)
 def binary_cohen_kappa(
     threshold: float = 0.5,
     weights: str | None = None,
@@ -87,6 +88,7 @@ def binary_cohen_kappa(
     return _kappa_metric("binary_cohen_kappa", task, check_weights(weights))
 
 
+@factory(higher_is_better=True)
 def multiclass_cohen_kappa(
     num_classes: int,
     weights: str | None = None,
@@ -118,6 +120,7 @@ def multiclass_cohen_kappa(
     return _kappa_metric("multiclass_cohen_kappa", task, check_weights(weights))
 
 
+@factory(higher_is_better=True)
 def cohen_kappa(
     task: str,
     threshold: float = 0.5,

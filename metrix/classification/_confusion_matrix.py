@@ -12,7 +12,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.classification._stat_scores import (
     Task,
     binary_task,
@@ -55,6 +55,7 @@ def _confmat_metric(name: str, task: Task, normalize: str) -> Metric:
     return task_metric(name, task, lambda s: normalize_confmat(confmat_of(task, s), normalize))
 
 
+@factory(higher_is_better=None)
 def binary_confusion_matrix(
     threshold: float = 0.5,
     normalize: str | None = None,
@@ -87,6 +88,7 @@ def binary_confusion_matrix(
     return _confmat_metric("binary_confusion_matrix", task, check_normalize(normalize))
 
 
+@factory(higher_is_better=None)
 def multiclass_confusion_matrix(
     num_classes: int,
     normalize: str | None = None,
@@ -121,6 +123,7 @@ def multiclass_confusion_matrix(
     return _confmat_metric("multiclass_confusion_matrix", task, check_normalize(normalize))
 
 
+@factory(higher_is_better=None)
 def multilabel_confusion_matrix(
     num_labels: int,
     threshold: float = 0.5,
@@ -158,6 +161,7 @@ def multilabel_confusion_matrix(
     return _confmat_metric("multilabel_confusion_matrix", task, check_normalize(normalize))
 
 
+@factory(higher_is_better=None)
 def confusion_matrix(
     task: str,
     threshold: float = 0.5,

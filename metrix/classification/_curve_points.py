@@ -18,7 +18,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.classification._curve_inputs import TASKS, CurveSpec, check_choice, check_unit, make_state_fns
 from metrix.classification._curves import build_spec, curve_output, macro_curve, pr_points, roc_points
 
@@ -218,6 +218,7 @@ def _fixed_point(
     return _build(task, f"{task}_{kind}", num, *options, reduce)
 
 
+@factory(higher_is_better=None)
 def binary_recall_at_fixed_precision(
     min_precision: float,
     thresholds: Any = None,
@@ -252,6 +253,7 @@ def binary_recall_at_fixed_precision(
     return _fixed_point("binary", "recall_at_fixed_precision", None, min_precision, "min_precision", options)
 
 
+@factory(higher_is_better=None)
 def multiclass_recall_at_fixed_precision(
     num_classes: int,
     min_precision: float,
@@ -289,6 +291,7 @@ def multiclass_recall_at_fixed_precision(
     return _fixed_point("multiclass", "recall_at_fixed_precision", num_classes, min_precision, "min_precision", options)
 
 
+@factory(higher_is_better=None)
 def multilabel_recall_at_fixed_precision(
     num_labels: int,
     min_precision: float,
@@ -336,6 +339,7 @@ _RFP = {
 }
 
 
+@factory(higher_is_better=None)
 def binary_precision_at_fixed_recall(
     min_recall: float,
     thresholds: Any = None,
@@ -370,6 +374,7 @@ def binary_precision_at_fixed_recall(
     return _fixed_point("binary", "precision_at_fixed_recall", None, min_recall, "min_recall", options)
 
 
+@factory(higher_is_better=None)
 def multiclass_precision_at_fixed_recall(
     num_classes: int,
     min_recall: float,
@@ -407,6 +412,7 @@ def multiclass_precision_at_fixed_recall(
     return _fixed_point("multiclass", "precision_at_fixed_recall", num_classes, min_recall, "min_recall", options)
 
 
+@factory(higher_is_better=None)
 def multilabel_precision_at_fixed_recall(
     num_labels: int,
     min_recall: float,
@@ -454,6 +460,7 @@ _PFR = {
 }
 
 
+@factory(higher_is_better=None)
 def binary_sensitivity_at_specificity(
     min_specificity: float,
     thresholds: Any = None,
@@ -488,6 +495,7 @@ def binary_sensitivity_at_specificity(
     return _fixed_point("binary", "sensitivity_at_specificity", None, min_specificity, "min_specificity", options)
 
 
+@factory(higher_is_better=None)
 def multiclass_sensitivity_at_specificity(
     num_classes: int,
     min_specificity: float,
@@ -527,6 +535,7 @@ def multiclass_sensitivity_at_specificity(
     )
 
 
+@factory(higher_is_better=None)
 def multilabel_sensitivity_at_specificity(
     num_labels: int,
     min_specificity: float,
@@ -576,6 +585,7 @@ _SAS = {
 }
 
 
+@factory(higher_is_better=None)
 def binary_specificity_at_sensitivity(
     min_sensitivity: float,
     thresholds: Any = None,
@@ -610,6 +620,7 @@ def binary_specificity_at_sensitivity(
     return _fixed_point("binary", "specificity_at_sensitivity", None, min_sensitivity, "min_sensitivity", options)
 
 
+@factory(higher_is_better=None)
 def multiclass_specificity_at_sensitivity(
     num_classes: int,
     min_sensitivity: float,
@@ -649,6 +660,7 @@ def multiclass_specificity_at_sensitivity(
     )
 
 
+@factory(higher_is_better=None)
 def multilabel_specificity_at_sensitivity(
     num_labels: int,
     min_sensitivity: float,
@@ -722,6 +734,7 @@ def _dispatch(family: dict[str, Callable[..., Metric]], kind: str) -> Callable[.
     return dispatcher
 
 
+@factory(higher_is_better=None)
 def recall_at_fixed_precision(
     task: str,
     min_precision: float,
@@ -756,6 +769,7 @@ def recall_at_fixed_precision(
     )
 
 
+@factory(higher_is_better=None)
 def precision_at_fixed_recall(
     task: str,
     min_recall: float,
@@ -790,6 +804,7 @@ def precision_at_fixed_recall(
     )
 
 
+@factory(higher_is_better=None)
 def sensitivity_at_specificity(
     task: str,
     min_specificity: float,
@@ -824,6 +839,7 @@ def sensitivity_at_specificity(
     )
 
 
+@factory(higher_is_better=None)
 def specificity_at_sensitivity(
     task: str,
     min_sensitivity: float,
@@ -880,6 +896,7 @@ def _curves32_pooled(spec: CurveSpec, s: Any, pooled: bool) -> tuple[Tensor, Ten
     return fpr.to(torch.float32), tpr.to(torch.float32), thr
 
 
+@factory(higher_is_better=False)
 def binary_eer(
     thresholds: Any = None,
     ignore_index: int | None = None,
@@ -913,6 +930,7 @@ def binary_eer(
     )
 
 
+@factory(higher_is_better=False)
 def multiclass_eer(
     num_classes: int,
     thresholds: Any = None,
@@ -963,6 +981,7 @@ def multiclass_eer(
     )
 
 
+@factory(higher_is_better=False)
 def multilabel_eer(
     num_labels: int,
     thresholds: Any = None,
@@ -1007,6 +1026,7 @@ def multilabel_eer(
     )
 
 
+@factory(higher_is_better=False)
 def eer(
     task: str,
     thresholds: Any = None,
@@ -1067,6 +1087,7 @@ def _logauc_reduce(fpr_range: tuple[float, float], average: str | None) -> Calla
     return reduce
 
 
+@factory(higher_is_better=True)
 def binary_logauc(
     fpr_range: tuple[float, float] = (0.001, 0.1),
     thresholds: Any = None,
@@ -1112,6 +1133,7 @@ def binary_logauc(
     )
 
 
+@factory(higher_is_better=True)
 def multiclass_logauc(
     num_classes: int,
     fpr_range: tuple[float, float] = (0.001, 0.1),
@@ -1162,6 +1184,7 @@ def multiclass_logauc(
     )
 
 
+@factory(higher_is_better=True)
 def multilabel_logauc(
     num_labels: int,
     fpr_range: tuple[float, float] = (0.001, 0.1),
@@ -1212,6 +1235,7 @@ def multilabel_logauc(
     )
 
 
+@factory(higher_is_better=True)
 def logauc(
     task: str,
     thresholds: Any = None,

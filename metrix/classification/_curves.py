@@ -21,7 +21,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.checks import check
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.classification._curve_inputs import (
     TASKS,
     CurveSpec,
@@ -256,6 +256,7 @@ def _metric(spec: CurveSpec, compute: Callable[[Any], Any], name: str) -> Metric
 # ----------------------------------------------------------------------------- curves
 
 
+@factory(higher_is_better=None)
 def binary_roc(
     thresholds: Any = None,
     ignore_index: int | None = None,
@@ -299,6 +300,7 @@ def binary_roc(
     return _metric(spec, compute, "binary_roc")
 
 
+@factory(higher_is_better=None)
 def multiclass_roc(
     num_classes: int,
     thresholds: Any = None,
@@ -357,6 +359,7 @@ def multiclass_roc(
     return _metric(spec, compute, "multiclass_roc")
 
 
+@factory(higher_is_better=None)
 def multilabel_roc(
     num_labels: int,
     thresholds: Any = None,
@@ -403,6 +406,7 @@ def multilabel_roc(
     return _metric(spec, compute, "multilabel_roc")
 
 
+@factory(higher_is_better=None)
 def binary_precision_recall_curve(
     thresholds: Any = None,
     ignore_index: int | None = None,
@@ -449,6 +453,7 @@ def binary_precision_recall_curve(
     return _metric(spec, compute, "binary_precision_recall_curve")
 
 
+@factory(higher_is_better=None)
 def multiclass_precision_recall_curve(
     num_classes: int,
     thresholds: Any = None,
@@ -504,6 +509,7 @@ def multiclass_precision_recall_curve(
     return _metric(spec, compute, "multiclass_precision_recall_curve")
 
 
+@factory(higher_is_better=None)
 def multilabel_precision_recall_curve(
     num_labels: int,
     thresholds: Any = None,
@@ -591,6 +597,7 @@ def average_precision_of(precision: Tensor, recall: Tensor, keep_nan: bool = Fal
     return -((recall[..., 1:] - recall[..., :-1]) * precision[..., :-1]).sum(-1)
 
 
+@factory(higher_is_better=True)
 def binary_auroc(
     max_fpr: float | None = None,
     thresholds: Any = None,
@@ -675,6 +682,7 @@ def _multi_area(
     return _metric(spec, compute, name)
 
 
+@factory(higher_is_better=True)
 def multiclass_auroc(
     num_classes: int,
     average: str | None = "macro",
@@ -727,6 +735,7 @@ def multiclass_auroc(
     )
 
 
+@factory(higher_is_better=True)
 def multilabel_auroc(
     num_labels: int,
     average: str | None = "macro",
@@ -779,6 +788,7 @@ def multilabel_auroc(
     )
 
 
+@factory(higher_is_better=True)
 def binary_average_precision(
     thresholds: Any = None,
     ignore_index: int | None = None,
@@ -821,6 +831,7 @@ def binary_average_precision(
     return _metric(spec, compute, "binary_average_precision")
 
 
+@factory(higher_is_better=True)
 def multiclass_average_precision(
     num_classes: int,
     average: str | None = "macro",
@@ -873,6 +884,7 @@ def multiclass_average_precision(
     )
 
 
+@factory(higher_is_better=True)
 def multilabel_average_precision(
     num_labels: int,
     average: str | None = "macro",
@@ -932,6 +944,7 @@ def _task(task: Any) -> str:
     return check_choice(task, "task", TASKS)
 
 
+@factory(higher_is_better=None)
 def roc(
     task: str,
     thresholds: Any = None,
@@ -963,6 +976,7 @@ def roc(
     return multilabel_roc(num_labels, thresholds, ignore_index, validate_args, **kw)  # type: ignore[arg-type]
 
 
+@factory(higher_is_better=None)
 def precision_recall_curve(
     task: str,
     thresholds: Any = None,
@@ -999,6 +1013,7 @@ def precision_recall_curve(
     return multilabel_precision_recall_curve(num_labels, thresholds, ignore_index, validate_args, **kw)  # type: ignore[arg-type]
 
 
+@factory(higher_is_better=None)
 def auroc(
     task: str,
     thresholds: Any = None,
@@ -1029,6 +1044,7 @@ def auroc(
     return multilabel_auroc(num_labels, average, thresholds, ignore_index, validate_args, **kw)  # type: ignore[arg-type]
 
 
+@factory(higher_is_better=True)
 def average_precision(
     task: str,
     thresholds: Any = None,

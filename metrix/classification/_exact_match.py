@@ -12,7 +12,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix.classification._stat_scores import (
     Task,
@@ -90,6 +90,7 @@ def _exact_match_metric(name: str, task: Task) -> Metric:
     return Metric(init, update, compute, name=name, key=key)
 
 
+@factory(higher_is_better=True)
 def multiclass_exact_match(
     num_classes: int,
     multidim_average: str = "global",
@@ -121,6 +122,7 @@ def multiclass_exact_match(
     return _exact_match_metric("multiclass_exact_match", task)
 
 
+@factory(higher_is_better=True)
 def multilabel_exact_match(
     num_labels: int,
     threshold: float = 0.5,
@@ -154,6 +156,7 @@ def multilabel_exact_match(
     return _exact_match_metric("multilabel_exact_match", task)
 
 
+@factory(higher_is_better=True)
 def exact_match(
     task: str,
     num_classes: int | None = None,

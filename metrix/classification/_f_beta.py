@@ -6,7 +6,7 @@ from typing import Any
 
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.classification._inputs import check_average, check_zero_division
 from metrix.classification._stat_scores import (
     ScoreFn,
@@ -49,6 +49,7 @@ def _fbeta(beta: float, zero_division: float) -> ScoreFn:
     return score
 
 
+@factory(higher_is_better=True)
 def binary_fbeta_score(
     beta: float,
     threshold: float = 0.5,
@@ -87,6 +88,7 @@ def binary_fbeta_score(
     )
 
 
+@factory(higher_is_better=True)
 def multiclass_fbeta_score(
     beta: float,
     num_classes: int,
@@ -131,6 +133,7 @@ def multiclass_fbeta_score(
     return scored_metric("multiclass_fbeta_score", task, check_average(average), score, top_k_weights=False)
 
 
+@factory(higher_is_better=True)
 def multilabel_fbeta_score(
     beta: float,
     num_labels: int,
@@ -171,6 +174,7 @@ def multilabel_fbeta_score(
     return scored_metric("multilabel_fbeta_score", task, check_average(average), score, top_k_weights=False)
 
 
+@factory(higher_is_better=True)
 def fbeta_score(
     task: str,
     beta: float = 1.0,
@@ -242,6 +246,7 @@ def fbeta_score(
     )
 
 
+@factory(higher_is_better=True)
 def binary_f1_score(
     threshold: float = 0.5,
     multidim_average: str = "global",
@@ -276,6 +281,7 @@ def binary_f1_score(
     return scored_metric("binary_f1_score", task, "micro", _fbeta(1.0, check_zero_division(zero_division)))
 
 
+@factory(higher_is_better=True)
 def multiclass_f1_score(
     num_classes: int,
     average: str | None = "macro",
@@ -318,6 +324,7 @@ def multiclass_f1_score(
     return scored_metric("multiclass_f1_score", task, check_average(average), score, top_k_weights=False)
 
 
+@factory(higher_is_better=True)
 def multilabel_f1_score(
     num_labels: int,
     threshold: float = 0.5,
@@ -356,6 +363,7 @@ def multilabel_f1_score(
     return scored_metric("multilabel_f1_score", task, check_average(average), score, top_k_weights=False)
 
 
+@factory(higher_is_better=True)
 def f1_score(
     task: str,
     threshold: float = 0.5,

@@ -30,7 +30,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.checks import check
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.classification._inputs import (
     check_ignore_index,
@@ -164,6 +164,7 @@ def _equal_opportunity(stats: Tensor) -> dict[str, Tensor]:
     return _ratio(_safe_divide(tp, tp + fn), stats.sum(1) > 0, "EO")
 
 
+@factory(higher_is_better=False)
 def binary_groups_stat_rates(
     num_groups: int,
     threshold: float = 0.5,
@@ -214,6 +215,7 @@ def binary_groups_stat_rates(
     return Metric(_init_fn(num_groups), update, compute, name="binary_groups_stat_rates", key=key)
 
 
+@factory(higher_is_better=False)
 def binary_fairness(
     num_groups: int,
     task: str = "all",
@@ -271,6 +273,7 @@ def binary_fairness(
     return Metric(_init_fn(num_groups), update, compute, name="binary_fairness", key=key)
 
 
+@factory(higher_is_better=False)
 def demographic_parity(
     num_groups: int,
     threshold: float = 0.5,
@@ -317,6 +320,7 @@ def demographic_parity(
     return Metric(_init_fn(num_groups), update, compute, name="demographic_parity", key=key)
 
 
+@factory(higher_is_better=False)
 def equal_opportunity(
     num_groups: int,
     threshold: float = 0.5,

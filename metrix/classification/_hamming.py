@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.classification._inputs import check_average
 from metrix.classification._stat_scores import (
     binary_task,
@@ -27,6 +27,7 @@ def _per_class(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
     return 1 - safe_divide(tp, tp + fn)
 
 
+@factory(higher_is_better=False)
 def binary_hamming_distance(
     threshold: float = 0.5,
     multidim_average: str = "global",
@@ -59,6 +60,7 @@ def binary_hamming_distance(
     return scored_metric("binary_hamming_distance", task, "micro", _elementwise)
 
 
+@factory(higher_is_better=False)
 def multiclass_hamming_distance(
     num_classes: int,
     average: str | None = "macro",
@@ -99,6 +101,7 @@ def multiclass_hamming_distance(
     return scored_metric("multiclass_hamming_distance", task, check_average(average), score, top_k_weights=False)
 
 
+@factory(higher_is_better=False)
 def multilabel_hamming_distance(
     num_labels: int,
     threshold: float = 0.5,
@@ -135,6 +138,7 @@ def multilabel_hamming_distance(
     return scored_metric("multilabel_hamming_distance", task, check_average(average), score, top_k_weights=False)
 
 
+@factory(higher_is_better=False)
 def hamming_distance(
     task: str,
     threshold: float = 0.5,

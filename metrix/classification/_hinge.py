@@ -23,7 +23,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.classification._inputs import check_ignore_index, check_validate_args
 from metrix.classification._prob_inputs import (
@@ -67,6 +67,7 @@ def _compute(s: HingeState) -> Tensor:
     return (s.measure / s.total).float()
 
 
+@factory(higher_is_better=False)
 def binary_hinge_loss(
     squared: bool = False,
     ignore_index: int | None = None,
@@ -119,6 +120,7 @@ def binary_hinge_loss(
     return Metric(_init_fn(()), update, _compute, name="binary_hinge_loss", key=key)
 
 
+@factory(higher_is_better=False)
 def multiclass_hinge_loss(
     num_classes: int,
     squared: bool = False,
@@ -190,6 +192,7 @@ def multiclass_hinge_loss(
     return Metric(_init_fn(shape), update, _compute, name="multiclass_hinge_loss", key=key)
 
 
+@factory(higher_is_better=False)
 def hinge_loss(
     task: str,
     num_classes: int | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.classification._inputs import check_average, check_zero_division
 from metrix.classification._stat_scores import (
     Task,
@@ -58,6 +58,7 @@ def _jaccard_metric(name: str, task: Task, average: str, zero_division: float) -
     return task_metric(name, task, lambda s: _jaccard(confmat_of(task, s), task, average, zero_division))
 
 
+@factory(higher_is_better=True)
 def binary_jaccard_index(
     threshold: float = 0.5,
     ignore_index: int | None = None,
@@ -88,6 +89,7 @@ def binary_jaccard_index(
     return _jaccard_metric("binary_jaccard_index", task, "micro", check_zero_division(zero_division))
 
 
+@factory(higher_is_better=True)
 def multiclass_jaccard_index(
     num_classes: int,
     average: str | None = "macro",
@@ -123,6 +125,7 @@ def multiclass_jaccard_index(
     return _jaccard_metric("multiclass_jaccard_index", task, check_average(average), check_zero_division(zero_division))
 
 
+@factory(higher_is_better=True)
 def multilabel_jaccard_index(
     num_labels: int,
     threshold: float = 0.5,
@@ -158,6 +161,7 @@ def multilabel_jaccard_index(
     return _jaccard_metric("multilabel_jaccard_index", task, check_average(average), check_zero_division(zero_division))
 
 
+@factory(higher_is_better=True)
 def jaccard_index(
     task: str,
     threshold: float = 0.5,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.classification._stat_scores import (
     Task,
     binary_task,
@@ -75,6 +75,7 @@ def _mcc_metric(name: str, task: Task) -> Metric:
     return task_metric(name, task, lambda s: mcc_from_confmat(confmat_of(task, s)))
 
 
+@factory(higher_is_better=True)
 def binary_matthews_corrcoef(
     threshold: float = 0.5,
     ignore_index: int | None = None,
@@ -103,6 +104,7 @@ def binary_matthews_corrcoef(
     return _mcc_metric("binary_matthews_corrcoef", task)
 
 
+@factory(higher_is_better=True)
 def multiclass_matthews_corrcoef(
     num_classes: int,
     ignore_index: int | None = None,
@@ -132,6 +134,7 @@ def multiclass_matthews_corrcoef(
     return _mcc_metric("multiclass_matthews_corrcoef", task)
 
 
+@factory(higher_is_better=True)
 def multilabel_matthews_corrcoef(
     num_labels: int,
     threshold: float = 0.5,
@@ -163,6 +166,7 @@ def multilabel_matthews_corrcoef(
     return _mcc_metric("multilabel_matthews_corrcoef", task)
 
 
+@factory(higher_is_better=True)
 def matthews_corrcoef(
     task: str,
     threshold: float = 0.5,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.classification._inputs import check_average, check_zero_division
 from metrix.classification._stat_scores import (
     ScoreFn,
@@ -32,6 +32,7 @@ def _npv(zero_division: float) -> ScoreFn:
     return score
 
 
+@factory(higher_is_better=True)
 def binary_negative_predictive_value(
     threshold: float = 0.5,
     multidim_average: str = "global",
@@ -66,6 +67,7 @@ def binary_negative_predictive_value(
     return scored_metric("binary_negative_predictive_value", task, "micro", _npv(check_zero_division(zero_division)))
 
 
+@factory(higher_is_better=True)
 def multiclass_negative_predictive_value(
     num_classes: int,
     average: str | None = "macro",
@@ -108,6 +110,7 @@ def multiclass_negative_predictive_value(
     return scored_metric("multiclass_negative_predictive_value", task, check_average(average), score)
 
 
+@factory(higher_is_better=True)
 def multilabel_negative_predictive_value(
     num_labels: int,
     threshold: float = 0.5,
@@ -146,6 +149,7 @@ def multilabel_negative_predictive_value(
     return scored_metric("multilabel_negative_predictive_value", task, check_average(average), score)
 
 
+@factory(higher_is_better=True)
 def negative_predictive_value(
     task: str,
     threshold: float = 0.5,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.classification._inputs import check_average, check_zero_division
 from metrix.classification._stat_scores import (
     ScoreFn,
@@ -47,6 +47,7 @@ def _recall(zero_division: float) -> ScoreFn:
     return score
 
 
+@factory(higher_is_better=True)
 def binary_precision(
     threshold: float = 0.5,
     multidim_average: str = "global",
@@ -81,6 +82,7 @@ def binary_precision(
     return scored_metric("binary_precision", task, "micro", _precision(check_zero_division(zero_division)))
 
 
+@factory(higher_is_better=True)
 def multiclass_precision(
     num_classes: int,
     average: str | None = "macro",
@@ -123,6 +125,7 @@ def multiclass_precision(
     return scored_metric("multiclass_precision", task, check_average(average), score)
 
 
+@factory(higher_is_better=True)
 def multilabel_precision(
     num_labels: int,
     threshold: float = 0.5,
@@ -161,6 +164,7 @@ def multilabel_precision(
     return scored_metric("multilabel_precision", task, check_average(average), score)
 
 
+@factory(higher_is_better=True)
 def precision(
     task: str,
     threshold: float = 0.5,
@@ -228,6 +232,7 @@ def precision(
     )
 
 
+@factory(higher_is_better=True)
 def binary_recall(
     threshold: float = 0.5,
     multidim_average: str = "global",
@@ -262,6 +267,7 @@ def binary_recall(
     return scored_metric("binary_recall", task, "micro", _recall(check_zero_division(zero_division)))
 
 
+@factory(higher_is_better=True)
 def multiclass_recall(
     num_classes: int,
     average: str | None = "macro",
@@ -306,6 +312,7 @@ def multiclass_recall(
     return fast if fast is not None else scored_metric("multiclass_recall", task, average, _recall(zero_division))
 
 
+@factory(higher_is_better=True)
 def multilabel_recall(
     num_labels: int,
     threshold: float = 0.5,
@@ -344,6 +351,7 @@ def multilabel_recall(
     return scored_metric("multilabel_recall", task, check_average(average), score)
 
 
+@factory(higher_is_better=True)
 def recall(
     task: str,
     threshold: float = 0.5,

@@ -24,7 +24,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.classification._inputs import check_ignore_index, check_validate_args
 from metrix.classification._prob_inputs import check_int, check_score_format, multilabel_scores, to_probabilities
@@ -110,6 +110,7 @@ def _coverage(p: Tensor, t: Tensor, valid: Tensor, num_labels: int) -> Tensor:
     return (p >= lowest).sum(1)
 
 
+@factory(higher_is_better=False)
 def multilabel_coverage_error(
     num_labels: int,
     ignore_index: int | None = None,
@@ -160,6 +161,7 @@ def _lrap(p: Tensor, t: Tensor, valid: Tensor, num_labels: int) -> Tensor:
     return torch.where(partial, ratio.double().sum(1) / n_rel.clamp(min=1), 1.0)
 
 
+@factory(higher_is_better=True)
 def multilabel_ranking_average_precision(
     num_labels: int,
     ignore_index: int | None = None,
@@ -216,6 +218,7 @@ def _loss_mean(s: RankingState) -> Tensor:
     return torch.where(s.total > 0, s.score / s.total.clamp(min=1), 0.0).float()
 
 
+@factory(higher_is_better=False)
 def multilabel_ranking_loss(
     num_labels: int,
     ignore_index: int | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.classification._inputs import check_average
 from metrix.classification._stat_scores import (
     binary_task,
@@ -23,6 +23,7 @@ def _specificity(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
     return count_divide(tn, tn + fp)
 
 
+@factory(higher_is_better=True)
 def binary_specificity(
     threshold: float = 0.5,
     multidim_average: str = "global",
@@ -55,6 +56,7 @@ def binary_specificity(
     return scored_metric("binary_specificity", task, "micro", _specificity)
 
 
+@factory(higher_is_better=True)
 def multiclass_specificity(
     num_classes: int,
     average: str | None = "macro",
@@ -95,6 +97,7 @@ def multiclass_specificity(
     return scored_metric("multiclass_specificity", task, check_average(average), score, top_k_weights=False)
 
 
+@factory(higher_is_better=True)
 def multilabel_specificity(
     num_labels: int,
     threshold: float = 0.5,
@@ -131,6 +134,7 @@ def multilabel_specificity(
     return scored_metric("multilabel_specificity", task, check_average(average), score, top_k_weights=False)
 
 
+@factory(higher_is_better=True)
 def specificity(
     task: str,
     threshold: float = 0.5,

@@ -24,7 +24,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.checks import is_tracing
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix.classification._inputs import (
     binary_format,
@@ -437,6 +437,7 @@ def _stat_scores_reduce(st: Stats, average: str, *, binary: bool, multilabel: bo
 # --------------------------------------------------------------------------------------
 
 
+@factory(higher_is_better=None)
 def binary_stat_scores(
     threshold: float = 0.5,
     multidim_average: str = "global",
@@ -472,6 +473,7 @@ def binary_stat_scores(
     )
 
 
+@factory(higher_is_better=None)
 def multiclass_stat_scores(
     num_classes: int,
     average: str | None = "macro",
@@ -522,6 +524,7 @@ def multiclass_stat_scores(
     )
 
 
+@factory(higher_is_better=None)
 def multilabel_stat_scores(
     num_labels: int,
     threshold: float = 0.5,
@@ -578,6 +581,7 @@ def need_int(value: Any, name: str, task: str) -> int:
     return value
 
 
+@factory(higher_is_better=None)
 def stat_scores(
     task: str,
     threshold: float = 0.5,

@@ -14,7 +14,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.regression._moments import (
     MomentState,
     check_num_outputs,
@@ -69,6 +69,7 @@ def _pearson(s: MomentState) -> Tensor:
     return torch.where(bad, torch.full_like(r, torch.nan), r)
 
 
+@factory(higher_is_better=None)
 def pearson_corrcoef(*, num_outputs: int = 1, validate_args: bool = True) -> Metric:
     r"""Pearson correlation coefficient between predictions and targets.
 
@@ -103,6 +104,7 @@ def _concordance(s: MomentState) -> Tensor:
     return 2.0 * _pearson(s) * torch.sqrt(var_x) * torch.sqrt(var_y) / (var_x + var_y + shift**2)
 
 
+@factory(higher_is_better=True)
 def concordance_corrcoef(*, num_outputs: int = 1, validate_args: bool = True) -> Metric:
     r"""Lin's concordance correlation coefficient between predictions and targets.
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix.regression._inputs import F64, check_bool, check_reduction, paired, rows_2d
 from metrix.regression._sums import mean_of, sum_count_metric
@@ -42,6 +42,7 @@ def _row_similarity(preds: Any, target: Any, validate_args: bool) -> Tensor:
     return (p * t).sum(-1) / (p.norm(dim=-1) * t.norm(dim=-1))
 
 
+@factory(higher_is_better=True)
 def cosine_similarity(reduction: str | None = "sum", *, validate_args: bool = True) -> Metric:
     """Cosine similarity ``<p_i, t_i> / (|p_i| |t_i|)`` of each row, reduced over rows.
 

@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.checks import check_finite
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, check_tensor, to_f64
 from metrix.regression._sums import mean_of, sum_count_metric
@@ -30,6 +30,7 @@ class ContinuousRankedProbabilityScoreState:
     count: Tensor = leaf("sum")  # int64 (): number of samples
 
 
+@factory(higher_is_better=False)
 def continuous_ranked_probability_score(*, validate_args: bool = True) -> Metric:
     """Mean continuous ranked probability score of ensemble forecasts (lower is better).
 

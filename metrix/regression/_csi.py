@@ -15,7 +15,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix.regression._inputs import check_bool, paired
 
@@ -63,6 +63,7 @@ def _score(counts: Tensor) -> Tensor:
     return torch.where(den != 0, hits / torch.where(den != 0, den, 1.0), 0.0)
 
 
+@factory(higher_is_better=True)
 def critical_success_index(
     threshold: float, keep_sequence_dim: int | None = None, *, validate_args: bool = True
 ) -> Metric:

@@ -16,7 +16,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.checks import check
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix.regression._inputs import F64, check_bool, check_reduction, paired, rows_2d
 from metrix.regression._sums import mean_of, sum_count_metric
@@ -135,6 +135,7 @@ def _divergence_metric(
     return sum_count_metric(name, state_cls, batch, finish, key=(name, log_prob, validate_args))
 
 
+@factory(higher_is_better=False)
 def kl_divergence(log_prob: bool = False, reduction: str | None = "mean", *, validate_args: bool = True) -> Metric:
     """Kullback-Leibler divergence ``KL(p || q) = sum_j p_j log(p_j / q_j)`` of each row.
 
@@ -166,6 +167,7 @@ def kl_divergence(log_prob: bool = False, reduction: str | None = "mean", *, val
     )
 
 
+@factory(higher_is_better=False)
 def jensen_shannon_divergence(
     log_prob: bool = False, reduction: str | None = "mean", *, validate_args: bool = True
 ) -> Metric:

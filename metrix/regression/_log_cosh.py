@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, check_num_outputs, paired
 from metrix.regression._sums import mean_of, sum_count_metric
@@ -30,6 +30,7 @@ def _log_cosh(x: Tensor) -> Tensor:
     return a + torch.log1p(torch.exp(-2 * a)) - math.log(2.0)
 
 
+@factory(higher_is_better=False)
 def log_cosh_error(*, num_outputs: int = 1, validate_args: bool = True) -> Metric:
     """Log-cosh error ``mean(log(cosh(preds - target)))``: like MSE near 0, like MAE far out.
 

@@ -7,7 +7,7 @@ from typing import Any
 from torch import Tensor
 
 from metrix._core.checks import check
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, paired
 from metrix.regression._sums import mean_of, sum_count_metric
@@ -23,6 +23,7 @@ class MeanSquaredLogErrorState:
     count: Tensor = leaf("sum")  # int64 (): number of elements
 
 
+@factory(higher_is_better=False)
 def mean_squared_log_error(*, validate_args: bool = True) -> Metric:
     """Mean squared logarithmic error ``mean((log1p(preds) - log1p(target))^2)``.
 

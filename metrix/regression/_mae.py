@@ -6,7 +6,7 @@ from typing import Any
 
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, check_num_outputs, outputs_2d, paired
 from metrix.regression._sums import mean_of, sum_count_metric
@@ -22,6 +22,7 @@ class MeanAbsoluteErrorState:
     count: Tensor = leaf("sum")  # int64 (): elements (num_outputs=1) or rows (num_outputs>1)
 
 
+@factory(higher_is_better=False)
 def mean_absolute_error(num_outputs: int = 1, *, validate_args: bool = True) -> Metric:
     """Mean absolute error ``sum(|preds - target|) / n``.
 

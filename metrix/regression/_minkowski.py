@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, paired
 from metrix.regression._sums import sum_count_metric
@@ -24,6 +24,7 @@ class MinkowskiDistanceState:
     count: Tensor = leaf("sum")  # int64 (): number of elements
 
 
+@factory(higher_is_better=False)
 def minkowski_distance(p: float, *, validate_args: bool = True) -> Metric:
     """Minkowski distance ``(sum |preds - target|^p)^(1/p)`` between two tensors.
 

@@ -12,7 +12,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, check_num_outputs, outputs_2d, paired
 from metrix.regression._sums import mean_of, sum_count_metric
@@ -28,6 +28,7 @@ class MeanSquaredErrorState:
     count: Tensor = leaf("sum")  # int64 (): elements (num_outputs=1) or rows (num_outputs>1)
 
 
+@factory(higher_is_better=False)
 def mean_squared_error(squared: bool = True, num_outputs: int = 1, *, validate_args: bool = True) -> Metric:
     """Mean squared error ``sum((preds - target)^2) / n``, or its root with ``squared=False``.
 

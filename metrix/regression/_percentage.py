@@ -11,7 +11,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import F64, check_bool, paired
 from metrix.regression._sums import mean_of, sum_count_metric
@@ -52,6 +52,7 @@ class WeightedMeanAbsolutePercentageErrorState:
     scale: Tensor = leaf("sum")  # float64 (): sum of |target|
 
 
+@factory(higher_is_better=False)
 def mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
     """Mean absolute percentage error ``mean(|preds - target| / max(|target|, 1.17e-6))``.
 
@@ -86,6 +87,7 @@ def mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
     )
 
 
+@factory(higher_is_better=False)
 def symmetric_mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
     """Symmetric MAPE ``mean(2 |preds - target| / max(|target| + |preds|, 1.17e-6))``.
 
@@ -121,6 +123,7 @@ def symmetric_mean_absolute_percentage_error(*, validate_args: bool = True) -> M
     )
 
 
+@factory(higher_is_better=False)
 def weighted_mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
     """Weighted MAPE ``sum(|preds - target|) / max(sum(|target|), 1.17e-6)``.
 

@@ -21,7 +21,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.checks import check, is_tracing
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix.regression._moments import (
     MomentState,
     check_num_outputs,
@@ -71,6 +71,7 @@ def _average(scores: Tensor, weights: Tensor, multioutput: str, d: int) -> Tenso
     return (weights / weights.sum() * scores).sum()
 
 
+@factory(higher_is_better=True)
 def r2_score(
     adjusted: int = 0, multioutput: str = "uniform_average", *, num_outputs: int = 1, validate_args: bool = True
 ) -> Metric:
@@ -127,6 +128,7 @@ def r2_score(
     return _residual_metric("r2_score", d, validate_args, compute)
 
 
+@factory(higher_is_better=True)
 def explained_variance(
     multioutput: str = "uniform_average", *, num_outputs: int = 1, validate_args: bool = True
 ) -> Metric:
@@ -168,6 +170,7 @@ def explained_variance(
     return _residual_metric("explained_variance", d, validate_args, compute)
 
 
+@factory(higher_is_better=False)
 def relative_squared_error(squared: bool = True, *, num_outputs: int = 1, validate_args: bool = True) -> Metric:
     r"""Relative squared error :math:`\sum (y - \hat y)^2 / \sum (y - \bar y)^2`.
 
@@ -200,6 +203,7 @@ def relative_squared_error(squared: bool = True, *, num_outputs: int = 1, valida
     return _residual_metric("relative_squared_error", d, validate_args, compute)
 
 
+@factory(higher_is_better=False)
 def normalized_root_mean_squared_error(
     normalization: str = "mean", num_outputs: int = 1, *, validate_args: bool = True
 ) -> Metric:

@@ -22,7 +22,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import buffer_init, cat_append, cat_init, leaf, state, stored_masked
 from metrix.regression._moments import check_num_outputs, check_validate_args, paired_outputs
 
@@ -99,6 +99,7 @@ def _spearman(x: Tensor, y: Tensor, valid: Tensor) -> Tensor:
     return torch.clamp(cov / (sx * sy + 1e-6), -1.0, 1.0)
 
 
+@factory(higher_is_better=True)
 def spearman_corrcoef(*, num_outputs: int = 1, capacity: int | None = None, validate_args: bool = True) -> Metric:
     r"""Spearman's rank correlation: Pearson's correlation of the (tie-averaged) ranks.
 
@@ -182,6 +183,7 @@ def _normal_cdf(t: Tensor) -> Tensor:
     return 0.5 * torch.erfc(-t / math.sqrt(2.0))
 
 
+@factory(higher_is_better=None)
 def kendall_rank_corrcoef(
     variant: str = "b",
     t_test: bool = False,

@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.checks import check
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, paired
 from metrix.regression._sums import mean_of, sum_count_metric
@@ -60,6 +60,7 @@ def _deviance(p: Tensor, y: Tensor, power: float) -> Tensor:
     return 2 * (a - b + c)
 
 
+@factory(higher_is_better=False)
 def tweedie_deviance_score(power: float = 0.0, *, validate_args: bool = True) -> Metric:
     """Mean Tweedie deviance of ``preds`` (predicted means) against ``targets``.
 

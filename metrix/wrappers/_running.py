@@ -17,7 +17,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, factory
 from metrix._core.state import is_state, leaf, reduce_ops, state
 
 __all__ = ["RunningState", "running"]
@@ -77,6 +77,7 @@ def _reduce(slots: Any) -> Any:
     return type(slots)(*fields)
 
 
+@factory(higher_is_better=None)
 def running(metric: Metric, window: int) -> Metric:
     """The base metric computed over its last ``window`` updates.
 
