@@ -250,13 +250,8 @@ def _bounds(shard: tuple[float, float], n: int) -> tuple[int, int, int]:
     return a, a + (b - a) // 3, b
 
 
-def _cat_inputs(parts: list[tuple[Any, ...]]) -> tuple[Any, ...]:
-    """Concatenate the per-sample inputs of several slices (non-tensors pass through)."""
-    return tuple(torch.cat(xs) if isinstance(xs[0], torch.Tensor) and xs[0].dim() > 0 else xs[0] for xs in zip(*parts))
-
-
-def _one_process(m: Any, inputs: tuple[Any, ...]) -> Any:
-    return m.compute(m.update(m.init(), *inputs))
+def _one_process(case: Any, m: Any, inputs: tuple[Any, ...]) -> Any:
+    return m.compute(case.update(m, m.init(), inputs))
 
 
 def _synced_value(state: Any, what: str, **kw: Any) -> Any:
@@ -357,7 +352,7 @@ def _catalogue(report: _Report, rank: int, world: int, shards: list[tuple[float,
     update per rank, in lockstep.
     """
     from tests.catalogue import CASES
-    from tests.catalogue._case import assert_close, gen, slice_inputs
+    from tests.catalogue._case import assert_close, cat_inputs, gen, slice_inputs
 
     plans: dict[str, Any] = {}
     states: dict[str, Any] = {}
@@ -387,12 +382,12 @@ def _catalogue(report: _Report, rank: int, world: int, shards: list[tuple[float,
         for cid in states:
             if states[cid] is None or step >= len(plans[cid][3]):
                 continue
-            _, m, inputs, steps = plans[cid]
+            case, m, inputs, steps = plans[cid]
             (lo, hi), union = steps[step]
             try:
                 if hi > lo or rank % 2 == 0:  # odd ranks with nothing stay at init()
-                    states[cid] = m.update(states[cid], *slice_inputs(inputs, lo, hi))
-                expected[cid] = _one_process(m, _cat_inputs([slice_inputs(inputs, a, b) for a, b in union]))
+                    states[cid] = case.update(m, states[cid], slice_inputs(inputs, lo, hi))
+                expected[cid] = _one_process(case, m, cat_inputs([slice_inputs(inputs, a, b) for a, b in union]))
                 batch[cid] = states[cid]
             except Exception:
                 report.fail(name, f"{cid} step {step}: local update failed\n{traceback.format_exc(limit=4)}")
@@ -428,7 +423,7 @@ def _ensemble(report: _Report, rank: int, world: int, name: str) -> None:
             n = 24
             data = [case.inputs(gen(_seed(case.id) + e), n) for e in range(members)]
             lo, _, hi = _bounds(SCENARIOS[world][0][rank], n)
-            per_member = [m.update(m.init(), *slice_inputs(x, lo, hi)) for x in data]
+            per_member = [case.update(m, m.init(), slice_inputs(x, lo, hi)) for x in data]
             states[case.id] = pytree.tree_map(lambda *xs: torch.stack(xs), *per_member)
             plans[case.id] = (case, m, data)
         except Exception:
@@ -440,7 +435,7 @@ def _ensemble(report: _Report, rank: int, world: int, name: str) -> None:
         for e in range(members):
             try:
                 got = m.compute(pytree.tree_map(lambda v: v[e], value))
-                assert_close(got, _one_process(m, data[e]), atol=case.atol, rtol=case.rtol, what=f"member {e}")
+                assert_close(got, _one_process(case, m, data[e]), atol=case.atol, rtol=case.rtol, what=f"member {e}")
             except Exception as err:
                 report.fail(name, f"{cid} member {e}: {type(err).__name__}: {err}"[:2000])
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import metrix
 from tests.catalogue import CASES, Case
-from tests.catalogue._case import assert_close, gen, slice_inputs, snapshot, unchanged
+from tests.catalogue._case import assert_close, gen, inputs_len, slice_inputs, snapshot, unchanged
 
 ALL = [pytest.param(c, id=c.id) for c in CASES]
 FIXED = [pytest.param(c, id=c.id) for c in CASES if c.fixed_state and c.compile]
@@ -33,16 +33,12 @@ BAD_TRACED = [
 ]
 
 
-def _run(metric: metrix.Metric, inputs: tuple, cuts: list[int]) -> object:
+def _run(case: Case, metric: metrix.Metric, inputs: tuple, cuts: list[int]) -> object:
     state = metric.init()
     bounds = [0, *cuts, inputs_len(inputs)]
     for a, b in itertools.pairwise(bounds):
-        state = metric.update(state, *slice_inputs(inputs, a, b))
+        state = case.update(metric, state, slice_inputs(inputs, a, b))
     return state
-
-
-def inputs_len(inputs: tuple) -> int:
-    return next(x.shape[0] for x in inputs if isinstance(x, torch.Tensor) and x.dim() > 0)
 
 
 # ----------------------------------------------------------------------------- law 6
@@ -51,7 +47,7 @@ def inputs_len(inputs: tuple) -> int:
 @pytest.mark.parametrize("case", ALL)
 def test_reference(case: Case) -> None:
     inputs = case.inputs(gen(0), case.n)
-    got = case.metric()(*inputs)
+    got = case.value(case.metric(), inputs)
     assert_close(got, case.reference(*inputs), atol=case.atol, rtol=case.rtol, what=case.id)
 
 
@@ -72,11 +68,11 @@ def test_split_invariance(case: Case, data: tuple[int, int, list[int]]) -> None:
     seed, n, cuts = data
     m = case.metric()
     inputs = case.inputs(gen(seed), n)
-    one_shot = m.compute(m.update(m.init(), *inputs))
-    incremental = m.compute(_run(m, inputs, cuts))
+    one_shot = m.compute(case.update(m, m.init(), inputs))
+    incremental = m.compute(_run(case, m, inputs, cuts))
     assert_close(incremental, one_shot, atol=case.atol, rtol=case.rtol, what="incremental vs one-shot")
     bounds = [0, *cuts, n]
-    shards = [m.update(m.init(), *slice_inputs(inputs, a, b)) for a, b in itertools.pairwise(bounds)]
+    shards = [case.update(m, m.init(), slice_inputs(inputs, a, b)) for a, b in itertools.pairwise(bounds)]
     merged = metrix.merge(m.init(), *shards) if len(shards) > 1 else metrix.merge(m.init(), shards[0])
     assert_close(m.compute(merged), one_shot, atol=case.atol, rtol=case.rtol, what="merged shards vs one-shot")
     assert_close(one_shot, case.reference(*inputs), atol=case.atol, rtol=case.rtol, what="one-shot vs reference")
@@ -89,7 +85,7 @@ def test_split_invariance(case: Case, data: tuple[int, int, list[int]]) -> None:
 def test_merge_laws(case: Case) -> None:
     m = case.metric()
     inputs = case.inputs(gen(1), 30)
-    a, b, c = (m.update(m.init(), *slice_inputs(inputs, lo, hi)) for lo, hi in [(0, 7), (7, 19), (19, 30)])
+    a, b, c = (case.update(m, m.init(), slice_inputs(inputs, lo, hi)) for lo, hi in [(0, 7), (7, 19), (19, 30)])
     tol = dict(atol=case.atol, rtol=case.rtol)
     merge = metrix.merge
     assert_close(m.compute(merge(merge(a, b), c)), m.compute(merge(a, merge(b, c))), **tol, what="associativity")
@@ -108,14 +104,14 @@ def test_merge_laws(case: Case) -> None:
 def test_purity(case: Case) -> None:
     m = case.metric()
     inputs = case.inputs(gen(2), 20)
-    state = m.update(m.init(), *slice_inputs(inputs, 0, 10))
+    state = case.update(m, m.init(), slice_inputs(inputs, 0, 10))
     snap_state, snap_inputs = snapshot(state), snapshot(list(inputs))
-    new = m.update(state, *slice_inputs(inputs, 10, 20))
+    new = case.update(m, state, slice_inputs(inputs, 10, 20))
     m.compute(new)
     m.compute(state)
     assert unchanged(state, snap_state), "update/compute mutated the state it was given"
     assert unchanged(list(inputs), snap_inputs), "update mutated its inputs"
-    a, b = m.update(m.init(), *inputs), m.update(m.init(), *inputs)
+    a, b = case.update(m, m.init(), inputs), case.update(m, m.init(), inputs)
     snap_a, snap_b = snapshot(a), snapshot(b)
     metrix.merge(a, b)
     assert unchanged(a, snap_a) and unchanged(b, snap_b), "merge mutated its arguments"
@@ -124,13 +120,13 @@ def test_purity(case: Case) -> None:
 @pytest.mark.parametrize(("case", "bad"), BAD)
 def test_bad_input(case: Case, bad) -> None:
     m = case.metric()
-    state = m.update(m.init(), *case.inputs(gen(3), 8))
+    state = case.update(m, m.init(), case.inputs(gen(3), 8))
     snap = snapshot(state)
     with pytest.raises(bad.error, match=bad.match):
-        m.update(state, *bad.make(gen(4)))
+        case.update(m, state, bad.make(gen(4)))
     assert unchanged(state, snap), "a failed update changed the state"
     # the state still works
-    m.compute(m.update(state, *case.inputs(gen(5), 4)))
+    m.compute(case.update(m, state, case.inputs(gen(5), 4)))
 
 
 @pytest.mark.parametrize("case", ALL)
@@ -139,7 +135,7 @@ def test_state_of_another_metric_is_refused(case: Case) -> None:
     other = metrix.aggregation.mean() if "mean" not in case.id else metrix.aggregation.max()
     foreign = other.init()
     with pytest.raises(TypeError, match="state must be"):
-        m.update(foreign, *case.inputs(gen(0), 4))
+        case.update(m, foreign, case.inputs(gen(0), 4))
     with pytest.raises(TypeError, match="state must be"):
         m.compute(foreign)
     with pytest.raises(ValueError, match="cannot merge"):
@@ -149,7 +145,7 @@ def test_state_of_another_metric_is_refused(case: Case) -> None:
 @pytest.mark.parametrize("case", ALL)
 def test_serialization(case: Case, tmp_path) -> None:
     m = case.metric()
-    state = m.update(m.init(), *case.inputs(gen(6), 16))
+    state = case.update(m, m.init(), case.inputs(gen(6), 16))
     path = tmp_path / "state.pt"
     torch.save(state, path)
     loaded = torch.load(path, weights_only=True)
@@ -180,8 +176,9 @@ def test_compile_once(case: Case) -> None:
     state_c = state_e = m.init()
     for step in range(3):
         inputs = case.inputs(gen(10 + step), 16)
-        state_c = update(state_c, *inputs)
-        state_e = m.update(state_e, *inputs)
+        args, kwargs = case.call_args(inputs)
+        state_c = update(state_c, *args, **kwargs)
+        state_e = m.update(state_e, *args, **kwargs)
     assert backend.count == 1, f"update compiled {backend.count} times over 3 same-shape steps"
     compute = torch.compile(m.compute, backend=CountingBackend(), fullgraph=True)
     assert_close(compute(state_c), m.compute(state_e), atol=case.atol, rtol=case.rtol, what="compiled vs eager")
@@ -200,12 +197,13 @@ def test_vmap_equals_loop(case: Case) -> None:
     update = torch.func.vmap(m.update)
     for batch in batches:
         stacked_inputs = tuple(torch.stack(xs) if isinstance(xs[0], torch.Tensor) else xs[0] for xs in zip(*batch))
-        stacked = update(stacked, *stacked_inputs)
+        args, kwargs = case.call_args(stacked_inputs)
+        stacked = update(stacked, *args, **kwargs)
     values = torch.func.vmap(m.compute)(stacked)
     for e in range(members):
         s = m.init()
         for batch in batches:
-            s = m.update(s, *batch[e])
+            s = case.update(m, s, batch[e])
         expected = m.compute(s)
         got = pytree.tree_map(lambda v: v[e], values)
         assert_close(got, expected, atol=case.atol, rtol=case.rtol, what=f"member {e}")
@@ -217,9 +215,11 @@ def test_bad_input_traced(case: Case, bad) -> None:
     m = case.metric()
     inputs = bad.make(gen(4))
     update = torch.compile(m.update, backend="eager", fullgraph=True)
+    args, kwargs = case.call_args(inputs)
     with pytest.raises(bad.error, match=bad.match):
-        update(m.init(), *inputs)
+        update(m.init(), *args, **kwargs)
     if case.vmap:
         stacked = _stack([m.init(), m.init()])
+        args, kwargs = case.call_args([torch.stack([x, x]) for x in inputs])
         with pytest.raises(bad.error, match=bad.match):
-            torch.func.vmap(m.update)(stacked, *(torch.stack([x, x]) for x in inputs))
+            torch.func.vmap(m.update)(stacked, *args, **kwargs)

@@ -23,7 +23,7 @@ def test_metric_pickles_as_its_factory_call(case: Case) -> None:
     assert again.higher_is_better == m.higher_is_better
     assert copy.deepcopy(m) is m  # immutable: the value itself
     inputs = case.inputs(gen(1), 16)
-    assert_close(again(*inputs), m(*inputs), atol=0, rtol=0, what=case.id)
+    assert_close(case.value(again, inputs), case.value(m, inputs), atol=0, rtol=0, what=case.id)
 
 
 def test_higher_is_better_values() -> None:

@@ -32,7 +32,12 @@ class Case:
         factory: the metrix factory; ``factory(**kwargs)`` builds the metric.
         kwargs: the configuration.
         inputs: ``inputs(gen, n)`` returns the update inputs, each with a leading sample
-            dim of length ``n`` (so any split along dim 0 is a valid batching).
+            dim of length ``n`` (so any split along dim 0 is a valid batching): tensors,
+            or lists with one item per sample (strings, dicts of boxes). Other values
+            (``None``, scalars, 0-d tensors) pass through every split unchanged.
+        keywords: names of the trailing inputs that ``update`` takes by keyword
+            (``("indexes",)``, ``("sample_weight",)``); the reference gets all inputs
+            positionally.
         reference: ``reference(*inputs)`` on all the data, computed by the oracle
             (TorchMetrics functional, scikit-learn, SciPy, NumPy).
         fixed_state: the state has a fixed size, so compile and vmap laws apply.
@@ -48,6 +53,7 @@ class Case:
     kwargs: dict[str, Any]
     inputs: Callable[[torch.Generator, int], tuple[Any, ...]]
     reference: Callable[..., Any]
+    keywords: tuple[str, ...] = ()
     atol: float = 1e-6
     rtol: float = 1e-5
     fixed_state: bool = True
@@ -64,6 +70,23 @@ class Case:
         """Build the metric."""
         return self.factory(**self.kwargs)
 
+    def call_args(self, inputs: Sequence[Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """Split inputs into ``update``'s positional and keyword arguments."""
+        k = len(self.keywords)
+        if not k:
+            return tuple(inputs), {}
+        return tuple(inputs[:-k]), dict(zip(self.keywords, inputs[-k:]))
+
+    def update(self, m: metrix.Metric, state: Any, inputs: Sequence[Any]) -> Any:
+        """``m.update(state, *inputs)`` with the keyword inputs passed by name."""
+        args, kwargs = self.call_args(inputs)
+        return m.update(state, *args, **kwargs)
+
+    def value(self, m: metrix.Metric, inputs: Sequence[Any]) -> Any:
+        """One-shot value of ``m`` on ``inputs``."""
+        args, kwargs = self.call_args(inputs)
+        return m(*args, **kwargs)
+
     def __repr__(self) -> str:
         return f"Case({self.id})"
 
@@ -73,9 +96,31 @@ def gen(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
+def _per_sample(x: Any) -> bool:
+    return (isinstance(x, Tensor) and x.dim() > 0) or isinstance(x, list)
+
+
 def slice_inputs(inputs: Sequence[Any], start: int, stop: int) -> tuple[Any, ...]:
-    """Rows ``start:stop`` of every tensor input (non-tensors pass through)."""
-    return tuple(x[start:stop] if isinstance(x, Tensor) and x.dim() > 0 else x for x in inputs)
+    """Samples ``start:stop`` of every per-sample input (tensors and lists); others pass through."""
+    return tuple(x[start:stop] if _per_sample(x) else x for x in inputs)
+
+
+def cat_inputs(parts: Sequence[Sequence[Any]]) -> tuple[Any, ...]:
+    """Concatenate the per-sample inputs of several slices (others pass through)."""
+    out: list[Any] = []
+    for xs in zip(*parts):
+        if isinstance(xs[0], Tensor) and xs[0].dim() > 0:
+            out.append(torch.cat(xs))
+        elif isinstance(xs[0], list):
+            out.append([item for x in xs for item in x])
+        else:
+            out.append(xs[0])
+    return tuple(out)
+
+
+def inputs_len(inputs: Sequence[Any]) -> int:
+    """Number of samples: the length of the first per-sample input."""
+    return next(len(x) for x in inputs if _per_sample(x))
 
 
 def to_float(x: Any) -> Any:
