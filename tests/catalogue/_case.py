@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -89,6 +90,29 @@ class Case:
 
     def __repr__(self) -> str:
         return f"Case({self.id})"
+
+
+def tm_reference(fn: Callable[..., Any], *args: Any, quiet: bool = False, **kwargs: Any) -> Callable[..., Any]:
+    """An oracle ``ref(*inputs) = fn(*inputs, *args, **kwargs)`` (e.g. a TorchMetrics functional).
+
+    ``quiet=True`` silences the oracle's own warnings (TorchMetrics warns on degenerate data).
+    """
+
+    def ref(*inputs: Any) -> Any:
+        if not quiet:
+            return fn(*inputs, *args, **kwargs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn(*inputs, *args, **kwargs)
+
+    return ref
+
+
+def quietly(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` with warnings silenced (for oracles that warn on degenerate data)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
 
 
 def gen(seed: int) -> torch.Generator:

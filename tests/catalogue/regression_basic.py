@@ -6,7 +6,7 @@ import torch
 import torchmetrics.functional.regression as tmr
 
 from metrix import regression as mr
-from tests.catalogue._case import BadInput, Case
+from tests.catalogue._case import BadInput, Case, tm_reference
 
 # ----------------------------------------------------------------------------- inputs
 
@@ -108,13 +108,6 @@ OUTPUTS_BAD = [
 ]
 
 
-def _tm(fn, **kw):
-    def ref(*inputs):
-        return fn(*inputs, **kw)
-
-    return ref
-
-
 def _tm_rmse(p, t, **kw):
     return tmr.mean_squared_error(p, t, squared=False, **kw)
 
@@ -123,17 +116,17 @@ def _tm_rmse(p, t, **kw):
 
 CASES = [
     # mean squared error
-    Case("mse", mr.mean_squared_error, {}, pair_1d, _tm(tmr.mean_squared_error), bad_inputs=common_bad((4,))),
-    Case("mse-multidim", mr.mean_squared_error, {}, pair_multidim, _tm(tmr.mean_squared_error)),
-    Case("mse-int", mr.mean_squared_error, {}, pair_int, _tm(tmr.mean_squared_error)),
-    Case("mse-f64", mr.mean_squared_error, {}, pair_f64, _tm(tmr.mean_squared_error), atol=1e-12, rtol=1e-10),
+    Case("mse", mr.mean_squared_error, {}, pair_1d, tm_reference(tmr.mean_squared_error), bad_inputs=common_bad((4,))),
+    Case("mse-multidim", mr.mean_squared_error, {}, pair_multidim, tm_reference(tmr.mean_squared_error)),
+    Case("mse-int", mr.mean_squared_error, {}, pair_int, tm_reference(tmr.mean_squared_error)),
+    Case("mse-f64", mr.mean_squared_error, {}, pair_f64, tm_reference(tmr.mean_squared_error), atol=1e-12, rtol=1e-10),
     Case("rmse", mr.mean_squared_error, {"squared": False}, pair_1d, _tm_rmse),
     Case(
         "mse-outputs",
         mr.mean_squared_error,
         {"num_outputs": 3},
         pair_outputs,
-        _tm(tmr.mean_squared_error, num_outputs=3),
+        tm_reference(tmr.mean_squared_error, num_outputs=3),
         bad_inputs=OUTPUTS_BAD,
     ),
     Case(
@@ -141,17 +134,19 @@ CASES = [
         mr.mean_squared_error,
         {"squared": False, "num_outputs": 3},
         pair_outputs,
-        _tm(tmr.mean_squared_error, squared=False, num_outputs=3),
+        tm_reference(tmr.mean_squared_error, squared=False, num_outputs=3),
     ),
     # mean absolute error
-    Case("mae", mr.mean_absolute_error, {}, pair_1d, _tm(tmr.mean_absolute_error), bad_inputs=common_bad((4, 2))),
-    Case("mae-multidim", mr.mean_absolute_error, {}, pair_multidim, _tm(tmr.mean_absolute_error)),
+    Case(
+        "mae", mr.mean_absolute_error, {}, pair_1d, tm_reference(tmr.mean_absolute_error), bad_inputs=common_bad((4, 2))
+    ),
+    Case("mae-multidim", mr.mean_absolute_error, {}, pair_multidim, tm_reference(tmr.mean_absolute_error)),
     Case(
         "mae-outputs",
         mr.mean_absolute_error,
         {"num_outputs": 3},
         pair_outputs,
-        _tm(tmr.mean_absolute_error, num_outputs=3),
+        tm_reference(tmr.mean_absolute_error, num_outputs=3),
         bad_inputs=OUTPUTS_BAD,
     ),
     # percentage errors
@@ -160,7 +155,7 @@ CASES = [
         mr.mean_absolute_percentage_error,
         {},
         pair_multidim,
-        _tm(tmr.mean_absolute_percentage_error),
+        tm_reference(tmr.mean_absolute_percentage_error),
         rtol=1e-4,
         bad_inputs=common_bad((4,)),
     ),
@@ -169,7 +164,7 @@ CASES = [
         mr.mean_absolute_percentage_error,
         {},
         pair_with_zero_targets,
-        _tm(tmr.mean_absolute_percentage_error),
+        tm_reference(tmr.mean_absolute_percentage_error),
         rtol=1e-4,
     ),
     Case(
@@ -177,7 +172,7 @@ CASES = [
         mr.symmetric_mean_absolute_percentage_error,
         {},
         pair_multidim,
-        _tm(tmr.symmetric_mean_absolute_percentage_error),
+        tm_reference(tmr.symmetric_mean_absolute_percentage_error),
         bad_inputs=common_bad((4,)),
     ),
     Case(
@@ -185,7 +180,7 @@ CASES = [
         mr.weighted_mean_absolute_percentage_error,
         {},
         pair_multidim,
-        _tm(tmr.weighted_mean_absolute_percentage_error),
+        tm_reference(tmr.weighted_mean_absolute_percentage_error),
         bad_inputs=common_bad((4,)),
     ),
     # mean squared log error
@@ -194,7 +189,7 @@ CASES = [
         mr.mean_squared_log_error,
         {},
         pair_msle,
-        _tm(tmr.mean_squared_log_error),
+        tm_reference(tmr.mean_squared_log_error),
         bad_inputs=[
             *common_bad((4,)),
             BadInput(lambda g: _neg((4,), -1.0, 0), ValueError, "greater than -1", traced=True),
@@ -202,13 +197,13 @@ CASES = [
         ],
     ),
     # log cosh
-    Case("log_cosh", mr.log_cosh_error, {}, pair_1d, _tm(tmr.log_cosh_error), bad_inputs=common_bad((4,))),
+    Case("log_cosh", mr.log_cosh_error, {}, pair_1d, tm_reference(tmr.log_cosh_error), bad_inputs=common_bad((4,))),
     Case(
         "log_cosh-outputs",
         mr.log_cosh_error,
         {"num_outputs": 3},
         pair_outputs,
-        _tm(tmr.log_cosh_error),
+        tm_reference(tmr.log_cosh_error),
         bad_inputs=[
             BadInput(lambda g: (torch.ones(4, 2), torch.ones(4, 2)), ValueError, "pass num_outputs=2"),
             BadInput(lambda g: (torch.ones(4), torch.ones(4)), ValueError, "pass num_outputs=1"),
@@ -221,17 +216,17 @@ CASES = [
         mr.minkowski_distance,
         {"p": 1},
         pair_multidim,
-        _tm(tmr.minkowski_distance, p=1),
+        tm_reference(tmr.minkowski_distance, p=1),
         bad_inputs=common_bad((4,), ("preds", "targets")),
     ),
-    Case("minkowski-p3.5", mr.minkowski_distance, {"p": 3.5}, pair_1d, _tm(tmr.minkowski_distance, p=3.5)),
+    Case("minkowski-p3.5", mr.minkowski_distance, {"p": 3.5}, pair_1d, tm_reference(tmr.minkowski_distance, p=3.5)),
     # cosine similarity
     Case(
         "cosine-sum",
         mr.cosine_similarity,
         {},
         vectors,
-        _tm(tmr.cosine_similarity),
+        tm_reference(tmr.cosine_similarity),
         bad_inputs=[
             *common_bad((4, 3)),
             BadInput(lambda g: (torch.ones(4), torch.ones(4)), ValueError, "2-d"),
@@ -242,14 +237,14 @@ CASES = [
         mr.cosine_similarity,
         {"reduction": "mean"},
         vectors,
-        _tm(tmr.cosine_similarity, reduction="mean"),
+        tm_reference(tmr.cosine_similarity, reduction="mean"),
     ),
     Case(
         "cosine-none",
         mr.cosine_similarity,
         {"reduction": "none"},
         vectors,
-        _tm(tmr.cosine_similarity, reduction="none"),
+        tm_reference(tmr.cosine_similarity, reduction="none"),
         fixed_state=False,
         ordered=True,
         bad_inputs=[BadInput(lambda g: (torch.ones(4), torch.ones(4)), ValueError, "2-d")],
@@ -260,7 +255,7 @@ CASES = [
         mr.kl_divergence,
         {},
         probs,
-        _tm(tmr.kl_divergence),
+        tm_reference(tmr.kl_divergence),
         rtol=1e-4,
         bad_inputs=[
             *common_bad((4, 3), ("p", "q")),
@@ -268,13 +263,20 @@ CASES = [
             BadInput(lambda g: _neg((4, 3), -0.5, 1), ValueError, "non-negative", traced=True),
         ],
     ),
-    Case("kl-sum", mr.kl_divergence, {"reduction": "sum"}, probs, _tm(tmr.kl_divergence, reduction="sum"), rtol=1e-4),
+    Case(
+        "kl-sum",
+        mr.kl_divergence,
+        {"reduction": "sum"},
+        probs,
+        tm_reference(tmr.kl_divergence, reduction="sum"),
+        rtol=1e-4,
+    ),
     Case(
         "kl-log",
         mr.kl_divergence,
         {"log_prob": True},
         log_probs,
-        _tm(tmr.kl_divergence, log_prob=True),
+        tm_reference(tmr.kl_divergence, log_prob=True),
         rtol=1e-4,
         bad_inputs=[BadInput(lambda g: _nan((4, 3)), ValueError, "p contains NaN", traced=True)],
     ),
@@ -283,7 +285,7 @@ CASES = [
         mr.kl_divergence,
         {"reduction": None},
         probs,
-        _tm(tmr.kl_divergence, reduction=None),
+        tm_reference(tmr.kl_divergence, reduction=None),
         rtol=1e-4,
         fixed_state=False,
         ordered=True,
@@ -293,7 +295,7 @@ CASES = [
         mr.jensen_shannon_divergence,
         {},
         probs,
-        _tm(tmr.jensen_shannon_divergence),
+        tm_reference(tmr.jensen_shannon_divergence),
         rtol=1e-4,
         bad_inputs=[
             *common_bad((4, 3), ("p", "q")),
@@ -305,7 +307,7 @@ CASES = [
         mr.jensen_shannon_divergence,
         {"log_prob": True, "reduction": "sum"},
         log_probs,
-        _tm(tmr.jensen_shannon_divergence, log_prob=True, reduction="sum"),
+        tm_reference(tmr.jensen_shannon_divergence, log_prob=True, reduction="sum"),
         rtol=1e-4,
     ),
     Case(
@@ -313,7 +315,7 @@ CASES = [
         mr.jensen_shannon_divergence,
         {"reduction": "none"},
         probs,
-        _tm(tmr.jensen_shannon_divergence, reduction="none"),
+        tm_reference(tmr.jensen_shannon_divergence, reduction="none"),
         rtol=1e-4,
         fixed_state=False,
         ordered=True,
@@ -324,7 +326,7 @@ CASES = [
         mr.tweedie_deviance_score,
         {},
         pair_1d,
-        _tm(tmr.tweedie_deviance_score),
+        tm_reference(tmr.tweedie_deviance_score),
         bad_inputs=common_bad((4,), ("preds", "targets")),
     ),
     Case(
@@ -332,7 +334,7 @@ CASES = [
         mr.tweedie_deviance_score,
         {"power": 1},
         pair_with_zero_targets,
-        _tm(tmr.tweedie_deviance_score, power=1),
+        tm_reference(tmr.tweedie_deviance_score, power=1),
         rtol=1e-4,
         bad_inputs=[
             BadInput(lambda g: _neg((4,), 0.0, 0), ValueError, "preds must be strictly positive", traced=True),
@@ -344,7 +346,7 @@ CASES = [
         mr.tweedie_deviance_score,
         {"power": 1.5},
         pair_with_zero_targets,
-        _tm(tmr.tweedie_deviance_score, power=1.5),
+        tm_reference(tmr.tweedie_deviance_score, power=1.5),
         rtol=1e-4,
     ),
     Case(
@@ -352,7 +354,7 @@ CASES = [
         mr.tweedie_deviance_score,
         {"power": 2},
         pair_positive,
-        _tm(tmr.tweedie_deviance_score, power=2),
+        tm_reference(tmr.tweedie_deviance_score, power=2),
         rtol=1e-4,
         bad_inputs=[
             BadInput(lambda g: _neg((4,), 0.0, 1), ValueError, "targets must be strictly positive", traced=True)
@@ -363,7 +365,7 @@ CASES = [
         mr.tweedie_deviance_score,
         {"power": 3},
         pair_positive,
-        _tm(tmr.tweedie_deviance_score, power=3),
+        tm_reference(tmr.tweedie_deviance_score, power=3),
         rtol=1e-4,
     ),
     Case(
@@ -371,7 +373,7 @@ CASES = [
         mr.tweedie_deviance_score,
         {"power": -1.0},
         pair_positive,
-        _tm(tmr.tweedie_deviance_score, power=-1.0),
+        tm_reference(tmr.tweedie_deviance_score, power=-1.0),
         rtol=1e-4,
         bad_inputs=[
             BadInput(lambda g: _neg((4,), -1.0, 0), ValueError, "preds must be strictly positive", traced=True)
@@ -383,7 +385,7 @@ CASES = [
         mr.critical_success_index,
         {"threshold": 0.5},
         fields,
-        _tm(tmr.critical_success_index, threshold=0.5),
+        tm_reference(tmr.critical_success_index, threshold=0.5),
         bad_inputs=common_bad((4, 3)),
     ),
     Case(
@@ -391,7 +393,7 @@ CASES = [
         mr.critical_success_index,
         {"threshold": 0.4, "keep_sequence_dim": 0},
         fields,
-        _tm(tmr.critical_success_index, threshold=0.4, keep_sequence_dim=0),
+        tm_reference(tmr.critical_success_index, threshold=0.4, keep_sequence_dim=0),
         fixed_state=False,
         ordered=True,
     ),
@@ -400,7 +402,7 @@ CASES = [
         mr.critical_success_index,
         {"threshold": 0.6, "keep_sequence_dim": 1},
         fields,
-        _tm(tmr.critical_success_index, threshold=0.6, keep_sequence_dim=1),
+        tm_reference(tmr.critical_success_index, threshold=0.6, keep_sequence_dim=1),
         fixed_state=False,
         bad_inputs=[BadInput(lambda g: (torch.ones(4), torch.ones(4)), ValueError, "keep_sequence_dim=1 needs")],
     ),
@@ -410,7 +412,7 @@ CASES = [
         mr.continuous_ranked_probability_score,
         {},
         ensembles,
-        _tm(tmr.continuous_ranked_probability_score),
+        tm_reference(tmr.continuous_ranked_probability_score),
         bad_inputs=[
             BadInput(lambda g: (torch.ones(4, 3), torch.ones(3)), ValueError, r"preds of shape \(N, M\)"),
             BadInput(lambda g: (torch.ones(4, 1), torch.ones(4)), ValueError, "at least 2 ensemble members"),
