@@ -291,15 +291,19 @@ class _Signature:
 
 
 def name_error(err: BaseException, where: str, qualname: str | None = None) -> None:
-    """Prefix an exception's message with where it happened (``"binary_auroc.update: ..."``), once.
+    """Prefix an exception's message with where it happened (``"binary_auroc.update: ..."``).
+
+    A wrapper metric adds its name before the wrapped metric's
+    (``"running(mean, window=3).update: mean.update() ..."``); an error a collection has
+    already attributed to its member is left alone.
 
     The exception keeps its type and traceback (it is re-raised by the caller). A
     ``TypeError`` about the call itself (``update() missing 1 required positional
     argument``) is reworded to name ``where`` instead of the private function.
     """
-    if getattr(err, "__metrix_where__", None) is not None:
+    if getattr(err, "__metrix_member__", False):  # a collection already named its member
         return
-    if len(err.args) != 1 or not isinstance(err.args[0], str):
+    if len(err.args) != 1 or not isinstance(err.args[0], str) or err.args[0].startswith(where):
         return
     message = err.args[0]
     call = f"{qualname}() " if qualname else None
@@ -308,8 +312,6 @@ def name_error(err: BaseException, where: str, qualname: str | None = None) -> N
             err.args = (f"{where}() {message[len(call) :]}",)
         else:
             err.args = (f"{where}: {message}",)
-        err.__metrix_where__ = where  # type: ignore[attr-defined]
-        err.__metrix_message__ = message  # type: ignore[attr-defined]
     except (AttributeError, TypeError):  # an exception type that refuses new attributes: leave it as it is
         return
 
@@ -339,7 +341,9 @@ def factory(*, higher_is_better: bool | None) -> Callable[[F], F]:
     The decorated function is called as before; the :class:`Metric` it returns records
     ``(factory, args, kwargs)``, so ``pickle``, ``copy.deepcopy``, ``torch.save`` of a
     ``MetricModule`` and spawned processes rebuild it by calling the factory again (the
-    arguments must pickle). It also sets ``Metric.higher_is_better``.
+    arguments must pickle). It also sets ``Metric.higher_is_better`` (a factory declared
+    ``None`` that returns another factory's metric, such as a ``task=`` dispatcher, keeps
+    that metric's value).
 
     Args:
         higher_is_better: whether larger values are better (``None``: neither).
@@ -370,7 +374,9 @@ def factory(*, higher_is_better: bool | None) -> Callable[[F], F]:
             if not isinstance(metric, Metric):
                 raise TypeError(f"{fn.__qualname__} is decorated with @factory but returned {type(metric).__name__}")
             object.__setattr__(metric, "_origin", (fn.__module__, fn.__qualname__, args, kwargs))
-            object.__setattr__(metric, "higher_is_better", higher_is_better)
+            # A dispatcher (``auroc(task=...)``) declared None keeps what the factory it called set.
+            if higher_is_better is not None or metric.higher_is_better is None:
+                object.__setattr__(metric, "higher_is_better", higher_is_better)
             return metric
 
         build.__metrix_factory__ = True  # type: ignore[attr-defined]

@@ -146,7 +146,9 @@ class MetricModule(nn.Module):
         self.persistent = persistent
         self._device = torch.device("cpu")
         self._empty = metric.init(device=self._device)
-        self._state = self._empty
+        # a state of its own, never the empty one: a compiled forward reads both, and dynamo
+        # would guard on them aliasing (one more compile after the first step)
+        self._state = metric.init(device=self._device)
         self._stash: Any = None  # the local state while synced (see sync/unsync)
         # Updates are counted in a Python int in eager and in a tensor inside torch.compile:
         # dynamo specialises on a module's int attributes, so bumping the int in a compiled
@@ -259,7 +261,7 @@ class MetricModule(nn.Module):
     def reset(self) -> None:
         """Forget everything accumulated (and leave a synced view)."""
         self._stash = None
-        self._state = self._empty
+        self._state = self.metric.init(device=self._device)
         self._update_count = 0
         self._traced_updates = torch.zeros((), dtype=torch.int64, device=self._device)
 
