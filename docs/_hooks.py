@@ -8,6 +8,8 @@
 * ``<!-- metrix:migration-table -->`` is replaced by a table of every public factory of
   the metric families, each with its TorchMetrics functional and class counterparts
   (looked up in the installed TorchMetrics, when there is one).
+* A rendered page that still shows reST markup (a Sphinx role such as ``:class:`` or a
+  ``.. directive::``) fails the build: the site renders Markdown, where they show literally.
 """
 
 from __future__ import annotations
@@ -186,3 +188,29 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if _TABLE in markdown:
         markdown = markdown.replace(_TABLE, migration_table())
     return markdown
+
+
+# reST markup that Markdown shows literally: a role before inline code, or a directive
+_REST_LEFTOVER = re.compile(r"(?<![\w:]):(?:py:)?[a-z]+:(?:<code>|`)|(?:^|>)\s*\.\. [a-z-]+::", re.MULTILINE)
+
+
+_CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
+
+
+def rest_leftovers(html: str) -> list[str]:
+    """Snippets of reST markup left in a rendered page's text (code listings are code: not checked)."""
+    text = _CODE_BLOCK.sub("", html)
+    return [text[max(0, m.start() - 60) : m.end() + 40] for m in _REST_LEFTOVER.finditer(text)]
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """Fail the build on reST roles or directives rendered literally."""
+    found = rest_leftovers(html)
+    if found:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(
+            f"{page.file.src_uri}: {len(found)} reST role(s)/directive(s) rendered literally "
+            f"(write Markdown: `name` instead of :class:`name`), e.g. ...{found[0]}..."
+        )
+    return html
