@@ -20,6 +20,7 @@ from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.clustering._inputs import check_bool, intrinsic_inputs
 from metrix.clustering._samples import cluster_indices, samples_append, samples_init, samples_values
+from metrix.nominal._contingency import range_message
 
 __all__ = ["ClusterSumsState", "calinski_harabasz_score"]
 
@@ -110,7 +111,7 @@ def calinski_harabasz_score(
                 y,
                 0,
                 k,
-                lambda: f"labels must lie in [0, num_clusters={k}), found values in [{int(y.min())}, {int(y.max())}]",
+                range_message(f"labels must lie in [0, num_clusters={k})", y),
                 enabled=validate_args,
             )
             y = y.clamp(0, k - 1) if not validate_args else y

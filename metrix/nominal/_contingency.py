@@ -31,6 +31,7 @@ __all__ = [
     "LabelPairsState",
     "contingency_metric",
     "count_pairs",
+    "range_message",
     "dense_contingency",
 ]
 
@@ -50,6 +51,13 @@ class LabelPairsState:
 
     preds: Any = leaf("cat")  # int64 (n,) chunks
     target: Any = leaf("cat")  # int64 (n,) chunks
+
+
+def range_message(text: str, x: Tensor) -> str | Callable[[], str]:
+    """An out-of-range message; in eager it also names the range of values found."""
+    if is_tracing(x):
+        return text
+    return lambda: f"{text} (found values in [{int(x.min())}, {int(x.max())}])"
 
 
 def count_pairs(rows: Tensor, cols: Tensor, valid: Tensor | None, num_rows: int, num_cols: int) -> Tensor:
@@ -122,9 +130,8 @@ def contingency_metric(
                     masked,
                     0,
                     high,
-                    lambda x=masked, label=label, high=high, arg=arg: (
-                        f"{label} holds labels outside [0, {arg}={high}): found values in "
-                        f"[{int(x.min())}, {int(x.max())}]; pass {arg} larger than the largest label"
+                    range_message(
+                        f"{label} holds labels outside [0, {arg}={high}); pass {arg} above the largest label", masked
                     ),
                     enabled=validate_args,
                 )

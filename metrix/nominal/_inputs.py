@@ -68,10 +68,7 @@ def labels_of(
         x = torch.where(valid, x, 0.0)
     check(
         (x == torch.trunc(x)) & torch.isfinite(x),
-        lambda: (
-            f"{name} must hold whole-number category labels (or NaN), got a value such as "
-            f"{x[(x != torch.trunc(x)) | ~torch.isfinite(x)][0].item()}"
-        ),
+        f"{name} must hold whole-number category labels (or NaN)",
         enabled=validate_args,
     )
     return x.to(torch.int64)

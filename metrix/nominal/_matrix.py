@@ -25,7 +25,7 @@ from metrix._core.checks import check, check_in_range, is_tracing, warn_if
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.nominal._chi_squared import BIAS_WARNING, cramers_v_of, pearsons_of, tschuprows_t_of
-from metrix.nominal._contingency import dense_contingency
+from metrix.nominal._contingency import dense_contingency, range_message
 from metrix.nominal._inputs import check_bool, check_nan_strategy, check_num_classes
 from metrix.nominal._rows import RowStore, rows_append, rows_init, rows_values
 from metrix.nominal._theils_u import theils_u_of
@@ -121,9 +121,9 @@ def _matrix_metric(
                 labels,
                 0,
                 c,
-                lambda: (
-                    f"matrix holds labels outside [0, num_classes={c}): found values in "
-                    f"[{int(labels.min())}, {int(labels.max())}]; pass num_classes larger than the largest label"
+                range_message(
+                    f"matrix holds labels outside [0, num_classes={c}); pass num_classes above the largest label",
+                    labels,
                 ),
                 enabled=validate_args,
             )
