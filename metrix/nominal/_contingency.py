@@ -55,12 +55,16 @@ class LabelPairsState:
 
 def range_message(text: str, x: Tensor) -> str | Callable[[], str]:
     """An out-of-range message; in eager it also names the range of values found."""
-    if is_tracing(x):
-        return text
+    return text if is_tracing(x) else _with_values(text, x)
+
+
+def _with_values(text: str, x: Tensor) -> Callable[[], str]:
     return lambda: f"{text} (found values in [{int(x.min())}, {int(x.max())}])"
 
 
-def count_pairs(rows: Tensor, cols: Tensor, valid: Tensor | None, num_rows: int, num_cols: int) -> Tensor:
+def count_pairs(
+    rows: Tensor, cols: Tensor, valid: Tensor | None, num_rows: int, num_cols: int, *, traced: bool | None = None
+) -> Tensor:
     """The ``(num_rows, num_cols)`` int64 table of label pairs; pairs with ``valid`` False are not counted.
 
     Labels must already be in range. Invalid pairs go to one extra bin that is cut off
@@ -72,7 +76,7 @@ def count_pairs(rows: Tensor, cols: Tensor, valid: Tensor | None, num_rows: int,
     if valid is not None:
         index = torch.where(valid, index, size)
     index = index.reshape(-1)
-    if is_tracing(index):
+    if is_tracing(index) if traced is None else traced:
         ones = torch.ones_like(index)
         bins = torch.zeros(size + 1, dtype=torch.int64, device=index.device).scatter_add(0, index, ones)
     else:
@@ -124,21 +128,15 @@ def contingency_metric(
 
         def update(s: ContingencyState, preds: Any, target: Any) -> ContingencyState:
             p, t, valid = prepare(preds, target)
-            for x, label, high, arg in ((p, "preds", num_cols, col_name), (t, "target", num_rows, row_name)):
-                masked = x if valid is None else torch.where(valid, x, 0)
-                check_in_range(
-                    masked,
-                    0,
-                    high,
-                    range_message(
-                        f"{label} holds labels outside [0, {arg}={high}); pass {arg} above the largest label", masked
-                    ),
-                    enabled=validate_args,
-                )
-            # labels out of range with validation off are clamped so the update cannot fail later
-            if not validate_args:
+            traced = is_tracing(p, t)
+            if validate_args:
+                for x, label, high, arg in ((p, "preds", num_cols, col_name), (t, "target", num_rows, row_name)):
+                    masked = x if valid is None else torch.where(valid, x, 0)
+                    text = f"{label} holds labels outside [0, {arg}={high}); pass {arg} above the largest label"
+                    check_in_range(masked, 0, high, text if traced else _with_values(text, masked))
+            else:  # unchecked labels are clamped, so a bad label cannot fail or land outside the table
                 p, t = p.clamp(0, num_cols - 1), t.clamp(0, num_rows - 1)
-            return ContingencyState(s.counts + count_pairs(t, p, valid, num_rows, num_cols))
+            return ContingencyState(s.counts + count_pairs(t, p, valid, num_rows, num_cols, traced=traced))
 
         def compute(s: ContingencyState) -> Any:
             return reduce(s.counts)
