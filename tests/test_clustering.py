@@ -94,18 +94,14 @@ def test_linear_sum_assignment_matches_scipy(seed: int) -> None:
         assert got == pytest.approx(float(cost.numpy()[rows, cols].sum()), abs=1e-9)
 
 
-@pytest.mark.slow  # dynamo traces the unrolled solver (about 10 s); the catalogue compiles cluster_accuracy too
-def test_linear_sum_assignment_traces() -> None:
+def test_linear_sum_assignment_vmaps() -> None:
+    # the traced path (static loop bounds, finished steps masked); the catalogue compiles it via cluster_accuracy
     g = torch.Generator().manual_seed(5)
-    costs = torch.randint(0, 9, (4, 4, 4), generator=g).double()
+    costs = torch.randint(0, 9, (4, 5, 5), generator=g).double()
     batched = torch.func.vmap(linear_sum_assignment)(costs)
-    torch._dynamo.reset()
-    compiled = torch.compile(linear_sum_assignment, backend="eager", fullgraph=True)
     for e in range(4):
         rows, cols = scipy_lsa(costs[e].numpy())
-        best = float(costs[e].numpy()[rows, cols].sum())
-        assert float(costs[e][torch.arange(4), batched[e]].sum()) == best
-        assert float(costs[e][torch.arange(4), compiled(costs[e])].sum()) == best
+        assert float(costs[e][torch.arange(5), batched[e]].sum()) == float(costs[e].numpy()[rows, cols].sum())
     assert linear_sum_assignment(torch.zeros(0, 0)).shape == (0,)
     with pytest.raises(ValueError, match="square"):
         linear_sum_assignment(torch.zeros(2, 3))
