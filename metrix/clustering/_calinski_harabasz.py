@@ -139,6 +139,5 @@ def calinski_harabasz_score(
         sums = torch.zeros(k, x.shape[1], dtype=F64, device=x.device).index_add(0, index, x)
         return _score(counts, sums, (x * x).sum())
 
-    return Metric(
-        init_samples, update_samples, compute_samples, name="calinski_harabasz_score", key=("cluster_samples",)
-    )
+    key = ("cluster_samples", validate_args)  # shared with davies_bouldin_score and dunn_index
+    return Metric(init_samples, update_samples, compute_samples, name="calinski_harabasz_score", key=key)

@@ -49,7 +49,7 @@ def _sample_metric(name: str, reduce: Any, validate_args: bool) -> Metric:
         x, y = intrinsic_inputs(data, labels, None, validate_args)
         return samples_append(s, x, y)
 
-    return Metric(init, update, reduce, name=name, key=("cluster_samples",))
+    return Metric(init, update, reduce, name=name, key=("cluster_samples", validate_args))
 
 
 @factory(higher_is_better=False)

@@ -133,7 +133,8 @@ def fleiss_kappa(mode: str = "counts", *, num_categories: int | None = None, val
         def compute(s: FleissKappaState) -> Tensor:
             return _kappa(s.totals, s.squares, s.subjects, s.raters)
 
-        return Metric(init, update, compute, name="fleiss_kappa", key=("fleiss_kappa", mode, num_categories))
+        key = ("fleiss_kappa", mode, num_categories, validate_args)
+        return Metric(init, update, compute, name="fleiss_kappa", key=key)
 
     def init_rows(*, device: Any = None) -> Any:
         return rows_init(torch.int64, device)
@@ -146,4 +147,5 @@ def fleiss_kappa(mode: str = "counts", *, num_categories: int | None = None, val
         raters = counts.sum(1).amax() if counts.numel() else torch.zeros((), dtype=torch.int64)
         return _kappa(counts.sum(0), (counts * counts).sum(), torch.tensor(counts.shape[0]), raters)
 
-    return Metric(init_rows, update_rows, compute_rows, name="fleiss_kappa", key=("fleiss_kappa", mode, None))
+    key = ("fleiss_kappa", mode, None, validate_args)
+    return Metric(init_rows, update_rows, compute_rows, name="fleiss_kappa", key=key)

@@ -145,7 +145,8 @@ def _matrix_metric(
             warn_if(failed, name, BIAS_WARNING)
             return _assemble(upper, lower, v)
 
-        return Metric(init, update, compute, name=name)
+        key = ("nominal_pair_tables", c, v, nan_strategy, nan_replace_value, validate_args)
+        return Metric(init, update, compute, name=name, key=key)
 
     def init_rows(*, device: Any = None) -> RowStore:
         return rows_init(F64, device)
@@ -173,7 +174,8 @@ def _matrix_metric(
         warn_if(torch.stack(failures), name, BIAS_WARNING)
         return _assemble(torch.stack(uppers), torch.stack(lowers), v)
 
-    return Metric(init_rows, update_rows, compute_rows, name=name)
+    key = ("nominal_rows", num_variables, nan_strategy, nan_replace_value, validate_args)
+    return Metric(init_rows, update_rows, compute_rows, name=name, key=key)
 
 
 def _symmetric(fn: Callable[[Tensor], tuple[Tensor, Tensor]]) -> PairStatistic:
