@@ -170,7 +170,7 @@ def _matrix_metric(
             lowers.append(lower)
             failures.append(failed)
         if not uppers:
-            return torch.ones(v, v, dtype=F64)
+            return torch.ones(v, v, dtype=F64, device=rows.device)
         warn_if(torch.stack(failures), name, BIAS_WARNING)
         return _assemble(torch.stack(uppers), torch.stack(lowers), v)
 
