@@ -210,17 +210,20 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     return markdown
 
 
-# reST markup that Markdown shows literally: a role before inline code, or a directive
-_REST_LEFTOVER = re.compile(r"(?<![\w:]):(?:py:)?[a-z]+:(?:<code>|`)|(?:^|>)\s*\.\. [a-z-]+::", re.MULTILINE)
-
-
+# reST markup that Markdown shows literally: a role before the inline code its backticks became,
+# or a directive in the text (mentions inside code, inline or in listings, are code: not checked)
+_ROLE_LEFT = re.compile(r"(?<![\w:]):(?:py:)?[a-z]+:<code>")
+_DIRECTIVE_LEFT = re.compile(r"(?:^|>)\s*\.\. [a-z-]+::", re.MULTILINE)
 _CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
+_INLINE_CODE = re.compile(r"<code>.*?</code>", re.DOTALL)
 
 
 def rest_leftovers(html: str) -> list[str]:
-    """Snippets of reST markup left in a rendered page's text (code listings are code: not checked)."""
+    """Snippets of reST markup left in a rendered page's text (empty when there is none)."""
     text = _CODE_BLOCK.sub("", html)
-    return [text[max(0, m.start() - 60) : m.end() + 40] for m in _REST_LEFTOVER.finditer(text)]
+    found = [text[max(0, m.start() - 60) : m.end() + 40] for m in _ROLE_LEFT.finditer(text)]
+    prose = _INLINE_CODE.sub("", text)
+    return found + [prose[max(0, m.start() - 60) : m.end() + 40] for m in _DIRECTIVE_LEFT.finditer(prose)]
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:

@@ -137,5 +137,6 @@ def test_rest_leftovers_fail_the_build_hook():
     assert hooks.rest_leftovers("<p>a :class:<code>Metric</code> value</p>")
     assert hooks.rest_leftovers("<p>.. math:: x^2</p>")
     assert hooks.rest_leftovers('<pre><code>""":class:`Metric`"""</code></pre>') == []  # code listings are code
+    assert hooks.rest_leftovers("<p>not <code>:class:`Metric`</code> nor <code>.. math::</code></p>") == []
     extension = _docs_module("_griffe_reexports")
     assert extension.plain_roles(":class:`Metric` and :func:`~metrix.merge`") == "`Metric` and `merge`"

@@ -79,7 +79,9 @@ def test_fit_and_validate_with_swa(tmp_path: Path) -> None:
 @pytest.mark.parametrize("strategy", ["ddp_spawn", "ddp"])
 def test_two_gloo_processes_equal_one(strategy: str, tmp_path: Path) -> None:
     out = tmp_path / "report.json"
-    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning", "OMP_NUM_THREADS": "1"}
+    launcher = ("MASTER_ADDR", "MASTER_PORT", "WORLD_SIZE", "RANK", "LOCAL_RANK", "NODE_RANK")
+    env = {k: v for k, v in os.environ.items() if k not in launcher}  # Lightning picks a free port
+    env.update(PYTHONWARNINGS="ignore::DeprecationWarning", OMP_NUM_THREADS="1")
     run = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "_lightning_ddp.py"), strategy, str(out)],
         cwd=ROOT,
