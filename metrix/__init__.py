@@ -9,6 +9,7 @@ stateful ``nn.Module`` adapter.
 from metrix import aggregation as aggregation
 from metrix import classification as classification
 from metrix import regression as regression
+from metrix import retrieval as retrieval
 from metrix import wrappers as wrappers
 from metrix._core.checks import MetrixWarning as MetrixWarning
 from metrix._core.checks import check as check
