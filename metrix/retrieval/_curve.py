@@ -90,6 +90,13 @@ def _curves(v: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     return v[0], v[1], torch.arange(1, v.shape[-1] + 1, device=v.device)
 
 
+def _curves_output(v: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    precision, recall, top_k = _curves(v)
+    if top_k.shape[0] == 1:  # TorchMetrics' classes return a one-point curve as scalars
+        return precision[0], recall[0], top_k[0]
+    return precision, recall, top_k
+
+
 @factory(higher_is_better=None)
 def retrieval_precision_recall_curve(
     max_k: int | None = None,
@@ -124,7 +131,8 @@ def retrieval_precision_recall_curve(
 
     Returns:
         A metric computing ``(precision, recall, top_k)``: two float32 ``(max_k,)`` curves
-        and the cut-offs ``1 .. max_k`` (int64).
+        and the cut-offs ``1 .. max_k`` (int64); scalars when ``max_k`` is 1, as
+        TorchMetrics' class returns.
 
     Example:
         >>> import torch
@@ -146,7 +154,7 @@ def retrieval_precision_recall_curve(
         dense,
         capacity,
         validate_args,
-        _curves,
+        _curves_output,
     )
 
 

@@ -105,7 +105,7 @@ def _settle(
     return values, counted
 
 
-def aggregate(values: Tensor, counted: Tensor, aggregation: Any, scalar: bool) -> Tensor:
+def aggregate(values: Tensor, counted: Tensor, aggregation: Any) -> Tensor:
     """Aggregate per-query values ``(num, *shape)`` over the counted queries; 0 when none counts."""
     if values.shape[0] == 0:  # no query at all (eager, static shape)
         return torch.zeros(values.shape[1:], dtype=torch.float32, device=values.device)
@@ -121,8 +121,11 @@ def aggregate(values: Tensor, counted: Tensor, aggregation: Any, scalar: bool) -
         kept = values[counted].to(torch.float32)
         if kept.shape[0] == 0:  # TorchMetrics: 0 when every query is skipped
             return torch.zeros(values.shape[1:], dtype=torch.float32, device=values.device)
-        out = aggregation(kept, dim=None if scalar else 0)
-        return torch.as_tensor(out, device=values.device).to(torch.float32)
+        if values.shape[1:] == (1,):  # one value per query: TorchMetrics passes them as (n,), dim=None
+            out = aggregation(kept[:, 0], dim=None)
+        else:  # one value per query and cut-off (or curve point): reduced along the queries
+            out = aggregation(kept, dim=0)
+        return torch.as_tensor(out, device=values.device).to(torch.float32).reshape(values.shape[1:])
     if aggregation == "mean":
         out = torch.where(mask, values, 0.0).sum(0) / n.clamp(min=1)
     elif aggregation in ("min", "max"):
@@ -187,7 +190,6 @@ def _flat_metric(
 ) -> Metric:
     capacity, ignore, va = opts.capacity, opts.ignore_index, opts.validate_args
     target_dtype = torch.float32 if graded else torch.int8
-    scalar = len(ks) == 1
 
     def init(*, device: Any = None) -> RetrievalSamples:
         if capacity is None:
@@ -231,7 +233,7 @@ def _flat_metric(
         ranked = rank_flat(p, t, q, valid)
         values, empty = kernel(ranked, ks)
         values, counted = _settle(values, empty, ranked.exists, opts, name, empty_what)
-        return finish(aggregate(values, counted, opts.aggregation, scalar))
+        return finish(aggregate(values, counted, opts.aggregation))
 
     key = ("retrieval_samples", graded, ignore, capacity, va)  # every flat metric stores the same documents
     return Metric(init, update, compute, name=name, key=key)
