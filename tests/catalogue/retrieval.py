@@ -151,7 +151,7 @@ FLAT_BAD = [
     BadInput(lambda g: _flat(q=torch.zeros(5, dtype=torch.long)), ValueError, "must have the same shape"),
     BadInput(lambda g: _flat(q=torch.zeros(2, 2, dtype=torch.long)), ValueError, "must have the same shape"),
     BadInput(lambda g: _flat(q=torch.tensor([0.0, 0.0, 1.0, 1.0])), TypeError, "indexes must hold integer query ids"),
-    BadInput(lambda g: _flat(q=torch.tensor([0, -3, 1, 1])), ValueError, r"indexes must be query ids in \[0, 2\*\*62\]"),
+    BadInput(lambda g: _flat(q=torch.tensor([0, -3, 1, 1])), ValueError, r"query ids in \[0, 2\*\*62\]"),
     BadInput(lambda g: _flat(t=torch.tensor([0, 2, 1, 0])), ValueError, "target must be binary"),
     BadInput(lambda g: _flat(t=torch.tensor([0.0, 0.5, 1.0, 0.0])), ValueError, "target must be binary"),
     BadInput(lambda g: _flat(p=torch.tensor([0.1, float("nan"), 0.3, 0.4])), ValueError, "preds contains NaN"),
