@@ -31,7 +31,7 @@ def _average_precision(r: Ranked, ks: tuple[int | None, ...]) -> tuple[Tensor, T
     hits = scored_hits(r)
     found = r.cumsum(hits)  # relevant documents at ranks 1 .. i
     counted = r.top(hits, ks)  # (M, K): 1 for a hit inside the cut-off
-    total = r.sum(counted * (found * r.inverse_rank).unsqueeze(1))  # precision at each counted hit
+    total = r.sum(counted * (found / r.positions).unsqueeze(1))  # precision at each counted hit
     relevant = r.sum(counted)
     return total / relevant.clamp(min=1), r.sum(r.target) == 0
 
@@ -39,7 +39,7 @@ def _average_precision(r: Ranked, ks: tuple[int | None, ...]) -> tuple[Tensor, T
 def _reciprocal_rank(r: Ranked, ks: tuple[int | None, ...]) -> tuple[Tensor, Tensor]:
     hits = scored_hits(r)
     first_hit = hits * (r.cumsum(hits) == 1)
-    return r.sum(r.top(first_hit * r.inverse_rank, ks)), r.sum(r.target) == 0
+    return r.sum(r.top(first_hit / r.positions, ks)), r.sum(r.target) == 0
 
 
 @factory(higher_is_better=True)

@@ -38,7 +38,7 @@ def _curve_kernel(max_k: int | None, adaptive_k: bool) -> Any:
         if k == 0:
             return torch.zeros(r.num, 2, 0, dtype=_F64, device=r.seg.device), relevant == 0
         inside = r.rank < k  # invalid documents have relevance 0
-        slot = r.seg * k + torch.clamp(r.rank, max=k - 1)
+        slot = r.seg.to(torch.int64) * k + torch.clamp(r.rank, max=k - 1)
         found = torch.zeros(r.num * k, dtype=_F64, device=r.seg.device)
         found = found.index_add(0, slot, r.target * inside).reshape(r.num, k).cumsum(1)
         cut = torch.arange(1, k + 1, device=r.seg.device)

@@ -31,7 +31,7 @@ from torch import Tensor
 
 from metrix._core.checks import check, is_tracing
 from metrix._core.metric import Metric
-from metrix._core.state import buffer_init, cat_append, cat_init, leaf, state, stored_masked, stored_values
+from metrix._core.state import buffer_init, cat_append, cat_init, leaf, state, stored_masked
 from metrix.retrieval._inputs import Options, check_ks, dense_inputs, flat_inputs
 from metrix.retrieval._ranking import Ranked, rank_dense, rank_flat
 
@@ -139,6 +139,12 @@ def aggregate(values: Tensor, counted: Tensor, aggregation: Any) -> Tensor:
     return torch.where(n > 0, out, 0.0).to(torch.float32)
 
 
+def _chunks(store: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
+    """The non-empty chunks of eager ``cat`` storage (the first, empty one keeps the dtype)."""
+    kept = tuple(c for c in store if c.shape[0])
+    return kept or store[:1]
+
+
 def first_value(ks: tuple[int | None, ...]) -> Callable[[Tensor], Tensor]:
     """The output of a per-cut-off metric: a scalar for one ``top_k``, a ``(K,)`` vector for several."""
     if len(ks) == 1:
@@ -223,16 +229,21 @@ def _flat_metric(
 
     def compute(s: RetrievalSamples) -> Any:
         if capacity is None:
-            q, p, t = stored_values(s.indexes), stored_values(s.preds), stored_values(s.target)
-            valid = q >= 0
+            # the chunks as stored (never concatenated whole: see rank_flat)
+            q, p, t = _chunks(s.indexes), _chunks(s.preds), _chunks(s.target)
+            # eager updates drop ignored documents, traced ones store them with id -1
+            valid = None if ignore is None else torch.cat([c >= 0 for c in q])
         else:
-            q, valid = stored_masked(s.indexes)
-            p, _ = stored_masked(s.preds)
-            t, _ = stored_masked(s.target)
-            valid = valid & (q >= 0)
+            q_all, valid = stored_masked(s.indexes)
+            p_all, _ = stored_masked(s.preds)
+            t_all, _ = stored_masked(s.target)
+            valid = valid & (q_all >= 0)
+            q, p, t = (q_all,), (p_all,), (t_all,)
         ranked = rank_flat(p, t, q, valid)
         values, empty = kernel(ranked, ks)
-        values, counted = _settle(values, empty, ranked.exists, opts, name, empty_what)
+        exists = ranked.exists
+        del ranked  # the per-document arrays: free them before the aggregation
+        values, counted = _settle(values, empty, exists, opts, name, empty_what)
         return finish(aggregate(values, counted, opts.aggregation))
 
     key = ("retrieval_samples", graded, ignore, capacity, va)  # every flat metric stores the same documents

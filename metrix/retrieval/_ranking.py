@@ -20,6 +20,7 @@ arrival order, in both forms.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import torch
 from torch import Tensor
@@ -85,7 +86,6 @@ class Ranked:
         self._seg = seg
         self.rank, self.preds, self.target, self.valid, self.size = rank, preds, target, valid, size
         self.num, self.width, self.all_valid = num, width, all_valid
-        self._inverse_rank: Tensor | None = None
 
     @property
     def seg(self) -> Tensor:
@@ -100,11 +100,6 @@ class Ranked:
     def exists(self) -> Tensor:
         """Whether each segment is a query (holds a valid document), bool ``(num,)``."""
         return self.size > 0
-
-    @property
-    def start(self) -> Tensor:
-        """int64 ``(M,)``: the position of the first document of each document's query."""
-        return torch.arange(self.seg.shape[0], device=self.seg.device) - self.rank
 
     def sum(self, x: Tensor) -> Tensor:
         """Per-query sums ``(num, ...)`` of a per-document quantity ``(M, ...)``."""
@@ -124,20 +119,18 @@ class Ranked:
         """Inclusive running sums of ``x`` ``(M, ...)`` inside each query, in ranking order."""
         if self.width is not None:
             return x.reshape(self.num, self.width, *x.shape[1:]).cumsum(1).reshape(x.shape)
-        total = torch.cumsum(x, 0)
-        before = (total - x).index_select(0, self.start)
-        return total - before
+        per_query = self.sum(x)
+        before = torch.cumsum(per_query, 0) - per_query  # everything in earlier queries
+        return torch.cumsum(x, 0) - self.spread(before)
 
     def cutoffs(self, ks: tuple[int | None, ...]) -> Tensor:
         """int64 ``(K,)``: the cut-offs, ``None`` (every document) as a bound no rank reaches."""
         return torch.tensor([NO_CUTOFF if k is None else k for k in ks], dtype=torch.int64, device=self.rank.device)
 
     @property
-    def inverse_rank(self) -> Tensor:
-        """float64 ``(M,)``: ``1 / (rank + 1)``, the precision weight of a hit at each position."""
-        if self._inverse_rank is None:
-            self._inverse_rank = 1.0 / (self.rank + 1).to(torch.float64)
-        return self._inverse_rank
+    def positions(self) -> Tensor:
+        """float64 ``(M,)``: 1-based rank, the divisor of the precision at each position."""
+        return (self.rank + 1).to(torch.float64)
 
     def top(self, x: Tensor, ks: tuple[int | None, ...]) -> Tensor:
         """``x`` ``(M,)`` (0 where invalid) kept inside each cut-off: float ``(M, K)``, 0 outside.
@@ -156,7 +149,7 @@ class Ranked:
         return inside if self.all_valid else self.valid.unsqueeze(1) & inside
 
     def tie_groups(self) -> Tensor:
-        """int64 ``(M,)``: ids of runs of equal score inside a query (ids in ``0 .. M - 1``)."""
+        """Ids ``(M,)`` of runs of equal score inside a query (ids in ``0 .. M - 1``)."""
         m = self.seg.shape[0]
         if m == 0:
             return self.seg
@@ -164,14 +157,14 @@ class Ranked:
         same = (self.seg[1:] == self.seg[:-1]) & (self.preds[1:] == self.preds[:-1])
         same = same & (self.valid[1:] == self.valid[:-1])
         new = torch.cat([new[:1], ~same])
-        return torch.cumsum(new.to(torch.int64), 0) - 1
+        return torch.cumsum(new, 0, dtype=index_dtype(m)) - 1
 
     def group_start(self, groups: Tensor) -> Tensor:
-        """int64 ``(M,)``: the position of the first document of each document's tie group."""
+        """Positions ``(M,)`` of the first document of each document's tie group."""
         m = groups.shape[0]
-        ones = torch.ones(m, dtype=torch.int64, device=groups.device)
-        count = torch.zeros(m, dtype=torch.int64, device=groups.device).index_add(0, groups, ones)
-        return (torch.cumsum(count, 0) - count).index_select(0, groups)
+        ones = torch.ones(m, dtype=groups.dtype, device=groups.device)
+        count = torch.zeros(m, dtype=groups.dtype, device=groups.device).index_add(0, groups, ones)
+        return (torch.cumsum(count, 0, dtype=groups.dtype) - count).index_select(0, groups)
 
     def group_sum(self, groups: Tensor, x: Tensor) -> Tensor:
         """Sums of ``x`` ``(M, ...)`` per group id ``(M,)`` (at most ``M`` groups), read back per document."""
@@ -187,54 +180,107 @@ class Ranked:
         if self.seg.shape[0] == 0:
             return x
         low = torch.tensor(-math.inf, dtype=torch.float32, device=x.device)
-        key = (self.seg << 32) | descending_key(torch.where(self.valid, x.to(torch.float32), low))
+        key = (self.seg.to(torch.int64) << 32) | descending_key(torch.where(self.valid, x.to(torch.float32), low))
         order = torch.sort(key, stable=True).indices
         return x.index_select(0, order)
 
 
-def _segments(first: Tensor, valid: Tensor, num: int | None) -> tuple[Tensor, Tensor, Tensor, int]:
+def index_dtype(m: int) -> torch.dtype:
+    """int32 positions while ``m`` fits (half the memory of int64 on the largest arrays), else int64."""
+    return torch.int32 if m < 2**31 else torch.int64
+
+
+def _segments(first: Tensor, valid: Tensor | None, num: int | None) -> tuple[Tensor, Tensor, Tensor, int]:
     """``(seg, rank, size, num)`` from the first-of-query flags of sorted documents."""
     m = first.shape[0]
-    seg = torch.cumsum(first.to(torch.int64), 0) - 1
+    dtype = index_dtype(m)
+    seg = torch.cumsum(first, 0, dtype=dtype) - 1
     if num is None:
         num = int(seg[-1]) + 1 if m else 0
-    ones = torch.ones(m, dtype=torch.int64, device=first.device)
-    count = torch.zeros(num, dtype=torch.int64, device=first.device).index_add(0, seg, ones)
-    starts = torch.cumsum(count, 0) - count
-    rank = torch.arange(m, device=first.device) - starts.index_select(0, seg)
-    size = torch.zeros(num, dtype=torch.int64, device=first.device).index_add(0, seg, valid.to(torch.int64))
+    ones = torch.ones(m, dtype=dtype, device=first.device)
+    count = torch.zeros(num, dtype=dtype, device=first.device).index_add(0, seg, ones)
+    del ones
+    starts = torch.cumsum(count, 0, dtype=dtype) - count
+    rank = torch.arange(m, dtype=dtype, device=first.device) - starts.index_select(0, seg)
+    if valid is None:
+        size = count.to(torch.int64)
+    else:
+        size = torch.zeros(num, dtype=torch.int64, device=first.device).index_add(0, seg, valid.to(torch.int64))
     return seg, rank, size, num
 
 
-def rank_flat(preds: Tensor, target: Tensor, indexes: Tensor, valid: Tensor) -> Ranked:
+def _cat(chunks: Sequence[Tensor]) -> Tensor:
+    return chunks[0] if len(chunks) == 1 else torch.cat(list(chunks))
+
+
+def rank_flat(
+    preds: Sequence[Tensor], target: Sequence[Tensor], indexes: Sequence[Tensor], valid: Tensor | None
+) -> Ranked:
     """Sort flat documents on ``(query id, -score, arrival)`` and segment them by query.
 
+    Memory matters here (every stored document passes through it): the inputs come as the
+    storage's chunks and are never concatenated whole (the sort key is built chunk by
+    chunk, scores and relevance are concatenated only to be gathered in order),
+    temporaries are freed as soon as they are used, and positions are int32 while they fit.
+
     Args:
-        preds: float ``(M,)`` scores.
-        target: ``(M,)`` relevance.
-        indexes: int64 ``(M,)`` query ids in ``[0, 2**62]`` (anything where ``valid`` is false).
-        valid: bool ``(M,)``: documents that count; the others sort last, in segments
-            of their own that are not queries.
+        preds: chunks of float ``(M_i,)`` scores.
+        target: chunks of ``(M_i,)`` relevance.
+        indexes: chunks of int64 ``(M_i,)`` query ids in ``[0, 2**62]`` (anything where
+            ``valid`` is false).
+        valid: bool ``(M,)`` over all chunks: documents that count; the others sort last,
+            in segments of their own that are not queries. ``None``: every document counts.
     """
-    m = preds.shape[0]
-    score = descending_key(preds)
-    traced = is_tracing(preds, indexes, valid)
-    fast = not traced and m > 0 and int(torch.where(valid, indexes, 0).max()) < _COMPOSITE_LIMIT
-    if fast:
-        key = torch.where(valid, (indexes << 32) | score, _INT64_MAX)
-        ordered, order = torch.sort(key, stable=True)
-        qid = ordered >> 32
+    m = sum(p.shape[0] for p in preds)
+    device = preds[0].device
+    traced = is_tracing(*preds, *indexes) or (valid is not None and is_tracing(valid))
+    if valid is None:
+        fast = not traced and m > 0 and max(int(q.max()) for q in indexes if q.numel()) < _COMPOSITE_LIMIT
     else:
+        ids = torch.where(valid, _cat(indexes), _INT64_MAX)  # invalid documents sort last
+        fast = not traced and m > 0 and int(torch.where(valid, ids, 0).max()) < _COMPOSITE_LIMIT
+    if fast:  # eager only: in-place updates of fresh temporaries are safe
+        parts = []
+        for q, p in zip(indexes, preds):
+            part = q << 32
+            part |= descending_key(p)
+            parts.append(part)
+        key = _cat(parts)
+        del parts
+        if valid is not None:
+            key = torch.where(valid, key, _INT64_MAX)
+        qid, order = torch.sort(key, stable=True)
+        del key
+        qid >>= 32
+    else:
+        score = descending_key(_cat(preds))
         by_score = torch.sort(score, stable=True).indices
-        qid, by_query = torch.sort(torch.where(valid, indexes, _INT64_MAX).index_select(0, by_score), stable=True)
+        del score
+        if valid is None:
+            ids = _cat(indexes)
+        qid, by_query = torch.sort(ids.index_select(0, by_score), stable=True)
         order = by_score.index_select(0, by_query)
-    valid_s = valid.index_select(0, order)
-    first = torch.ones(m, dtype=torch.bool, device=preds.device)
+        del by_score, by_query
+    if valid is not None or not fast:
+        del ids
+    first = torch.ones(m, dtype=torch.bool, device=device)
+    valid_s = None if valid is None else valid.index_select(0, order)
     if m:
-        first = torch.cat([first[:1], (qid[1:] != qid[:-1]) | (valid_s[1:] != valid_s[:-1])])
+        change = qid[1:] != qid[:-1]
+        if valid_s is not None:
+            change = change | (valid_s[1:] != valid_s[:-1])
+        first = torch.cat([first[:1], change])
+        del change
+    del qid
     seg, rank, size, num = _segments(first, valid_s, m if traced else None)
-    t = target.index_select(0, order).to(torch.float64) * valid_s
-    return Ranked(seg, rank, preds.index_select(0, order).to(torch.float32), t, valid_s, size, num)
+    del first
+    t = _cat(target).index_select(0, order).to(torch.float64)
+    if valid_s is not None:
+        t = t * valid_s
+    else:
+        valid_s = torch.ones(m, dtype=torch.bool, device=device)
+    p = _cat(preds).index_select(0, order).to(torch.float32)
+    return Ranked(seg, rank, p, t, valid_s, size, num, all_valid=valid is None)
 
 
 def rank_dense(preds: Tensor, target: Tensor, valid: Tensor | None) -> Ranked:
