@@ -33,6 +33,8 @@ _CLASS_NAMES = {
     "classification.binary_groups_stat_rates": "BinaryGroupStatRates",
     "classification.demographic_parity": "BinaryFairness",
     "classification.equal_opportunity": "BinaryFairness",
+    "retrieval.retrieval_average_precision": "RetrievalMAP",
+    "retrieval.retrieval_reciprocal_rank": "RetrievalMRR",
     "wrappers.running": "Running",
     "wrappers.classwise": "ClasswiseWrapper",
     "wrappers.min_max": "MinMaxMetric",
@@ -85,7 +87,13 @@ def _torchmetrics_lookup() -> tuple[Any, dict[str, str]] | None:
     except Exception:  # any failure means: no TorchMetrics column
         return None
     classes: dict[str, str] = {}
-    for modname in ("torchmetrics", "torchmetrics.classification", "torchmetrics.regression", "torchmetrics.wrappers"):
+    for modname in (
+        "torchmetrics",
+        "torchmetrics.classification",
+        "torchmetrics.regression",
+        "torchmetrics.retrieval",
+        "torchmetrics.wrappers",
+    ):
         try:
             mod = importlib.import_module(modname)
         except Exception:
