@@ -29,9 +29,10 @@ def scored_hits(r: Ranked) -> Tensor:
 
 def _average_precision(r: Ranked, ks: tuple[int | None, ...]) -> tuple[Tensor, Tensor]:
     hits = scored_hits(r)
-    found = r.cumsum(hits)  # relevant documents at ranks 1 .. i
+    precision = r.cumsum(hits) / r.positions  # relevant documents at ranks 1 .. i, over i
     counted = r.top(hits, ks)  # (M, K): 1 for a hit inside the cut-off
-    total = r.sum(counted * (found / r.positions).unsqueeze(1))  # precision at each counted hit
+    total = r.sum(counted * precision.unsqueeze(1))  # the precision at each counted hit
+    del precision
     relevant = r.sum(counted)
     return total / relevant.clamp(min=1), r.sum(r.target) == 0
 
