@@ -220,10 +220,11 @@ def test_dense_equals_flat(fn: Any, kwargs: dict) -> None:
 
 
 def test_error_action_raises_in_compute_flat_and_in_update_dense() -> None:
-    m = mr.retrieval_average_precision(empty_target_action="error")
-    s = m.update(m.init(), torch.tensor([0.1, 0.2, 0.3]), torch.tensor([0, 1, 0]), indexes=torch.tensor([0, 0, 1]))
-    with pytest.raises(ValueError, match="no positive target"):
-        m.compute(s)
+    for validate_args in (True, False):  # a chosen behaviour, not an input check
+        m = mr.retrieval_average_precision(empty_target_action="error", validate_args=validate_args)
+        s = m.update(m.init(), torch.tensor([0.1, 0.2, 0.3]), torch.tensor([0, 1, 0]), indexes=torch.tensor([0, 0, 1]))
+        with pytest.raises(ValueError, match="no positive target"):
+            m.compute(s)
     d = mr.retrieval_fall_out(dense=True, empty_target_action="error")
     s = d.update(d.init(), torch.rand(2, 3), torch.tensor([[0, 1, 0], [1, 0, 0]]))
     snap = snapshot(s)

@@ -97,7 +97,11 @@ def _settle(
     """Apply ``empty_target_action``: returns the per-query values and which queries count."""
     lacking = empty & exists
     if opts.empty_target_action == "error":
-        check(~lacking, _empty_message(name, what), enabled=True)
+        # a chosen behaviour, not an input check: validate_args does not turn it off
+        if is_tracing(lacking):
+            check(~lacking, _empty_message(name, what))
+        elif bool(lacking.any()):
+            raise ValueError(_empty_message(name, what))
     fill = 1.0 if opts.empty_target_action == "pos" else 0.0
     shape = (-1,) + (1,) * (values.dim() - 1)
     values = torch.where(lacking.reshape(shape), torch.as_tensor(fill, dtype=values.dtype), values)

@@ -22,8 +22,8 @@ from metrix._core.checks import check, check_finite, check_in_range, is_tracing
 EMPTY_TARGET_ACTIONS = ("neg", "pos", "skip", "error")
 AGGREGATIONS = ("mean", "median", "min", "max")
 DENSE_AGGREGATIONS = ("mean", "min", "max")
-# Query ids live in [0, MAX_INDEX]: the sort keys keep INT64_MAX for padding and ignored
-# documents, and ids never meet a composite key that could overflow.
+# Query ids live in [0, MAX_INDEX]: larger values are refused so that the sort key INT64_MAX
+# stays free for padding and ignored documents (and -1 for ignored ones in storage).
 MAX_INDEX = 2**62
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
     "Options",
     "check_capacity",
     "check_ks",
-    "check_options",
     "dense_inputs",
     "flat_inputs",
 ]
@@ -99,11 +98,6 @@ def check_ks(top_k: Any, name: str = "top_k") -> tuple[int | None, ...]:
     if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
         raise ValueError(f"{name} must be None, an int >= 1 or a non-empty sequence of ints >= 1, got {top_k!r}")
     return (top_k,)
-
-
-def check_options(**kwargs: Any) -> Options:
-    """Build :class:`Options` from a factory's keyword arguments."""
-    return Options(**kwargs)
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -200,7 +194,10 @@ def dense_inputs(
     if mask is not None:
         mask = check_tensor(mask, "mask")
         if mask.dtype != torch.bool:
-            raise TypeError(f"mask must be a bool tensor (True: the document counts), got dtype {mask.dtype}")
+            raise TypeError(
+                f"mask must be a bool tensor (True: the document counts), got dtype {mask.dtype}; with dense=True "
+                "the third argument is the mask: documents with query ids need dense=False"
+            )
         if mask.shape != preds.shape:
             raise ValueError(
                 f"{name}.update: mask must have the shape of preds {tuple(preds.shape)}, got {tuple(mask.shape)}"
