@@ -210,14 +210,10 @@ METRICS = [
 ]
 
 
-def _short(fn: Any) -> str:
-    return fn.__name__.removeprefix("retrieval_")
-
-
 def _flat_cases() -> list[Case]:
     out = []
     for fn, cls, graded, extra in METRICS:
-        name = _short(fn)
+        name = fn.__name__
         plain, ignoring = (flat_graded, flat_graded) if graded else (flat_docs, flat_docs_ignore)
         out.append(
             Case(
@@ -250,7 +246,7 @@ CASES = [
     *_flat_cases(),
     # ids up to 2**62 (sparse, far past 2**31) and bool targets
     Case(
-        "average_precision-ids-2**62",
+        "retrieval_average_precision-ids-2**62",
         mr.retrieval_average_precision,
         {"top_k": 4},
         flat_docs_big_ids,
@@ -259,7 +255,7 @@ CASES = [
         fixed_state=False,
     ),
     Case(
-        "normalized_dcg-ids-2**62",
+        "retrieval_normalized_dcg-ids-2**62",
         mr.retrieval_normalized_dcg,
         {},
         flat_docs_big_ids,
@@ -269,7 +265,7 @@ CASES = [
     ),
     # tied scores, where the result does not depend on how ties are ordered
     Case(
-        "normalized_dcg-ties-graded-float",
+        "retrieval_normalized_dcg-ties-graded-float",
         mr.retrieval_normalized_dcg,
         {"top_k": 3},
         flat_graded_ties,
@@ -278,7 +274,7 @@ CASES = [
         fixed_state=False,
     ),
     Case(
-        "auroc-ties",
+        "retrieval_auroc-ties",
         mr.retrieval_auroc,
         {},
         flat_ties,
@@ -287,7 +283,7 @@ CASES = [
         fixed_state=False,
     ),
     Case(
-        "auroc-ties-max_fpr",
+        "retrieval_auroc-ties-max_fpr",
         mr.retrieval_auroc,
         {"max_fpr": 0.5, "empty_target_action": "pos"},
         flat_ties,
@@ -297,7 +293,7 @@ CASES = [
     ),
     # a callable aggregation (TorchMetrics calls it with dim=None, dim=0 for curves)
     Case(
-        "hit_rate-callable",
+        "retrieval_hit_rate-callable",
         mr.retrieval_hit_rate,
         {"top_k": 2, "aggregation": keep_largest},
         flat_docs,
@@ -306,7 +302,7 @@ CASES = [
         fixed_state=False,
     ),
     Case(
-        "precision_recall_curve-callable",
+        "retrieval_precision_recall_curve-callable",
         mr.retrieval_precision_recall_curve,
         {"max_k": 3, "aggregation": keep_largest},
         flat_docs,
@@ -316,7 +312,7 @@ CASES = [
     ),
     # a vector of cut-offs (one TorchMetrics call per k)
     Case(
-        "recall-ks",
+        "retrieval_recall-ks",
         mr.retrieval_recall,
         {"top_k": (1, 3, 5)},
         flat_docs,
@@ -326,7 +322,7 @@ CASES = [
     ),
     # ---- capacity=: fixed buffers (compile once, vmap); indexes by position
     Case(
-        "average_precision-capacity",
+        "retrieval_average_precision-capacity",
         mr.retrieval_average_precision,
         {"top_k": 3, "ignore_index": -1, "capacity": CAP},
         flat_docs_ignore,
@@ -334,21 +330,21 @@ CASES = [
         bad_inputs=FLAT_BAD[:2] + FLAT_BAD_TRACED,
     ),
     Case(
-        "normalized_dcg-capacity-big-ids",
+        "retrieval_normalized_dcg-capacity-big-ids",
         mr.retrieval_normalized_dcg,
         {"capacity": CAP, "aggregation": "median"},
         flat_docs_big_ids,
         tm_module(tmr.RetrievalNormalizedDCG, aggregation="median"),
     ),
     Case(
-        "auroc-capacity-max_fpr",
+        "retrieval_auroc-capacity-max_fpr",
         mr.retrieval_auroc,
         {"max_fpr": 0.5, "empty_target_action": "skip", "capacity": CAP},
         flat_ties,
         tm_module(tmr.RetrievalAUROC, max_fpr=0.5, empty_target_action="skip"),
     ),
     Case(
-        "recall_at_fixed_precision-capacity",
+        "retrieval_recall_at_fixed_precision-capacity",
         mr.retrieval_recall_at_fixed_precision,
         {"min_precision": 0.2, "max_k": 4, "capacity": CAP},
         flat_docs,
@@ -356,7 +352,7 @@ CASES = [
     ),
     # ---- dense=True: rows are whole queries, fixed sums (compile once, vmap, sync as sums)
     Case(
-        "average_precision-dense",
+        "retrieval_average_precision-dense",
         mr.retrieval_average_precision,
         {"dense": True},
         dense_rows,
@@ -364,14 +360,14 @@ CASES = [
         bad_inputs=DENSE_BAD,
     ),
     Case(
-        "reciprocal_rank-dense-ks",
+        "retrieval_reciprocal_rank-dense-ks",
         mr.retrieval_reciprocal_rank,
         {"dense": True, "top_k": (1, 3), "ignore_index": -1},
         dense_rows_ignore,
         as_flat(tm_module(tmr.RetrievalMRR, top_k=(1, 3), ignore_index=-1)),
     ),
     Case(
-        "normalized_dcg-dense-graded",
+        "retrieval_normalized_dcg-dense-graded",
         mr.retrieval_normalized_dcg,
         {"dense": True, "top_k": (2, 5), "aggregation": "max"},
         dense_graded,
@@ -379,56 +375,56 @@ CASES = [
         bad_inputs=DENSE_GRADED_BAD,
     ),
     Case(
-        "precision-dense-adaptive",
+        "retrieval_precision-dense-adaptive",
         mr.retrieval_precision,
         {"dense": True, "top_k": 6, "adaptive_k": True, "empty_target_action": "skip"},
         dense_rows,
         as_flat(tm_module(tmr.RetrievalPrecision, top_k=6, adaptive_k=True, empty_target_action="skip")),
     ),
     Case(
-        "recall-dense",
+        "retrieval_recall-dense",
         mr.retrieval_recall,
         {"dense": True, "top_k": 3, "aggregation": "min", "empty_target_action": "pos"},
         dense_rows,
         as_flat(tm_module(tmr.RetrievalRecall, top_k=3, aggregation="min", empty_target_action="pos")),
     ),
     Case(
-        "hit_rate-dense",
+        "retrieval_hit_rate-dense",
         mr.retrieval_hit_rate,
         {"dense": True, "top_k": 2},
         dense_rows,
         as_flat(tm_module(tmr.RetrievalHitRate, top_k=2)),
     ),
     Case(
-        "fall_out-dense",
+        "retrieval_fall_out-dense",
         mr.retrieval_fall_out,
         {"dense": True, "top_k": 2, "ignore_index": -1},
         dense_rows_ignore,
         as_flat(tm_module(tmr.RetrievalFallOut, top_k=2, ignore_index=-1)),
     ),
     Case(
-        "r_precision-dense",
+        "retrieval_r_precision-dense",
         mr.retrieval_r_precision,
         {"dense": True, "empty_target_action": "skip"},
         dense_rows,
         as_flat(tm_module(tmr.RetrievalRPrecision, empty_target_action="skip")),
     ),
     Case(
-        "auroc-dense-ties",
+        "retrieval_auroc-dense-ties",
         mr.retrieval_auroc,
         {"dense": True, "max_fpr": 0.5},
         dense_ties,
         as_flat(tm_module(tmr.RetrievalAUROC, max_fpr=0.5)),
     ),
     Case(
-        "precision_recall_curve-dense",
+        "retrieval_precision_recall_curve-dense",
         mr.retrieval_precision_recall_curve,
         {"dense": True, "max_k": 5, "empty_target_action": "pos"},
         dense_rows,
         as_flat(tm_module(tmr.RetrievalPrecisionRecallCurve, max_k=5, empty_target_action="pos")),
     ),
     Case(
-        "recall_at_fixed_precision-dense",
+        "retrieval_recall_at_fixed_precision-dense",
         mr.retrieval_recall_at_fixed_precision,
         {"dense": True, "min_precision": 0.4, "max_k": 5, "adaptive_k": True},
         dense_rows,
