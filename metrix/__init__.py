@@ -13,6 +13,7 @@ from metrix import debug as debug
 from metrix import nominal as nominal
 from metrix import pairwise as pairwise
 from metrix import regression as regression
+from metrix import retrieval as retrieval
 from metrix import shape as shape
 from metrix import storage as storage
 from metrix import wrappers as wrappers
