@@ -21,6 +21,7 @@ _WORDS = {
     "corrcoef": "CorrCoef",
     "fbeta": "FBeta",
     "kl": "KL",
+    "dcg": "DCG",
 }
 # TorchMetrics names its aggregation classes MeanMetric, SumMetric…
 _AGGREGATIONS = {"mean", "sum", "max", "min", "cat"}
