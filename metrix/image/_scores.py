@@ -95,3 +95,45 @@ def scores_metric(
         return finish(flat.reshape(-1, *s.shape.tolist()) if map_rank else flat)
 
     return Metric(init_values, update_values, compute_values, name=name, key=key)
+
+
+def map_sums_init(state_cls: type, rank: int, device: Any = None, *, counts: int = 1) -> Any:
+    """An empty per-pixel (or per-band) sum state: ``rows`` (cat), ``shape`` (max), ``count`` (sum).
+
+    Sums whose shape is known only from the data (an image's size, its number of bands)
+    cannot be fixed ``sum`` leaves. They are kept as flat rows in ``cat`` storage: an
+    update folds the rows it holds and the batch's sums into one row, so a state holds one
+    row, plus one per state merged into it. ``compute`` adds the rows up.
+    """
+    return state_cls(
+        cat_init((), F64, device),
+        torch.zeros((rank,), dtype=torch.int64, device=device),
+        torch.zeros((counts,), dtype=torch.int64, device=device),
+    )
+
+
+def map_sums_add(s: Any, sums: Tensor, n: Tensor | int, name: str) -> Any:
+    """Fold a batch's sums (any shape; its shape must not change between batches) into ``s``."""
+    item = torch.tensor(sums.shape, dtype=torch.int64, device=s.shape.device)
+    if not is_tracing(sums) and bool(torch.count_nonzero(s.shape)) and not torch.equal(s.shape, item):
+        raise ValueError(
+            f"{name}: every batch must have the same image size and number of channels; "
+            f"got sums of shape {tuple(sums.shape)} after {tuple(s.shape.tolist())}"
+        )
+    held = stored_values(s.rows)
+    row = sums.to(F64).reshape(-1)
+    if held.numel():
+        row = row + held.reshape(-1, row.numel()).sum(0)
+    return type(s)((row,), torch.maximum(s.shape, item), s.count + n)
+
+
+def map_sums_total(s: Any) -> Tensor:
+    """The summed rows of a map-sums state, in their shape (empty before any data)."""
+    held = stored_values(s.rows)
+    shape = s.shape.tolist()
+    size = 1
+    for d in shape:
+        size *= d
+    if not held.numel() or size == 0:
+        return held.new_zeros(shape)
+    return held.reshape(-1, size).sum(0).reshape(shape)
