@@ -15,3 +15,12 @@ from metrix.image._spectral import (
 )
 from metrix.image._spectral import spectral_angle_mapper as spectral_angle_mapper
 from metrix.image._total_variation import total_variation as total_variation
+from metrix.image._scc import spatial_correlation_coefficient as spatial_correlation_coefficient
+from metrix.image._vif import visual_information_fidelity as visual_information_fidelity
+from metrix.image._sliding_window import relative_average_spectral_error as relative_average_spectral_error
+from metrix.image._sliding_window import (
+    root_mean_squared_error_using_sliding_window as root_mean_squared_error_using_sliding_window,
+)
+from metrix.image._pansharpening import quality_with_no_reference as quality_with_no_reference
+from metrix.image._pansharpening import spatial_distortion_index as spatial_distortion_index
+from metrix.image._pansharpening import spectral_distortion_index as spectral_distortion_index
