@@ -24,3 +24,9 @@ from metrix.image._sliding_window import (
 from metrix.image._pansharpening import quality_with_no_reference as quality_with_no_reference
 from metrix.image._pansharpening import spatial_distortion_index as spatial_distortion_index
 from metrix.image._pansharpening import spectral_distortion_index as spectral_distortion_index
+from metrix.image._fid import frechet_inception_distance as frechet_inception_distance
+from metrix.image._kid import kernel_inception_distance as kernel_inception_distance
+from metrix.image._inception_score import inception_score as inception_score
+from metrix.image._mifid import (
+    memorization_informed_frechet_inception_distance as memorization_informed_frechet_inception_distance,
+)
