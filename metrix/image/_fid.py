@@ -92,7 +92,7 @@ def frechet_inception_distance(
         >>> s = fid.update(s, torch.randn(100, 8, generator=g), real=True)
         >>> s = fid.update(s, torch.randn(100, 8, generator=g) + 0.5, real=False)
         >>> fid.compute(s)
-        tensor(2.4452, dtype=torch.float64)
+        tensor(2.2070, dtype=torch.float64)
 
     Reference: Heusel et al., "GANs trained by a two time-scale update rule converge to a
     local Nash equilibrium", NeurIPS 2017.

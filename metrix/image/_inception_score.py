@@ -83,7 +83,7 @@ def inception_score(
         >>> g = torch.Generator().manual_seed(0)
         >>> metric = inception_score(splits=2, num_features=10)
         >>> metric(3 * torch.randn(100, 10, generator=g))
-        (tensor(5.5305, dtype=torch.float64), tensor(0.1181, dtype=torch.float64))
+        (tensor(4.0156, dtype=torch.float64), tensor(0.0496, dtype=torch.float64))
 
     Reference: Salimans et al., "Improved techniques for training GANs", NeurIPS 2016.
     """

@@ -110,7 +110,7 @@ def kernel_inception_distance(
         >>> s = kid.update(kid.init(), torch.randn(100, 8, generator=g), real=True)
         >>> s = kid.update(s, torch.randn(100, 8, generator=g) + 0.5, real=False)
         >>> kid.compute(s)
-        (tensor(0.0787, dtype=torch.float64), tensor(0.0081, dtype=torch.float64))
+        (tensor(0.9658, dtype=torch.float64), tensor(0.4872, dtype=torch.float64))
 
     Reference: Bińkowski et al., "Demystifying MMD GANs", ICLR 2018.
     """

@@ -98,7 +98,7 @@ def memorization_informed_frechet_inception_distance(
         >>> s = mifid.update(mifid.init(), torch.randn(100, 8, generator=g), real=True)
         >>> s = mifid.update(s, torch.randn(100, 8, generator=g) + 0.5, real=False)
         >>> mifid.compute(s)
-        tensor(43.0913, dtype=torch.float64)
+        tensor(2.2070, dtype=torch.float64)
 
     Reference: Bai et al., "On training sample memorization: lessons from benchmarking
     generative modeling with a large-scale competition", KDD 2021.

@@ -99,7 +99,7 @@ def spatial_correlation_coefficient(
         >>> g = torch.Generator().manual_seed(0)
         >>> preds = torch.rand(2, 3, 16, 16, generator=g)
         >>> spatial_correlation_coefficient()(preds, preds * 0.5 + 0.1)
-        tensor(1.0000, dtype=torch.float64)
+        tensor(1., dtype=torch.float64)
 
     Reference: Zhou, Civco, Silander, "A wavelet transform method to merge Landsat TM and
     SPOT panchromatic data", 1998.

@@ -108,7 +108,7 @@ def root_mean_squared_error_using_sliding_window(
         >>> g = torch.Generator().manual_seed(0)
         >>> preds, target = torch.rand(4, 3, 16, 16, generator=g), torch.rand(4, 3, 16, 16, generator=g)
         >>> root_mean_squared_error_using_sliding_window()(preds, target)
-        tensor(0.4042, dtype=torch.float64)
+        tensor(0.4069, dtype=torch.float64)
     """
     window_size = check_int(window_size, "window_size", 1)
     return_rmse_map = check_bool(return_rmse_map, "return_rmse_map")
@@ -170,7 +170,7 @@ def relative_average_spectral_error(window_size: int = 8, *, validate_args: bool
         >>> g = torch.Generator().manual_seed(0)
         >>> preds, target = torch.rand(4, 3, 16, 16, generator=g), torch.rand(4, 3, 16, 16, generator=g)
         >>> relative_average_spectral_error()(preds, target)
-        tensor(5122.3418, dtype=torch.float64)
+        tensor(5253.3062, dtype=torch.float64)
 
     Reference: Choi, "A new intensity-hue-saturation fusion approach to image fusion with a
     tradeoff parameter", IEEE TGRS 2006.

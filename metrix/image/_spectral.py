@@ -78,7 +78,7 @@ def spectral_angle_mapper(reduction: str | None = "elementwise_mean", *, validat
         >>> g = torch.Generator().manual_seed(0)
         >>> preds, target = torch.rand(4, 3, 16, 16, generator=g), torch.rand(4, 3, 16, 16, generator=g)
         >>> spectral_angle_mapper()(preds, target)
-        tensor(0.5802, dtype=torch.float64)
+        tensor(0.5858, dtype=torch.float64)
 
     Reference: Kruse et al., "The spectral image processing system (SIPS)", 1993.
     """
@@ -121,7 +121,7 @@ def error_relative_global_dimensionless_synthesis(
         >>> g = torch.Generator().manual_seed(0)
         >>> preds = torch.rand(4, 3, 16, 16, generator=g)
         >>> error_relative_global_dimensionless_synthesis()(preds, preds * 0.75)
-        tensor(8.3333, dtype=torch.float64)
+        tensor(9.6185, dtype=torch.float64)
 
     Reference: Wald, "Quality of high resolution synthesised images: is there a simple
     criterion?", 2000.

@@ -104,7 +104,7 @@ def visual_information_fidelity(
         >>> target = torch.rand(2, 1, 48, 48, generator=g)
         >>> preds = target + 0.1 * torch.rand(2, 1, 48, 48, generator=g)
         >>> visual_information_fidelity()(preds, target)
-        tensor(0.5432, dtype=torch.float64)
+        tensor(1.0042, dtype=torch.float64)
 
     Reference: Sheikh, Bovik, "Image information and visual quality", IEEE TIP 2006.
     """
