@@ -7,7 +7,9 @@ stateful ``nn.Module`` adapter.
 """
 
 from metrix import aggregation as aggregation
+from metrix import audio as audio
 from metrix import classification as classification
+from metrix import image as image
 from metrix import regression as regression
 from metrix import wrappers as wrappers
 from metrix._core.checks import MetrixWarning as MetrixWarning

@@ -49,7 +49,7 @@ def features_of(inputs: Any, num_features: int, feature_extractor: Any, validate
         with torch.no_grad():
             feats = feature_extractor(inputs)
         check_tensor(feats, "feature_extractor(imgs)")
-        feats = feats.reshape(feats.shape[0], -1) if feats.dim() != 1 else feats.unsqueeze(0)
+        feats = feats.flatten(1) if feats.dim() != 1 else feats.unsqueeze(0)
         name = "feature_extractor(imgs)"
     else:
         check_tensor(inputs, "features")

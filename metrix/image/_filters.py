@@ -35,6 +35,8 @@ def separable_filter(x: Tensor, windows: Sequence[Tensor]) -> Tensor:
     ``windows[i]`` filters spatial dim ``i``; each channel is filtered on its own.
     """
     n, c, *spatial = x.shape
+    if n * c == 0:  # an empty batch: a depthwise convolution needs at least one group
+        return x.new_zeros((n, c, *[s - w.numel() + 1 for s, w in zip(spatial, windows)]))
     conv = F.conv2d if len(spatial) == 2 else F.conv3d
     # every (image, channel) plane becomes a channel of one depthwise convolution
     y = x.reshape(1, n * c, *spatial)

@@ -193,9 +193,9 @@ def peak_signal_noise_ratio(
                 "built for per-sample values"
             )
         diff = p - t
-        n = math.prod(p.shape[d] for d in red) if red else p.numel()
+        n = math.prod([p.shape[d] for d in red]) if red else p.numel()
         sse = (diff * diff).sum(dim=red) if red else (diff * diff).sum()
-        return _to_db(sse / n, rng, base).reshape(p.shape[0], -1) if red else _to_db(sse / n, rng, base).reshape(1)
+        return _to_db(sse / n, rng, base).reshape(-1)
 
     includes_batch = any(d == 0 for d in dims)
     if not includes_batch:
@@ -217,7 +217,7 @@ def peak_signal_noise_ratio(
             return s
         diff = p - t
         sse = (diff * diff).sum(dim=red).reshape(-1)
-        n = math.prod(p.shape[d] for d in red)
+        n = math.prod([p.shape[d] for d in red])
         entries = torch.tensor(sse.numel(), dtype=torch.int64, device=s.entries.device)
         if int(s.entries) not in (0, sse.numel()):
             raise ValueError(

@@ -60,7 +60,7 @@ def _scc_map(preds: Tensor, target: Tensor, hp_filter: Tensor, window_size: int)
     window = uniform_1d(window_size, preds.dtype, preds.device)
     stacked = torch.cat((hp_p, hp_t, hp_p * hp_p, hp_t * hp_t, hp_t * hp_p))
     moments = separable_filter(F.pad(stacked, (lo, hi, lo, hi)), [window, window])
-    mu_p, mu_t, e_pp, e_tt, e_pt = moments.split(b * c)
+    mu_p, mu_t, e_pp, e_tt, e_pt = moments.unflatten(0, (5, b * c))
     var_p = torch.clamp(e_pp - mu_p**2, min=0.0)
     var_t = torch.clamp(e_tt - mu_t**2, min=0.0)
     cov = e_pt - mu_t * mu_p
@@ -123,7 +123,7 @@ def spatial_correlation_coefficient(
                 f"window_size={window_size} must not exceed the image size, got images of shape {tuple(p.shape)}"
             )
         scc = _scc_map(p.to(torch.float32), t.to(torch.float32), hp_filter.to(p.device), window_size)
-        return scc.reshape(scc.shape[0], -1).mean(-1)
+        return scc.flatten(1).mean(-1)
 
     key = ("spatial_correlation_coefficient", tuple(hp_filter.reshape(-1).tolist()), hp_filter.shape, window_size)
     return scores_metric(

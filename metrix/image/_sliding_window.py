@@ -81,7 +81,7 @@ def _rmse_maps(p: Tensor, t: Tensor, window_size: int) -> tuple[Tensor, Tensor]:
     rmse = torch.sqrt(uniform_filter((t - p) ** 2, window_size))
     crop = round(window_size / 2)
     inner = rmse[:, :, crop:-crop, crop:-crop]
-    return rmse, inner.reshape(inner.shape[0], -1).mean(-1)
+    return rmse, inner.flatten(1).mean(-1)
 
 
 @factory(higher_is_better=False)

@@ -135,7 +135,7 @@ def ssim_maps(
     ]
     b = preds.shape[0]
     moments = separable_filter(torch.cat((preds, target, preds * preds, target * target, preds * target)), windows)
-    mu_p, mu_t, e_pp, e_tt, e_pt = moments.split(b)
+    mu_p, mu_t, e_pp, e_tt, e_pt = moments.unflatten(0, (5, b))
     mu_pp, mu_tt, mu_pt = mu_p * mu_p, mu_t * mu_t, mu_p * mu_t
     var_p = torch.clamp(e_pp - mu_pp, min=0.0)
     var_t = torch.clamp(e_tt - mu_tt, min=0.0)
@@ -153,7 +153,7 @@ def _crop(x: Tensor, pads: tuple[int, ...]) -> Tensor:
 
 
 def _per_image(x: Tensor) -> Tensor:
-    return x.reshape(x.shape[0], -1).mean(-1)
+    return x.flatten(1).mean(-1)
 
 
 def _check_sizes(kernel_size: Any, sigma: Any) -> tuple[Any, Any]:

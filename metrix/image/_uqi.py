@@ -53,7 +53,7 @@ def uqi_map(preds: Tensor, target: Tensor, kernel_size: Sequence[int], sigma: Se
     windows = [gaussian_1d(kernel_size[i], sigma[i], dtype, device) for i in range(2)]
     b = preds.shape[0]
     moments = separable_filter(torch.cat((preds, target, preds * preds, target * target, preds * target)), windows)
-    mu_p, mu_t, e_pp, e_tt, e_pt = moments.split(b)
+    mu_p, mu_t, e_pp, e_tt, e_pt = moments.unflatten(0, (5, b))
     mu_pp, mu_tt, mu_pt = mu_p * mu_p, mu_t * mu_t, mu_p * mu_t
     var_p = torch.clamp(e_pp - mu_pp, min=0.0)
     var_t = torch.clamp(e_tt - mu_tt, min=0.0)
