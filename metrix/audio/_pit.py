@@ -186,6 +186,8 @@ def permutation_invariant_training(
         check_finite(preds, "preds", enabled=validate_args)
         check_finite(target, "target", enabled=validate_args)
         b, n = target.shape[:2]
+        if b == 0:
+            return preds.new_zeros((0,), dtype=F64)
         if mode == "permutation-wise":
             perms = _permutations(n, preds.device)
             ppreds = preds.index_select(1, perms.reshape(-1)).reshape(b * perms.shape[0], *preds.shape[1:])

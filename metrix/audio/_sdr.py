@@ -133,6 +133,8 @@ def sdr_kernel(
 ) -> Tensor:
     """Per-signal SDR (dB, float64) with a ``filter_length``-tap distortion filter."""
     preds, target = preds.to(F64), target.to(F64)
+    if preds.numel() == 0:  # no signal (an empty batch): nothing to transform
+        return preds.new_zeros(preds.shape[:-1])
     if zero_mean:
         preds = preds - preds.mean(dim=-1, keepdim=True)
         target = target - target.mean(dim=-1, keepdim=True)

@@ -130,8 +130,7 @@ def scale_invariant_signal_noise_ratio(*, validate_args: bool = True) -> Metric:
 
 def complex_si_snr_kernel(preds: Tensor, target: Tensor, zero_mean: bool = False) -> Tensor:
     """Per-spectrogram complex SI-SNR: SI-SDR of the flattened ``(frequency, time, 2)`` values."""
-    preds = preds.reshape(*preds.shape[:-3], -1)
-    target = target.reshape(*target.shape[:-3], -1)
+    preds, target = preds.flatten(-3), target.flatten(-3)
     return si_sdr_kernel(preds, target, zero_mean=zero_mean)
 
 
