@@ -33,10 +33,10 @@ def one_image(g: torch.Generator, n: int) -> tuple[torch.Tensor]:
 
 def pansharpening(with_lr: bool):
     def make(g: torch.Generator, n: int) -> tuple[torch.Tensor, ...]:
-        preds = torch.rand(n, 3, 32, 32, generator=g)
-        ms = torch.rand(n, 3, 16, 16, generator=g)
-        pan = (0.6 * preds + 0.4 * torch.rand(n, 3, 32, 32, generator=g)).clamp(0, 1)
-        return (preds, ms, pan, torch.rand(n, 3, 16, 16, generator=g)) if with_lr else (preds, ms, pan)
+        preds = torch.rand(n, 2, 24, 24, generator=g)
+        ms = torch.rand(n, 2, 12, 12, generator=g)
+        pan = (0.6 * preds + 0.4 * torch.rand(n, 2, 24, 24, generator=g)).clamp(0, 1)
+        return (preds, ms, pan, torch.rand(n, 2, 12, 12, generator=g)) if with_lr else (preds, ms, pan)
 
     return make
 
@@ -82,14 +82,6 @@ def _ds_without_lr(window_size: int = 7, **kw):
             _uniform_filter(pan, window_size), size=ms.shape[-2:], mode="bilinear", align_corners=False, antialias=False
         )
         return tmi.spatial_distortion_index(preds, ms, pan, lr, window_size=window_size, **kw)
-
-    return ref
-
-
-def _qnr_without_lr(**kw):
-    def ref(preds, ms, pan):
-        lr = F.interpolate(_uniform_filter(pan, 7), size=ms.shape[-2:], mode="bilinear", align_corners=False)
-        return tmi.quality_with_no_reference(preds, ms, pan, lr, **kw)
 
     return ref
 
@@ -369,17 +361,6 @@ CASES = [
             BadInput(lambda g: _nan((2, 1, 41, 41)), ValueError, "preds contains NaN", traced=True),
         ],
     ),
-    Case(
-        "vif-none",
-        mi.visual_information_fidelity,
-        {"sigma_n_sq": 1.0, "reduction": "none"},
-        BIG,
-        tm_reference(tmi.visual_information_fidelity, sigma_n_sq=1.0, reduction="none"),
-        rtol=1e-4,
-        n=16,
-        fixed_state=False,
-        ordered=True,
-    ),
     # pansharpening
     Case(
         "d-lambda",
@@ -391,19 +372,9 @@ CASES = [
         fixed_state=False,
         n=16,
         bad_inputs=[
-            BadInput(lambda g: (torch.rand(2, 3, 32, 32), torch.rand(2, 2, 16, 16)), ValueError, "number of bands"),
-            BadInput(lambda g: (torch.rand(2, 3, 32, 32), torch.rand(2, 3, 16, 16).double()), TypeError, "same dtype"),
+            BadInput(lambda g: (torch.rand(2, 3, 24, 24), torch.rand(2, 2, 12, 12)), ValueError, "number of bands"),
+            BadInput(lambda g: (torch.rand(2, 2, 24, 24), torch.rand(2, 2, 12, 12).double()), TypeError, "same dtype"),
         ],
-    ),
-    Case(
-        "d-lambda-p2",
-        mi.spectral_distortion_index,
-        {"p": 2},
-        lambda g, n: pansharpening(False)(g, n)[:2],
-        tm_reference(tmi.spectral_distortion_index, p=2),
-        rtol=1e-4,
-        fixed_state=False,
-        n=16,
     ),
     Case(
         "d-s",
@@ -416,12 +387,12 @@ CASES = [
         n=16,
         bad_inputs=[
             BadInput(
-                lambda g: (torch.rand(2, 3, 32, 32), torch.rand(2, 3, 12, 12), torch.rand(2, 3, 32, 32)),
+                lambda g: (torch.rand(2, 2, 24, 24), torch.rand(2, 2, 10, 10), torch.rand(2, 2, 24, 24)),
                 ValueError,
                 "multiples",
             ),
             BadInput(
-                lambda g: (torch.rand(2, 3, 32, 32), torch.rand(2, 3, 16, 16), torch.rand(2, 3, 30, 32)),
+                lambda g: (torch.rand(2, 2, 24, 24), torch.rand(2, 2, 12, 12), torch.rand(2, 2, 22, 24)),
                 ValueError,
                 "same height and width",
             ),
@@ -443,16 +414,6 @@ CASES = [
         {"alpha": 0.5, "beta": 2},
         pansharpening(True),
         tm_reference(tmi.quality_with_no_reference, alpha=0.5, beta=2),
-        rtol=1e-4,
-        fixed_state=False,
-        n=16,
-    ),
-    Case(
-        "qnr-degraded-pan",
-        mi.quality_with_no_reference,
-        {},
-        pansharpening(False),
-        _qnr_without_lr(),
         rtol=1e-4,
         fixed_state=False,
         n=16,
