@@ -3,6 +3,7 @@ custom feature module, per-batch data ranges, stored maps, subset hashing, argum
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -30,7 +31,7 @@ def _pair(seed: int = 0, shape: tuple[int, ...] = (6, 3, 24, 24)) -> tuple[torch
 def _batched(metric: metrix.Metric, *inputs: torch.Tensor, cuts: tuple[int, ...] = (2, 5)) -> object:
     state = metric.init()
     bounds = [0, *cuts, inputs[0].shape[0]]
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         state = metric.update(state, *(x[a:b] for x in inputs))
     return metric.compute(state)
 
@@ -91,7 +92,9 @@ def test_ssim_returned_images_over_batches_and_merges(option: str) -> None:
 def test_uqi_maps_over_batches() -> None:
     preds, target = _pair(5)
     m = mi.universal_image_quality_index(reduction="none")
-    assert_close(_batched(m, preds, target), tmi.universal_image_quality_index(preds, target, reduction="none"), atol=1e-5)
+    assert_close(
+        _batched(m, preds, target), tmi.universal_image_quality_index(preds, target, reduction="none"), atol=1e-5
+    )
     with pytest.raises(ValueError, match="same image size"):
         m.update(m.update(m.init(), preds, target), *_pair(6, (2, 3, 20, 20)))
 

@@ -1,5 +1,7 @@
 """Audio metrics, named and parametrised as in ``torchmetrics.functional.audio``."""
 
+from metrix.audio._pit import permutation_invariant_training as permutation_invariant_training
+from metrix.audio._pit import pit_permutate as pit_permutate
 from metrix.audio._sdr import scale_invariant_signal_distortion_ratio as scale_invariant_signal_distortion_ratio
 from metrix.audio._sdr import signal_distortion_ratio as signal_distortion_ratio
 from metrix.audio._sdr import source_aggregated_signal_distortion_ratio as source_aggregated_signal_distortion_ratio
@@ -8,8 +10,6 @@ from metrix.audio._snr import (
 )
 from metrix.audio._snr import scale_invariant_signal_noise_ratio as scale_invariant_signal_noise_ratio
 from metrix.audio._snr import signal_noise_ratio as signal_noise_ratio
-from metrix.audio._pit import permutation_invariant_training as permutation_invariant_training
-from metrix.audio._pit import pit_permutate as pit_permutate
 
 try:  # optional extra: pip install metrix[audio]
     import pesq as _pesq  # noqa: F401

@@ -189,7 +189,9 @@ def signal_distortion_ratio(
     Reference: Vincent, Gribonval, Févotte, "Performance measurement in blind audio source
     separation", IEEE TASLP 2006; Scheibler, "SDR — medium rare with fast computations", 2021.
     """
-    if use_cg_iter is not None and (isinstance(use_cg_iter, bool) or not isinstance(use_cg_iter, int) or use_cg_iter < 1):
+    if use_cg_iter is not None and (
+        isinstance(use_cg_iter, bool) or not isinstance(use_cg_iter, int) or use_cg_iter < 1
+    ):
         raise ValueError(f"use_cg_iter must be None or an int >= 1, got {use_cg_iter!r}")
     if isinstance(filter_length, bool) or not isinstance(filter_length, int) or filter_length < 1:
         raise ValueError(f"filter_length must be an int >= 1, got {filter_length!r}")

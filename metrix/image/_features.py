@@ -37,7 +37,8 @@ def check_extractor(feature_extractor: Any) -> Any:
     """``None`` or a callable module mapping a batch to ``(N, D)`` features."""
     if feature_extractor is not None and not callable(feature_extractor):
         raise TypeError(
-            f"feature_extractor must be a callable module (e.g. a torch.nn.Module), got {type(feature_extractor).__name__}"
+            "feature_extractor must be a callable module (e.g. a torch.nn.Module), "
+            f"got {type(feature_extractor).__name__}"
         )
     return feature_extractor
 

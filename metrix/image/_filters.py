@@ -5,7 +5,8 @@ filtering with it is one 1-d convolution per spatial dim: ``2k`` multiply-adds p
 instead of ``k^2`` (11x11 SSIM windows: 22 against 121). Each 1-d pass is one depthwise
 convolution over all ``N * C`` planes at once (a ``(k, 1)`` then a ``(1, k)`` kernel):
 on CPU that runs several times faster than a batch of single-channel convolutions with
-the same thin kernels, which oneDNN handles poorly. The result equals the full window's convolution up to float rounding.
+the same thin kernels, which oneDNN handles poorly. The result equals the full window's
+convolution up to float rounding.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
-import torch.nn.functional as F  # noqa: N812
+import torch.nn.functional as F
 from torch import Tensor
 
 

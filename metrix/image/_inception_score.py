@@ -119,7 +119,9 @@ def inception_score(
         kl = torch.where(valid, kl, torch.zeros_like(kl))
         per_chunk = torch.zeros(splits + 1, dtype=F64, device=logits.device).index_add(0, chunk, kl)
         used = counts[:splits] > 0
-        scores = torch.where(used, torch.exp(per_chunk[:splits] / counts[:splits].clamp(min=1)), torch.zeros_like(counts[:splits]))
+        scores = torch.where(
+            used, torch.exp(per_chunk[:splits] / counts[:splits].clamp(min=1)), torch.zeros_like(counts[:splits])
+        )
         k = used.sum().to(F64)
         mean = scores.sum() / k
         var = torch.where(used, (scores - mean) ** 2, torch.zeros_like(scores)).sum() / (k - 1)

@@ -49,9 +49,7 @@ def check_data_range(data_range: Any, *, optional: bool) -> tuple[float | None, 
             return None, None
         raise ValueError("data_range must be a number > 0 or a (min, max) tuple, got None")
     if isinstance(data_range, tuple):
-        ok = len(data_range) == 2 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in data_range
-        )
+        ok = len(data_range) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in data_range)
         if not ok or not data_range[1] > data_range[0]:
             raise ValueError(f"data_range as a tuple must be (min, max) with max > min, got {data_range!r}")
         lo, hi = float(data_range[0]), float(data_range[1])

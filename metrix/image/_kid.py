@@ -23,8 +23,8 @@ from metrix.image._features import (
     F64,
     check_extractor,
     features_of,
-    real_mask,
     hash_coefficients,
+    real_mask,
     row_hash,
     store_append,
     store_init,
@@ -135,7 +135,9 @@ def kernel_inception_distance(
 
     def update(s: KernelInceptionDistanceState, inputs: Any, real: Any) -> KernelInceptionDistanceState:
         feats = features_of(inputs, num_features, feature_extractor, validate_args)
-        return KernelInceptionDistanceState(store_append(s.samples, feats, real_mask(real, feats.shape[0], feats.device)))
+        return KernelInceptionDistanceState(
+            store_append(s.samples, feats, real_mask(real, feats.shape[0], feats.device))
+        )
 
     def compute(s: KernelInceptionDistanceState) -> tuple[Tensor, Tensor]:
         feats, real, fake = stored_samples(s.samples)
@@ -149,9 +151,7 @@ def kernel_inception_distance(
             return nan, nan
         idx_r = subset_indices(feats, real, subset_size, row_coef, real_coef)
         idx_f = subset_indices(feats, fake, subset_size, row_coef, fake_coef)
-        scores = torch.stack(
-            [poly_mmd(feats[idx_r[i]], feats[idx_f[i]], degree, gamma, coef) for i in range(subsets)]
-        )
+        scores = torch.stack([poly_mmd(feats[idx_r[i]], feats[idx_f[i]], degree, gamma, coef) for i in range(subsets)])
         return scores.mean(), scores.std(unbiased=False)
 
     key = (name, num_features, subsets, subset_size, degree, gamma, coef, capacity, seed)

@@ -119,7 +119,9 @@ def memorization_informed_frechet_inception_distance(
 
     def update(s: MemorizationInformedFIDState, inputs: Any, real: Any) -> MemorizationInformedFIDState:
         feats = features_of(inputs, num_features, feature_extractor, validate_args)
-        return MemorizationInformedFIDState(store_append(s.samples, feats, real_mask(real, feats.shape[0], feats.device)))
+        return MemorizationInformedFIDState(
+            store_append(s.samples, feats, real_mask(real, feats.shape[0], feats.device))
+        )
 
     def compute(s: MemorizationInformedFIDState) -> Tensor:
         feats, real, fake = stored_samples(s.samples)

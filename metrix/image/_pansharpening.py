@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-import torch.nn.functional as F  # noqa: N812
+import torch.nn.functional as F
 from torch import Tensor
 
 from metrix._core.args import check_tensor
@@ -332,7 +332,8 @@ def quality_with_no_reference(
         spat, spat_n = _spatial_sums(pr, m, pa, lr, window_size)
         device = s.spectral.count.device
         return QualityWithNoReferenceState(
-            map_sums_add(s.spectral, spec, spec_n.to(device), name), map_sums_add(s.spatial, spat, spat_n.to(device), name)
+            map_sums_add(s.spectral, spec, spec_n.to(device), name),
+            map_sums_add(s.spatial, spat, spat_n.to(device), name),
         )
 
     def compute(s: QualityWithNoReferenceState) -> Tensor:

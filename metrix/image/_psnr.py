@@ -164,7 +164,9 @@ def peak_signal_noise_ratio(
     if dims is None:
 
         def init(*, device: Any = None) -> PSNRState:
-            return PSNRState(torch.zeros((), dtype=F64, device=device), torch.zeros((), dtype=torch.int64, device=device))
+            return PSNRState(
+                torch.zeros((), dtype=F64, device=device), torch.zeros((), dtype=torch.int64, device=device)
+            )
 
         def update(s: PSNRState, preds: Any, target: Any) -> PSNRState:
             p, t = pair(preds, target)

@@ -61,7 +61,9 @@ def scores_metric(
     if reduction in (*MEANS, "sum"):
 
         def init(*, device: Any = None) -> Any:
-            return sums_cls(torch.zeros((), dtype=F64, device=device), torch.zeros((), dtype=torch.int64, device=device))
+            return sums_cls(
+                torch.zeros((), dtype=F64, device=device), torch.zeros((), dtype=torch.int64, device=device)
+            )
 
         def update(s: Any, *inputs: Any, **kwargs: Any) -> Any:
             v = scores(*inputs, **kwargs).to(F64)

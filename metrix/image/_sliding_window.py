@@ -119,7 +119,9 @@ def root_mean_squared_error_using_sliding_window(
     if not return_rmse_map:
 
         def init(*, device: Any = None) -> RMSESWState:
-            return RMSESWState(torch.zeros((), dtype=F64, device=device), torch.zeros((), dtype=torch.int64, device=device))
+            return RMSESWState(
+                torch.zeros((), dtype=F64, device=device), torch.zeros((), dtype=torch.int64, device=device)
+            )
 
         def update(s: RMSESWState, preds: Any, target: Any) -> RMSESWState:
             p, t = _checked(preds, target, window_size, validate_args)
@@ -139,7 +141,9 @@ def root_mean_squared_error_using_sliding_window(
         if p.shape[0] == 0:
             return s
         rmse, means = _rmse_maps(p, t, window_size)
-        return RMSESWMapState(s.total + means.to(F64).sum(), map_sums_add(s.maps, rmse.to(F64).sum(0), p.shape[0], name))
+        return RMSESWMapState(
+            s.total + means.to(F64).sum(), map_sums_add(s.maps, rmse.to(F64).sum(0), p.shape[0], name)
+        )
 
     def compute_map(s: RMSESWMapState) -> tuple[Tensor, Tensor]:
         n = s.maps.count[0].to(F64)

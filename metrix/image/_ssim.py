@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import torch
-import torch.nn.functional as F  # noqa: N812
+import torch.nn.functional as F
 from torch import Tensor
 
 from metrix._core.checks import is_tracing
@@ -85,8 +85,7 @@ def _windows(
     sg = tuple(sigma) if isinstance(sigma, Sequence) else (sigma,) * ndim
     if len(ks) != ndim:
         raise ValueError(
-            f"kernel_size has {len(ks)} entries but the images have {ndim} spatial dims; "
-            f"pass an int or {ndim} odd ints"
+            f"kernel_size has {len(ks)} entries but the images have {ndim} spatial dims; pass an int or {ndim} odd ints"
         )
     if len(sg) != ndim:
         raise ValueError(f"sigma has {len(sg)} entries but the images have {ndim} spatial dims; pass {ndim} numbers")
@@ -249,7 +248,9 @@ def structural_similarity_index_measure(
     if not extra and reduction != "none":
 
         def init(*, device: Any = None) -> SSIMState:
-            return SSIMState(torch.zeros((), dtype=F64, device=device), torch.zeros((), dtype=torch.int64, device=device))
+            return SSIMState(
+                torch.zeros((), dtype=F64, device=device), torch.zeros((), dtype=torch.int64, device=device)
+            )
 
         def update(s: SSIMState, preds: Any, target: Any) -> SSIMState:
             sim = per_image(preds, target)[0].to(F64)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-import torch.nn.functional as F  # noqa: N812
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
@@ -58,7 +57,9 @@ def _vif_per_image(preds: Tensor, target: Tensor, sigma_n_sq: float) -> Tensor:
         if scale > 0:
             x = separable_filter(x, [w, w])[:, :, ::2, ::2]
             y = separable_filter(y, [w, w])[:, :, ::2, ::2]
-        mu_x, mu_y, e_xx, e_yy, e_xy = separable_filter(torch.cat((x, y, x * x, y * y, x * y)), [w, w]).unflatten(0, (5, b * c))
+        mu_x, mu_y, e_xx, e_yy, e_xy = separable_filter(torch.cat((x, y, x * x, y * y, x * y)), [w, w]).unflatten(
+            0, (5, b * c)
+        )
         var_x = torch.clamp(e_xx - mu_x**2, min=0.0)
         var_y = torch.clamp(e_yy - mu_y**2, min=0.0)
         cov = e_xy - mu_x * mu_y

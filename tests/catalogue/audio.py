@@ -130,7 +130,10 @@ CASES = [
         mean_of(tma.source_aggregated_signal_distortion_ratio),
         rtol=1e-5,
         atol=1e-5,
-        bad_inputs=[*signal_bad((3, 2, 40)), BadInput(lambda g: (torch.randn(5), torch.randn(5)), ValueError, "speakers")],
+        bad_inputs=[
+            *signal_bad((3, 2, 40)),
+            BadInput(lambda g: (torch.randn(5), torch.randn(5)), ValueError, "speakers"),
+        ],
     ),
     Case(
         "sa-sdr-plain-zero-mean",

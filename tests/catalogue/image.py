@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F  # noqa: N812
+import torch.nn.functional as F
 import torchmetrics.functional.image as tmi
 from torchmetrics.functional.image.utils import _uniform_filter
 
@@ -212,7 +212,14 @@ CASES = [
     Case(
         "ms-ssim-gaussian-simple-none",
         mi.multiscale_structural_similarity_index_measure,
-        {"data_range": 1.0, "betas": (0.5, 0.5), "sigma": 0.5, "kernel_size": 5, "normalize": "simple", "reduction": None},
+        {
+            "data_range": 1.0,
+            "betas": (0.5, 0.5),
+            "sigma": 0.5,
+            "kernel_size": 5,
+            "normalize": "simple",
+            "reduction": None,
+        },
         IMG,
         tm_reference(
             tmi.multiscale_structural_similarity_index_measure,
@@ -312,8 +319,10 @@ CASES = [
         tm_reference(tmi.spatial_correlation_coefficient),
         rtol=1e-4,
         atol=1e-5,
-        bad_inputs=image_bad(ranks=r"\(N, H, W\) or \(N, C, H, W\)")[:1]
-        + [BadInput(lambda g: _nan((2, 3, 16, 16)), ValueError, "preds contains NaN", traced=True)],
+        bad_inputs=[
+            *image_bad(ranks=r"\(N, H, W\) or \(N, C, H, W\)")[:1],
+            BadInput(lambda g: _nan((2, 3, 16, 16)), ValueError, "preds contains NaN", traced=True),
+        ],
     ),
     Case(
         "scc-none",
@@ -337,7 +346,14 @@ CASES = [
             BadInput(lambda g: (torch.full((2, 1, 4, 4), float("nan")),), ValueError, "img contains NaN", traced=True),
         ],
     ),
-    Case("tv-mean", mi.total_variation, {"reduction": "mean"}, one_image, tm_reference(tmi.total_variation, reduction="mean"), rtol=1e-4),
+    Case(
+        "tv-mean",
+        mi.total_variation,
+        {"reduction": "mean"},
+        one_image,
+        tm_reference(tmi.total_variation, reduction="mean"),
+        rtol=1e-4,
+    ),
     Case(
         "tv-none",
         mi.total_variation,
