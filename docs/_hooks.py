@@ -29,6 +29,10 @@ FAMILIES = (
     "retrieval",
     "segmentation",
     "text",
+    "nominal",
+    "clustering",
+    "pairwise",
+    "shape",
     "wrappers",
 )
 _API = re.compile(r"^::: (metrix[\w.]*)\s*$", re.MULTILINE)
@@ -106,6 +110,9 @@ def _torchmetrics_lookup() -> tuple[Any, dict[str, str]] | None:
         "torchmetrics.image.inception",
         "torchmetrics.image.mifid",
         "torchmetrics.audio",
+        "torchmetrics.nominal",
+        "torchmetrics.clustering",
+        "torchmetrics.shape",
     ):
         try:
             mod = importlib.import_module(modname)
