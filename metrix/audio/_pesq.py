@@ -95,4 +95,4 @@ def perceptual_evaluation_speech_quality(
         return torch.tensor([float(v) for v in values], dtype=F64, device=p.device)
 
     name = "perceptual_evaluation_speech_quality"
-    return mean_score_metric(name, PESQState, scores, (name, fs, mode))
+    return mean_score_metric(name, PESQState, scores, (name, fs, mode, validate_args))

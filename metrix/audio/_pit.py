@@ -205,7 +205,7 @@ def permutation_invariant_training(
         return best_permutation(matrix, eval_func)[0]
 
     name = "permutation_invariant_training"
-    key = (name, metric_func, mode, eval_func, tuple(sorted(kwargs.items())))
+    key = (name, metric_func, mode, eval_func, tuple(sorted(kwargs.items())), validate_args)
     return mean_score_metric(name, PITState, scores, key)
 
 

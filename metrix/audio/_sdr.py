@@ -210,7 +210,7 @@ def signal_distortion_ratio(
         return sdr_kernel(p, t, **options)
 
     name = "signal_distortion_ratio"
-    return mean_score_metric(name, SDRState, scores, (name, *options.values()))
+    return mean_score_metric(name, SDRState, scores, (name, *options.values(), validate_args))
 
 
 @factory(higher_is_better=True)
@@ -245,7 +245,7 @@ def scale_invariant_signal_distortion_ratio(zero_mean: bool = False, *, validate
         return si_sdr_kernel(*signal_pair(preds, target, validate_args=validate_args), zero_mean=zero_mean)
 
     name = "scale_invariant_signal_distortion_ratio"
-    return mean_score_metric(name, SISDRState, scores, (name, zero_mean))
+    return mean_score_metric(name, SISDRState, scores, (name, zero_mean, validate_args))
 
 
 def sa_sdr_kernel(preds: Tensor, target: Tensor, scale_invariant: bool = True, zero_mean: bool = False) -> Tensor:
@@ -302,7 +302,7 @@ def source_aggregated_signal_distortion_ratio(
         return sa_sdr_kernel(p, t, scale_invariant=scale_invariant, zero_mean=zero_mean)
 
     name = "source_aggregated_signal_distortion_ratio"
-    return mean_score_metric(name, SASDRState, scores, (name, scale_invariant, zero_mean))
+    return mean_score_metric(name, SASDRState, scores, (name, scale_invariant, zero_mean, validate_args))
 
 
 per_signal_kernel(signal_distortion_ratio, sdr_kernel)

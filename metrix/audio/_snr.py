@@ -93,7 +93,7 @@ def signal_noise_ratio(zero_mean: bool = False, *, validate_args: bool = True) -
     def scores(preds: Any, target: Any) -> Tensor:
         return snr_kernel(*signal_pair(preds, target, validate_args=validate_args), zero_mean=zero_mean)
 
-    return mean_score_metric("signal_noise_ratio", SNRState, scores, ("signal_noise_ratio", zero_mean))
+    return mean_score_metric("signal_noise_ratio", SNRState, scores, ("signal_noise_ratio", zero_mean, validate_args))
 
 
 @factory(higher_is_better=True)
@@ -125,7 +125,7 @@ def scale_invariant_signal_noise_ratio(*, validate_args: bool = True) -> Metric:
         return si_snr_kernel(*signal_pair(preds, target, validate_args=validate_args))
 
     name = "scale_invariant_signal_noise_ratio"
-    return mean_score_metric(name, SISNRState, scores, (name,))
+    return mean_score_metric(name, SISNRState, scores, (name, validate_args))
 
 
 def complex_si_snr_kernel(preds: Tensor, target: Tensor, zero_mean: bool = False) -> Tensor:
@@ -180,7 +180,7 @@ def complex_scale_invariant_signal_noise_ratio(zero_mean: bool = False, *, valid
         return complex_si_snr_kernel(p, t, zero_mean=zero_mean)
 
     name = "complex_scale_invariant_signal_noise_ratio"
-    return mean_score_metric(name, ComplexSISNRState, scores, (name, zero_mean))
+    return mean_score_metric(name, ComplexSISNRState, scores, (name, zero_mean, validate_args))
 
 
 per_signal_kernel(signal_noise_ratio, snr_kernel)

@@ -87,4 +87,4 @@ def short_time_objective_intelligibility(
         return torch.tensor(values, dtype=F64, device=p.device)
 
     name = "short_time_objective_intelligibility"
-    return mean_score_metric(name, STOIState, scores, (name, fs, extended))
+    return mean_score_metric(name, STOIState, scores, (name, fs, extended, validate_args))

@@ -145,5 +145,5 @@ def frechet_inception_distance(
         return frechet_distance(mu_r, cov_r, mu_f, cov_f)
 
     # a metric with its own extractor shares its state with no other metric (no key)
-    key = ("frechet_inception_distance", d) if feature_extractor is None else None
+    key = ("frechet_inception_distance", d, validate_args) if feature_extractor is None else None
     return Metric(init, update, compute, name="frechet_inception_distance", key=key)

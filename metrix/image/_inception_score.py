@@ -127,5 +127,5 @@ def inception_score(
         var = torch.where(used, (scores - mean) ** 2, torch.zeros_like(scores)).sum() / (k - 1)
         return mean, torch.sqrt(var)
 
-    key = (name, splits, num_features, capacity, seed)
+    key = (name, splits, num_features, capacity, seed, validate_args)
     return Metric(init, update, compute, name=name, key=key if feature_extractor is None else None)

@@ -154,5 +154,5 @@ def kernel_inception_distance(
         scores = torch.stack([poly_mmd(feats[idx_r[i]], feats[idx_f[i]], degree, gamma, coef) for i in range(subsets)])
         return scores.mean(), scores.std(unbiased=False)
 
-    key = (name, num_features, subsets, subset_size, degree, gamma, coef, capacity, seed)
+    key = (name, num_features, subsets, subset_size, degree, gamma, coef, capacity, seed, validate_args)
     return Metric(init, update, compute, name=name, key=key if feature_extractor is None else None)

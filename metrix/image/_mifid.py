@@ -136,5 +136,5 @@ def memorization_informed_frechet_inception_distance(
         distance = _memorization_distance(feats, real, fake, cosine_distance_eps)
         return torch.where(fid > 1e-8, fid / (distance + 10e-15), torch.zeros_like(fid))
 
-    key = (name, num_features, cosine_distance_eps, capacity)
+    key = (name, num_features, cosine_distance_eps, capacity, validate_args)
     return Metric(init, update, compute, name=name, key=key if feature_extractor is None else None)

@@ -158,7 +158,7 @@ def spectral_distortion_index(
     def compute(s: SpectralDistortionState) -> Tensor:
         return _spectral_value(s.sums, p, reduction)
 
-    return Metric(init, update, compute, name=name, key=(name, p, reduction))
+    return Metric(init, update, compute, name=name, key=(name, p, reduction, validate_args))
 
 
 def _check_spatial(
@@ -265,7 +265,7 @@ def spatial_distortion_index(
     def compute(s: SpatialDistortionState) -> Tensor:
         return _spatial_value(s.sums, norm_order, reduction)
 
-    return Metric(init, update, compute, name=name, key=(name, norm_order, window_size, reduction))
+    return Metric(init, update, compute, name=name, key=(name, norm_order, window_size, reduction, validate_args))
 
 
 @factory(higher_is_better=True)
@@ -341,4 +341,5 @@ def quality_with_no_reference(
         d_s = _spatial_value(s.spatial, norm_order, reduction)
         return (1 - d_lambda) ** alpha * (1 - d_s) ** beta
 
-    return Metric(init, update, compute, name=name, key=(name, alpha, beta, norm_order, window_size, reduction))
+    key = (name, alpha, beta, norm_order, window_size, reduction, validate_args)
+    return Metric(init, update, compute, name=name, key=key)

@@ -144,7 +144,7 @@ def peak_signal_noise_ratio(
     reduction = check_reduction(reduction)
     dims = _dims(dim)
     validate_args = check_bool(validate_args, "validate_args")
-    key = ("peak_signal_noise_ratio", rng, clamp, base, dims, reduction if dims is not None else None)
+    key = ("peak_signal_noise_ratio", rng, clamp, base, dims, reduction if dims is not None else None, validate_args)
 
     def pair(preds: Any, target: Any) -> tuple[Tensor, Tensor]:
         check_tensor(preds, "preds")
@@ -276,7 +276,7 @@ def peak_signal_noise_ratio_with_blocked_effect(
     rng, clamp = check_data_range(data_range, optional=False)
     block_size = check_int(block_size, "block_size", 1)
     validate_args = check_bool(validate_args, "validate_args")
-    key = ("peak_signal_noise_ratio_with_blocked_effect", rng, clamp, block_size)
+    key = ("peak_signal_noise_ratio_with_blocked_effect", rng, clamp, block_size, validate_args)
 
     def init(*, device: Any = None) -> PSNRBState:
         z = [torch.zeros((), dtype=F64, device=device) for _ in range(3)]

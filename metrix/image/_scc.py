@@ -125,7 +125,6 @@ def spatial_correlation_coefficient(
         scc = _scc_map(p.to(torch.float32), t.to(torch.float32), hp_filter.to(p.device), window_size)
         return scc.flatten(1).mean(-1)
 
-    key = ("spatial_correlation_coefficient", tuple(hp_filter.reshape(-1).tolist()), hp_filter.shape, window_size)
-    return scores_metric(
-        "spatial_correlation_coefficient", SCCState, SCCValuesState, scores, reduction, key=(*key, reduction)
-    )
+    name = "spatial_correlation_coefficient"
+    key = (name, tuple(hp_filter.reshape(-1).tolist()), hp_filter.shape, window_size, reduction, validate_args)
+    return scores_metric(name, SCCState, SCCValuesState, scores, reduction, key=key)

@@ -114,7 +114,7 @@ def root_mean_squared_error_using_sliding_window(
     return_rmse_map = check_bool(return_rmse_map, "return_rmse_map")
     validate_args = check_bool(validate_args, "validate_args")
     name = "root_mean_squared_error_using_sliding_window"
-    key = (name, window_size, return_rmse_map)
+    key = (name, window_size, return_rmse_map, validate_args)
 
     if not return_rmse_map:
 
@@ -203,4 +203,4 @@ def relative_average_spectral_error(window_size: int = 8, *, validate_args: bool
         crop = round(window_size / 2)
         return torch.mean(rase_map[crop:-crop, crop:-crop])
 
-    return Metric(init, update, compute, name=name, key=(name, window_size))
+    return Metric(init, update, compute, name=name, key=(name, window_size, validate_args))

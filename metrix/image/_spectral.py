@@ -93,7 +93,7 @@ def spectral_angle_mapper(reduction: str | None = "elementwise_mean", *, validat
         dot = (p * t).sum(dim=1)
         return torch.clamp(dot / (p.norm(dim=1) * t.norm(dim=1)), -1, 1).acos()
 
-    key = ("spectral_angle_mapper", reduction)
+    key = ("spectral_angle_mapper", reduction, validate_args)
     return scores_metric("spectral_angle_mapper", SAMState, SAMValuesState, scores, reduction, key=key, map_rank=2)
 
 
@@ -139,7 +139,7 @@ def error_relative_global_dimensionless_synthesis(
         rmse = torch.sqrt((diff * diff).sum(dim=2) / (h * w))
         return 100 / ratio * torch.sqrt(torch.sum((rmse / t.mean(dim=2)) ** 2, dim=1) / c)
 
-    key = ("error_relative_global_dimensionless_synthesis", ratio, reduction)
+    key = ("error_relative_global_dimensionless_synthesis", ratio, reduction, validate_args)
     return scores_metric(
         "error_relative_global_dimensionless_synthesis", ERGASState, ERGASValuesState, scores, reduction, key=key
     )

@@ -235,7 +235,7 @@ def structural_similarity_index_measure(
     options = dict(gaussian_kernel=gaussian_kernel, sigma=sigma, kernel_size=kernel_size, data_range=rng, clamp=clamp)
     options.update(k1=k1, k2=k2)
     extra = return_full_image or return_contrast_sensitivity
-    key = ("structural_similarity_index_measure", repr(options), reduction, extra and return_full_image, extra)
+    key = ("structural_similarity_index_measure", repr(options), reduction, return_full_image, extra, validate_args)
 
     def per_image(preds: Any, target: Any) -> tuple[Tensor, Tensor, Tensor, tuple[int, ...]]:
         p, t = image_pair(preds, target, ranks=(4, 5), validate_args=validate_args)
@@ -370,7 +370,7 @@ def multiscale_structural_similarity_index_measure(
     options = dict(gaussian_kernel=gaussian_kernel, sigma=sigma, kernel_size=kernel_size, data_range=rng, clamp=clamp)
     options.update(k1=k1, k2=k2)
     levels = len(betas)
-    key = ("multiscale_structural_similarity_index_measure", repr(options), betas, normalize, reduction)
+    key = ("multiscale_structural_similarity_index_measure", repr(options), betas, normalize, reduction, validate_args)
 
     def per_image(preds: Any, target: Any) -> Tensor:
         p, t = image_pair(preds, target, ranks=(4, 5), validate_args=validate_args)

@@ -66,5 +66,5 @@ def total_variation(reduction: str | None = "sum", *, validate_args: bool = True
         dx = (x[..., :, 1:] - x[..., :, :-1]).abs().sum(dim=(1, 2, 3))
         return dy + dx
 
-    key = ("total_variation", reduction)
+    key = ("total_variation", reduction, validate_args)
     return scores_metric("total_variation", TotalVariationState, TotalVariationValuesState, scores, reduction, key=key)

@@ -105,7 +105,7 @@ def universal_image_quality_index(
         p, t = image_pair(preds, target, validate_args=validate_args)
         return uqi_map(p, t, kernel_size, sigma)
 
-    key = ("universal_image_quality_index", kernel_size, sigma, reduction)
+    key = ("universal_image_quality_index", kernel_size, sigma, reduction, validate_args)
     return scores_metric(
         "universal_image_quality_index", UQIState, UQIValuesState, scores, reduction, key=key, map_rank=3
     )

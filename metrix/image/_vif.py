@@ -119,5 +119,5 @@ def visual_information_fidelity(
             raise ValueError(f"preds and target must be at least 41x41, got shape {tuple(p.shape)}")
         return _vif_per_image(p, t, sigma_n_sq)
 
-    key = ("visual_information_fidelity", sigma_n_sq, reduction)
+    key = ("visual_information_fidelity", sigma_n_sq, reduction, validate_args)
     return scores_metric("visual_information_fidelity", VIFState, VIFValuesState, scores, reduction, key=key)
