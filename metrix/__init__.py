@@ -26,7 +26,6 @@ from metrix._core.collection import collection as collection
 from metrix._core.ensemble import stack as stack
 from metrix._core.ensemble import unstack as unstack
 from metrix._core.merge import merge as merge
-from metrix._core.merge import signature as signature
 from metrix._core.metric import Metric as Metric
 from metrix._core.metric import factory as factory
 from metrix._core.module import MetricModule as MetricModule
@@ -41,6 +40,7 @@ from metrix._core.state import stored_values as stored_values
 from metrix._core.sync import collectives_issued as collectives_issued
 from metrix._core.sync import sync as sync
 from metrix._core.sync import sync_collectives as sync_collectives
+from metrix._core.tree import signature as signature
 
 __version__ = "0.1.0"
 
