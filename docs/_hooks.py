@@ -22,7 +22,9 @@ from typing import Any
 
 FAMILIES = (
     "aggregation",
+    "audio",
     "classification",
+    "image",
     "regression",
     "retrieval",
     "segmentation",
@@ -105,6 +107,12 @@ def _torchmetrics_lookup() -> tuple[Any, dict[str, str]] | None:
         "torchmetrics.regression",
         "torchmetrics.retrieval",
         "torchmetrics.wrappers",
+        "torchmetrics.image",
+        "torchmetrics.image.fid",
+        "torchmetrics.image.kid",
+        "torchmetrics.image.inception",
+        "torchmetrics.image.mifid",
+        "torchmetrics.audio",
         "torchmetrics.nominal",
         "torchmetrics.clustering",
         "torchmetrics.shape",

@@ -7,9 +7,11 @@ stateful ``nn.Module`` adapter.
 """
 
 from metrix import aggregation as aggregation
+from metrix import audio as audio
 from metrix import classification as classification
 from metrix import clustering as clustering
 from metrix import debug as debug
+from metrix import image as image
 from metrix import nominal as nominal
 from metrix import pairwise as pairwise
 from metrix import regression as regression
