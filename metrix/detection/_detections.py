@@ -16,7 +16,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.checks import check
+from metrix._core.checks import check, is_tracing
 from metrix.detection._inputs import (
     check_labels,
     check_list_pair,
@@ -123,7 +123,7 @@ def parse_batch(preds: Any, target: Any, iou_types: tuple[str, ...], box_format:
     score = _cat(det_scores, zf)
     check(
         torch.isfinite(score),
-        lambda: _first_bad("preds", "scores", ~torch.isfinite(score), det_image, "NaN or inf"),
+        _first_bad("preds", "scores", ~torch.isfinite(score), det_image, "NaN or inf"),
         enabled=validate_args,
     )
     crowd_parts = [
@@ -132,7 +132,7 @@ def parse_batch(preds: Any, target: Any, iou_types: tuple[str, ...], box_format:
     crowd = _cat([c.to(torch.int64) for c in crowd_parts], z64)
     check(
         (crowd == 0) | (crowd == 1),
-        lambda: _first_bad("target", "iscrowd", (crowd != 0) & (crowd != 1), gt_image, "values other than 0 and 1"),
+        _first_bad("target", "iscrowd", (crowd != 0) & (crowd != 1), gt_image, "values other than 0 and 1"),
         enabled=validate_args,
     )
     area_parts = [
@@ -168,24 +168,34 @@ def _box_shape(boxes: Any, name: str) -> Tensor:
     return float_boxes(boxes)
 
 
-def _first_bad(side: str, key: str, bad: Tensor, image: Tensor, what: str) -> str:
-    i = int(image[bad.reshape(bad.shape[0], -1).any(1)][0])
-    return f"{side}[{i}][{key!r}] holds {what}"
+def _first_bad(side: str, key: str, bad: Tensor, image: Tensor, what: str) -> Any:
+    """The error message, naming the first offending image in eager code (a fixed text while tracing)."""
+    if is_tracing(bad):
+        return f"{side}[...][{key!r}] holds {what}"
+
+    def message() -> str:
+        i = int(image[bad.flatten(1).any(1) if bad.dim() > 1 else bad][0])
+        return f"{side}[{i}][{key!r}] holds {what}"
+
+    return message
 
 
 def _boxes(parts: list[Tensor], box_format: str, side: str, image: Tensor, validate_args: bool) -> Tensor:
     """Concatenated boxes as float64 xywh, checked: finite, with ordered corners."""
     raw = torch.cat(parts) if parts else torch.zeros((0, 4), dtype=torch.float32, device=image.device)
     finite = torch.isfinite(raw)
-    check(finite, lambda: _first_bad(side, "boxes", ~finite, image, "NaN or inf coordinates"), enabled=validate_args)
+    check(finite, _first_bad(side, "boxes", ~finite, image, "NaN or inf coordinates"), enabled=validate_args)
     xywh = to_xywh(raw, box_format)
     ordered = xywh[:, 2:] >= 0
     corners = "x2 < x1 or y2 < y1" if box_format == "xyxy" else "a negative width or height"
     check(
         ordered,
-        lambda: (
-            _first_bad(side, "boxes", ~ordered, image, f"boxes with {corners} (box_format={box_format!r})")
-            + "; boxes must satisfy x1 <= x2 and y1 <= y2"
+        _first_bad(
+            side,
+            "boxes",
+            ~ordered,
+            image,
+            f"boxes with {corners} (box_format={box_format!r}); boxes must satisfy x1 <= x2 and y1 <= y2",
         ),
         enabled=validate_args,
     )

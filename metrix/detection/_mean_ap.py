@@ -260,7 +260,7 @@ def mean_average_precision(
                     cat_append(recs.score, score),
                     cat_append(recs.label, label),
                     cat_append(recs.rank, rank.to(torch.int32)),
-                    cat_append(recs.outcome, code.reshape(code.shape[0], -1)),
+                    cat_append(recs.outcome, code.flatten(1)),
                 )
             )
         return type(s)(tuple(new_evals), _add_gt_counts(cfg, s.gt_counts, batch, traced))
@@ -302,8 +302,10 @@ def _segm_pair_iou(batch: Batch) -> Any:
     gt_n = torch.tensor(batch.gt_count, dtype=torch.int64, device=device)
 
     def pair_iou(d: Tensor, g: Tensor) -> Tensor:
+        # pairs padded past their group's ground truth point anywhere: clamp, they are masked out
         img = batch.det_image[d]
-        return flat[off[img] + (d - det_start[img]) * gt_n[img] + (g - gt_start[img])]
+        local_g = (g - gt_start[img]).clamp(min=0)
+        return flat[(off[img] + (d - det_start[img]) * gt_n[img] + local_g).clamp(0, flat.shape[0] - 1)]
 
     return pair_iou
 

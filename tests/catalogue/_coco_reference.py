@@ -90,3 +90,58 @@ def coco_reference(
             out.pop(k)
     # TorchMetrics' Metric.compute squeezes one-element tensors
     return {k: (v.reshape(()) if isinstance(v, torch.Tensor) and v.numel() == 1 else v) for k, v in out.items()}
+
+
+def coco_eval64(
+    preds: list[dict[str, torch.Tensor]],
+    target: list[dict[str, torch.Tensor]],
+    *,
+    backend: str = "pycocotools",
+    iou_type: str = "bbox",
+    average: str = "macro",
+    iou_thresholds: list[float] | None = None,
+    rec_thresholds: list[float] | None = None,
+    max_detection_thresholds: list[int] | None = None,
+) -> dict[str, np.ndarray]:
+    """COCOeval's float64 ``stats`` (12), ``precision``, ``recall`` on TorchMetrics' COCO datasets."""
+    import contextlib
+    import io
+
+    from torchmetrics.detection.helpers import CocoBackend
+
+    coco = CocoBackend(backend)
+    det_box, det_mask, gt_box, gt_mask = [], [], [], []
+    for items, boxes_out, masks_out in ((preds, det_box, det_mask), (target, gt_box, gt_mask)):
+        for d in items:
+            boxes = d["boxes"] if iou_type == "bbox" else torch.zeros(len(d["labels"]), 4)
+            boxes_out.append(to_xywh(boxes.reshape(-1, 4), "xyxy" if iou_type == "bbox" else "xywh"))
+            if iou_type == "segm":
+                masks_out.append(_rle(d["masks"], coco.mask_utils))
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dt, gt = coco._get_coco_datasets(
+            [t["labels"] for t in target],
+            gt_box,
+            gt_mask,
+            [t.get("iscrowd", torch.zeros_like(t["labels"])) for t in target],
+            [t.get("area", torch.zeros_like(t["labels"])) for t in target],
+            [p["labels"] for p in preds],
+            det_box,
+            det_mask,
+            [p["scores"] for p in preds],
+            (iou_type,),
+            average=average,
+        )
+        ev = coco.cocoeval(gt, dt, iouType=iou_type)
+        ev.params.iouThrs = np.array(iou_thresholds or torch.linspace(0.5, 0.95, 10).tolist(), dtype=np.float64)
+        ev.params.recThrs = np.array(rec_thresholds or torch.linspace(0.0, 1.0, 101).tolist(), dtype=np.float64)
+        ev.params.maxDets = sorted(max_detection_thresholds or [1, 10, 100])
+        ev.evaluate()
+        ev.accumulate()
+        ev.summarize()
+    return {
+        "stats": np.asarray(ev.stats, dtype=np.float64),
+        "precision": np.asarray(ev.eval["precision"]),
+        "recall": np.asarray(ev.eval["recall"]),
+        "cat_ids": np.asarray(ev.params.catIds),
+    }
