@@ -198,3 +198,19 @@ def test_empty_and_degenerate_states() -> None:
 def test_bad_arguments(kwargs: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         md.mean_average_precision(**kwargs)
+
+
+@pytest.mark.parametrize("kind", ["iou", "giou", "diou", "ciou"])
+def test_box_iou_matrix_matches_formulas_across_batches(kind: str) -> None:
+    from tests.catalogue.detection import IOU_FACTORIES, box_pairs, np_pairwise
+
+    preds, target = box_pairs(gen(40), 30)
+    extra = box_pairs(gen(41), 7)[1]
+    m = IOU_FACTORIES[kind](aggregate=False, iou_threshold=0.2, replacement_val=-3.0)
+    s = m.update(m.update(m.init(), preds[:11], target), preds[11:], extra)
+    expected = np_pairwise(kind, preds.numpy(), torch.cat([target, extra]).numpy())
+    expected = np.where(expected < 0.2, -3.0, expected)
+    np.testing.assert_allclose(m.compute(s).numpy(), expected, atol=1e-5)
+    # TorchMetrics' conventions when one side is empty: a (k, k) zero matrix; aggregated: 0
+    assert m(torch.zeros(0, 4), target[:3]).shape == (3, 3)
+    assert float(IOU_FACTORIES[kind]()(torch.zeros(0, 4), torch.zeros(0, 4))) == 0.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import torch
 
 from metrix import detection as md
@@ -150,3 +151,103 @@ MAP_CASES = [
 ]
 
 CASES = [*MAP_CASES]
+
+# ----------------------------------------------------------------------------- box IoU family
+# TorchMetrics' IoU functionals call torchvision (which does not load beside the CPU torch
+# here): the reference is the published formulas in NumPy float64.
+
+
+def np_pairwise(kind: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU / GIoU / DIoU / CIoU of every row of ``a`` (N, 4) against every row of ``b`` (M, 4), xyxy."""
+    a, b = a[:, None, :].astype(np.float64), b[None, :, :].astype(np.float64)
+    area_a = (a[..., 2] - a[..., 0]) * (a[..., 3] - a[..., 1])
+    area_b = (b[..., 2] - b[..., 0]) * (b[..., 3] - b[..., 1])
+    iw = np.clip(np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0]), 0, None)
+    ih = np.clip(np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1]), 0, None)
+    inter = iw * ih
+    union = area_a + area_b - inter
+    iou = inter / union
+    if kind == "iou":
+        return iou
+    cw = np.maximum(a[..., 2], b[..., 2]) - np.minimum(a[..., 0], b[..., 0])
+    ch = np.maximum(a[..., 3], b[..., 3]) - np.minimum(a[..., 1], b[..., 1])
+    if kind == "giou":
+        return iou - (cw * ch - union) / (cw * ch)
+    rho2 = ((a[..., 0] + a[..., 2]) / 2 - (b[..., 0] + b[..., 2]) / 2) ** 2
+    rho2 = rho2 + ((a[..., 1] + a[..., 3]) / 2 - (b[..., 1] + b[..., 3]) / 2) ** 2
+    diou = iou - rho2 / (cw**2 + ch**2 + 1e-7)
+    if kind == "diou":
+        return diou
+    v = (
+        4
+        / np.pi**2
+        * (
+            np.arctan((a[..., 2] - a[..., 0]) / (a[..., 3] - a[..., 1]))
+            - np.arctan((b[..., 2] - b[..., 0]) / (b[..., 3] - b[..., 1]))
+        )
+        ** 2
+    )
+    return diou - v / (1 - iou + v + 1e-7) * v
+
+
+def box_pairs(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    xy = torch.rand(n, 2, generator=g) * 100
+    wh = torch.rand(n, 2, generator=g) * 40 + 1
+    target = torch.cat([xy, xy + wh], 1)
+    preds = target + torch.randn(n, 4, generator=g) * 6
+    preds = torch.cat([torch.minimum(preds[:, :2], preds[:, 2:] - 0.5), preds[:, 2:]], 1)
+    return preds, target
+
+
+def iou_reference(kind: str, threshold: float | None = None, replacement: float = 0.0):
+    def ref(preds: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        m = np.diagonal(np_pairwise(kind, preds.numpy(), target.numpy()))
+        if threshold is not None:
+            m = np.where(m < threshold, replacement, m)
+        return torch.tensor(m.mean() if m.size else 0.0, dtype=torch.float64)
+
+    return ref
+
+
+def _nan_boxes(g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    p, t = box_pairs(g, 3)
+    p[1, 2] = float("nan")
+    return p, t
+
+
+IOU_BAD = [
+    BadInput(_nan_boxes, ValueError, "NaN or inf", traced=True),
+    BadInput(lambda g: (torch.rand(3, 5), torch.rand(3, 5)), ValueError, r"shape \(N, 4\)"),
+    BadInput(lambda g: (box_pairs(g, 3)[0], box_pairs(g, 2)[1]), ValueError, "paired boxes"),
+    BadInput(lambda g: (torch.ones(3, 4, dtype=torch.long), torch.ones(3, 4)), TypeError, "floating point"),
+]
+IOU_FACTORIES = {
+    "iou": md.intersection_over_union,
+    "giou": md.generalized_intersection_over_union,
+    "diou": md.distance_intersection_over_union,
+    "ciou": md.complete_intersection_over_union,
+}
+IOU_CASES = [
+    Case(
+        id=f"{fn.__name__}",
+        factory=fn,
+        kwargs={},
+        inputs=box_pairs,
+        reference=iou_reference(kind),
+        bad_inputs=IOU_BAD,
+        atol=1e-5,
+    )
+    for kind, fn in IOU_FACTORIES.items()
+] + [
+    Case(
+        id=f"{fn.__name__}-threshold",
+        factory=fn,
+        kwargs={"iou_threshold": 0.4, "replacement_val": -1.0},
+        inputs=box_pairs,
+        reference=iou_reference(kind, 0.4, -1.0),
+        atol=1e-5,
+    )
+    for kind, fn in IOU_FACTORIES.items()
+]
+
+CASES += IOU_CASES
