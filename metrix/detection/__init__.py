@@ -5,3 +5,5 @@ from metrix.detection._box_iou import distance_intersection_over_union as distan
 from metrix.detection._box_iou import generalized_intersection_over_union as generalized_intersection_over_union
 from metrix.detection._box_iou import intersection_over_union as intersection_over_union
 from metrix.detection._mean_ap import mean_average_precision as mean_average_precision
+from metrix.detection._panoptic import modified_panoptic_quality as modified_panoptic_quality
+from metrix.detection._panoptic import panoptic_quality as panoptic_quality

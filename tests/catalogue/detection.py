@@ -7,9 +7,10 @@ import functools
 
 import numpy as np
 import torch
+import torchmetrics.functional.detection as tmd
 
 from metrix import detection as md
-from tests.catalogue._case import BadInput, Case
+from tests.catalogue._case import BadInput, Case, tm_reference
 from tests.catalogue._coco_data import coco_like
 from tests.catalogue._coco_reference import coco_reference
 
@@ -251,3 +252,78 @@ IOU_CASES = [
 ]
 
 CASES += IOU_CASES
+
+# ----------------------------------------------------------------------------- panoptic quality
+THINGS, STUFFS = {0, 1, 3}, {6, 7}
+
+
+def panoptic_maps(g: torch.Generator, n: int, unknown: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    """Blocky (category, instance) maps; the target mostly agrees with the prediction; id 9 is unknown."""
+    cats = torch.tensor([0, 1, 3, 6, 7, 9])
+    k = 6 if unknown else 5
+    p = torch.stack(
+        [cats[torch.randint(0, k, (n, 5, 5), generator=g)], torch.randint(0, 3, (n, 5, 5), generator=g)], -1
+    )
+    t = torch.stack(
+        [cats[torch.randint(0, 6, (n, 5, 5), generator=g)], torch.randint(0, 3, (n, 5, 5), generator=g)], -1
+    )
+    p = p.repeat_interleave(2, 1).repeat_interleave(2, 2)
+    t = t.repeat_interleave(2, 1).repeat_interleave(2, 2)
+    t = torch.where(torch.rand(t.shape[:-1], generator=g).unsqueeze(-1) < 0.7, p, t)
+    return p, t
+
+
+def _unknown_pred(g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    p, t = panoptic_maps(g, 2)
+    p[0, 0, 0, 0] = 5
+    return p, t
+
+
+PANOPTIC_BAD = [
+    BadInput(_unknown_pred, ValueError, "neither things nor stuffs"),
+    BadInput(lambda g: (panoptic_maps(g, 2)[0], panoptic_maps(g, 3)[1]), ValueError, "same shape"),
+    BadInput(lambda g: (torch.zeros(2, 4, 4, 3, dtype=torch.long),) * 2, ValueError, r"\(category, instance\)"),
+    BadInput(lambda g: tuple(x.float() for x in panoptic_maps(g, 2)), TypeError, "integer"),
+]
+PANOPTIC_CASES = [
+    Case(
+        id="panoptic_quality",
+        factory=md.panoptic_quality,
+        kwargs={"things": THINGS, "stuffs": STUFFS},
+        inputs=panoptic_maps,
+        reference=tm_reference(tmd.panoptic_quality, THINGS, STUFFS),
+        compile=False,
+        vmap=False,
+        note="segments are found with unique: eager update, per-category sum state",
+        bad_inputs=PANOPTIC_BAD,
+        n=24,
+    ),
+    Case(
+        id="panoptic_quality-per_class-sq_rq-unknown",
+        factory=md.panoptic_quality,
+        kwargs={
+            "things": THINGS,
+            "stuffs": STUFFS,
+            "allow_unknown_preds_category": True,
+            "return_sq_and_rq": True,
+            "return_per_class": True,
+        },
+        inputs=functools.partial(panoptic_maps, unknown=True),
+        reference=tm_reference(tmd.panoptic_quality, THINGS, STUFFS, True, True, True),
+        compile=False,
+        vmap=False,
+        n=24,
+    ),
+    Case(
+        id="modified_panoptic_quality",
+        factory=md.modified_panoptic_quality,
+        kwargs={"things": THINGS, "stuffs": STUFFS, "allow_unknown_preds_category": True},
+        inputs=functools.partial(panoptic_maps, unknown=True),
+        reference=tm_reference(tmd.modified_panoptic_quality, THINGS, STUFFS, True),
+        compile=False,
+        vmap=False,
+        bad_inputs=PANOPTIC_BAD[1:],
+        n=24,
+    ),
+]
+CASES += PANOPTIC_CASES
