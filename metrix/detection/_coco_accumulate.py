@@ -48,6 +48,12 @@ def accumulate(
 ) -> tuple[Tensor, Tensor, Tensor | None]:
     """COCO's precision, recall and score arrays.
 
+    Per area range the work is proportional to the true positives, not to detections
+    times thresholds: at a true positive ``(row, t)`` the number of true positives so far
+    in its class is its rank among the sorted ``(t, row)`` keys of true positives, and the
+    number of counted detections is the number of rows so far that are not ignored at
+    every threshold minus the (few) ignored entries among them at ``t``.
+
     Args:
         score: ``(N,)`` float64 detection scores in arrival order.
         cls: ``(N,)`` int64 class index in ``[0, K)``.
@@ -75,56 +81,79 @@ def accumulate(
     npig_f = npig.to(f64)
 
     order = sort_records(score, cls)
-    cls_s, rank_s, score_s = cls[order], rank[order], score[order].to(f64)
-    out_s = outcome[order]
+    cls_s = cls.index_select(0, order)
+    rank_s = rank.index_select(0, order)
+    out_s = outcome.index_select(0, order)  # (N, A, T)
     start = class_offsets(cls_s, k_n)
     thr_sorted, thr_perm = torch.sort(rec_thresholds.to(f64), stable=True)
-    is_tp = out_s == TP
+    # Most rows have one outcome at every threshold of an area range (background detections
+    # are false positives or ignored throughout); only the others ("mixed": true positives at
+    # some or all thresholds, some ignored entries) need per-threshold work.
+    lo, hi = torch.aminmax(out_s, dim=2)  # (N, A)
+    uniform = torch.where(lo == hi, lo, -1)
+    cuts = torch.tensor(max_dets, dtype=rank_s.dtype, device=device)
+    first_cut = torch.searchsorted(cuts, rank_s.contiguous(), right=True)  # the first cut a row is under (M: none)
 
-    for m, cut in enumerate(max_dets):
-        inc = rank_s < cut
-        tp_total = torch.zeros((k_n, a_n, t_n), dtype=torch.int64, device=device)
-        tp_total.index_add_(0, cls_s, (is_tp & inc.reshape(n, 1, 1)).to(torch.int64))
-        rc = tp_total.to(f64) / npig_f.unsqueeze(-1)
-        recall[:, :, :, m] = torch.where(has_gt.unsqueeze(-1), rc, -1.0).permute(2, 0, 1)
+    for a in range(a_n):
+        mixed = ((uniform[:, a] < 0) | (uniform[:, a] == TP)).nonzero().squeeze(1)  # sorted rows
+        sub_t = out_s[mixed, a].T  # (T, n_mixed)
+        sub_cut = first_cut[mixed]
+        tp_t, tp_j = ((sub_t == TP) & (sub_cut < m_n)).nonzero(as_tuple=True)
+        tp_r = mixed[tp_j]  # (t, row) pairs in (t, row) order
+        # recall: true positives per class, threshold and cut
+        j = first_cut[tp_r]
+        counts = torch.zeros(k_n * t_n * (m_n + 1), dtype=torch.int64, device=device)
+        counts.index_add_(0, (cls_s[tp_r] * t_n + tp_t) * (m_n + 1) + j, torch.ones_like(j))
+        tp_total = torch.cumsum(counts.reshape(k_n, t_n, m_n + 1), 2)[..., :m_n]  # (K, T, M)
+        rc_total = tp_total.to(f64) / npig_f[:, a].reshape(k_n, 1, 1)
+        recall[:, :, a, :] = torch.where(has_gt[:, a].reshape(k_n, 1, 1), rc_total, -1.0).permute(1, 0, 2)
 
-    for a, m in precision_cuts:
-        inc = (rank_s < max_dets[m]).unsqueeze(1)
-        counted = (out_s[:, a] != IGNORED) & inc  # (N, T)
-        tp = (out_s[:, a] == TP) & inc
-        c_cum = torch.cumsum(counted, 0, dtype=torch.int64)
-        t_cum = torch.cumsum(tp, 0, dtype=torch.int64)
-        c_base = (c_cum - counted.to(torch.int64))[start.clamp(max=max(n - 1, 0))] if n else c_cum[:0]
-        t_base = (t_cum - tp.to(torch.int64))[start.clamp(max=max(n - 1, 0))] if n else t_cum[:0]
-        row, t_idx = tp.nonzero(as_tuple=True)
-        k = cls_s[row]
-        tp_count = (t_cum[row, t_idx] - t_base[k, t_idx]).to(f64)
-        n_counted = (c_cum[row, t_idx] - c_base[k, t_idx]).to(f64)
-        pr = tp_count / (n_counted + EPS)
-        denom = npig_f[k, a]
-        rc = tp_count / torch.where(denom > 0, denom, 1.0)
-        # bin b holds the points that reach the first b recall thresholds (rc >= thr[0..b-1])
-        b = torch.searchsorted(thr_sorted, rc, right=True)
-        slot = (k * t_n + t_idx) * (r_n + 1) + b
-        hist = torch.zeros(k_n * t_n * (r_n + 1), dtype=f64, device=device)
-        hist = hist.scatter_reduce(0, slot, pr, "amax").reshape(k_n, t_n, r_n + 1)
-        q = _reverse_cummax(hist[..., 1:])  # q[..., i]: best precision with recall >= thr[i]
-        q_user = torch.empty_like(q)
-        q_user[..., thr_perm] = q
-        valid = has_gt[:, a].reshape(k_n, 1, 1)
-        precision[:, :, :, a, m] = torch.where(valid, q_user, -1.0).permute(1, 2, 0)
-        if scores is not None:
-            sh = torch.full((k_n * t_n * (r_n + 1),), -torch.inf, dtype=f64, device=device)
-            sh = sh.scatter_reduce(0, slot, score_s[row], "amax").reshape(k_n, t_n, r_n + 1)
-            s = _reverse_cummax(sh[..., 1:])
-            # a threshold <= 0 is reached at the class's first detection, whatever it is
-            first = torch.full((k_n,), -torch.inf, dtype=f64, device=device)
-            first = first.scatter_reduce(0, cls_s, torch.where(inc.squeeze(1), score_s, -torch.inf), "amax")
-            s = torch.where((thr_sorted <= 0).reshape(1, 1, r_n), first.reshape(k_n, 1, 1), s)
-            s = torch.where(torch.isinf(s), 0.0, s)
-            s_user = torch.empty_like(s)
-            s_user[..., thr_perm] = s
-            scores[:, :, :, a, m] = torch.where(valid, s_user, -1.0).permute(1, 2, 0)
+        for area, m in precision_cuts:
+            if area != a:
+                continue
+            inc = first_cut <= m
+            # rows counted at some threshold: not ignored throughout
+            rows_cum = torch.cumsum(inc & (uniform[:, a] != IGNORED), 0)
+            ign_t, ign_j = ((sub_t == IGNORED) & (sub_cut <= m)).nonzero(as_tuple=True)
+            ign_keys = ign_t * n + mixed[ign_j]
+            sel = first_cut[tp_r] <= m
+            pt, pr_row = tp_t[sel], tp_r[sel]
+            k = cls_s[pr_row]
+            s0 = start[k]
+            # rank among the true positives of (class, t): keys t * N + row are sorted
+            tp_keys = pt * n + pr_row
+            tp_count = (
+                torch.arange(tp_keys.shape[0], device=device) - torch.searchsorted(tp_keys, pt * n + s0) + 1
+            ).to(f64)
+            ign_count = torch.searchsorted(ign_keys, tp_keys, right=True) - torch.searchsorted(ign_keys, pt * n + s0)
+            rows_before = torch.where(s0 > 0, rows_cum[(s0 - 1).clamp(min=0)], 0)
+            n_counted = (rows_cum[pr_row] - rows_before - ign_count).to(f64)
+            pr = tp_count / (n_counted + EPS)
+            denom = npig_f[k, a]
+            rc = tp_count / torch.where(denom > 0, denom, 1.0)
+            # bin b holds the points that reach the first b recall thresholds (rc >= thr[0..b-1])
+            b = torch.searchsorted(thr_sorted, rc, right=True)
+            slot = (k * t_n + pt) * (r_n + 1) + b
+            hist = torch.zeros(k_n * t_n * (r_n + 1), dtype=f64, device=device)
+            hist = hist.scatter_reduce(0, slot, pr, "amax").reshape(k_n, t_n, r_n + 1)
+            q = _reverse_cummax(hist[..., 1:])  # q[..., i]: best precision with recall >= thr[i]
+            q_user = torch.empty_like(q)
+            q_user[..., thr_perm] = q
+            valid = has_gt[:, a].reshape(k_n, 1, 1)
+            precision[:, :, :, a, m] = torch.where(valid, q_user, -1.0).permute(1, 2, 0)
+            if scores is not None:
+                score_s = score.index_select(0, order).to(f64)
+                sh = torch.full((k_n * t_n * (r_n + 1),), -torch.inf, dtype=f64, device=device)
+                sh = sh.scatter_reduce(0, slot, score_s[pr_row], "amax").reshape(k_n, t_n, r_n + 1)
+                sc = _reverse_cummax(sh[..., 1:])
+                # a threshold <= 0 is reached at the class's first detection, whatever it is
+                first = torch.full((k_n,), -torch.inf, dtype=f64, device=device)
+                first = first.scatter_reduce(0, cls_s, torch.where(inc, score_s, -torch.inf), "amax")
+                sc = torch.where((thr_sorted <= 0).reshape(1, 1, r_n), first.reshape(k_n, 1, 1), sc)
+                sc = torch.where(torch.isinf(sc), 0.0, sc)
+                s_user = torch.empty_like(sc)
+                s_user[..., thr_perm] = sc
+                scores[:, :, :, a, m] = torch.where(valid, s_user, -1.0).permute(1, 2, 0)
     return precision, recall, scores
 
 

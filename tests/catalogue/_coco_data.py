@@ -51,7 +51,8 @@ def coco_like(
         copies = torch.randint(0, 4, (n_gt,), generator=g) if kind != 1 else torch.zeros(n_gt, dtype=torch.long)
         src = torch.repeat_interleave(torch.arange(n_gt), copies)
         jitter = torch.randn(src.shape[0], 4, generator=g) * (size[src].unsqueeze(1) * 0.12 + 0.5)
-        det = gt_xyxy[src] + jitter
+        exact = torch.rand(src.shape[0], generator=g) < 0.15  # some detections exactly on the object
+        det = gt_xyxy[src] + torch.where(exact.unsqueeze(1), 0.0, jitter)
         det_labels = gt_labels[src].clone()
         swap = torch.rand(src.shape[0], generator=g) < 0.15
         det_labels[swap] = torch.randint(0, classes, (int(swap.sum()),), generator=g)
