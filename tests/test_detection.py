@@ -214,3 +214,24 @@ def test_box_iou_matrix_matches_formulas_across_batches(kind: str) -> None:
     # TorchMetrics' conventions when one side is empty: a (k, k) zero matrix; aggregated: 0
     assert m(torch.zeros(0, 4), target[:3]).shape == (3, 3)
     assert float(IOU_FACTORIES[kind]()(torch.zeros(0, 4), torch.zeros(0, 4))) == 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["pycocotools", "faster_coco_eval"])
+def test_parity_sweep_large(backend: str) -> None:
+    """A bigger sweep: 600 images, 40 classes, crowd, ties, > maxDets, batches of 37, 3 merged shards."""
+    preds, target = coco_like(gen(99), 600, classes=40, max_gt=12, max_extra=30, ties=True, many=80, crowd=0.05)
+    m = md.mean_average_precision(class_metrics=True, extended_summary=True)
+    shards = []
+    for lo, hi in [(0, 150), (150, 420), (420, 600)]:
+        s = m.init()
+        for a in range(lo, hi, 37):
+            s = m.update(s, preds[a : min(a + 37, hi)], target[a : min(a + 37, hi)])
+        shards.append(s)
+    ours = m.compute(metrix.merge(*shards))
+    ref = coco_eval64(preds, target, backend=backend)
+    np.testing.assert_allclose(_stats(ours), ref["stats"], atol=1e-12, rtol=0)
+    np.testing.assert_allclose(ours["precision"].numpy(), ref["precision"], atol=1e-12, rtol=0)
+    maps, mars = _per_class(ref["precision"], ref["recall"])
+    np.testing.assert_allclose(ours["map_per_class"].numpy(), maps, atol=1e-12, rtol=0)
+    np.testing.assert_allclose(ours["mar_100_per_class"].numpy(), mars, atol=1e-12, rtol=0)
