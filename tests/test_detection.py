@@ -235,3 +235,11 @@ def test_parity_sweep_large(backend: str) -> None:
     maps, mars = _per_class(ref["precision"], ref["recall"])
     np.testing.assert_allclose(ours["map_per_class"].numpy(), maps, atol=1e-12, rtol=0)
     np.testing.assert_allclose(ours["mar_100_per_class"].numpy(), mars, atol=1e-12, rtol=0)
+
+
+def test_empty_float_tensors_mean_no_objects_as_in_torchmetrics() -> None:
+    p = [{"boxes": torch.tensor([]), "scores": torch.tensor([]), "labels": torch.tensor([])}]
+    t = [{"boxes": torch.tensor([[0.0, 0, 10, 10]]), "labels": torch.tensor([3])}]
+    out = md.mean_average_precision()(p, t)
+    ref = coco_reference(p, t)
+    assert_close(out, ref)

@@ -50,48 +50,12 @@ def to_xywh(boxes: Tensor, box_format: str) -> Tensor:
     return torch.stack((x1, y1, x2 - x1, y2 - y1), dim=-1)
 
 
-def to_xyxy(boxes: Tensor, box_format: str) -> Tensor:
-    """``(N, 4)`` boxes in ``box_format`` as ``(x1, y1, x2, y2)``, computed as torchvision's ``box_convert``."""
-    boxes = float_boxes(boxes)
-    if box_format == "xyxy":
-        return boxes
-    if box_format == "xywh":
-        x, y, w, h = boxes.unbind(-1)
-        return torch.stack((x, y, x + w, y + h), dim=-1)
-    cx, cy, w, h = boxes.unbind(-1)
-    return torch.stack((cx - 0.5 * w, cy - 0.5 * h, cx + 0.5 * w, cy + 0.5 * h), dim=-1)
-
-
-def check_boxes(boxes: Any, name: str, box_format: str, *, validate_args: bool) -> Tensor:
-    """Check one ``(N, 4)`` box tensor and return it as ``(x, y, w, h)`` in a floating dtype.
-
-    Raises ``TypeError`` for a non-tensor, ``ValueError`` for another shape, non-finite
-    coordinates, or boxes whose second corner lies before the first (``x2 < x1`` or
-    ``y2 < y1``; a negative width or height for the other formats).
-    """
-    if not isinstance(boxes, Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor of shape (N, 4), got {type(boxes).__name__}")
-    if boxes.is_complex() or boxes.dtype == torch.bool:
-        raise TypeError(f"{name} must hold real box coordinates, got dtype {boxes.dtype}")
-    if boxes.dim() == 1 and boxes.numel() == 0:
-        boxes = boxes.reshape(0, 4)  # TorchMetrics accepts an empty 1-d tensor for "no boxes"
-    if boxes.dim() != 2 or boxes.shape[1] != 4:
-        raise ValueError(f"{name} must have shape (N, 4), got {tuple(boxes.shape)}")
-    check_finite(float_boxes(boxes), name, enabled=validate_args)
-    xywh = to_xywh(boxes, box_format)
-    corners = "x2 < x1 or y2 < y1" if box_format == "xyxy" else "a negative width or height"
-    check(
-        (xywh[:, 2:] >= 0).all(),
-        f"{name} holds boxes with {corners} (box_format={box_format!r}); boxes must satisfy x1 <= x2 and y1 <= y2",
-        enabled=validate_args,
-    )
-    return xywh
-
-
 def check_labels(labels: Any, name: str, n: int, what: str) -> Tensor:
     """Check a ``(n,)`` integer label tensor."""
     if not isinstance(labels, Tensor):
         raise TypeError(f"{name} must be a torch.Tensor of integer class labels, got {type(labels).__name__}")
+    if labels.numel() == 0:  # an empty torch.tensor([]) (float32) stands for "no objects", as in TorchMetrics
+        return labels.reshape(0).long()
     if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
         raise TypeError(f"{name} must hold integer class labels, got dtype {labels.dtype}; pass labels.long()")
     labels = labels.reshape(-1) if labels.dim() == 0 else labels
@@ -139,6 +103,8 @@ def check_scores(scores: Any, name: str, n: int, *, validate_args: bool) -> Tens
     """Check a ``(n,)`` floating score tensor."""
     if not isinstance(scores, Tensor):
         raise TypeError(f"{name} must be a torch.Tensor of detection scores, got {type(scores).__name__}")
+    if scores.numel() == 0:
+        return scores.reshape(0).to(torch.float64)
     if not scores.is_floating_point():
         raise TypeError(f"{name} must be a floating point tensor, got dtype {scores.dtype}")
     scores = scores.reshape(-1) if scores.dim() == 0 else scores
