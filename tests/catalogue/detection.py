@@ -241,14 +241,13 @@ IOU_CASES = [
     for kind, fn in IOU_FACTORIES.items()
 ] + [
     Case(
-        id=f"{fn.__name__}-threshold",
-        factory=fn,
+        id="complete_intersection_over_union-threshold",
+        factory=md.complete_intersection_over_union,
         kwargs={"iou_threshold": 0.4, "replacement_val": -1.0},
         inputs=box_pairs,
-        reference=iou_reference(kind, 0.4, -1.0),
+        reference=iou_reference("ciou", 0.4, -1.0),
         atol=1e-5,
     )
-    for kind, fn in IOU_FACTORIES.items()
 ]
 
 CASES += IOU_CASES
