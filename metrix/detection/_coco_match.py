@@ -217,7 +217,7 @@ def match_groups(
     counts_sorted = per_seg[by_count]
     rows = int((counts_sorted > 0).sum())
     cols = int(counts_sorted[0])
-    active = [int(v) for v in (counts_sorted.unsqueeze(0) > torch.arange(cols, device=device).unsqueeze(1)).sum(1)]
+    active = (counts_sorted.unsqueeze(0) > torch.arange(cols, device=device).unsqueeze(1)).sum(1).tolist()
 
     ci = is_cand.nonzero().squeeze(1)
     r_i, c_i = row_of_seg[seg[ci]], col[ci]
@@ -230,13 +230,14 @@ def match_groups(
     gt_p[r_i] = gt_idx[ci]
     real_p[r_i] = real[ci]
     crowd_p = gt_crowd[gt_p] & real_p
-    ignore_p = (gt_outside[:, gt_p].permute(1, 0, 2) | gt_crowd[gt_p].unsqueeze(1)) & real_p.unsqueeze(1)
+    ignored_gt = (gt_outside | gt_crowd.unsqueeze(0)).T  # (M, A)
+    ignore_p = ignored_gt[gt_p].permute(0, 2, 1) & real_p.unsqueeze(1)
     win = greedy_match(iou_p, cand_p, crowd_p, ignore_p, thresholds, active)  # (rows, cols, A, T)
 
     w = win[r_i, c_i]  # (nc, A, T)
     matched = w >= 0
     gt_of = torch.gather(gt_p[r_i].unsqueeze(1).expand(-1, a, -1), 2, w.clamp(min=0).reshape(-1, a, t))
-    matched_ignored = (gt_outside.T[gt_of, torch.arange(a, device=device).reshape(1, a, 1)]) | gt_crowd[gt_of]
+    matched_ignored = ignored_gt[gt_of, torch.arange(a, device=device).reshape(1, a, 1)]
     code = code.clone()
     code[ci] = outcomes(matched_ignored, matched, det_outside[:, order[ci]].T)
     return order, rank, code

@@ -66,27 +66,32 @@ def parse_batch(preds: Any, target: Any, iou_types: tuple[str, ...], box_format:
     gt_boxes, gt_masks, gt_labels, gt_crowds, gt_areas = [], [], [], [], []
     det_count, gt_count = [], []
     device = None
+    boxes_only = bbox and not segm
     for i, (p, t) in enumerate(zip(preds, target)):
-        require_keys(p, [*geometry, "scores", "labels"], f"preds[{i}]")
-        require_keys(t, [*geometry, "labels"], f"target[{i}]")
-        n_det = _count(p, geometry, f"preds[{i}]")
-        n_gt = _count(t, geometry, f"target[{i}]")
-        det_labels.append(check_labels(p["labels"], f"preds[{i}]['labels']", n_det, "detection"))
-        det_scores.append(check_scores(p["scores"], f"preds[{i}]['scores']", n_det, validate_args=False))
-        gt_labels.append(check_labels(t["labels"], f"target[{i}]['labels']", n_gt, "ground-truth object"))
-        if bbox:
-            det_boxes.append(_box_shape(p["boxes"], f"preds[{i}]['boxes']"))
-            gt_boxes.append(_box_shape(t["boxes"], f"target[{i}]['boxes']"))
-        if segm:
-            dm = check_masks(p["masks"], f"preds[{i}]['masks']", n_det, "detection")
-            gm = check_masks(t["masks"], f"target[{i}]['masks']", n_gt, "ground-truth object")
-            if dm.shape[0] and gm.shape[0] and dm.shape[1:] != gm.shape[1:]:
-                raise ValueError(
-                    f"preds[{i}]['masks'] and target[{i}]['masks'] must have the same image size, got "
-                    f"{tuple(dm.shape[1:])} and {tuple(gm.shape[1:])}"
-                )
-            det_masks.append(dm)
-            gt_masks.append(gm)
+        fast = _well_formed_boxes(p, t) if boxes_only else None
+        if fast is not None:  # the common case, checked in a few attribute reads
+            n_det, n_gt = fast
+            det_labels.append(p["labels"])
+            det_scores.append(p["scores"])
+            gt_labels.append(t["labels"])
+            det_boxes.append(p["boxes"])
+            gt_boxes.append(t["boxes"])
+        else:
+            n_det, n_gt = _checked_image(
+                p,
+                t,
+                i,
+                geometry,
+                bbox,
+                segm,
+                det_labels,
+                det_scores,
+                gt_labels,
+                det_boxes,
+                gt_boxes,
+                det_masks,
+                gt_masks,
+            )
         crowd = t.get("iscrowd")
         if crowd is not None:
             if isinstance(crowd, Tensor) and crowd.dtype == torch.bool:
@@ -126,18 +131,12 @@ def parse_batch(preds: Any, target: Any, iou_types: tuple[str, ...], box_format:
         _first_bad("preds", "scores", ~torch.isfinite(score), det_image, "NaN or inf"),
         enabled=validate_args,
     )
-    crowd_parts = [
-        c if c is not None else torch.zeros(n, dtype=torch.bool, device=dev) for c, n in zip(gt_crowds, gt_count)
-    ]
-    crowd = _cat([c.to(torch.int64) for c in crowd_parts], z64)
+    crowd = _fill(gt_crowds, gt_count, torch.int64, dev)
     check(
         (crowd == 0) | (crowd == 1),
         _first_bad("target", "iscrowd", (crowd != 0) & (crowd != 1), gt_image, "values other than 0 and 1"),
         enabled=validate_args,
     )
-    area_parts = [
-        a if a is not None else torch.zeros(n, dtype=torch.float64, device=dev) for a, n in zip(gt_areas, gt_count)
-    ]
     return Batch(
         n_images=len(det_count),
         det_count=det_count,
@@ -150,10 +149,77 @@ def parse_batch(preds: Any, target: Any, iou_types: tuple[str, ...], box_format:
         gt_image=gt_image,
         gt_label=_cat(gt_labels, z64).long(),
         gt_crowd=crowd != 0,
-        gt_area_given=_cat([a.to(torch.float64) for a in area_parts], zf),
+        gt_area_given=_fill(gt_areas, gt_count, torch.float64, dev),
         gt_boxes=_boxes(gt_boxes, box_format, "target", gt_image, validate_args) if bbox else None,
         gt_masks=gt_masks if segm else None,
     )
+
+
+def _well_formed_boxes(p: dict[str, Any], t: dict[str, Any]) -> tuple[int, int] | None:
+    """``(detections, objects)`` if one image's box inputs are plainly valid, else ``None`` (check in full)."""
+    pl, ps, pb, tl, tb = p.get("labels"), p.get("scores"), p.get("boxes"), t.get("labels"), t.get("boxes")
+    if not (type(pl) is Tensor and type(ps) is Tensor and type(pb) is Tensor):
+        return None
+    if not (type(tl) is Tensor and type(tb) is Tensor):
+        return None
+    if pl.dim() != 1 or ps.dim() != 1 or pb.dim() != 2 or tl.dim() != 1 or tb.dim() != 2:
+        return None
+    n, m = pl.shape[0], tl.shape[0]
+    if ps.shape[0] != n or pb.shape != (n, 4) or tb.shape != (m, 4) or n == 0 or m == 0:
+        return None
+    if not (ps.is_floating_point() and pb.is_floating_point() and tb.is_floating_point()):
+        return None
+    if pl.is_floating_point() or tl.is_floating_point() or pl.dtype == torch.bool or tl.dtype == torch.bool:
+        return None
+    if pl.is_complex() or tl.is_complex() or pb.is_complex() or tb.is_complex():
+        return None
+    return n, m
+
+
+def _checked_image(
+    p: dict[str, Any],
+    t: dict[str, Any],
+    i: int,
+    geometry: list[str],
+    bbox: bool,
+    segm: bool,
+    det_labels: list[Tensor],
+    det_scores: list[Tensor],
+    gt_labels: list[Tensor],
+    det_boxes: list[Tensor],
+    gt_boxes: list[Tensor],
+    det_masks: list[Tensor],
+    gt_masks: list[Tensor],
+) -> tuple[int, int]:
+    """Check one image's dicts key by key (messages name the image) and append its tensors."""
+    require_keys(p, [*geometry, "scores", "labels"], f"preds[{i}]")
+    require_keys(t, [*geometry, "labels"], f"target[{i}]")
+    n_det = _count(p, geometry, f"preds[{i}]")
+    n_gt = _count(t, geometry, f"target[{i}]")
+    det_labels.append(check_labels(p["labels"], f"preds[{i}]['labels']", n_det, "detection"))
+    det_scores.append(check_scores(p["scores"], f"preds[{i}]['scores']", n_det, validate_args=False))
+    gt_labels.append(check_labels(t["labels"], f"target[{i}]['labels']", n_gt, "ground-truth object"))
+    if bbox:
+        det_boxes.append(_box_shape(p["boxes"], f"preds[{i}]['boxes']"))
+        gt_boxes.append(_box_shape(t["boxes"], f"target[{i}]['boxes']"))
+    if segm:
+        dm = check_masks(p["masks"], f"preds[{i}]['masks']", n_det, "detection")
+        gm = check_masks(t["masks"], f"target[{i}]['masks']", n_gt, "ground-truth object")
+        if dm.shape[0] and gm.shape[0] and dm.shape[1:] != gm.shape[1:]:
+            raise ValueError(
+                f"preds[{i}]['masks'] and target[{i}]['masks'] must have the same image size, got "
+                f"{tuple(dm.shape[1:])} and {tuple(gm.shape[1:])}"
+            )
+        det_masks.append(dm)
+        gt_masks.append(gm)
+    return n_det, n_gt
+
+
+def _fill(parts: list[Tensor | None], counts: list[int], dtype: torch.dtype, device: Any) -> Tensor:
+    """Concatenate optional per-image tensors, zeros where an image gave none (one allocation if none did)."""
+    if all(x is None for x in parts):
+        return torch.zeros(sum(counts), dtype=dtype, device=device)
+    return torch.cat([(x if x is not None else torch.zeros(n, device=device)).to(dtype) for x, n in zip(parts, counts)])
 
 
 def _box_shape(boxes: Any, name: str) -> Tensor:
