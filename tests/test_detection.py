@@ -152,14 +152,14 @@ def test_capacity_update_compiles_once_and_equals_eager() -> None:
     update = torch.compile(m.update, backend=backend, fullgraph=True)
     s_c = s_e = m.init()
     for step in range(3):
-        preds, target = fixed_shape_data(gen(20 + step), 4)
+        preds, target = fixed_shape_data(gen(20 + step), 2)
         s_c = update(s_c, preds, target)
         s_e = m.update(s_e, preds, target)
     assert backend.count == 1, f"update compiled {backend.count} times"
     assert_close(m.compute(s_c), m.compute(s_e), atol=1e-12)
     with pytest.raises(ValueError, match="capacity=64"):
         for step in range(4):
-            s_e = m.update(s_e, *fixed_shape_data(gen(30 + step), 4))
+            s_e = m.update(s_e, *fixed_shape_data(gen(30 + step), 6))
 
 
 def test_empty_and_degenerate_states() -> None:
@@ -243,3 +243,14 @@ def test_empty_float_tensors_mean_no_objects_as_in_torchmetrics() -> None:
     out = md.mean_average_precision()(p, t)
     ref = coco_reference(p, t)
     assert_close(out, ref)
+
+
+def test_panoptic_quality_default_against_torchmetrics() -> None:
+    import torchmetrics.functional.detection as tmd
+
+    from tests.catalogue.detection import STUFFS, THINGS, panoptic_maps
+
+    preds, target = panoptic_maps(gen(12), 16)
+    m = md.panoptic_quality(THINGS, STUFFS, return_sq_and_rq=True)
+    s = m.update(m.update(m.init(), preds[:5], target[:5]), preds[5:], target[5:])
+    assert_close(m.compute(s), tmd.panoptic_quality(preds, target, THINGS, STUFFS, return_sq_and_rq=True))

@@ -165,16 +165,14 @@ CASES.append(
         bad_inputs=INDEX_BAD,
     )
 )
-for kw in (
-    {},
-    {"distance_metric": "chessboard", "directed": True, "include_background": True, "spacing": [0.5, 2.0]},
-):
+# one configuration here (the law suite); tests/test_segmentation.py covers every distance and direction
+for kw in ({"distance_metric": "chessboard", "directed": True, "include_background": True, "spacing": [0.5, 2.0]},):
     CASES.append(
         Case(
             id="hausdorff_distance-" + ("-".join(f"{k}={v}" for k, v in kw.items()) or "default"),
             factory=ms.hausdorff_distance,
             kwargs={"num_classes": C, "input_format": "index", **kw},
-            inputs=functools.partial(index_maps, size=12),
+            inputs=functools.partial(index_maps, size=8),
             reference=_hausdorff_ref(num_classes=C, input_format="index", **kw),
             compile=False,
             vmap=False,
