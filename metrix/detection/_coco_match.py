@@ -143,6 +143,7 @@ def match_groups(
     pair_iou: object,
     thresholds: Tensor,
     max_det: int,
+    ious_out: list[tuple[Tensor, ...]] | None = None,
 ) -> tuple[Tensor, Tensor, Tensor]:
     """Eager COCO matching of a batch whose detections and ground truths carry a group key.
 
@@ -159,6 +160,9 @@ def match_groups(
         pair_iou: ``pair_iou(det_index, gt_index)`` -> float64 IoUs of index pairs.
         thresholds: ``(T,)`` effective IoU thresholds.
         max_det: ``maxDets[-1]``: detections ranked past it in their group are dropped.
+        ious_out: if given, receives ``(group key, detections, ground truths, IoUs)`` of every
+            group with both (COCOeval's ``ious``: kept detections by score, ground truth in
+            input order, values row-major).
 
     Returns:
         ``(order, rank, code)``: the kept detections in (group, descending score) order
@@ -195,6 +199,12 @@ def match_groups(
     real = j.unsqueeze(0) < count.unsqueeze(1)  # (n, width)
     gt_idx = g_order[torch.clamp(lo.unsqueeze(1) + j, max=g_keys.shape[0] - 1)]
     iou = torch.where(real, pair_iou(order.unsqueeze(1).expand_as(gt_idx), gt_idx), -1.0)
+    if ious_out is not None:
+        with_gt = count > 0
+        k_gt = keys[with_gt]
+        first = torch.cat([torch.ones(min(k_gt.shape[0], 1), dtype=torch.bool, device=device), k_gt[1:] != k_gt[:-1]])
+        dets = torch.bincount(torch.cumsum(first.long(), 0) - 1) if k_gt.shape[0] else k_gt
+        ious_out.append((k_gt[first], dets, count[with_gt][first], iou[real]))
     cand = real & (iou >= thresholds.min())
     is_cand = cand.any(1)
     if not bool(is_cand.any()):

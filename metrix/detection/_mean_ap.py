@@ -54,6 +54,10 @@ class DetectionRecords:
     label: Any = leaf("cat")  # int64 (N,) class label as given
     rank: Any = leaf("cat")  # int32 (N,) rank by score in its (image, class) ((image) for micro)
     outcome: Any = leaf("cat")  # int8 (N, A * T): 0 false positive, 1 true positive, 2 ignored
+    # extended_summary only (empty otherwise): COCOeval's IoU matrices, one block per (image, class)
+    iou_values: Any = leaf("cat")  # float64 (P,): the blocks, row-major, one after the other
+    iou_blocks: Any = leaf("cat")  # int64 (B, 3): label, detections, ground truths of each block
+    iou_images: Any = leaf("cat")  # int64 (I,): blocks per image, one row per image seen
 
 
 @state
@@ -140,9 +144,9 @@ def mean_average_precision(
         rec_thresholds: recall thresholds; default ``torch.linspace(0, 1, 101)`` likewise.
         max_detection_thresholds: three ``maxDets`` cuts, default ``[1, 10, 100]``.
         class_metrics: add ``map_per_class`` and ``mar_{maxDet}_per_class``.
-        extended_summary: add the ``precision`` ``(T, R, K, A, M)``, ``recall``
-            ``(T, K, A, M)`` and ``scores`` arrays of COCOeval (not its ``ious``: no IoU
-            matrix is kept).
+        extended_summary: add COCOeval's ``ious`` (``{(image, class): (D, G) tensor or []}``;
+            the IoU blocks are then kept in the state) and its ``precision`` ``(T, R, K, A, M)``,
+            ``recall`` ``(T, K, A, M)`` and ``scores`` arrays.
         average: ``"macro"`` (mean over classes) or ``"micro"`` (all classes as one, so
             detections may match ground truth of another class, as in TorchMetrics).
         backend: accepted for TorchMetrics compatibility; no COCO package is used.
@@ -197,6 +201,8 @@ def mean_average_precision(
             raise ValueError(
                 "capacity= needs num_classes= (the ground-truth counts then become a fixed (num_classes, 5) sum)"
             )
+        if extended_summary:
+            raise ValueError("extended_summary=True keeps IoU matrices of any size: it cannot be used with capacity=")
     # evaluations: (iou type, by class) for the summary, plus a per-class one for micro + class_metrics
     evals = [(t, average == "macro") for t in iou_types]
     if class_metrics and average == "micro":
@@ -219,18 +225,25 @@ def mean_average_precision(
 
     def init(*, device: Any = None) -> Any:
         def records() -> DetectionRecords:
+            ious = (
+                cat_init((), torch.float64, device),
+                cat_init((3,), torch.int64, device),
+                cat_init((), torch.int64, device),
+            )
             if capacity is None:
                 return DetectionRecords(
                     cat_init((), torch.float64, device),
                     cat_init((), torch.int64, device),
                     cat_init((), torch.int32, device),
                     cat_init((A * t_n,), torch.int8, device),
+                    *ious,
                 )
             return DetectionRecords(
                 buffer_init(capacity, (), torch.float64, device),
                 buffer_init(capacity, (), torch.int64, device),
                 buffer_init(capacity, (), torch.int32, device),
                 buffer_init(capacity, (A * t_n,), torch.int8, device),
+                *ious,
             )
 
         recs = tuple(records() for _ in evals)
@@ -249,18 +262,21 @@ def mean_average_precision(
         traced = is_tracing(batch.det_score, batch.gt_label, s.gt_counts if isinstance(s.gt_counts, Tensor) else None)
         new_evals = []
         for recs, (iou_kind, by_class) in zip(s.evals, evals):
-            rows = (
-                _match_traced(cfg, batch, iou_kind, by_class)
-                if traced
-                else _match_eager(cfg, batch, iou_kind, by_class)
-            )
-            score, label, rank, code = rows
+            blocks: list[Any] | None = [] if extended_summary else None
+            if traced:
+                score, label, rank, code = _match_traced(cfg, batch, iou_kind, by_class)
+            else:
+                score, label, rank, code = _match_eager(cfg, batch, iou_kind, by_class, blocks)
+            ious = (recs.iou_values, recs.iou_blocks, recs.iou_images)
+            if blocks is not None:
+                ious = _append_ious(ious, blocks, batch.n_images)
             new_evals.append(
                 DetectionRecords(
                     cat_append(recs.score, score),
                     cat_append(recs.label, label),
                     cat_append(recs.rank, rank.to(torch.int32)),
                     cat_append(recs.outcome, code.flatten(1)),
+                    *ious,
                 )
             )
         return type(s)(tuple(new_evals), _add_gt_counts(cfg, s.gt_counts, batch, traced))
@@ -319,10 +335,13 @@ def _split(x: Tensor, counts: list[int]) -> list[Tensor]:
     return list(torch.split(x, counts)) if counts else []
 
 
-def _match_eager(cfg: _Config, batch: Batch, iou_kind: str, by_class: bool) -> tuple[Tensor, ...]:
+def _match_eager(
+    cfg: _Config, batch: Batch, iou_kind: str, by_class: bool, blocks: list[Any] | None = None
+) -> tuple[Tensor, ...]:
     det_out, gt_out = _outside(cfg, batch, iou_kind)
+    width, uniq = 1, None
     if by_class and batch.det_label.numel() + batch.gt_label.numel():
-        _, inverse = torch.unique(torch.cat([batch.det_label, batch.gt_label]), return_inverse=True)
+        uniq, inverse = torch.unique(torch.cat([batch.det_label, batch.gt_label]), return_inverse=True)
         width = int(inverse.max()) + 1
         det_key = batch.det_image * width + inverse[: batch.det_label.shape[0]]
         gt_key = batch.gt_image * width + inverse[batch.det_label.shape[0] :]
@@ -337,10 +356,29 @@ def _match_eager(cfg: _Config, batch: Batch, iou_kind: str, by_class: bool) -> t
     else:
         pair_iou = _segm_pair_iou(batch)
     thr = effective_thresholds(cfg.thresholds.to(batch.det_score.device))
+    found: list[Any] | None = [] if blocks is not None else None
     order, rank, code = match_groups(
-        det_key, batch.det_score, det_out, gt_key, batch.gt_crowd, gt_out, pair_iou, thr, cfg.max_dets[-1]
+        det_key, batch.det_score, det_out, gt_key, batch.gt_crowd, gt_out, pair_iou, thr, cfg.max_dets[-1], found
     )
+    if blocks is not None:
+        for key, dets, gts, values in found or []:
+            label = uniq[key % width] if uniq is not None else torch.zeros_like(key)
+            blocks.append((key // width, label, dets, gts, values))
     return batch.det_score[order], batch.det_label[order], rank, code
+
+
+def _append_ious(ious: tuple[Any, Any, Any], blocks: list[Any], n_images: int) -> tuple[Any, Any, Any]:
+    """Append one batch's IoU blocks (sorted by image) and its per-image block counts."""
+    values, shapes, per_image = ious
+    device = per_image[0].device
+    if blocks:
+        image, label, dets, gts, flat = blocks[0]
+        values = cat_append(values, flat)
+        shapes = cat_append(shapes, torch.stack([label, dets, gts], 1))
+        counts = torch.bincount(image, minlength=n_images)
+    else:
+        counts = torch.zeros(n_images, dtype=torch.int64, device=device)
+    return values, shapes, cat_append(per_image, counts)
 
 
 def _pad(parts: list[Tensor], width: int, fill: float | bool) -> Tensor:
@@ -434,6 +472,24 @@ def _gt_table(s: Any, device: Any) -> tuple[Tensor, Tensor]:
     return uniq, summed
 
 
+def _ious(recs: DetectionRecords, class_ids: list[int]) -> dict[tuple[int, int], Any]:
+    """COCOeval's ``ious``: ``{(image, class): (D, G) float32 tensor, or [] when either is empty}``."""
+    values = stored_values(recs.iou_values)
+    shapes = stored_values(recs.iou_blocks).tolist()
+    per_image = stored_values(recs.iou_images).tolist()
+    out: dict[tuple[int, int], Any] = {}
+    block, offset = 0, 0
+    for image, n_blocks in enumerate(per_image):
+        found = {}
+        for label, d, g in shapes[block : block + n_blocks]:
+            found[label] = values[offset : offset + d * g].reshape(d, g).to(torch.float32)
+            offset += d * g
+        block += n_blocks
+        for c in class_ids:
+            out[(image, c)] = found.get(c, [])
+    return out
+
+
 def _squeeze(x: Any) -> Any:
     if isinstance(x, Tensor):
         return x.reshape(()) if x.numel() == 1 else x
@@ -481,6 +537,7 @@ def _compute(cfg: _Config, s: Any) -> dict[str, Any]:
         precision, recall, scores = results[i]
         out.update(summarize(precision, recall, cfg.thresholds, cfg.max_dets, prefix))
         if cfg.extended:
+            out[f"{prefix}ious"] = _ious(s.evals[i], classes.tolist() if cfg.average == "macro" else [0])
             out[f"{prefix}precision"] = precision
             out[f"{prefix}recall"] = recall
             out[f"{prefix}scores"] = scores

@@ -84,6 +84,7 @@ def coco_reference(
             class_metrics,
             extended_summary,
         )
+    # the IoU blocks are compared with COCOeval's own ``ious`` in tests/test_detection.py
     out.pop("ious", None)
     for k in list(out):
         if k.endswith("ious"):
@@ -140,6 +141,7 @@ def coco_eval64(
         ev.accumulate()
         ev.summarize()
     return {
+        "ious": ev.ious,
         "stats": np.asarray(ev.stats, dtype=np.float64),
         "precision": np.asarray(ev.eval["precision"]),
         "recall": np.asarray(ev.eval["recall"]),
