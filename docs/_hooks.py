@@ -20,7 +20,20 @@ import re
 import sys
 from typing import Any
 
-FAMILIES = ("aggregation", "classification", "detection", "regression", "retrieval", "segmentation", "text", "wrappers")
+FAMILIES = (
+    "aggregation",
+    "classification",
+    "detection",
+    "regression",
+    "retrieval",
+    "segmentation",
+    "text",
+    "nominal",
+    "clustering",
+    "pairwise",
+    "shape",
+    "wrappers",
+)
 _API = re.compile(r"^::: (metrix[\w.]*)\s*$", re.MULTILINE)
 _TABLE = "<!-- metrix:migration-table -->"
 # TorchMetrics class names that do not follow from the functional name.
@@ -92,6 +105,9 @@ def _torchmetrics_lookup() -> tuple[Any, dict[str, str]] | None:
         "torchmetrics.wrappers",
         "torchmetrics.detection",
         "torchmetrics.segmentation",
+        "torchmetrics.nominal",
+        "torchmetrics.clustering",
+        "torchmetrics.shape",
     ):
         try:
             mod = importlib.import_module(modname)

@@ -585,11 +585,23 @@ def _buffers(rank: int, world: int) -> None:
         lo, _, hi = _bounds(shards[rank], n)
         state = m.update(m.init(), x[lo:hi], k[lo:hi]) if hi > lo else m.init()
         synced = _synced_value(state, "buffer")
-        assert synced.x.capacity == 48 * world
+        assert synced.x.capacity == 48  # a capacity is configuration: sync keeps it (as merge does)
         assert_close(metrix.stored_values(synced.x), x, what="buffer samples in rank order")
         assert_close(metrix.stored_values(synced.k), k, what="int buffer samples in rank order")
         expected = m.compute(m.update(_buffer_metric(capacity=n).init(), x, k))
         assert_close(m.compute(synced), expected, what="buffer metric")
+        # a capacity that holds every rank's shard but not the union: every rank raises the same error
+        local_max = max(b - a for a, _, b in (_bounds(s, n) for s in shards))
+        if local_max in (0, n):  # one rank holds everything: no capacity fits the shards but not the union
+            continue
+        small = _buffer_metric(capacity=local_max)
+        state = small.update(small.init(), x[lo:hi], k[lo:hi]) if hi > lo else small.init()
+        try:
+            metrix.sync(state)
+        except ValueError as err:
+            assert "overflow" in str(err) and f"capacity={local_max}" in str(err), str(err)
+        else:
+            raise AssertionError("sync of more samples than the capacity did not raise")
 
 
 def _mismatch(rank: int, world: int) -> None:
@@ -606,7 +618,7 @@ def _mismatch(rank: int, world: int) -> None:
         "another num_classes": mc.multiclass_accuracy(num_classes=6 if odd else 5).init(),
         "another capacity": _buffer_metric(capacity=6 if odd else 5).init(),
         "another window": (agg.running_mean(window=4) if odd else agg.running_mean(window=3)).init(),
-        "another collection": {"b": agg.sum().init(), "a": agg.sum().init()}
+        "another collection": {"a": agg.sum().init(), "c": agg.sum().init()}
         if odd
         else {"a": agg.sum().init(), "b": agg.sum().init()},
         "another ensemble size": torch.zeros(3 if odd else 2),
@@ -683,7 +695,7 @@ def _subgroups(rank: int) -> None:
     shards = {0: (0, 4), 1: (4, 20), 2: (20, 30)}
     lo, hi = shards[rank]
     state = m.update(m.init(), values[lo:hi])
-    buf = _buffer_metric(capacity=16)
+    buf = _buffer_metric(capacity=26)  # the largest group holds 26 samples
     bstate = buf.update(buf.init(), values[lo:hi], torch.zeros(hi - lo, 2, dtype=torch.int64))
     for members in ([0, 1], [1, 2]):
         group = dist.new_group(members)  # every rank must create every group
@@ -704,7 +716,7 @@ def _compiled(rank: int, world: int) -> None:
 
     torch._dynamo.reset()
     c = ten_metric_collection()
-    bm = _buffer_metric(capacity=16)
+    bm = _buffer_metric(capacity=24)  # holds the 20 samples of both ranks
     compiles = []
 
     def backend(gm: torch.fx.GraphModule, example_inputs: list[Any]) -> Any:
