@@ -273,3 +273,17 @@ def test_extended_summary_ious_equal_cocoeval(average: str, iou_type: str) -> No
             assert isinstance(ours[key], list) and not ours[key], key
         else:
             np.testing.assert_allclose(ours[key].numpy().reshape(value.shape), value.astype(np.float32), atol=1e-7)
+
+
+def test_collection_shares_the_matching_state_only_between_equal_configurations() -> None:
+    preds, target = coco_like(gen(14), 12)
+    members = {
+        "a": md.mean_average_precision(),
+        "b": md.mean_average_precision(extended_summary=True),
+        "c": md.mean_average_precision(rec_thresholds=[0.0, 0.5, 1.0]),
+    }
+    c = metrix.collection(members)
+    assert len(c.init()) == 2  # "a" and "c" keep the same records; "b" also keeps IoU blocks
+    out = c(preds, target)
+    for name, metric in members.items():
+        assert_close(out[name], metric(preds, target), what=name)

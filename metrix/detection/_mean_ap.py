@@ -285,7 +285,7 @@ def mean_average_precision(
         return _compute(cfg, s)
 
     key = ("mean_average_precision", box_format, iou_types, tuple(iou_thr), tuple(max_dets), average, class_metrics)
-    key = (*key, num_classes, capacity, validate_args)
+    key = (*key, extended_summary, num_classes, capacity, validate_args)
     return Metric(init, update, compute, name="mean_average_precision", key=key)
 
 
