@@ -14,6 +14,7 @@ FAMILIES = [
     "aggregation",
     "classification",
     "regression",
+    "retrieval",
     "detection",
     "segmentation",
     "nominal",

@@ -71,7 +71,7 @@ def collectives_issued() -> int:
 
     Example:
         >>> import metrix
-        >>> isinstance(metrix.collectives_issued(), int)
+        >>> isinstance(metrix.debug.collectives_issued(), int)
         True
     """
     return _COUNTER[0]
@@ -175,7 +175,7 @@ def sync_collectives(state: Any, /, group: Any = None, *, fingerprint: bool = Tr
         >>> from metrix.aggregation import mean, max as max_, min as min_
         >>> from metrix.classification import binary_accuracy
         >>> c = metrix.collection({"m": mean(), "hi": max_(), "lo": min_(), "acc": binary_accuracy()})
-        >>> metrix.sync_collectives(c.init())   # fingerprint + one SUM + one MAX
+        >>> metrix.debug.sync_collectives(c.init())   # fingerprint + one SUM + one MAX
         3
     """
     entries, _ = _entries(state)
