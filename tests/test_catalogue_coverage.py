@@ -10,7 +10,19 @@ import pytest
 import metrix
 from tests.catalogue import CASES
 
-FAMILIES = ["aggregation", "audio", "classification", "image", "regression", "retrieval", "nominal", "clustering", "shape"]
+FAMILIES = [
+    "aggregation",
+    "audio",
+    "classification",
+    "detection",
+    "image",
+    "regression",
+    "retrieval",
+    "segmentation",
+    "nominal",
+    "clustering",
+    "shape",
+]
 # Plain functions with no state (TorchMetrics has no classes for them): not in the catalogue,
 # each checked against its TorchMetrics functional in its own test file's ORACLES.
 FUNCTION_FAMILIES = {"pairwise": "tests.test_pairwise"}
