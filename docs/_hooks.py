@@ -85,7 +85,13 @@ def _torchmetrics_lookup() -> tuple[Any, dict[str, str]] | None:
     except Exception:  # any failure means: no TorchMetrics column
         return None
     classes: dict[str, str] = {}
-    for modname in ("torchmetrics", "torchmetrics.classification", "torchmetrics.regression", "torchmetrics.wrappers"):
+    for modname in (
+        "torchmetrics",
+        "torchmetrics.classification",
+        "torchmetrics.regression",
+        "torchmetrics.text",
+        "torchmetrics.wrappers",
+    ):
         try:
             mod = importlib.import_module(modname)
         except Exception:

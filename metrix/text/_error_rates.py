@@ -111,7 +111,10 @@ def word_error_rate() -> Metric:
 def match_error_rate() -> Metric:
     """Match error rate: word edits over ``sum_i max(len(pred_i), len(target_i))``.
 
-    Same value as ``torchmetrics.functional.text.match_error_rate``.
+    Same value as ``torchmetrics.functional.text.match_error_rate``. That denominator
+    equals jiwer's ``hits + substitutions + deletions + insertions`` (so the value equals
+    ``jiwer.mer``) when no pair needs both insertions and deletions; otherwise it is
+    smaller than jiwer's.
 
     Returns:
         A metric over ``(preds, target)`` string lists whose value is a float32 scalar.

@@ -12,7 +12,10 @@ with ``use_stemmer=True``), as in Google's ``rouge-score`` and TorchMetrics; a c
 ``normalizer`` and ``tokenizer`` replace those steps. ``rougeLsum`` splits each text into
 sentences with :func:`split_sentences` (no model to download, unlike TorchMetrics' NLTK
 ``punkt``): at every line break, and after a word ending in ``.``, ``!`` or ``?`` (closing
-quotes and brackets allowed, an ellipsis excepted).
+quotes and brackets allowed, an ellipsis excepted). On plain sentences that is what NLTK's
+``PunktSentenceTokenizer`` does; unlike it, there is no abbreviation or initial heuristic
+(``"Mr."`` or ``"J."`` end a sentence), and a line break always does (the convention of
+``rouge-score``, which splits on newlines only).
 """
 
 from __future__ import annotations
