@@ -33,6 +33,8 @@ _CLASS_NAMES = {
     "classification.binary_groups_stat_rates": "BinaryGroupStatRates",
     "classification.demographic_parity": "BinaryFairness",
     "classification.equal_opportunity": "BinaryFairness",
+    "text.word_information_lost": "WordInfoLost",
+    "text.word_information_preserved": "WordInfoPreserved",
     "wrappers.running": "Running",
     "wrappers.classwise": "ClasswiseWrapper",
     "wrappers.min_max": "MinMaxMetric",
