@@ -116,7 +116,7 @@ def _intl_rules() -> tuple[tuple[Callable[..., str], str], ...]:
             (regex.compile(r"(\p{S})").sub, r" \1 "),
         )
     except ImportError:
-        number, punct, symbol = (_category_class(c) for c in "NPS")
+        number, punct, symbol = _category_classes("NPS")
         return (
             (re.compile(f"([^{number}])([{punct}])").sub, r"\1 \2 "),
             (re.compile(f"([{punct}])([^{number}])").sub, r" \1 \2"),
@@ -124,16 +124,22 @@ def _intl_rules() -> tuple[tuple[Callable[..., str], str], ...]:
         )
 
 
-def _category_class(major: str) -> str:
-    """The body of a ``re`` character class matching every codepoint of a major Unicode category."""
-    spans: list[tuple[int, int]] = []
+def _category_classes(majors: str) -> list[str]:
+    """Bodies of ``re`` character classes matching every codepoint of each major Unicode category."""
+    spans: dict[str, list[list[int]]] = {m: [] for m in majors}
+    category = unicodedata.category
     for cp in range(0x110000):
-        if unicodedata.category(chr(cp))[0] == major:
-            if spans and spans[-1][1] == cp - 1:
-                spans[-1] = (spans[-1][0], cp)
-            else:
-                spans.append((cp, cp))
-    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans)
+        found = spans.get(category(chr(cp))[0])
+        if found is None:
+            continue
+        if found and found[-1][1] == cp - 1:
+            found[-1][1] = cp
+        else:
+            found.append([cp, cp])
+    return [
+        "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans[m])
+        for m in majors
+    ]
 
 
 @functools.lru_cache(maxsize=_CACHE)
