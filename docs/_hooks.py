@@ -20,7 +20,19 @@ import re
 import sys
 from typing import Any
 
-FAMILIES = ("aggregation", "classification", "regression", "retrieval", "segmentation", "text", "wrappers")
+FAMILIES = (
+    "aggregation",
+    "classification",
+    "regression",
+    "retrieval",
+    "segmentation",
+    "text",
+    "nominal",
+    "clustering",
+    "pairwise",
+    "shape",
+    "wrappers",
+)
 _API = re.compile(r"^::: (metrix[\w.]*)\s*$", re.MULTILINE)
 _TABLE = "<!-- metrix:migration-table -->"
 # TorchMetrics class names that do not follow from the functional name.
@@ -93,6 +105,9 @@ def _torchmetrics_lookup() -> tuple[Any, dict[str, str]] | None:
         "torchmetrics.regression",
         "torchmetrics.text",
         "torchmetrics.wrappers",
+        "torchmetrics.nominal",
+        "torchmetrics.clustering",
+        "torchmetrics.shape",
     ):
         try:
             mod = importlib.import_module(modname)
