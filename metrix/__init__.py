@@ -20,6 +20,7 @@ from metrix import retrieval as retrieval
 from metrix import segmentation as segmentation
 from metrix import shape as shape
 from metrix import storage as storage
+from metrix import text as text
 from metrix import wrappers as wrappers
 from metrix._core.checks import MetrixWarning as MetrixWarning
 from metrix._core.checks import check as check

@@ -22,6 +22,7 @@ FAMILIES = [
     "nominal",
     "clustering",
     "shape",
+    "text",
 ]
 # Plain functions with no state (TorchMetrics has no classes for them): not in the catalogue,
 # each checked against its TorchMetrics functional in its own test file's ORACLES.
