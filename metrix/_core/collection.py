@@ -22,6 +22,12 @@ _WORDS = {
     "fbeta": "FBeta",
     "kl": "KL",
     "dcg": "DCG",
+    "multiscale": "MultiScale",
+    "bleu": "BLEU",
+    "chrf": "CHRF",
+    "squad": "SQuAD",
+    "iou": "IoU",
+    "rouge": "ROUGE",
 }
 # TorchMetrics names its aggregation classes MeanMetric, SumMetric…
 _AGGREGATIONS = {"mean", "sum", "max", "min", "cat"}

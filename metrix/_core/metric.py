@@ -6,6 +6,7 @@ import functools
 import importlib
 import inspect
 import pickle
+import re
 from collections.abc import Callable, Hashable
 from typing import Any, Protocol, TypeVar
 
@@ -290,12 +291,18 @@ class _Signature:
                 )
 
 
+# "f.<locals>.g() got an unexpected keyword argument ..." from a closure deeper in the update
+_LOCAL_CALL = re.compile(r"^[\w.]*<locals>[\w.<>]*\(\) (?=got |missing |takes )")
+
+
 def name_error(err: BaseException, where: str, qualname: str | None = None) -> None:
     """Prefix an exception's message with where it happened (``"binary_auroc.update: ..."``).
 
     A wrapper metric adds its name before the wrapped metric's
     (``"running(mean, window=3).update: mean.update() ..."``); an error a collection has
-    already attributed to its member is left alone.
+    already attributed to its member is left alone. A call error raised by a private
+    closure the update forwarded its arguments to (``f.<locals>.scores() got an unexpected
+    keyword argument``) is reworded to name ``where`` as well.
 
     The exception keeps its type and traceback (it is re-raised by the caller). A
     ``TypeError`` about the call itself (``update() missing 1 required positional
@@ -307,9 +314,12 @@ def name_error(err: BaseException, where: str, qualname: str | None = None) -> N
         return
     message = err.args[0]
     call = f"{qualname}() " if qualname else None
+    local = _LOCAL_CALL.match(message)  # a closure the update forwarded its arguments to
     try:
         if call is not None and message.startswith(call):
             err.args = (f"{where}() {message[len(call) :]}",)
+        elif local is not None:
+            err.args = (f"{where}() {message[local.end() :]}",)
         else:
             err.args = (f"{where}: {message}",)
     except (AttributeError, TypeError):  # an exception type that refuses new attributes: leave it as it is
