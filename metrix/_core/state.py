@@ -27,6 +27,7 @@ import torch
 import torch.utils._cxx_pytree
 import torch.utils._pytree as pytree
 from torch import Tensor
+from typing_extensions import dataclass_transform
 
 __all__ = [
     "REDUCE_OPS",
@@ -107,6 +108,7 @@ def _register(cls: type, names: tuple[str, ...]) -> None:
     torch.serialization.add_safe_globals([cls])
 
 
+@dataclass_transform(frozen_default=True, eq_default=False, field_specifiers=(leaf,))
 def state(cls: type[T]) -> type[T]:
     """Class decorator that turns an annotated class into a metric state type.
 
