@@ -20,6 +20,7 @@ namespace, and they are allow-listed for ``torch.load(weights_only=True)``.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from typing import Any, TypeVar
 
 import optree
@@ -27,7 +28,11 @@ import torch
 import torch.utils._cxx_pytree
 import torch.utils._pytree as pytree
 from torch import Tensor
-from typing_extensions import dataclass_transform
+
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+else:  # typing_extensions is a dependency of torch
+    from typing_extensions import dataclass_transform
 
 __all__ = [
     "REDUCE_OPS",
