@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import optree
 import torch
-import torch.utils._cxx_pytree
+import torch.utils._cxx_pytree  # imported first: torch's register_pytree_node then registers with optree too
 import torch.utils._pytree as pytree
 from torch import Tensor
 
