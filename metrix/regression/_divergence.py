@@ -19,7 +19,7 @@ from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix.regression._inputs import F64, check_bool, check_reduction, paired, rows_2d
-from metrix.regression._sums import mean_of, sum_count_metric
+from metrix.regression._sum_count import mean_of, sum_count_metric
 
 __all__ = [
     "JensenShannonDivergenceState",
