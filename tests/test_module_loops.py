@@ -308,8 +308,8 @@ def test_persistent_round_trip_and_strict_load_of_older_checkpoints() -> None:
 
 
 def test_compute_before_update_warns_once_naming_the_metric() -> None:
-    module = metrix.MetricModule(mc.binary_auroc())
-    with pytest.warns(metrix.MetrixWarning, match=r"^binary_auroc: MetricModule.compute\(\) was called before any"):
+    module = metrix.MetricModule(mc.binary_accuracy())
+    with pytest.warns(metrix.MetrixWarning, match=r"^binary_accuracy: MetricModule.compute\(\) was called before any"):
         module.compute()
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -10,14 +10,13 @@ boolean indexing, so every aggregator but ``cat`` compiles and vmaps.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import torch
 from torch import Tensor
 
 from metrix._core.args import type_error, value_error
-from metrix._core.checks import check, is_tracing
+from metrix._core.checks import check, is_tracing, warn
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 
@@ -46,10 +45,16 @@ def _as_tensor(value: Any, name: str, device: torch.device) -> Tensor:
     raise TypeError(f"{name} must be a tensor or a number, got {type(value).__name__}")
 
 
+_NAN_DROPPED = "value contains NaN: dropped (nan_strategy='warn')"
+
+
 def prepare(
-    value: Any, weight: Any, nan_strategy: str | float, device: torch.device, fill: float
+    value: Any, weight: Any, nan_strategy: str | float, device: torch.device, fill: float, name: str
 ) -> tuple[Tensor, Tensor]:
-    """Return ``(value, weight)`` in float64 with NaNs handled; dropped entries get weight 0 and ``fill``."""
+    """Return ``(value, weight)`` in float64 with NaNs handled; dropped entries get weight 0 and ``fill``.
+
+    ``nan_strategy="warn"`` warns in the update (it is asked for), naming the metric ``name``.
+    """
     value = _as_tensor(value, "value", device)
     if value.is_complex():
         raise TypeError(f"value must be real, got dtype {value.dtype}")
@@ -73,7 +78,7 @@ def prepare(
     if isinstance(nan_strategy, float):
         return torch.where(nans, nan_strategy, value), torch.where(nans, 1.0, w)
     if nan_strategy == "warn" and not is_tracing(nans) and bool(nans.any()):
-        warnings.warn("Encountered NaN values; they are dropped (nan_strategy='warn')", UserWarning, stacklevel=4)
+        warn(name, _NAN_DROPPED)
     return torch.where(nans, fill, value), torch.where(nans, 0.0, w)
 
 
@@ -134,7 +139,7 @@ def mean(nan_strategy: str | float = "warn") -> Metric:
         return MeanState(torch.zeros((), dtype=_F64, device=device), torch.zeros((), dtype=_F64, device=device))
 
     def update(s: MeanState, value: Any, weight: Any = None) -> MeanState:
-        v, w = prepare(value, weight, strategy, s.total.device, 0.0)
+        v, w = prepare(value, weight, strategy, s.total.device, 0.0, "mean")
         return MeanState(s.total + (v * w).sum(), s.weight + w.sum())
 
     def compute(s: MeanState) -> Tensor:
@@ -159,7 +164,7 @@ def sum(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
         return SumState(torch.zeros((), dtype=_F64, device=device))
 
     def update(s: SumState, value: Any) -> SumState:
-        v, w = prepare(value, None, strategy, s.total.device, 0.0)
+        v, w = prepare(value, None, strategy, s.total.device, 0.0, "sum")
         return SumState(s.total + (v * w).sum() if strategy != "disable" else s.total + v.sum())
 
     def compute(s: SumState) -> Tensor:
@@ -184,7 +189,7 @@ def max(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
         return MaxState(torch.full((), -torch.inf, dtype=_F64, device=device))
 
     def update(s: MaxState, value: Any) -> MaxState:
-        v, _ = prepare(value, None, strategy, s.value.device, -torch.inf)
+        v, _ = prepare(value, None, strategy, s.value.device, -torch.inf, "max")
         top = v.amax() if v.numel() else torch.full((), -torch.inf, dtype=_F64, device=v.device)
         return MaxState(torch.maximum(s.value, top))
 
@@ -210,7 +215,7 @@ def min(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
         return MinState(torch.full((), torch.inf, dtype=_F64, device=device))
 
     def update(s: MinState, value: Any) -> MinState:
-        v, _ = prepare(value, None, strategy, s.value.device, torch.inf)
+        v, _ = prepare(value, None, strategy, s.value.device, torch.inf, "min")
         low = v.amin() if v.numel() else torch.full((), torch.inf, dtype=_F64, device=v.device)
         return MinState(torch.minimum(s.value, low))
 
@@ -261,9 +266,7 @@ def cat(nan_strategy: str | float = "warn") -> Metric:
                 )
             if bool(nans.any()):
                 if strategy == "warn":
-                    warnings.warn(
-                        "Encountered NaN values; they are dropped (nan_strategy='warn')", UserWarning, stacklevel=3
-                    )
+                    warn("cat", _NAN_DROPPED)
                 v = v[~nans]
         return CatState(cat_append(s.values, v))
 

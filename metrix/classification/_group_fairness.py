@@ -30,7 +30,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.args import check_tensor
-from metrix._core.checks import check
+from metrix._core.checks import check, warn
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.classification._division import safe_divide
@@ -248,6 +248,13 @@ def binary_fairness(
     threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
     dp_only = task == "demographic_parity"
     update = _group_update_fn(num_groups, threshold, ignore_index, validate_args, input_format, use_target=not dp_only)
+    if dp_only:
+        counts = update
+
+        def update(s: GroupStatsState, preds: Tensor, target: Tensor | None, groups: Tensor) -> GroupStatsState:
+            if target is not None:  # as TorchMetrics: the target is ignored, say so
+                warn("binary_fairness", "task='demographic_parity' does not use target (pass target=None)")
+            return counts(s, preds, target, groups)
 
     def compute(s: GroupStatsState) -> dict[str, Tensor]:
         out: dict[str, Tensor] = {}
