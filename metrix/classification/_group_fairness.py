@@ -188,8 +188,9 @@ def binary_groups_stat_rates(
         >>> preds = torch.tensor([0.11, 0.84, 0.22, 0.73, 0.33, 0.92])
         >>> target = torch.tensor([0, 1, 0, 1, 0, 1])
         >>> groups = torch.tensor([0, 1, 0, 1, 0, 1])
-        >>> binary_groups_stat_rates(num_groups=2)(preds, target, groups)
-        {'group_0': tensor([0., 0., 1., 0.], dtype=torch.float64), 'group_1': tensor([1., 0., 0., 0.], dtype=torch.float64)}
+        >>> rates = binary_groups_stat_rates(num_groups=2)(preds, target, groups)
+        >>> rates["group_0"], rates["group_1"]
+        (tensor([0., 0., 1., 0.], dtype=torch.float64), tensor([1., 0., 0., 0.], dtype=torch.float64))
     """
     threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
     update = _group_update_fn(num_groups, threshold, ignore_index, validate_args, input_format, use_target=True)
