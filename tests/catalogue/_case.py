@@ -47,6 +47,14 @@ class Case:
         bad_inputs: inputs that must be rejected.
         vmap: whether the vmap law applies (False only with a reason in ``note``).
         n: number of samples for the reference test.
+        weighted: the metric takes ``sample_weight=`` (and these inputs do not pass it):
+            ``tests/test_weights.py`` derives weighted variants of the Case and checks the
+            weighted laws (all-ones weights equal none, weight 0 drops a sample, an
+            integer weight repeats it; merge, split invariance, compile and vmap with
+            weights). A metric that takes weights must set it (checked there).
+        rank_streams: the metric draws random numbers from streams keyed by the process
+            rank (``bootstrap``): the gloo law compares ``sync`` with the merge of the
+            states every rank builds, rebuilt locally with ``stream=rank``.
     """
 
     id: str
@@ -66,6 +74,8 @@ class Case:
     # compute returns samples in arrival order (cat): merge commutes only up to order
     ordered: bool = False
     note: str = ""
+    weighted: bool = False
+    rank_streams: bool = False
 
     def metric(self) -> metrix.Metric:
         """Build the metric."""
@@ -82,6 +92,14 @@ class Case:
         """``m.update(state, *inputs)`` with the keyword inputs passed by name."""
         args, kwargs = self.call_args(inputs)
         return m.update(state, *args, **kwargs)
+
+    def positional_update(self, m: metrix.Metric) -> Callable[..., Any]:
+        """``update(state, *inputs)`` with every input positional (vmap batches positional arguments only)."""
+
+        def update(state: Any, *inputs: Any) -> Any:
+            return self.update(m, state, inputs)
+
+        return update
 
     def value(self, m: metrix.Metric, inputs: Sequence[Any]) -> Any:
         """One-shot value of ``m`` on ``inputs``."""
