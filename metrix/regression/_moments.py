@@ -201,15 +201,23 @@ def moment_update(
         total = torch.full((), float(n), dtype=F64, device=values.device)
         count, top, bottom = n, values.amax(0), values.amin(0)
     else:
-        wv = w.reshape(n, 1, 1)
+        # Sums about the batch's own (unweighted) mean, as one matrix product of the weights
+        # with [d, d_a d_b] (d = values - shift): under vmap (a bootstrap's B replicates)
+        # that is a single matmul instead of a dozen B x N passes. The shift is close to
+        # every weighted mean of the batch, so C_ab = S_ab - S_a S_b / W cancels little.
+        shift = values.mean(0)
+        shift = shift + (values - shift).mean(0)
+        d = values - shift
+        k, p = d.shape[1], len(pairs)
+        flat = torch.cat([d, d[:, a_idx] * d[:, b_idx]], 1).reshape(n, (k + p) * d.shape[2])
+        sums = (w @ flat).reshape(k + p, d.shape[2])
         total = w.sum()
         # all-zero weights: any finite mean will do, every sum below is 0
         safe = torch.where(total > 0, total, torch.ones_like(total))
-        m = (wv * values).sum(0) / safe
-        m = m + (wv * (values - m)).sum(0) / safe
-        c = values - m
-        comoments = (wv * c[:, a_idx] * c[:, b_idx]).sum(0)
-        seen = wv > 0  # a zero weight drops the sample, also from the extrema
+        s1 = sums[:k]
+        m = shift + s1 / safe
+        comoments = sums[k:] - s1[a_idx] * s1[b_idx] / safe
+        seen = (w > 0).reshape(n, 1, 1)  # a zero weight drops the sample, also from the extrema
         count = (w > 0).sum()
         top = torch.where(seen, values, -torch.inf).amax(0)
         bottom = torch.where(seen, values, torch.inf).amin(0)

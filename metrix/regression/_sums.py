@@ -19,7 +19,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric
-from metrix._core.weights import check_sample_weight, row_weights
+from metrix._core.weights import check_sample_weight
 from metrix.regression._inputs import F64
 
 BatchFn = Callable[[Any, Any, Any], tuple[Tensor, Any]]
@@ -87,14 +87,17 @@ def weighted_sum(
         ``(sum, weight)``: the (weighted) sum over every element (or every row, per
         output) and the number of elements (or rows) counted, weighted.
     """
-    dims = 0 if outputs else None
     per_row = 1 if outputs else math.prod(values.shape[1:])
     if sample_weight is None:
         total = values.sum(0) if outputs else values.sum()
         return total, (values.shape[0] if values.dim() else 1) * per_row
     w = check_sample_weight(sample_weight, values if like is None else like, name, validate_args=validate_args)
-    weighted = values * row_weights(w, values)
-    return (weighted.sum(dims) if dims is not None else weighted.sum()), w.sum() * per_row
+    if values.dim() == 0:
+        return values * w, w * per_row
+    # one matrix-vector product: under vmap (a bootstrap's B replicates) it is one matmul
+    flat = values.reshape(values.shape[0], math.prod(values.shape[1:]))
+    total = w @ flat
+    return (total if outputs else total.sum()), w.sum() * per_row
 
 
 def mean_of(total: Tensor, weight: Tensor) -> Tensor:
