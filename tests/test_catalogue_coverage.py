@@ -10,7 +10,7 @@ import pytest
 import metrix
 from tests.catalogue import CASES
 
-FAMILIES = ["aggregation", "classification", "regression"]
+FAMILIES = ["aggregation", "classification", "regression", "wrappers"]
 
 
 def _public_factories(family: str) -> dict[str, object]:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import metrix
 from tests.catalogue import CASES, Case
-from tests.catalogue._case import assert_close, gen, inputs_len, slice_inputs, snapshot, unchanged
+from tests.catalogue._case import assert_close, gen, inputs_len, slice_inputs, snapshot, stack_inputs, unchanged
 
 ALL = [pytest.param(c, id=c.id) for c in CASES]
 FIXED = [pytest.param(c, id=c.id) for c in CASES if c.fixed_state and c.compile]
@@ -196,8 +196,7 @@ def test_vmap_equals_loop(case: Case) -> None:
     stacked = _stack([m.init() for _ in range(members)])
     update = torch.func.vmap(case.positional_update(m))  # keyword inputs (sample_weight=) are batched too
     for batch in batches:
-        stacked_inputs = tuple(torch.stack(xs) if isinstance(xs[0], torch.Tensor) else xs[0] for xs in zip(*batch))
-        stacked = update(stacked, *stacked_inputs)
+        stacked = update(stacked, *stack_inputs(batch))
     values = torch.func.vmap(m.compute)(stacked)
     for e in range(members):
         s = m.init()

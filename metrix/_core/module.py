@@ -160,7 +160,35 @@ class MetricModule(nn.Module):
     def compute(self) -> Any:
         """The metric over everything accumulated (over all ranks, when syncing)."""
         state = _sync(self._state, self.process_group) if self._should_sync() else self._state
+        on_compute = getattr(self.metric, "on_compute", None)
+        if on_compute is not None:  # e.g. minmax records each computed value, as TorchMetrics' compute() does
+            local, state = on_compute(self._state, state)
+            self.__dict__["_state"] = local
         return self.metric.compute(state)
+
+    def __getattr__(self, name: str) -> Any:
+        # Methods of stateful wrappers (tracker.increment, compute_all, best_metric; minmax.track):
+        # a "state" method replaces the state with its result, a "value" method reads the
+        # (synced) state. See metrix.wrappers.StatefulMetric.
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            metric = self.__dict__.get("metric")
+            kind = (getattr(metric, "module_methods", None) or {}).get(name)
+            if kind is None:
+                raise
+        fn = getattr(metric, name)
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            if kind == "state":
+                self._guard(name)
+                self.__dict__["_state"] = fn(self._state, *args, **kwargs)
+                return None
+            state = _sync(self._state, self.process_group) if self._should_sync() else self._state
+            return fn(state, *args, **kwargs)
+
+        method.__name__ = name
+        return method
 
     def reset(self) -> None:
         """Forget everything accumulated (and leave a synced view)."""

@@ -89,6 +89,19 @@ def _check_quantile(quantile: Any) -> Any:
     return values
 
 
+def _quantile(values: Tensor, levels: Any) -> Tensor:
+    """``torch.quantile(values, levels, dim=0)`` (linear interpolation), from ``sort``, which vmaps."""
+    q = torch.tensor(levels, dtype=values.dtype, device=values.device)
+    ordered = values.sort(0).values
+    pos = q * (values.shape[0] - 1)
+    lo = pos.floor().long()
+    hi = torch.clamp(lo + 1, max=values.shape[0] - 1)
+    frac = (pos - lo).reshape(q.shape + (1,) * (values.dim() - 1))
+    low, high = ordered[lo.reshape(-1)], ordered[hi.reshape(-1)]
+    low, high = low.reshape(q.shape + values.shape[1:]), high.reshape(q.shape + values.shape[1:])
+    return low + (high - low) * frac
+
+
 @factory(higher_is_better=None)
 def bootstrap(
     metric: Metric,
@@ -211,9 +224,7 @@ def bootstrap(
         if std:
             out["std"] = pytree.tree_map(lambda v: v.std(0), as_float)
         if levels is not None:
-            out["quantile"] = pytree.tree_map(
-                lambda v: torch.quantile(v, torch.tensor(levels, dtype=v.dtype, device=v.device), dim=0), as_float
-            )
+            out["quantile"] = pytree.tree_map(lambda v: _quantile(v, levels), as_float)
         if raw:
             out["raw"] = values
         return out

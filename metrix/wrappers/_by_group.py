@@ -88,15 +88,8 @@ def by_group(metric: Metric, num_groups: int, *, validate_args: bool = True) -> 
         n = first.shape[0] if first is not None and first.dim() else 1
         if groups.dim() != 1 or groups.shape[0] != n:
             raise ValueError(f"{name}: groups must have shape ({n},), one id per sample, got {tuple(groups.shape)}")
-        check_in_range(
-            groups,
-            0,
-            num_groups,
-            lambda: (
-                f"{name}: groups must be in [0, {num_groups}), got values in [{int(groups.min())}, {int(groups.max())}]"
-            ),
-            enabled=validate_args,
-        )
+        message = f"{name}: groups must be in [0, {num_groups}), one group id per sample"
+        check_in_range(groups, 0, num_groups, message, enabled=validate_args)
         member = groups.unsqueeze(0) == ids.to(groups.device).unsqueeze(1)  # (num_groups, N)
         w = member.to(torch.float64)
         if sample_weight is not None:

@@ -11,6 +11,7 @@ which runs in eager only.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -109,7 +110,7 @@ def multioutput(
             nan = torch.zeros(like.shape[:1], dtype=torch.bool, device=like.device)
             for x in sliced:
                 if isinstance(x, Tensor) and x.is_floating_point() and x.dim():
-                    nan = nan | torch.isnan(x).reshape(x.shape[0], -1).any(1)
+                    nan = nan | torch.isnan(x).reshape(x.shape[0], math.prod(x.shape[1:])).any(1)
             return nan
 
         def call(state: Any, sliced: list[Any], weight: Any) -> Any:
