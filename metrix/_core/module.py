@@ -150,6 +150,9 @@ class MetricModule(nn.Module):
         else:  # e.g. running windows: the batch state cannot be merged in, update again
             d["_state"] = self.metric.update(self._state, *inputs, **kwargs)
         d["_update_count"] += 1
+        on_compute = getattr(self.metric, "on_compute", None)
+        if on_compute is not None:  # minmax: the batch value is recorded too, as TorchMetrics' forward does
+            d["_state"], batch = on_compute(d["_state"], batch)
         return self.metric.compute(batch)
 
     def _should_sync(self) -> bool:

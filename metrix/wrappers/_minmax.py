@@ -5,7 +5,8 @@ The state is the base state plus two float64 scalars with ``min``/``max`` ops.
 state; ``compute(state)`` returns ``{"raw", "max", "min"}`` where ``max``/``min`` include
 the current value (without recording it: compute stays pure). ``MetricModule.compute()``
 tracks, as TorchMetrics' ``compute()`` does, so a module over ``minmax(metric)`` behaves
-like ``MinMaxMetric``. The extrema merge and sync with their ops: the max of the ranks'
+like ``MinMaxMetric`` (``forward`` records the batch value too, as there; ``reset``
+clears the extrema, as its documentation says). The extrema merge and sync with their ops: the max of the ranks'
 tracked maxima is the tracked maximum of the (synced) values every rank recorded.
 """
 
@@ -94,9 +95,11 @@ def minmax(metric: Metric) -> Metric:
         return record(s, value(s))
 
     def on_compute(local: MinMaxState, view: MinMaxState) -> tuple[MinMaxState, MinMaxState]:
-        # the value of the (synced) view is what every rank records
+        # The value of the view (synced, or the batch in forward) is what every rank records;
+        # the extrema reported with it are those recorded so far, as TorchMetrics reports them.
         v = value(view)
-        return record(local, v), record(view, v)
+        local = record(local, v)
+        return local, MinMaxState(view.base, torch.minimum(view.min, local.min), torch.maximum(view.max, local.max))
 
     mark_sample_weight(update, takes_sample_weight(base))
     return StatefulMetric(
