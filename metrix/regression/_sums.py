@@ -18,8 +18,9 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.checks import is_tracing
 from metrix._core.metric import Metric
-from metrix._core.weights import check_sample_weight
+from metrix._core.weights import check_sample_weight, row_weights
 from metrix.regression._inputs import F64
 
 BatchFn = Callable[[Any, Any, Any], tuple[Tensor, Any]]
@@ -92,12 +93,15 @@ def weighted_sum(
         total = values.sum(0) if outputs else values.sum()
         return total, (values.shape[0] if values.dim() else 1) * per_row
     w = check_sample_weight(sample_weight, values if like is None else like, name, validate_args=validate_args)
-    if values.dim() == 0:
-        return values * w, w * per_row
-    # one matrix-vector product: under vmap (a bootstrap's B replicates) it is one matmul
-    flat = values.reshape(values.shape[0], math.prod(values.shape[1:]))
-    total = w @ flat
-    return (total if outputs else total.sum()), w.sum() * per_row
+    total_weight = w.sum() if per_row == 1 else w.sum() * per_row
+    if values.dim() <= 1:
+        return (values * w if values.dim() == 0 else torch.dot(w, values)), total_weight
+    if is_tracing(w):
+        # under vmap (a bootstrap's B replicates) one matrix product instead of a B x N x k temporary
+        total = w @ values.reshape(values.shape[0], math.prod(values.shape[1:]))
+        return (total if outputs else total.sum()), total_weight
+    weighted = values * row_weights(w, values)
+    return (weighted.sum(0) if outputs else weighted.sum()), total_weight
 
 
 def mean_of(total: Tensor, weight: Tensor) -> Tensor:
