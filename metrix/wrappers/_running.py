@@ -19,6 +19,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import is_state, leaf, reduce_ops, state
+from metrix._core.weights import mark_sample_weight, takes_sample_weight
 
 __all__ = ["RunningState", "running"]
 
@@ -114,5 +115,7 @@ def running(metric: Metric, window: int) -> Metric:
 
     def compute(s: RunningState) -> Any:
         return base_compute(_reduce(s.slots))
+
+    mark_sample_weight(update, takes_sample_weight(metric))  # sample_weight= reaches the base metric
 
     return Metric(init, update, compute, name=f"running({metric.name}, window={window})", batch_merge=False)

@@ -115,6 +115,22 @@ CASES = [
 CASES += [
     # One update (the reference test) covers one window slot; windows over several
     # updates are checked against TorchMetrics' RunningMean/RunningSum in test_aggregation.py.
-    Case("running_mean", agg.running_mean, {"window": 3}, _values, lambda v: np.mean(_np(v)), split_invariant=False),
-    Case("running_sum", agg.running_sum, {"window": 2}, _values, lambda v: np.sum(_np(v)), split_invariant=False),
+    Case(
+        "running_mean",
+        agg.running_mean,
+        {"window": 3},
+        _values,
+        lambda v: np.mean(_np(v)),
+        split_invariant=False,
+        weighted=True,
+    ),
+    Case(
+        "running_sum",
+        agg.running_sum,
+        {"window": 2},
+        _values,
+        lambda v: np.sum(_np(v)),
+        split_invariant=False,
+        weighted=True,
+    ),
 ]

@@ -394,5 +394,6 @@ CASES = [
         _pair,
         tmr.mean_squared_error,
         split_invariant=False,
+        weighted=True,
     ),
 ]
