@@ -20,7 +20,19 @@ import re
 import sys
 from typing import Any
 
-FAMILIES = ("aggregation", "classification", "regression", "retrieval", "segmentation", "text", "wrappers")
+FAMILIES = (
+    "aggregation",
+    "classification",
+    "regression",
+    "retrieval",
+    "segmentation",
+    "text",
+    "nominal",
+    "clustering",
+    "pairwise",
+    "shape",
+    "wrappers",
+)
 _API = re.compile(r"^::: (metrix[\w.]*)\s*$", re.MULTILINE)
 _TABLE = "<!-- metrix:migration-table -->"
 # TorchMetrics class names that do not follow from the functional name.
@@ -87,7 +99,15 @@ def _torchmetrics_lookup() -> tuple[Any, dict[str, str]] | None:
     except Exception:  # any failure means: no TorchMetrics column
         return None
     classes: dict[str, str] = {}
-    for modname in ("torchmetrics", "torchmetrics.classification", "torchmetrics.regression", "torchmetrics.wrappers"):
+    for modname in (
+        "torchmetrics",
+        "torchmetrics.classification",
+        "torchmetrics.regression",
+        "torchmetrics.wrappers",
+        "torchmetrics.nominal",
+        "torchmetrics.clustering",
+        "torchmetrics.shape",
+    ):
         try:
             mod = importlib.import_module(modname)
         except Exception:

@@ -8,7 +8,11 @@ stateful ``nn.Module`` adapter.
 
 from metrix import aggregation as aggregation
 from metrix import classification as classification
+from metrix import clustering as clustering
+from metrix import nominal as nominal
+from metrix import pairwise as pairwise
 from metrix import regression as regression
+from metrix import shape as shape
 from metrix import wrappers as wrappers
 from metrix._core.checks import MetrixWarning as MetrixWarning
 from metrix._core.checks import check as check

@@ -10,7 +10,10 @@ import pytest
 import metrix
 from tests.catalogue import CASES
 
-FAMILIES = ["aggregation", "classification", "regression", "wrappers"]
+FAMILIES = ["aggregation", "classification", "regression", "nominal", "clustering", "shape", "wrappers"]
+# Plain functions with no state (TorchMetrics has no classes for them): not in the catalogue,
+# each checked against its TorchMetrics functional in its own test file's ORACLES.
+FUNCTION_FAMILIES = {"pairwise": "tests.test_pairwise"}
 
 
 def _public_factories(family: str) -> dict[str, object]:
@@ -50,3 +53,15 @@ def test_every_public_factory_is_decorated(family: str) -> None:
     # @metrix.factory makes the metric picklable (as its factory call) and sets higher_is_better
     undecorated = sorted(n for n, fn in _public_factories(family).items() if not getattr(fn, "__metrix_factory__", 0))
     assert not undecorated, f"metrix.{family} factories without @factory: {undecorated}"
+
+
+@pytest.mark.parametrize("family", sorted(FUNCTION_FAMILIES))
+def test_plain_function_families_are_checked(family: str) -> None:
+    oracles = importlib.import_module(FUNCTION_FAMILIES[family]).ORACLES
+    functions = _public_factories(family)
+    assert functions, f"metrix.{family} has no public functions"
+    assert sorted(functions) == sorted(oracles), f"metrix.{family} functions without an oracle test: {functions}"
+    for name, fn in functions.items():
+        assert not getattr(fn, "__metrix_factory__", 0), f"metrix.{family}.{name} is a plain function, not a factory"
+        doc = inspect.getdoc(fn) or ""
+        assert "Example" in doc and ">>>" in doc, f"metrix.{family}.{name} has no runnable docstring example"
