@@ -17,6 +17,7 @@ import torchmetrics
 import torchmetrics.functional.classification as tmc
 import torchmetrics.functional.regression as tmr
 
+import metrix
 from metrix import aggregation as agg
 from metrix import classification as mc
 from metrix import regression as mr
@@ -131,6 +132,10 @@ def _weighted_pair(g, n):
 _WEIGHT_BAD = [
     BadInput(lambda g: (torch.ones(4), torch.ones(4), torch.full((4,), -1.0)), ValueError, "must be non-negative"),
     BadInput(lambda g: (torch.ones(4), torch.ones(4), torch.ones(5)), ValueError, r"sample_weight must have shape"),
+    BadInput(
+        lambda g: (torch.ones(4), torch.ones(4), torch.full((4,), torch.nan)), ValueError, "sample_weight contains"
+    ),
+    BadInput(lambda g: (torch.ones(4), torch.ones(4), torch.ones(4, device="meta")), ValueError, "sample_weight is on"),
     BadInput(lambda g: (torch.ones(4), torch.full((4,), torch.nan), torch.ones(4)), ValueError, "target contains NaN"),
 ]
 
@@ -350,6 +355,25 @@ CASES = [
             BadInput(lambda g: (torch.ones(2), torch.ones(2)), TypeError, "task_preds must be a dict"),
         ],
     ),
+    Case(
+        "multitask-collection",
+        mw.multitask,
+        {
+            "task_metrics": {
+                "reg": metrix.collection({"mse": mr.mean_squared_error(), "r2": mr.r2_score()}),
+                "agg": agg.mean(),
+            },
+            "postfix": "/val",
+        },
+        lambda g, n: (
+            {"reg": torch.randn(n, generator=g), "agg": torch.randn(n, generator=g)},
+            {"reg": torch.randn(n, generator=g), "agg": torch.rand(n, generator=g)},
+        ),
+        lambda p, t: {
+            "reg/val": {"mse": tmr.mean_squared_error(p["reg"], t["reg"]), "r2": tmr.r2_score(p["reg"], t["reg"])},
+            "agg/val": torch.tensor(np.average(_np(p["agg"]), weights=_np(t["agg"]))),
+        },
+    ),
     # input transforms
     Case(
         "binary_target-accuracy",
@@ -359,6 +383,21 @@ CASES = [
         _tm_module(
             lambda: torchmetrics.wrappers.BinaryTargetTransformer(torchmetrics.classification.BinaryAccuracy(), 1)
         ),
+    ),
+    Case(
+        "binary_target-mse",
+        mw.binary_target,
+        {"metric": mr.mean_squared_error(), "threshold": 0.5},
+        _pair,
+        lambda p, t: tmr.mean_squared_error(p, (t > 0.5).float()),
+        weighted=True,
+    ),
+    Case(
+        "lambda_input-accuracy-logits",
+        mw.lambda_input,
+        {"metric": mc.binary_accuracy(), "transform_pred": torch.sigmoid},
+        lambda g, n: (torch.randn(n, generator=g) * 3, torch.randint(0, 2, (n,), generator=g)),
+        lambda p, t: tmc.binary_accuracy(torch.sigmoid(p), t),
     ),
     Case(
         "lambda_input-mse",
