@@ -183,6 +183,27 @@ def test_bootstrap_chunks_large_batches() -> None:
     assert_close(chunked, m(p, t)["raw"], atol=1e-12, rtol=1e-10, what="chunked")
 
 
+def test_bootstrap_of_by_group_cuts_keyword_inputs_into_chunks() -> None:
+    from metrix.wrappers import _bootstrap
+
+    g = gen(18)
+    p, t, groups = (
+        torch.randn(900, generator=g),
+        torch.randn(900, generator=g),
+        torch.randint(0, 2, (900,), generator=g),
+    )
+    make = lambda: mw.bootstrap(mw.by_group(mr.mean_squared_error(), num_groups=2), num_bootstraps=4, raw=True)  # noqa: E731
+    whole = make()(p, t, groups=groups)["raw"]
+    old = _bootstrap._CHUNK_VALUES
+    try:
+        _bootstrap._CHUNK_VALUES = 4 * 250
+        chunked = make()(p, t, groups=groups)["raw"]
+    finally:
+        _bootstrap._CHUNK_VALUES = old
+    assert whole.shape == (4, 2)
+    assert_close(chunked, whole, atol=1e-12, rtol=1e-10, what="chunked with groups=")
+
+
 def test_bootstrap_in_a_module_forward_and_compute() -> None:
     g = gen(8)
     p, t = torch.randn(90, generator=g), torch.randn(90, generator=g)

@@ -79,6 +79,10 @@ def _rows(x: Any, a: int, b: int) -> Any:
     return x
 
 
+def _per_sample(x: Any, n: int) -> bool:
+    return (isinstance(x, Tensor) and x.dim() > 0 and x.shape[0] == n) or (isinstance(x, list) and len(x) == n)
+
+
 def _check_quantile(quantile: Any) -> Any:
     if quantile is None:
         return None
@@ -207,10 +211,13 @@ def bootstrap(
             w = w.to(torch.float64)
             if user is not None:
                 w = w * user[lo:hi]
-            part = tuple(_rows(x, lo, hi) for x in inputs) if (lo, hi) != (0, n) else inputs
+            whole = (lo, hi) == (0, n)
+            part = inputs if whole else tuple(_rows(x, lo, hi) for x in inputs)
+            # per-sample keyword inputs (e.g. by_group's groups=) are cut like the positional ones
+            named = kwargs if whole else {k: _rows(v, lo, hi) if _per_sample(v, n) else v for k, v in kwargs.items()}
 
-            def one(replicate: Any, weight: Tensor, part: tuple[Any, ...] = part) -> Any:
-                return base.update(replicate, *part, sample_weight=weight, **kwargs)
+            def one(replicate: Any, weight: Tensor, part: tuple[Any, ...] = part, named: dict = named) -> Any:
+                return base.update(replicate, *part, sample_weight=weight, **named)
 
             replicates = torch.func.vmap(one)(replicates, w)
         return BootstrapState(replicates, s.rows + n)
