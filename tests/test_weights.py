@@ -285,3 +285,23 @@ def test_value_checks_of_weights_are_switchable() -> None:
         assert float(mr.mean_squared_error()(torch.tensor([1.0, 0.0]), torch.zeros(2), sample_weight=w)) == 2.0
     with pytest.raises(ValueError, match="sample_weight must have shape"):
         mr.mean_squared_error(validate_args=False)(torch.ones(2), torch.zeros(2), sample_weight=torch.ones(3))
+
+
+def test_the_docs_table_of_weighted_metrics_is_right() -> None:
+    """docs/guide/weights.md lists every regression and aggregation factory, in the right column."""
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "guide" / "weights.md").read_text()
+    required = {"minkowski_distance": {"p": 2}, "critical_success_index": {"threshold": 0.5}}
+    for family, module in (("regression", mr), ("aggregation", agg)):
+        row = next(line for line in page.splitlines() if line.startswith(f"| {family} |"))
+        _, takes, refuses = (cell.strip() for cell in row.strip().strip("|").split("|"))
+        take_names = set(re.findall(r"`(\w+)`", takes))
+        refuse_names = set(re.findall(r"`(\w+)`", refuses.split("(")[0] if family == "aggregation" else refuses))
+        public = {n for n in dir(module) if not n.startswith("_") and callable(getattr(module, n))}
+        assert public <= take_names | refuse_names, f"{family}: not in the table: {public - take_names - refuse_names}"
+        for name in public & take_names:
+            assert takes_sample_weight(getattr(module, name)(**required.get(name, {}))), name
+        for name in public & refuse_names - take_names:
+            assert not takes_sample_weight(getattr(module, name)(**required.get(name, {}))), name
