@@ -8,13 +8,16 @@ process rank unless given. Nothing is stateful: no global RNG and no
 draws are reproducible from the seed, and they do not depend on how a stream is cut into
 batches. Different ranks draw from different streams.
 
-The hash works on 31-bit words held in int32 tensors (int32 is about four times cheaper
-than int64 here): an xor-shift-multiply mixer in the style of Wellons' ``lowbias32``,
-with multiplications taken modulo ``2**31`` (odd multipliers, so every step is a
-bijection of the 31-bit words). Multiplication of int32 tensors wraps modulo ``2**32``
-on every backend torch uses; the test suite checks the words against an exact Python
-implementation. Per draw, the row and replicate keys are mixed once each (``N + B``
-work) and the pair once (``N * B`` work).
+The hash works on 31-bit words: an xor-shift-multiply mixer in the style of Wellons'
+``lowbias32``, with multiplications taken modulo ``2**31`` (odd multipliers, so every
+step is a bijection of the 31-bit words). In eager code the words are int32 tensors
+(about four times cheaper than int64 here), whose products wrap modulo ``2**32`` in
+torch's kernels, and the mask keeps the low 31 bits; the test suite checks them bit for
+bit against an exact Python implementation. While tracing (``torch.compile``), the words
+are int64: a product of two 31-bit numbers fits without overflow, so generated code
+(where signed overflow is undefined, and inductor was seen to give other words) computes
+the same words exactly. Per draw, the row and replicate keys are mixed once each
+(``N + B`` work) and the pair once (``N * B`` work).
 
 ``poisson`` turns a word ``u`` into a Poisson(1) count by inversion: ``k`` is the number
 of CDF thresholds ``F(0) < F(1) < ...`` (scaled to ``2**31``) that ``u`` reaches. Each
@@ -49,7 +52,7 @@ def mix_int(x: int) -> int:
 
 
 def mix(x: Tensor) -> Tensor:
-    """The mixer on an int32 tensor of 31-bit words (non-negative); returns 31-bit words."""
+    """The mixer on an int32 or int64 tensor of 31-bit words (non-negative); returns 31-bit words."""
     x = x ^ (x >> 16)
     x = (x * _C1) & _M31
     x = x ^ (x >> 15)
@@ -74,15 +77,17 @@ def words(seed: int, stream: int, first: Tensor, rows: int, replicates: int) -> 
         replicates: number of replicates (static).
 
     Returns:
-        An int32 tensor of shape ``(replicates, rows)`` with values in ``[0, 2**31)``.
+        A tensor of shape ``(replicates, rows)`` with values in ``[0, 2**31)``: int32 in
+        eager code, int64 while compiling (see the module docstring).
     """
     salt = _salt(seed, stream)
     device = first.device
+    dtype = torch.int64 if torch.compiler.is_compiling() else torch.int32
     index = first + torch.arange(rows, dtype=torch.int64, device=device)
-    lo = (index & _M31).to(torch.int32)
-    hi = (index >> 31).to(torch.int32)  # rows past 2**31 in one stream get new words, not repeats
+    lo = (index & _M31).to(dtype)
+    hi = ((index >> 31) & _M31).to(dtype)  # rows past 2**31 in one stream get new words, not repeats
     row_key = mix(lo ^ mix(hi ^ salt))
-    replicate = torch.arange(replicates, dtype=torch.int32, device=device)
+    replicate = torch.arange(replicates, dtype=dtype, device=device)
     rep_key = mix(mix(replicate ^ (salt ^ _GOLDEN)))
     return mix(rep_key.unsqueeze(1) ^ row_key.unsqueeze(0))
 
