@@ -10,7 +10,7 @@ import pytest
 import metrix
 from tests.catalogue import CASES
 
-FAMILIES = ["aggregation", "classification", "regression", "nominal", "clustering", "shape", "wrappers"]
+FAMILIES = ["aggregation", "classification", "regression", "retrieval", "nominal", "clustering", "shape", "wrappers"]
 # Plain functions with no state (TorchMetrics has no classes for them): not in the catalogue,
 # each checked against its TorchMetrics functional in its own test file's ORACLES.
 FUNCTION_FAMILIES = {"pairwise": "tests.test_pairwise"}

@@ -1,4 +1,4 @@
-"""The laws of DESIGN.md, checked for every metric in the catalogue.
+"""The laws (docs/laws.md; the design contract in ../shared/DESIGN.md), checked for every metric in the catalogue.
 
 1 purity, 2 split invariance, 3 merge is a commutative monoid, 4 traceable (compile
 once, vmap equals a loop), 6 reference-exact, and bad input rejected without touching

@@ -11,55 +11,49 @@ from torch import Tensor, nn
 
 from metrix._core.merge import check_compatible, merge_unchecked
 from metrix._core.metric import Metric
-from metrix._core.state import Buffer, is_state, reduce_ops, stored_values
+from metrix._core.state import Buffer, stored_values
 from metrix._core.sync import sync as _sync
+from metrix._core.tree import Entry, flatten, map_entries
 
 __all__ = ["MetricModule"]
 
 
-def _flat_leaves(tree: Any, prefix: str) -> Iterator[tuple[str, str, Any]]:
-    """``(key, op, value)`` for every leaf, with dotted keys for ``state_dict``."""
-    if is_state(tree):
-        for name, op in reduce_ops(tree):
-            v = getattr(tree, name)
-            key = f"{prefix}{name}"
-            if isinstance(v, Buffer) or op == "node":
-                yield from _flat_leaves(v, key + ".")
-            else:
-                yield key, op, v
-    elif isinstance(tree, dict):
-        for k, v in tree.items():
-            yield from _flat_leaves(v, f"{prefix}{k}.")
-    elif isinstance(tree, (tuple, list)):
-        for i, v in enumerate(tree):
-            yield from _flat_leaves(v, f"{prefix}{i}.")
-    else:
-        yield prefix.rstrip("."), "sum", tree
+def _flat_leaves(tree: Any, prefix: str = "") -> Iterator[tuple[str, str, Any]]:
+    """``(key, op, value)`` for every tensor of a state, with dotted keys for ``state_dict``.
+
+    A buffer contributes two keys, ``<path>.data`` and ``<path>.count``.
+    """
+    for e in flatten(tree)[0]:
+        key = f"{prefix}{e.path}"
+        if e.op == "buffer":
+            yield f"{key}.data", "buffer", e.value.data
+            yield f"{key}.count", "buffer", e.value.count
+        else:
+            yield key, e.op, e.value
 
 
-def _replace_leaves(tree: Any, new: dict[str, Any], prefix: str) -> Any:
-    if is_state(tree):
-        fields = []
-        for name, op in reduce_ops(tree):
-            v = getattr(tree, name)
-            key = f"{prefix}{name}"
-            if isinstance(v, Buffer) or op == "node":
-                fields.append(_replace_leaves(v, new, key + "."))
-            else:
-                fields.append(new[key])
-        return type(tree)(*fields)
-    if isinstance(tree, dict):
-        return {k: _replace_leaves(v, new, f"{prefix}{k}.") for k, v in tree.items()}
-    if isinstance(tree, (tuple, list)):
-        return type(tree)(_replace_leaves(v, new, f"{prefix}{i}.") for i, v in enumerate(tree))
-    return new[prefix.rstrip(".")]
+def _replace_leaves(tree: Any, new: dict[str, Any]) -> Any:
+    """The state ``tree`` with its leaves taken from ``new`` (keyed as :func:`_flat_leaves` names them)."""
+
+    def pick(e: Entry) -> Any:
+        if e.op == "buffer":
+            return Buffer(new[f"{e.path}.data"], new[f"{e.path}.count"])
+        return new[e.path]
+
+    return map_entries(pick, tree)
 
 
 def _map_state(fn: Any, tree: Any) -> Any:
-    leaves = {}
-    for key, op, v in _flat_leaves(tree, ""):
-        leaves[key] = tuple(fn(c) for c in v) if op == "cat" and isinstance(v, tuple) else fn(v)
-    return _replace_leaves(tree, leaves, "")
+    """Apply ``fn`` to every tensor of a state (every chunk of growing storage)."""
+
+    def apply(e: Entry) -> Any:
+        if e.op == "buffer":
+            return Buffer(fn(e.value.data), fn(e.value.count))
+        if e.op == "cat" and isinstance(e.value, tuple):
+            return tuple(fn(c) for c in e.value)
+        return fn(e.value)
+
+    return map_entries(apply, tree)
 
 
 class MetricModule(nn.Module):
@@ -232,7 +226,7 @@ class MetricModule(nn.Module):
         self._empty = _map_state(move, self._empty)
         if self._stash is not None:
             self._stash = _map_state(move, self._stash)
-        leaf = next((v for _, _, v in _flat_leaves(self._empty, "")), None)
+        leaf = next((v for _, _, v in _flat_leaves(self._empty)), None)
         if leaf is not None:
             self._device = (leaf[0] if isinstance(leaf, tuple) else leaf).device
         return self
@@ -245,7 +239,7 @@ class MetricModule(nn.Module):
     def _save_to_state_dict(self, destination: dict[str, Any], prefix: str, keep_vars: bool) -> None:
         super()._save_to_state_dict(destination, prefix, keep_vars)
         local = self._stash if self._stash is not None else self._state
-        for key, op, v in _flat_leaves(local, ""):
+        for key, op, v in _flat_leaves(local):
             value = stored_values(v) if op == "cat" else v
             destination[f"{prefix}state.{key}"] = value if keep_vars else value.detach()
 
@@ -261,7 +255,7 @@ class MetricModule(nn.Module):
     ) -> None:
         ours = {k for k in state_dict if k.startswith(prefix + "state.")}
         new: dict[str, Any] = {}
-        for key, op, v in _flat_leaves(self._empty, ""):
+        for key, op, v in _flat_leaves(self._empty):
             full = f"{prefix}state.{key}"
             if full not in state_dict:
                 missing_keys.append(full)
@@ -280,8 +274,8 @@ class MetricModule(nn.Module):
             t = t.to(ref.device)
             new[key] = (t,) if op == "cat" and isinstance(v, tuple) else t
         unexpected_keys.extend(sorted(ours))
-        if len(new) == sum(1 for _ in _flat_leaves(self._empty, "")):
-            self._state = _replace_leaves(self._empty, new, "")
+        if len(new) == sum(1 for _ in _flat_leaves(self._empty)):
+            self._state = _replace_leaves(self._empty, new)
             self._stash = None
         # leave the remaining keys (parameters/buffers of a subclass) to nn.Module
         rest = {k: v for k, v in state_dict.items() if not k.startswith(prefix + "state.")}

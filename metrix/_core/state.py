@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
+import optree
 import torch
 import torch.utils._cxx_pytree
 import torch.utils._pytree as pytree
@@ -44,6 +45,9 @@ __all__ = [
 
 REDUCE_OPS = ("sum", "max", "min", "cat", "node")
 _OPS_ATTR = "__metrix_reduce_ops__"
+# The optree namespace of metrix's own walk (metrix/_core/tree.py): a state's children are
+# its fields, each with the path entry ``(name, op)``, so every leaf's path carries its op.
+NAMESPACE = "metrix"
 
 T = TypeVar("T")
 
@@ -63,7 +67,27 @@ def leaf(reduce: str) -> Any:
     return dataclasses.field(metadata={"reduce": reduce})
 
 
+class Chunks:
+    """Growing ``cat`` storage (a tuple of chunks) seen as one leaf by metrix's walk."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: tuple[Tensor, ...]) -> None:
+        self.value = value
+
+
 def _register(cls: type, names: tuple[str, ...]) -> None:
+    fields = getattr(cls, _OPS_ATTR)
+    type_name = f"{cls.__module__}.{cls.__qualname__}"
+
+    def children(obj: Any) -> tuple[list[Any], str, tuple[tuple[str, str], ...]]:
+        # a tuple of chunks under a "cat" field is one leaf: wrapped, so the walk does not enter it
+        values = [getattr(obj, n) for n in names]
+        values = [Chunks(v) if op == "cat" and isinstance(v, tuple) else v for v, (_, op) in zip(values, fields)]
+        return values, type_name, fields
+
+    optree.register_pytree_node(cls, children, lambda _, values: cls(*values), namespace=NAMESPACE)
+
     def flatten(obj: Any) -> tuple[list[Any], None]:
         return [getattr(obj, n) for n in names], None
 
@@ -109,7 +133,7 @@ def state(cls: type[T]) -> type[T]:
         )
     names = tuple(f.name for f in fields)
     ops = tuple(f.metadata["reduce"] for f in fields)
-    setattr(dc, _OPS_ATTR, tuple(zip(names, ops)))
+    setattr(dc, _OPS_ATTR, tuple(zip(names, ops)))  # before _register, which reads it
     dc.replace = lambda self, **changes: dataclasses.replace(self, **changes)  # type: ignore[attr-defined]
     _register(dc, names)
     return dc
@@ -139,7 +163,7 @@ class Buffer:
             padding.
         count: int64 scalar, number of samples appended so far. A count above the
             capacity means samples were dropped: eager code raises at the append,
-            traced code raises when the buffer is read (see :func:`stored_values`).
+            traced code raises when the buffer is read (:func:`stored_masked` checks it).
     """
 
     data: Tensor

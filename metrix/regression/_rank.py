@@ -2,9 +2,9 @@
 
 Ranks need every sample, so the state keeps ``preds`` and ``target`` in ``cat``
 storage: by default a tuple of chunks (eager, amortised O(batch) appends); with
-``capacity=int`` a fixed-capacity :class:`~metrix.Buffer` that compiles once and
+``capacity=int`` a fixed-capacity :class:`~metrix.storage.Buffer` that compiles once and
 vmaps. ``compute`` always works on ``(data, valid)`` from
-:func:`~metrix.stored_masked`, so one code path serves both: padding rows are pushed
+:func:`~metrix.storage.stored_masked`, so one code path serves both: padding rows are pushed
 past every real value before sorting and carry weight 0, so they never affect a rank,
 a tie count or a pair count.
 
