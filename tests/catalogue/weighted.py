@@ -220,8 +220,26 @@ def _weight_bad(shape: tuple[int, ...]) -> list[BadInput]:
     ]
 
 
+# The compile law runs on one Case per weighted state layout (the others share the code path);
+# tests/test_weights.py compiles the integer-weight variants of more.
+_COMPILED = {"w-mse", "w-mse-outputs", "w-wmape", "w-csi", "w-r2", "w-pearson", "w-mean", "w-max", "w-crps", "w-kl"}
+# (every name in _COMPILED is a Case id: checked at the end of this module)
+
+
 def _case(case_id, factory, kwargs, inputs, reference, **kw) -> Case:
-    return Case(case_id, factory, kwargs, _with_weights(inputs), reference, keywords=("sample_weight",), **kw)
+    compiled = case_id in _COMPILED
+    note = "" if compiled else "compile law: one Case per weighted state layout (see _COMPILED)"
+    return Case(
+        case_id,
+        factory,
+        kwargs,
+        _with_weights(inputs),
+        reference,
+        keywords=("sample_weight",),
+        compile=compiled,
+        note=note,
+        **kw,
+    )
 
 
 CASES = [
@@ -319,3 +337,4 @@ CASES = [
         lambda v, w: float(np.min(_np(v)[_np(w) > 0], initial=np.inf)),
     ),
 ]
+assert _COMPILED <= {c.id for c in CASES}, _COMPILED - {c.id for c in CASES}
