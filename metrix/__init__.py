@@ -7,15 +7,20 @@ stateful ``nn.Module`` adapter.
 """
 
 from metrix import aggregation as aggregation
+from metrix import audio as audio
 from metrix import classification as classification
 from metrix import clustering as clustering
 from metrix import debug as debug
+from metrix import detection as detection
+from metrix import image as image
 from metrix import nominal as nominal
 from metrix import pairwise as pairwise
 from metrix import regression as regression
 from metrix import retrieval as retrieval
+from metrix import segmentation as segmentation
 from metrix import shape as shape
 from metrix import storage as storage
+from metrix import text as text
 from metrix import wrappers as wrappers
 from metrix._core.checks import MetrixWarning as MetrixWarning
 from metrix._core.checks import check as check

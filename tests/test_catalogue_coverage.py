@@ -10,7 +10,21 @@ import pytest
 import metrix
 from tests.catalogue import CASES
 
-FAMILIES = ["aggregation", "classification", "regression", "retrieval", "nominal", "clustering", "shape", "wrappers"]
+FAMILIES = [
+    "aggregation",
+    "audio",
+    "classification",
+    "detection",
+    "image",
+    "regression",
+    "retrieval",
+    "segmentation",
+    "nominal",
+    "clustering",
+    "shape",
+    "text",
+    "wrappers",
+]
 # Plain functions with no state (TorchMetrics has no classes for them): not in the catalogue,
 # each checked against its TorchMetrics functional in its own test file's ORACLES.
 FUNCTION_FAMILIES = {"pairwise": "tests.test_pairwise"}
@@ -25,8 +39,22 @@ def _public_factories(family: str) -> dict[str, object]:
     for name, obj in vars(module).items():
         if name.startswith("_") or not inspect.isfunction(obj) or not obj.__module__.startswith("metrix."):
             continue
+        if getattr(obj, "__metrix_plain_function__", False):  # a stateless helper (image_gradients), not a metric
+            continue
         out[name] = obj
     return out
+
+
+def _plain_functions(family: str) -> dict[str, object]:
+    module = importlib.import_module(f"metrix.{family}")
+    return {n: f for n, f in vars(module).items() if getattr(f, "__metrix_plain_function__", False)}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_plain_functions_have_examples(family: str) -> None:
+    for name, fn in _plain_functions(family).items():
+        doc = inspect.getdoc(fn) or ""
+        assert "Example" in doc and ">>>" in doc, f"metrix.{family}.{name} has no runnable docstring example"
 
 
 @pytest.mark.parametrize("family", FAMILIES)
