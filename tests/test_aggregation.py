@@ -53,15 +53,17 @@ def test_weighted_mean_with_nan_weight_drops_the_pair() -> None:
     assert float(agg.mean(nan_strategy="ignore")(v, w)) == 1.5
 
 
-@pytest.mark.parametrize("bad", ["median", None, True, [1.0]])
-def test_bad_nan_strategy(bad) -> None:
-    with pytest.raises(ValueError, match="nan_strategy must be one of"):
+@pytest.mark.parametrize(
+    ("bad", "error"), [("median", ValueError), (None, TypeError), (True, TypeError), ([1.0], TypeError)]
+)
+def test_bad_nan_strategy(bad, error: type[Exception]) -> None:
+    with pytest.raises(error, match="nan_strategy must be one of"):
         agg.mean(nan_strategy=bad)
 
 
-@pytest.mark.parametrize("window", [0, -1, 2.5, True])
-def test_bad_window(window) -> None:
-    with pytest.raises(ValueError, match="window must be a positive int"):
+@pytest.mark.parametrize(("window", "error"), [(0, ValueError), (-1, ValueError), (2.5, TypeError), (True, TypeError)])
+def test_bad_window(window, error: type[Exception]) -> None:
+    with pytest.raises(error, match="window must be a positive int"):
         agg.running_mean(window=window)
 
 

@@ -4,7 +4,6 @@ fixed-capacity curves under compile/vmap, constructor validation, input formats.
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -14,7 +13,7 @@ from sklearn import metrics as skm
 
 from metrix import classification as mc
 from metrix._core.state import cat_len
-from tests.catalogue._case import assert_close
+from tests.catalogue._case import assert_close, quietly
 
 
 def _gen(seed: int) -> torch.Generator:
@@ -27,12 +26,6 @@ def _binary(seed: int, n: int = 200, ties: bool = True) -> tuple[torch.Tensor, t
     if ties:
         p = (p * 20).round() / 20
     return p, torch.randint(0, 2, (n,), generator=g)
-
-
-def _tm(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(*args, **kwargs)
 
 
 # ----------------------------------------------------------------------------- scikit-learn
@@ -119,7 +112,7 @@ def test_exact_storage_appends_without_copying_everything(monkeypatch: pytest.Mo
     # two leaves (preds, target): each sample copied at most ~log2(steps) times per leaf
     assert copied <= 2 * total * (log_steps + 1), f"copied {copied} elements for {total} samples"
     assert cat_len(state.preds) == total
-    expected = _tm(tmf.binary_auroc, *_stack_store(state))
+    expected = quietly(tmf.binary_auroc, *_stack_store(state))
     assert_close(m.compute(state), expected, atol=1e-6)
 
 
@@ -141,7 +134,7 @@ def test_capacity_roc_is_the_exact_curve_with_repeated_points() -> None:
     p, t = _binary(6, n=100)
     fpr, tpr, thr = mc.binary_roc(capacity=128)(p, t)
     assert fpr.shape == (129,) and thr.shape == (129,)
-    exp_fpr, exp_tpr, _ = _tm(tmf.binary_roc, p, t)
+    exp_fpr, exp_tpr, _ = quietly(tmf.binary_roc, p, t)
     got_fpr, got_tpr = _dedup(fpr, tpr)
     assert_close((got_fpr, got_tpr), _dedup(exp_fpr, exp_tpr))
 
@@ -150,7 +143,7 @@ def test_capacity_pr_curve_is_the_exact_curve_with_repeated_points() -> None:
     p, t = _binary(7, n=100)
     precision, recall, thr = mc.binary_precision_recall_curve(capacity=128)(p, t)
     assert precision.shape == (129,) and thr.shape == (128,)
-    exp_p, exp_r, _ = _tm(tmf.binary_precision_recall_curve, p, t)
+    exp_p, exp_r, _ = quietly(tmf.binary_precision_recall_curve, p, t)
     assert_close(_dedup(precision, recall), _dedup(exp_p, exp_r))
 
 
@@ -207,10 +200,10 @@ def test_binned_state_is_fixed_size_int64() -> None:
 @pytest.mark.parametrize("thresholds", [5, [0.1, 0.3, 0.9], torch.tensor([0.0, 0.25, 0.5, 1.0])])
 def test_binned_thresholds_forms_match_torchmetrics(thresholds) -> None:
     p, t = _binary(10)
-    assert_close(mc.binary_roc(thresholds=thresholds)(p, t), _tm(tmf.binary_roc, p, t, thresholds=thresholds))
+    assert_close(mc.binary_roc(thresholds=thresholds)(p, t), quietly(tmf.binary_roc, p, t, thresholds=thresholds))
     assert_close(
         mc.binary_precision_recall_curve(thresholds=thresholds)(p, t),
-        _tm(tmf.binary_precision_recall_curve, p, t, thresholds=thresholds),
+        quietly(tmf.binary_precision_recall_curve, p, t, thresholds=thresholds),
     )
 
 
@@ -222,14 +215,14 @@ def test_input_format_makes_accumulation_batch_independent() -> None:
     logits = torch.randn(40, generator=g)
     logits[:10] = torch.rand(10, generator=g)  # a first batch of logits that looks like probabilities
     target = torch.randint(0, 2, (40,), generator=g)
-    one_shot = _tm(tmf.binary_auroc, logits, target)  # sigmoid applied to all of them
+    one_shot = quietly(tmf.binary_auroc, logits, target)  # sigmoid applied to all of them
     m = mc.binary_auroc(input_format="logits")
     s = m.update(m.update(m.init(), logits[:10], target[:10]), logits[10:], target[10:])
     assert_close(m.compute(s), one_shot)
     auto = mc.binary_auroc()  # TorchMetrics' per-batch guess: the first batch is taken as probabilities
     s = auto.update(auto.update(auto.init(), logits[:10], target[:10]), logits[10:], target[10:])
     mixed = torch.cat([logits[:10], logits[10:].sigmoid()])
-    assert_close(auto.compute(s), _tm(tmf.binary_auroc, mixed, target))
+    assert_close(auto.compute(s), quietly(tmf.binary_auroc, mixed, target))
 
 
 def test_probabilities_format_rejects_scores_outside_unit_interval() -> None:
@@ -244,11 +237,11 @@ def test_multiclass_quirk_when_every_target_is_label_zero() -> None:
     for avg in ("none", "macro"):
         assert_close(
             mc.multiclass_average_precision(3, average=avg)(probs, target),
-            _tm(tmf.multiclass_average_precision, probs, target, 3, average=avg),
+            quietly(tmf.multiclass_average_precision, probs, target, 3, average=avg),
         )
     assert_close(
         mc.multiclass_precision_recall_curve(3)(probs, target),
-        _tm(tmf.multiclass_precision_recall_curve, probs, target, 3),
+        quietly(tmf.multiclass_precision_recall_curve, probs, target, 3),
     )
 
 
@@ -265,18 +258,18 @@ def test_dispatchers_pick_the_task() -> None:
     target = torch.randint(0, 3, (30,))
     assert_close(
         mc.average_precision("multiclass", num_classes=3)(probs, target),
-        _tm(tmf.average_precision, probs, target, "multiclass", num_classes=3),
+        quietly(tmf.average_precision, probs, target, "multiclass", num_classes=3),
     )
     assert_close(
         mc.roc("multiclass", thresholds=5, num_classes=3)(probs, target),
-        _tm(tmf.roc, probs, target, "multiclass", thresholds=5, num_classes=3),
+        quietly(tmf.roc, probs, target, "multiclass", thresholds=5, num_classes=3),
     )
     assert_close(
         mc.sensitivity_at_specificity("multiclass", 0.5, num_classes=3)(probs, target),
-        _tm(tmf.sensitivity_at_specificity, probs, target, "multiclass", 0.5, num_classes=3),
+        quietly(tmf.sensitivity_at_specificity, probs, target, "multiclass", 0.5, num_classes=3),
     )
-    assert_close(mc.eer("binary")(p, t), _tm(tmf.eer, p, t, "binary"))
-    assert_close(mc.logauc("binary")(p, t), _tm(tmf.logauc, p, t, "binary"))
+    assert_close(mc.eer("binary")(p, t), quietly(tmf.eer, p, t, "binary"))
+    assert_close(mc.logauc("binary")(p, t), quietly(tmf.logauc, p, t, "binary"))
     assert_close(
         mc.precision_recall_curve("multilabel", num_labels=3)(torch.rand(20, 3), torch.randint(0, 2, (20, 3)))[0][
             0
@@ -290,34 +283,42 @@ def test_dispatchers_pick_the_task() -> None:
 
 
 @pytest.mark.parametrize(
-    ("build", "match"),
+    ("build", "error", "match"),
     [
-        (lambda: mc.binary_roc(thresholds=1), "thresholds"),
-        (lambda: mc.binary_roc(thresholds=[0.5, 0.2]), "strictly increasing"),
-        (lambda: mc.binary_roc(thresholds=[0.1, 1.5]), r"\[0, 1\]"),
-        (lambda: mc.binary_roc(thresholds=torch.tensor([[0.1, 0.2]])), "1-d"),
-        (lambda: mc.binary_roc(thresholds="10"), "thresholds"),
-        (lambda: mc.binary_auroc(max_fpr=0.0), "max_fpr"),
-        (lambda: mc.binary_auroc(max_fpr=1.5), "max_fpr"),
-        (lambda: mc.binary_precision_at_fixed_recall(-0.1), "min_recall"),
-        (lambda: mc.binary_recall_at_fixed_precision(1.5), "min_precision"),
-        (lambda: mc.multiclass_sensitivity_at_specificity(3, 2.0), "min_specificity"),
-        (lambda: mc.multilabel_specificity_at_sensitivity(3, -1.0), "min_sensitivity"),
-        (lambda: mc.multiclass_auroc(1), "num_classes"),
-        (lambda: mc.multilabel_auroc(1), "num_labels"),
-        (lambda: mc.multiclass_auroc(3, average="micro"), "average"),
-        (lambda: mc.multiclass_roc(3, average="weighted"), "average"),
-        (lambda: mc.multiclass_roc(3, average="macro", capacity=10), "macro"),
-        (lambda: mc.binary_auroc(capacity=0), "capacity"),
-        (lambda: mc.binary_auroc(thresholds=5, capacity=10), "capacity"),
-        (lambda: mc.binary_auroc(input_format="labels"), "input_format"),
-        (lambda: mc.binary_auroc(ignore_index=1.5), "ignore_index"),
-        (lambda: mc.binary_logauc(fpr_range=(0.5, 0.1)), "fpr_range"),
-        (lambda: mc.auroc("regression"), "task"),
+        (lambda: mc.binary_roc(thresholds=1), ValueError, "thresholds"),
+        (lambda: mc.binary_roc(thresholds=[0.5, 0.2]), ValueError, "strictly increasing"),
+        (lambda: mc.binary_roc(thresholds=[0.1, 1.5]), ValueError, r"\[0, 1\]"),
+        (lambda: mc.binary_roc(thresholds=torch.tensor([[0.1, 0.2]])), ValueError, "1-d"),
+        (lambda: mc.binary_roc(thresholds="10"), TypeError, "thresholds"),
+        (lambda: mc.binary_auroc(max_fpr=0.0), ValueError, "max_fpr"),
+        (lambda: mc.binary_auroc(max_fpr=1.5), ValueError, "max_fpr"),
+        (lambda: mc.binary_precision_at_fixed_recall(-0.1), ValueError, "min_recall"),
+        (lambda: mc.binary_recall_at_fixed_precision(1.5), ValueError, "min_precision"),
+        (lambda: mc.multiclass_sensitivity_at_specificity(3, 2.0), ValueError, "min_specificity"),
+        (lambda: mc.multilabel_specificity_at_sensitivity(3, -1.0), ValueError, "min_sensitivity"),
+        (lambda: mc.multiclass_auroc(1), ValueError, "num_classes"),
+        (lambda: mc.multilabel_auroc(1), ValueError, "num_labels"),
+        (lambda: mc.multiclass_auroc(3, average="micro"), ValueError, "average"),
+        (lambda: mc.multiclass_roc(3, average="weighted"), ValueError, "average"),
+        (lambda: mc.multiclass_roc(3, average="macro", capacity=10), ValueError, "macro"),
+        (lambda: mc.binary_auroc(capacity=0), ValueError, "capacity"),
+        (lambda: mc.binary_auroc(thresholds=5, capacity=10), ValueError, "capacity"),
+        (lambda: mc.binary_auroc(input_format="labels"), ValueError, "input_format"),
+        (lambda: mc.binary_auroc(ignore_index=1.5), TypeError, "ignore_index"),
+        (lambda: mc.binary_logauc(fpr_range=(0.5, 0.1)), ValueError, "fpr_range"),
+        (lambda: mc.auroc("regression"), ValueError, "task"),
+        (lambda: mc.binary_roc(thresholds=True), TypeError, "thresholds must be"),
+        (lambda: mc.binary_roc(thresholds=[0.1, "0.5"]), TypeError, "thresholds must be"),
+        (lambda: mc.binary_roc(thresholds=torch.tensor([1, 2])), TypeError, "floating point"),
+        (lambda: mc.binary_auroc(capacity=2.5), TypeError, "capacity must be a positive int"),
+        (lambda: mc.binary_auroc(max_fpr="0.5"), TypeError, "max_fpr"),
+        (lambda: mc.binary_logauc(fpr_range=[0.1, 0.5]), TypeError, "fpr_range must be a tuple"),
+        (lambda: mc.binary_recall_at_fixed_precision(None), TypeError, "min_precision must be a float"),
+        (lambda: mc.roc("multiclass"), TypeError, "num_classes must be an int for task='multiclass'"),
     ],
 )
-def test_bad_constructor_arguments(build, match: str) -> None:
-    with pytest.raises(ValueError, match=match):
+def test_bad_constructor_arguments(build, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
         build()
 
 
@@ -333,12 +334,12 @@ def test_fixed_point_search_skips_undefined_precision() -> None:
     for min_recall in (0.0, 0.3):
         assert_close(
             mc.binary_precision_at_fixed_recall(min_recall, thresholds=5)(p, t),
-            _tm(tmf.binary_precision_at_fixed_recall, p, t, min_recall, thresholds=5),
+            quietly(tmf.binary_precision_at_fixed_recall, p, t, min_recall, thresholds=5),
         )
     low = p * 0.1  # every candidate undefined: NaN at the first one
     assert_close(
         mc.binary_precision_at_fixed_recall(0.0, thresholds=[0.5, 0.9])(low, t),
-        _tm(tmf.binary_precision_at_fixed_recall, low, t, 0.0, thresholds=[0.5, 0.9]),
+        quietly(tmf.binary_precision_at_fixed_recall, low, t, 0.0, thresholds=[0.5, 0.9]),
     )
 
 
@@ -417,7 +418,7 @@ def test_exact_curves_with_heavy_ties_and_ignored_samples_match_torchmetrics() -
         s = m.init()
         for i in range(0, 3000, 700):  # several stored chunks
             s = m.update(s, p[i : i + 700], t[i : i + 700])
-        assert_close(m.compute(s), _tm(tm_fn, p, t, ignore_index=-1))
+        assert_close(m.compute(s), quietly(tm_fn, p, t, ignore_index=-1))
 
 
 def test_binned_float64_thresholds_compare_in_float64() -> None:

@@ -10,7 +10,7 @@ from scipy.optimize import linear_sum_assignment as scipy_lsa
 
 import metrix
 from metrix import clustering as mc
-from metrix.clustering._linear_assignment import linear_sum_assignment
+from metrix._linear_assignment import linear_sum_assignment
 
 
 def _labels(n: int, k: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -84,31 +84,36 @@ def test_tweedie_matches_sklearn(power: float) -> None:
 
 
 @pytest.mark.parametrize(
-    ("factory", "kwargs", "match"),
+    ("factory", "kwargs", "error", "match"),
     [
-        (mr.mean_squared_error, {"num_outputs": 0}, "num_outputs must be an int >= 1, got 0"),
-        (mr.mean_squared_error, {"num_outputs": 2.0}, "num_outputs must be an int >= 1"),
-        (mr.mean_squared_error, {"num_outputs": True}, "num_outputs must be an int >= 1"),
-        (mr.mean_squared_error, {"squared": 1}, "squared must be a bool"),
-        (mr.mean_absolute_error, {"num_outputs": -1}, "num_outputs must be an int >= 1"),
-        (mr.log_cosh_error, {"num_outputs": 0}, "num_outputs must be an int >= 1"),
-        (mr.minkowski_distance, {"p": 0.5}, "p must be a finite float or int >= 1, got 0.5"),
-        (mr.minkowski_distance, {"p": float("inf")}, "p must be a finite"),
-        (mr.minkowski_distance, {"p": True}, "p must be a finite"),
-        (mr.minkowski_distance, {"p": "2"}, "p must be a finite"),
-        (mr.tweedie_deviance_score, {"power": 0.5}, r"power must be a finite number <= 0 or >= 1.*got 0.5"),
-        (mr.tweedie_deviance_score, {"power": float("nan")}, "power must be"),
-        (mr.cosine_similarity, {"reduction": "max"}, "reduction must be one of"),
-        (mr.kl_divergence, {"reduction": "avg"}, "reduction must be one of"),
-        (mr.kl_divergence, {"log_prob": 1}, "log_prob must be a bool"),
-        (mr.jensen_shannon_divergence, {"reduction": "mean", "log_prob": "yes"}, "log_prob must be a bool"),
-        (mr.critical_success_index, {"threshold": 0.5, "keep_sequence_dim": -1}, "keep_sequence_dim must be"),
-        (mr.critical_success_index, {"threshold": "0.5"}, "threshold must be a number"),
-        (mr.mean_absolute_percentage_error, {"validate_args": None}, "validate_args must be a bool"),
+        (mr.mean_squared_error, {"num_outputs": 0}, ValueError, "num_outputs must be an int >= 1, got 0"),
+        (mr.mean_squared_error, {"num_outputs": 2.0}, TypeError, "num_outputs must be an int >= 1"),
+        (mr.mean_squared_error, {"num_outputs": True}, TypeError, "num_outputs must be an int >= 1"),
+        (mr.mean_squared_error, {"squared": 1}, TypeError, "squared must be a bool"),
+        (mr.mean_absolute_error, {"num_outputs": -1}, ValueError, "num_outputs must be an int >= 1"),
+        (mr.log_cosh_error, {"num_outputs": 0}, ValueError, "num_outputs must be an int >= 1"),
+        (mr.minkowski_distance, {"p": 0.5}, ValueError, "p must be a finite float or int >= 1, got 0.5"),
+        (mr.minkowski_distance, {"p": float("inf")}, ValueError, "p must be a finite"),
+        (mr.minkowski_distance, {"p": True}, TypeError, "p must be a finite"),
+        (mr.minkowski_distance, {"p": "2"}, TypeError, "p must be a finite"),
+        (mr.tweedie_deviance_score, {"power": 0.5}, ValueError, r"power must be a finite number <= 0 or >= 1.*got 0.5"),
+        (mr.tweedie_deviance_score, {"power": float("nan")}, ValueError, "power must be"),
+        (mr.cosine_similarity, {"reduction": "max"}, ValueError, "reduction must be one of"),
+        (mr.kl_divergence, {"reduction": "avg"}, ValueError, "reduction must be one of"),
+        (mr.kl_divergence, {"log_prob": 1}, TypeError, "log_prob must be a bool"),
+        (mr.jensen_shannon_divergence, {"reduction": "mean", "log_prob": "yes"}, TypeError, "log_prob must be a bool"),
+        (
+            mr.critical_success_index,
+            {"threshold": 0.5, "keep_sequence_dim": -1},
+            ValueError,
+            "keep_sequence_dim must be",
+        ),
+        (mr.critical_success_index, {"threshold": "0.5"}, TypeError, "threshold must be a number"),
+        (mr.mean_absolute_percentage_error, {"validate_args": None}, TypeError, "validate_args must be a bool"),
     ],
 )
-def test_bad_constructor_args(factory, kwargs: dict, match: str) -> None:
-    with pytest.raises(ValueError, match=match):
+def test_bad_constructor_args(factory, kwargs: dict, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
         factory(**kwargs)
 
 

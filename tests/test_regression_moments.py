@@ -221,25 +221,25 @@ def test_capacity_overflow_is_an_error() -> None:
 
 
 @pytest.mark.parametrize(
-    ("factory", "kwargs", "match"),
+    ("factory", "kwargs", "error", "match"),
     [
-        (mr.pearson_corrcoef, {"num_outputs": 0}, "num_outputs"),
-        (mr.concordance_corrcoef, {"num_outputs": 1.5}, "num_outputs"),
-        (mr.r2_score, {"adjusted": -1}, "adjusted"),
-        (mr.r2_score, {"multioutput": "mean"}, "multioutput"),
-        (mr.explained_variance, {"multioutput": None}, "multioutput"),
-        (mr.relative_squared_error, {"squared": "yes"}, "squared"),
-        (mr.normalized_root_mean_squared_error, {"normalization": "max"}, "normalization"),
-        (mr.spearman_corrcoef, {"capacity": 0}, "capacity"),
-        (mr.kendall_rank_corrcoef, {"variant": "d"}, "variant"),
-        (mr.kendall_rank_corrcoef, {"t_test": 1}, "t_test"),
-        (mr.kendall_rank_corrcoef, {"t_test": True, "alternative": None}, "alternative"),
-        (mr.kendall_rank_corrcoef, {"alternative": "both"}, "alternative"),
-        (mr.pearson_corrcoef, {"validate_args": "no"}, "validate_args"),
+        (mr.pearson_corrcoef, {"num_outputs": 0}, ValueError, "num_outputs"),
+        (mr.concordance_corrcoef, {"num_outputs": 1.5}, TypeError, "num_outputs"),
+        (mr.r2_score, {"adjusted": -1}, ValueError, "adjusted"),
+        (mr.r2_score, {"multioutput": "mean"}, ValueError, "multioutput"),
+        (mr.explained_variance, {"multioutput": None}, ValueError, "multioutput"),
+        (mr.relative_squared_error, {"squared": "yes"}, TypeError, "squared"),
+        (mr.normalized_root_mean_squared_error, {"normalization": "max"}, ValueError, "normalization"),
+        (mr.spearman_corrcoef, {"capacity": 0}, ValueError, "capacity"),
+        (mr.kendall_rank_corrcoef, {"variant": "d"}, ValueError, "variant"),
+        (mr.kendall_rank_corrcoef, {"t_test": 1}, TypeError, "t_test"),
+        (mr.kendall_rank_corrcoef, {"t_test": True, "alternative": None}, ValueError, "alternative"),
+        (mr.kendall_rank_corrcoef, {"alternative": "both"}, ValueError, "alternative"),
+        (mr.pearson_corrcoef, {"validate_args": "no"}, TypeError, "validate_args"),
     ],
 )
-def test_bad_constructor_arguments(factory, kwargs: dict, match: str) -> None:
-    with pytest.raises(ValueError, match=match):
+def test_bad_constructor_arguments(factory, kwargs: dict, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
         factory(**kwargs)
 
 

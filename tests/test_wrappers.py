@@ -223,7 +223,9 @@ def test_bootstrap_in_a_module_forward_and_compute() -> None:
     ("kwargs", "error", "match"),
     [
         ({"metric": mr.mean_squared_error(), "num_bootstraps": 1}, ValueError, "num_bootstraps must be an int >= 2"),
-        ({"metric": mr.mean_squared_error(), "num_bootstraps": 2.5}, ValueError, "num_bootstraps"),
+        ({"metric": mr.mean_squared_error(), "num_bootstraps": 2.5}, TypeError, "num_bootstraps must be an int >= 2"),
+        ({"metric": mr.mean_squared_error(), "quantile": "0.5"}, TypeError, "quantile"),
+        ({"metric": mr.mean_squared_error(), "mean": 1}, TypeError, "mean must be a bool"),
         ({"metric": mc.binary_accuracy()}, TypeError, "binary_accuracy does not take sample_weight"),
         ({"metric": mr.kendall_rank_corrcoef()}, TypeError, "kendall_rank_corrcoef does not take sample_weight"),
         ({"metric": agg.cat()}, TypeError, "cat does not take sample_weight"),
@@ -360,7 +362,7 @@ def test_tracker_collection_maximize_per_key_and_capacity() -> None:
     with pytest.raises(ValueError, match=r"history is full \(capacity=3 steps\)"):
         t.increment(s)
     assert unchanged(s, snap)
-    with pytest.raises(ValueError, match="maximize must be a bool or a list"):
+    with pytest.raises(TypeError, match="maximize must be a bool or a non-empty list"):
         mw.tracker(c, maximize="max")
 
 

@@ -1,17 +1,50 @@
 """Constructor-argument and input-type checks shared by every metric family.
 
-Each raises with a message that names the argument, what is allowed and what was
-received, e.g. ``num_classes must be an int >= 2, got 1``.
+One rule for the whole library: a value of the wrong *type* raises ``TypeError``, a
+value of the right type but outside what is allowed raises ``ValueError``. Both say the
+same thing, ``<name> must be <expected>, got <received>``, e.g. ``num_classes must be
+an int >= 2, got 1`` (a ``ValueError``) or ``num_classes must be an int >= 2, got None
+(NoneType)`` (a ``TypeError``). Enumerated options (``average``, ``norm``, …) raise
+``ValueError`` for anything outside their list, whatever its type.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from torch import Tensor
 
-__all__ = ["check_bool", "check_choice", "check_int", "check_optional_int", "check_tensor", "check_unit"]
+__all__ = [
+    "check_bool",
+    "check_choice",
+    "check_int",
+    "check_number",
+    "check_optional_int",
+    "check_tensor",
+    "check_unit",
+    "type_error",
+    "value_error",
+]
+
+
+def type_error(name: str, expected: str, value: Any) -> TypeError:
+    """``TypeError("<name> must be <expected>, got <value> (<type>)")``."""
+    return TypeError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")
+
+
+def value_error(name: str, expected: str, value: Any) -> ValueError:
+    """``ValueError("<name> must be <expected>, got <value>")``."""
+    return ValueError(f"{name} must be {expected}, got {value!r}")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def check_tensor(x: Any, name: str) -> Tensor:
@@ -24,35 +57,57 @@ def check_tensor(x: Any, name: str) -> Tensor:
 
 
 def check_bool(value: Any, name: str) -> bool:
-    """Validate a bool argument."""
+    """Validate a bool argument (``TypeError`` for anything else, ``0`` and ``1`` included)."""
     if not isinstance(value, bool):
-        raise ValueError(f"{name} must be a bool, got {value!r}")
+        raise type_error(name, "a bool", value)
     return value
 
 
 def check_int(value: Any, name: str, minimum: int) -> int:
     """Validate an int argument ``>= minimum`` (bools are refused)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    expected = f"an int >= {minimum}"
+    if not _is_int(value):
+        raise type_error(name, expected, value)
+    if value < minimum:
+        raise value_error(name, expected, value)
     return value
 
 
-def check_optional_int(value: Any, name: str) -> int | None:
-    """Validate an int-or-``None`` argument such as ``ignore_index``."""
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ValueError(f"{name} must be an int or None, got {value!r}")
+def check_optional_int(value: Any, name: str, minimum: int | None = None) -> int | None:
+    """Validate an int-or-``None`` argument such as ``ignore_index`` (``>= minimum`` if given)."""
+    if value is None:
+        return None
+    expected = "an int or None" if minimum is None else f"an int >= {minimum} or None"
+    if not _is_int(value):
+        raise type_error(name, expected, value)
+    if minimum is not None and value < minimum:
+        raise value_error(name, expected, value)
     return value
 
 
 def check_choice(value: Any, name: str, allowed: Sequence[Any]) -> Any:
-    """Validate an enumerated option."""
+    """Validate an enumerated option (``ValueError`` for anything outside ``allowed``)."""
     if value not in allowed:
-        raise ValueError(f"{name} must be one of {tuple(allowed)}, got {value!r}")
+        raise value_error(name, f"one of {tuple(allowed)}", value)
     return value
+
+
+def check_number(value: Any, name: str, expected: str, ok: Callable[[float], bool] = math.isfinite) -> float:
+    """Validate a real number (an int or a float, not a bool) for which ``ok`` holds; returns it as a float.
+
+    Args:
+        value: the argument.
+        name: its name in messages.
+        expected: what is allowed, in words (``"a float > 0"``).
+        ok: the value condition (default: finite).
+    """
+    if not _is_number(value):
+        raise type_error(name, expected, value)
+    if not ok(value):
+        raise value_error(name, expected, value)
+    return float(value)
 
 
 def check_unit(value: Any, name: str) -> float:
     """Validate a number in [0, 1] (``threshold``, ``min_recall``, …); returns it as a float."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name} must be a float in [0, 1], got {value!r}")
-    return float(value)
+    return check_number(value, name, "a float in [0, 1]", lambda v: 0.0 <= v <= 1.0)

@@ -20,13 +20,19 @@ namespace, and they are allow-listed for ``torch.load(weights_only=True)``.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from typing import Any, TypeVar
 
 import optree
 import torch
-import torch.utils._cxx_pytree
+import torch.utils._cxx_pytree  # imported first: torch's register_pytree_node then registers with optree too
 import torch.utils._pytree as pytree
 from torch import Tensor
+
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+else:  # typing_extensions is a dependency of torch
+    from typing_extensions import dataclass_transform
 
 __all__ = [
     "REDUCE_OPS",
@@ -107,6 +113,7 @@ def _register(cls: type, names: tuple[str, ...]) -> None:
     torch.serialization.add_safe_globals([cls])
 
 
+@dataclass_transform(frozen_default=True, eq_default=False, field_specifiers=(leaf,))
 def state(cls: type[T]) -> type[T]:
     """Class decorator that turns an annotated class into a metric state type.
 

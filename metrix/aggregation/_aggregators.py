@@ -22,6 +22,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.args import type_error, value_error
 from metrix._core.checks import check, is_tracing
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
@@ -37,10 +38,10 @@ def check_nan_strategy(nan_strategy: Any) -> str | float:
     """Validate ``nan_strategy``: one of the named strategies or a float replacement."""
     if isinstance(nan_strategy, str):
         if nan_strategy not in _STRATEGIES:
-            raise ValueError(f"nan_strategy must be one of {_STRATEGIES} or a float, got {nan_strategy!r}")
+            raise value_error("nan_strategy", f"one of {_STRATEGIES} or a float", nan_strategy)
         return nan_strategy
     if isinstance(nan_strategy, bool) or not isinstance(nan_strategy, (int, float)):
-        raise ValueError(f"nan_strategy must be one of {_STRATEGIES} or a float, got {nan_strategy!r}")
+        raise type_error("nan_strategy", f"one of {_STRATEGIES} or a float", nan_strategy)
     return float(nan_strategy)
 
 

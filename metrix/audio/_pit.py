@@ -19,13 +19,13 @@ from collections.abc import Callable
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 from metrix._core.args import check_choice, check_tensor
 from metrix._core.checks import check_finite
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix._linear_assignment import linear_sum_assignment
 from metrix.audio._inputs import F64, check_bool, mean_score_metric
 
 __all__ = ["PITState", "best_permutation", "permutation_invariant_training", "pit_permutate"]
@@ -45,61 +45,6 @@ def _permutations(n: int, device: torch.device) -> Tensor:
     return torch.tensor(list(itertools.permutations(range(n))), dtype=torch.int64, device=device)
 
 
-def _gather1(x: Tensor, idx: Tensor) -> Tensor:
-    return x.gather(1, idx.unsqueeze(1)).squeeze(1)
-
-
-def linear_assignment(cost: Tensor) -> Tensor:
-    """Minimum-cost assignment of every ``(n, n)`` matrix in a batch; ``perm[b, row] = column``.
-
-    The Hungarian algorithm with row/column potentials, vectorised over the batch: every
-    member runs the same fixed number of steps (finished members are masked), so there is no
-    data-dependent control flow.
-    """
-    b, n = cost.shape[:2]
-    device, dtype = cost.device, cost.dtype
-    a = F.pad(cost, (1, 0, 1, 0))  # 1-indexed rows and columns; row/column 0 is the dummy
-    inf = torch.tensor(float("inf"), dtype=dtype, device=device)
-    u = torch.zeros(b, n + 1, dtype=dtype, device=device)
-    v = torch.zeros(b, n + 1, dtype=dtype, device=device)
-    p = torch.zeros(b, n + 1, dtype=torch.int64, device=device)  # p[j]: row matched to column j
-    way = torch.zeros(b, n + 1, dtype=torch.int64, device=device)
-    column0 = F.one_hot(torch.zeros(b, dtype=torch.int64, device=device), n + 1).bool()
-    for i in range(1, n + 1):
-        p = torch.where(column0, torch.full_like(p, i), p)
-        j0 = torch.zeros(b, dtype=torch.int64, device=device)
-        minv = torch.full((b, n + 1), float("inf"), dtype=dtype, device=device)
-        used = torch.zeros(b, n + 1, dtype=torch.bool, device=device)
-        active = torch.ones(b, dtype=torch.bool, device=device)
-        for _ in range(i):  # an augmenting path visits at most i columns
-            on = active.unsqueeze(1)
-            used = used | (F.one_hot(j0, n + 1).bool() & on)
-            i0 = _gather1(p, j0)
-            row = a.gather(1, i0.reshape(b, 1, 1).expand(b, 1, n + 1)).squeeze(1)
-            cur = row - _gather1(u, i0).unsqueeze(1) - v
-            free = ~used & ~column0
-            better = free & (cur < minv) & on
-            minv = torch.where(better, cur, minv)
-            way = torch.where(better, j0.unsqueeze(1), way)
-            delta, j1 = torch.where(free, minv, inf).min(dim=1)
-            delta = torch.where(active, delta, torch.zeros_like(delta))
-            step = torch.where(used, delta.unsqueeze(1), torch.zeros_like(minv))
-            u = u + torch.zeros_like(u).scatter_add(1, p, step)
-            v = v - step
-            minv = torch.where(~used & on, minv - delta.unsqueeze(1), minv)
-            j0 = torch.where(active, j1, j0)
-            active = active & (_gather1(p, j0) != 0)
-        for _ in range(i):  # augment along the path back to the dummy column
-            going = j0 != 0
-            j1 = _gather1(way, j0)
-            hit = F.one_hot(j0, n + 1).bool() & going.unsqueeze(1)
-            p = torch.where(hit, _gather1(p, j1).unsqueeze(1), p)
-            j0 = torch.where(going, j1, j0)
-    cols = torch.arange(n + 1, device=device).expand(b, n + 1)
-    perm = torch.zeros(b, n + 1, dtype=torch.int64, device=device).scatter(1, p, cols)
-    return perm[:, 1:] - 1
-
-
 def best_permutation(matrix: Tensor, eval_func: str = "max") -> tuple[Tensor, Tensor]:
     """Best mean value and permutation of each ``(B, target, preds)`` metric matrix.
 
@@ -113,7 +58,7 @@ def best_permutation(matrix: Tensor, eval_func: str = "max") -> tuple[Tensor, Te
         best, index = values.max(dim=1) if eval_func == "max" else values.min(dim=1)
         return best, perms[index]
     cost = -matrix if eval_func == "max" else matrix
-    perm = linear_assignment(cost.to(F64))
+    perm = linear_sum_assignment(cost)
     return matrix.gather(2, perm.unsqueeze(2)).mean(dim=(1, 2)), perm
 
 

@@ -14,6 +14,9 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.classification._class_averaging import recall_metric, scored_metric, uses_stats
+from metrix.classification._dispatch import dispatch
+from metrix.classification._division import count_divide, safe_divide
 from metrix.classification._inputs import (
     check_average,
     check_ignore_index,
@@ -21,18 +24,7 @@ from metrix.classification._inputs import (
     check_validate_args,
     multiclass_format,
 )
-from metrix.classification._stat_scores import (
-    binary_task,
-    check_task,
-    count_divide,
-    multiclass_task,
-    multilabel_task,
-    need_int,
-    recall_metric,
-    safe_divide,
-    scored_metric,
-    uses_stats,
-)
+from metrix.classification._stat_scores_state import binary_task, multiclass_task, multilabel_task
 
 __all__ = ["CorrectState", "accuracy", "binary_accuracy", "multiclass_accuracy", "multilabel_accuracy"]
 
@@ -239,25 +231,6 @@ def accuracy(
         >>> accuracy("multiclass", num_classes=3)(torch.tensor([2, 1, 0]), torch.tensor([2, 1, 1]))
         tensor(0.6667)
     """
-    task = check_task(task)
-    if task == "binary":
-        return binary_accuracy(threshold, multidim_average, ignore_index, validate_args, input_format=input_format)
-    if task == "multiclass":
-        return multiclass_accuracy(
-            need_int(num_classes, "num_classes", task),
-            average,
-            need_int(top_k, "top_k", task),
-            multidim_average,
-            ignore_index,
-            validate_args,
-            input_format=input_format,
-        )
-    return multilabel_accuracy(
-        need_int(num_labels, "num_labels", task),
-        threshold,
-        average,
-        multidim_average,
-        ignore_index,
-        validate_args,
-        input_format=input_format,
+    return dispatch(
+        task, locals(), binary=binary_accuracy, multiclass=multiclass_accuracy, multilabel=multilabel_accuracy
     )

@@ -26,14 +26,15 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
-from metrix.classification._inputs import check_ignore_index, check_validate_args
-from metrix.classification._prob_inputs import (
+from metrix.classification._dispatch import dispatch
+from metrix.classification._inputs import (
     binary_scores,
     check_choice,
+    check_ignore_index,
+    check_input_format,
     check_int,
-    check_score_format,
+    check_validate_args,
     multiclass_scores,
-    to_probabilities,
 )
 
 __all__ = ["CalibrationState", "binary_calibration_error", "calibration_error", "multiclass_calibration_error"]
@@ -99,7 +100,7 @@ def _check_common(n_bins: Any, norm: Any, ignore_index: Any, validate_args: Any,
     check_choice(norm, "norm", NORMS)
     check_ignore_index(ignore_index)
     check_validate_args(validate_args)
-    check_score_format(input_format)
+    check_input_format(input_format, scores=True)
 
 
 @factory(higher_is_better=False)
@@ -143,9 +144,8 @@ def binary_calibration_error(
     _check_common(n_bins, norm, ignore_index, validate_args, input_format)
 
     def update(s: CalibrationState, preds: Tensor, target: Tensor) -> CalibrationState:
-        p, t, valid = binary_scores(preds, target, ignore_index=ignore_index, validate_args=validate_args)
-        conf = to_probabilities(
-            p, input_format=input_format, activation="sigmoid", validate_args=validate_args, valid=valid
+        conf, t, valid = binary_scores(
+            preds, target, ignore_index=ignore_index, validate_args=validate_args, input_format=input_format
         )
         return _binned(s, n_bins, conf, t, valid)
 
@@ -197,11 +197,13 @@ def multiclass_calibration_error(
     _check_common(n_bins, norm, ignore_index, validate_args, input_format)
 
     def update(s: CalibrationState, preds: Tensor, target: Tensor) -> CalibrationState:
-        rows, t, valid = multiclass_scores(
-            preds, target, num_classes, ignore_index=ignore_index, validate_args=validate_args
-        )
-        probs = to_probabilities(
-            rows, input_format=input_format, activation="softmax", validate_args=validate_args, valid=valid[:, None]
+        probs, t, valid = multiclass_scores(
+            preds,
+            target,
+            num_classes,
+            ignore_index=ignore_index,
+            validate_args=validate_args,
+            input_format=input_format,
         )
         conf, pred = probs.max(1)
         # TorchMetrics bins multiclass confidences in float32 whatever the input dtype.
@@ -246,12 +248,4 @@ def calibration_error(
         >>> calibration_error("binary", n_bins=2)(torch.tensor([0.25, 0.75]), torch.tensor([0, 1]))
         tensor(0.2500)
     """
-    if task == "binary":
-        return binary_calibration_error(n_bins, norm, ignore_index, validate_args, input_format=input_format)
-    if task == "multiclass":
-        if not isinstance(num_classes, int) or isinstance(num_classes, bool):
-            raise ValueError(f"num_classes must be an int for task='multiclass', got {num_classes!r}")
-        return multiclass_calibration_error(
-            num_classes, n_bins, norm, ignore_index, validate_args, input_format=input_format
-        )
-    raise ValueError(f"task must be 'binary' or 'multiclass', got {task!r}")
+    return dispatch(task, locals(), binary=binary_calibration_error, multiclass=multiclass_calibration_error)

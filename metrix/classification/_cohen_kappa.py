@@ -14,15 +14,9 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix.classification._stat_scores import (
-    Task,
-    binary_task,
-    check_task,
-    confmat_of,
-    multiclass_task,
-    need_int,
-    task_metric,
-)
+from metrix.classification._dispatch import dispatch
+from metrix.classification._inputs import check_choice
+from metrix.classification._stat_scores_state import Task, binary_task, confmat_of, multiclass_task, task_metric
 
 __all__ = ["binary_cohen_kappa", "cohen_kappa", "multiclass_cohen_kappa"]
 
@@ -31,8 +25,7 @@ WEIGHTS = ("linear", "quadratic", "none", None)
 
 def check_weights(weights: Any) -> str:
     """Validate ``weights``; ``None`` is spelled ``"none"`` afterwards."""
-    if weights not in WEIGHTS:
-        raise ValueError(f"weights must be one of {WEIGHTS}, got {weights!r}")
+    check_choice(weights, "weights", WEIGHTS)
     return "none" if weights is None else weights
 
 
@@ -151,9 +144,4 @@ def cohen_kappa(
         >>> cohen_kappa("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([1, 1, 0, 1]))
         tensor(1.)
     """
-    task = check_task(task, ("binary", "multiclass"))
-    if task == "binary":
-        return binary_cohen_kappa(threshold, weights, ignore_index, validate_args, input_format=input_format)
-    return multiclass_cohen_kappa(
-        need_int(num_classes, "num_classes", task), weights, ignore_index, validate_args, input_format=input_format
-    )
+    return dispatch(task, locals(), binary=binary_cohen_kappa, multiclass=multiclass_cohen_kappa)

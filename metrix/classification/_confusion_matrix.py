@@ -13,14 +13,14 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix.classification._stat_scores import (
+from metrix.classification._dispatch import dispatch
+from metrix.classification._inputs import check_choice
+from metrix.classification._stat_scores_state import (
     Task,
     binary_task,
-    check_task,
     confmat_of,
     multiclass_task,
     multilabel_task,
-    need_int,
     task_metric,
 )
 
@@ -31,8 +31,7 @@ NORMALIZE = ("true", "pred", "all", "none", None)
 
 def check_normalize(normalize: Any) -> str:
     """Validate ``normalize``; ``None`` is spelled ``"none"`` afterwards."""
-    if normalize not in NORMALIZE:
-        raise ValueError(f"normalize must be one of {NORMALIZE}, got {normalize!r}")
+    check_choice(normalize, "normalize", NORMALIZE)
     return "none" if normalize is None else normalize
 
 
@@ -196,22 +195,10 @@ def confusion_matrix(
         tensor([[0.5000, 0.5000],
                 [0.0000, 1.0000]])
     """
-    task = check_task(task)
-    if task == "binary":
-        return binary_confusion_matrix(threshold, normalize, ignore_index, validate_args, input_format=input_format)
-    if task == "multiclass":
-        return multiclass_confusion_matrix(
-            need_int(num_classes, "num_classes", task),
-            normalize,
-            ignore_index,
-            validate_args,
-            input_format=input_format,
-        )
-    return multilabel_confusion_matrix(
-        need_int(num_labels, "num_labels", task),
-        threshold,
-        normalize,
-        ignore_index,
-        validate_args,
-        input_format=input_format,
+    return dispatch(
+        task,
+        locals(),
+        binary=binary_confusion_matrix,
+        multiclass=multiclass_confusion_matrix,
+        multilabel=multilabel_confusion_matrix,
     )

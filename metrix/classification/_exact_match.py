@@ -14,14 +14,9 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
-from metrix.classification._stat_scores import (
-    Task,
-    check_task,
-    multiclass_task,
-    multilabel_task,
-    need_int,
-    safe_divide,
-)
+from metrix.classification._dispatch import dispatch
+from metrix.classification._division import safe_divide
+from metrix.classification._stat_scores_state import Task, multiclass_task, multilabel_task
 
 __all__ = [
     "ExactMatchState",
@@ -189,20 +184,4 @@ def exact_match(
         >>> exact_match("multiclass", num_classes=3)(torch.tensor([[0, 1], [2, 1]]), torch.tensor([[0, 1], [2, 2]]))
         tensor(0.5000)
     """
-    task = check_task(task, ("multiclass", "multilabel"))
-    if task == "multiclass":
-        return multiclass_exact_match(
-            need_int(num_classes, "num_classes", task),
-            multidim_average,
-            ignore_index,
-            validate_args,
-            input_format=input_format,
-        )
-    return multilabel_exact_match(
-        need_int(num_labels, "num_labels", task),
-        threshold,
-        multidim_average,
-        ignore_index,
-        validate_args,
-        input_format=input_format,
-    )
+    return dispatch(task, locals(), multiclass=multiclass_exact_match, multilabel=multilabel_exact_match)

@@ -7,18 +7,11 @@ from typing import Any
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix.classification._inputs import check_average, check_zero_division
-from metrix.classification._stat_scores import (
-    ScoreFn,
-    binary_task,
-    check_task,
-    multiclass_task,
-    multilabel_task,
-    need_int,
-    safe_divide,
-    scored_metric,
-    uses_stats,
-)
+from metrix.classification._class_averaging import ScoreFn, scored_metric, uses_stats
+from metrix.classification._dispatch import dispatch
+from metrix.classification._division import safe_divide
+from metrix.classification._inputs import check_average, check_number, check_zero_division
+from metrix.classification._stat_scores_state import binary_task, multiclass_task, multilabel_task
 
 __all__ = [
     "binary_f1_score",
@@ -34,9 +27,7 @@ __all__ = [
 
 def check_beta(beta: Any) -> float:
     """Validate ``beta``: a positive number."""
-    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta > 0:
-        raise ValueError(f"beta must be a float > 0, got {beta!r}")
-    return float(beta)
+    return check_number(beta, "beta", "a float > 0", lambda b: b > 0)
 
 
 def _fbeta(beta: float, zero_division: float) -> ScoreFn:
@@ -216,33 +207,8 @@ def fbeta_score(
         >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 1, 0]))
         tensor(0.5000)
     """
-    task = check_task(task)
-    if task == "binary":
-        return binary_fbeta_score(
-            beta, threshold, multidim_average, ignore_index, validate_args, zero_division, input_format=input_format
-        )
-    if task == "multiclass":
-        return multiclass_fbeta_score(
-            beta,
-            need_int(num_classes, "num_classes", task),
-            average,
-            need_int(top_k, "top_k", task),
-            multidim_average,
-            ignore_index,
-            validate_args,
-            zero_division,
-            input_format=input_format,
-        )
-    return multilabel_fbeta_score(
-        beta,
-        need_int(num_labels, "num_labels", task),
-        threshold,
-        average,
-        multidim_average,
-        ignore_index,
-        validate_args,
-        zero_division,
-        input_format=input_format,
+    return dispatch(
+        task, locals(), binary=binary_fbeta_score, multiclass=multiclass_fbeta_score, multilabel=multilabel_fbeta_score
     )
 
 
@@ -403,29 +369,6 @@ def f1_score(
         >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 1, 0]))
         tensor(0.5000)
     """
-    task = check_task(task)
-    if task == "binary":
-        return binary_f1_score(
-            threshold, multidim_average, ignore_index, validate_args, zero_division, input_format=input_format
-        )
-    if task == "multiclass":
-        return multiclass_f1_score(
-            need_int(num_classes, "num_classes", task),
-            average,
-            need_int(top_k, "top_k", task),
-            multidim_average,
-            ignore_index,
-            validate_args,
-            zero_division,
-            input_format=input_format,
-        )
-    return multilabel_f1_score(
-        need_int(num_labels, "num_labels", task),
-        threshold,
-        average,
-        multidim_average,
-        ignore_index,
-        validate_args,
-        zero_division,
-        input_format=input_format,
+    return dispatch(
+        task, locals(), binary=binary_f1_score, multiclass=multiclass_f1_score, multilabel=multilabel_f1_score
     )

@@ -29,20 +29,22 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.args import check_tensor
 from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.classification._division import safe_divide
 from metrix.classification._inputs import (
+    check_binary_values,
+    check_choice,
     check_ignore_index,
+    check_input_format,
+    check_int,
     check_labels_dtype,
-    check_tensor,
+    check_same_shape,
+    check_scores,
     check_threshold,
     check_validate_args,
-)
-from metrix.classification._prob_inputs import (
-    check_choice,
-    check_int,
-    check_score_format,
     flat_len,
     to_probabilities,
 )
@@ -65,11 +67,6 @@ class GroupStatsState:
     stats: Tensor = leaf("sum")  # int64 (G, 5): [tn, fp, fn, tp, ignored] per group
 
 
-def _safe_divide(num: Tensor, den: Tensor) -> Tensor:
-    num, den = num.float(), den.float()
-    return torch.where(den != 0, num / torch.where(den != 0, den, 1.0), 0.0)
-
-
 def _group_update_fn(
     num_groups: int,
     threshold: float,
@@ -84,12 +81,8 @@ def _group_update_fn(
         check_tensor(groups, "groups")
         if use_target:
             check_tensor(target, "target")
-            if preds.shape != target.shape:
-                raise ValueError(
-                    "preds and target must have the same shape, "
-                    f"got preds {tuple(preds.shape)} and target {tuple(target.shape)}"
-                )
-            check_labels_dtype(target)
+            check_same_shape(preds, target)
+            check_labels_dtype(target, preds)
         if groups.is_floating_point() or groups.is_complex() or groups.dtype == torch.bool:
             raise TypeError(f"groups must hold integer group ids, got dtype {groups.dtype}; pass groups.long()")
         if preds.dim() == 0 or groups.shape not in (preds.shape[:1], preds.shape):
@@ -106,19 +99,15 @@ def _group_update_fn(
             enabled=validate_args,
         )
         if preds.is_floating_point():
-            probs = to_probabilities(flat, input_format=input_format, activation="sigmoid", validate_args=validate_args)
-            hard = (probs > threshold).long()
+            check_scores(flat, input_format, validate_args=validate_args)
+            hard = (to_probabilities(flat, input_format, "sigmoid") > threshold).long()
         else:
-            check((flat == 0) | (flat == 1), "integer preds must hold only 0 and 1", enabled=validate_args)
+            check_binary_values(flat, name="integer preds", validate_args=validate_args)
             hard = flat.long()
         # Demographic parity needs no target: TorchMetrics scores it against all zeros.
         t = target.reshape(n, m).long() if use_target else torch.zeros_like(hard)
         valid = torch.ones_like(t, dtype=torch.bool) if ignore_index is None else t != ignore_index
-        check(
-            ((t == 0) | (t == 1)) | ~valid,
-            "target must hold only 0 and 1" + ("" if ignore_index is None else f" (or ignore_index={ignore_index})"),
-            enabled=validate_args,
-        )
+        check_binary_values(t, ignore_index=ignore_index, valid=valid, validate_args=validate_args)
         cell = torch.where(valid, 2 * t.clamp(0, 1) + hard.clamp(0, 1), 4)
         idx = (g.clamp(0, num_groups - 1) * 5 + cell).reshape(-1)
         counts = torch.zeros(num_groups * 5, dtype=torch.int64, device=preds.device)
@@ -139,7 +128,7 @@ def _check_args(num_groups: Any, threshold: Any, ignore_index: Any, validate_arg
     check_int(num_groups, "num_groups", 1)
     check_ignore_index(ignore_index)
     check_validate_args(validate_args)
-    check_score_format(input_format)
+    check_input_format(input_format, scores=True)
     return check_threshold(threshold)
 
 
@@ -148,7 +137,7 @@ def _ratio(rates: Tensor, present: Tensor, prefix: str) -> dict[str, Tensor]:
     hi = torch.where(present, rates, float("-inf")).argmax()
     return {
         # gather, not rates[lo]: indexing with a tensor would need its value on the host
-        prefix: _safe_divide(rates.gather(0, lo.reshape(1)), rates.gather(0, hi.reshape(1))).reshape(()),
+        prefix: safe_divide(rates.gather(0, lo.reshape(1)), rates.gather(0, hi.reshape(1))).reshape(()),
         f"{prefix}_min_group": lo,
         f"{prefix}_max_group": hi,
     }
@@ -156,12 +145,12 @@ def _ratio(rates: Tensor, present: Tensor, prefix: str) -> dict[str, Tensor]:
 
 def _demographic_parity(stats: Tensor) -> dict[str, Tensor]:
     tn, fp, fn, tp, _ = stats.unbind(1)
-    return _ratio(_safe_divide(tp + fp, tp + fp + tn + fn), stats.sum(1) > 0, "DP")
+    return _ratio(safe_divide(tp + fp, tp + fp + tn + fn), stats.sum(1) > 0, "DP")
 
 
 def _equal_opportunity(stats: Tensor) -> dict[str, Tensor]:
     _, _, fn, tp, _ = stats.unbind(1)
-    return _ratio(_safe_divide(tp, tp + fn), stats.sum(1) > 0, "EO")
+    return _ratio(safe_divide(tp, tp + fn), stats.sum(1) > 0, "EO")
 
 
 @factory(higher_is_better=False)

@@ -5,16 +5,11 @@ from __future__ import annotations
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
+from metrix.classification._class_averaging import scored_metric
+from metrix.classification._dispatch import dispatch
+from metrix.classification._division import safe_divide
 from metrix.classification._inputs import check_average
-from metrix.classification._stat_scores import (
-    binary_task,
-    check_task,
-    multiclass_task,
-    multilabel_task,
-    need_int,
-    safe_divide,
-    scored_metric,
-)
+from metrix.classification._stat_scores_state import binary_task, multiclass_task, multilabel_task
 
 __all__ = ["binary_hamming_distance", "hamming_distance", "multiclass_hamming_distance", "multilabel_hamming_distance"]
 
@@ -176,27 +171,10 @@ def hamming_distance(
         >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 1, 0]))
         tensor(0.5000)
     """
-    task = check_task(task)
-    if task == "binary":
-        return binary_hamming_distance(
-            threshold, multidim_average, ignore_index, validate_args, input_format=input_format
-        )
-    if task == "multiclass":
-        return multiclass_hamming_distance(
-            need_int(num_classes, "num_classes", task),
-            average,
-            need_int(top_k, "top_k", task),
-            multidim_average,
-            ignore_index,
-            validate_args,
-            input_format=input_format,
-        )
-    return multilabel_hamming_distance(
-        need_int(num_labels, "num_labels", task),
-        threshold,
-        average,
-        multidim_average,
-        ignore_index,
-        validate_args,
-        input_format=input_format,
+    return dispatch(
+        task,
+        locals(),
+        binary=binary_hamming_distance,
+        multiclass=multiclass_hamming_distance,
+        multilabel=multilabel_hamming_distance,
     )

@@ -25,15 +25,16 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
-from metrix.classification._inputs import check_ignore_index, check_validate_args
-from metrix.classification._prob_inputs import (
+from metrix.classification._dispatch import dispatch
+from metrix.classification._inputs import (
     binary_scores,
     check_bool,
     check_choice,
+    check_ignore_index,
+    check_input_format,
     check_int,
-    check_score_format,
+    check_validate_args,
     multiclass_scores,
-    to_probabilities,
 )
 
 __all__ = ["HingeState", "binary_hinge_loss", "hinge_loss", "multiclass_hinge_loss"]
@@ -105,12 +106,11 @@ def binary_hinge_loss(
     check_bool(squared, "squared")
     check_ignore_index(ignore_index)
     check_validate_args(validate_args)
-    check_score_format(input_format)
+    check_input_format(input_format, scores=True)
 
     def update(s: HingeState, preds: Tensor, target: Tensor) -> HingeState:
-        p, t, valid = binary_scores(preds, target, ignore_index=ignore_index, validate_args=validate_args)
-        p = to_probabilities(
-            p, input_format=input_format, activation="sigmoid", validate_args=validate_args, valid=valid
+        p, t, valid = binary_scores(
+            preds, target, ignore_index=ignore_index, validate_args=validate_args, input_format=input_format
         )
         margin = torch.where(t == 1, p, -p)
         loss = torch.where(valid, _loss(margin, squared), 0).double()
@@ -167,15 +167,17 @@ def multiclass_hinge_loss(
     check_choice(multiclass_mode, "multiclass_mode", MULTICLASS_MODES)
     check_ignore_index(ignore_index)
     check_validate_args(validate_args)
-    check_score_format(input_format)
+    check_input_format(input_format, scores=True)
     one_vs_all = multiclass_mode == "one-vs-all"
 
     def update(s: HingeState, preds: Tensor, target: Tensor) -> HingeState:
-        rows, t, valid = multiclass_scores(
-            preds, target, num_classes, ignore_index=ignore_index, validate_args=validate_args
-        )
-        p = to_probabilities(
-            rows, input_format=input_format, activation="softmax", validate_args=validate_args, valid=valid[:, None]
+        p, t, valid = multiclass_scores(
+            preds,
+            target,
+            num_classes,
+            ignore_index=ignore_index,
+            validate_args=validate_args,
+            input_format=input_format,
         )
         is_target = torch.nn.functional.one_hot(t, num_classes).bool()
         if one_vs_all:
@@ -226,12 +228,4 @@ def hinge_loss(
         >>> hinge_loss("binary")(torch.tensor([0.5, 0.7, 0.1]), torch.tensor([0, 1, 1]))
         tensor(0.9000)
     """
-    if task == "binary":
-        return binary_hinge_loss(squared, ignore_index, validate_args, input_format=input_format)
-    if task == "multiclass":
-        if not isinstance(num_classes, int) or isinstance(num_classes, bool):
-            raise ValueError(f"num_classes must be an int for task='multiclass', got {num_classes!r}")
-        return multiclass_hinge_loss(
-            num_classes, squared, multiclass_mode, ignore_index, validate_args, input_format=input_format
-        )
-    raise ValueError(f"task must be 'binary' or 'multiclass', got {task!r}")
+    return dispatch(task, locals(), binary=binary_hinge_loss, multiclass=multiclass_hinge_loss)

@@ -6,16 +6,15 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
+from metrix.classification._dispatch import dispatch
+from metrix.classification._division import safe_divide
 from metrix.classification._inputs import check_average, check_zero_division
-from metrix.classification._stat_scores import (
+from metrix.classification._stat_scores_state import (
     Task,
     binary_task,
-    check_task,
     confmat_of,
     multiclass_task,
     multilabel_task,
-    need_int,
-    safe_divide,
     task_metric,
 )
 
@@ -196,24 +195,10 @@ def jaccard_index(
         >>> jaccard_index("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([0, 1, 0, 1]))
         tensor(0.6667)
     """
-    task = check_task(task)
-    if task == "binary":
-        return binary_jaccard_index(threshold, ignore_index, validate_args, zero_division, input_format=input_format)
-    if task == "multiclass":
-        return multiclass_jaccard_index(
-            need_int(num_classes, "num_classes", task),
-            average,
-            ignore_index,
-            validate_args,
-            zero_division,
-            input_format=input_format,
-        )
-    return multilabel_jaccard_index(
-        need_int(num_labels, "num_labels", task),
-        threshold,
-        average,
-        ignore_index,
-        validate_args,
-        zero_division,
-        input_format=input_format,
+    return dispatch(
+        task,
+        locals(),
+        binary=binary_jaccard_index,
+        multiclass=multiclass_jaccard_index,
+        multilabel=multilabel_jaccard_index,
     )

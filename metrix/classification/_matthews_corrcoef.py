@@ -13,14 +13,13 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix.classification._stat_scores import (
+from metrix.classification._dispatch import dispatch
+from metrix.classification._stat_scores_state import (
     Task,
     binary_task,
-    check_task,
     confmat_of,
     multiclass_task,
     multilabel_task,
-    need_int,
     task_metric,
 )
 
@@ -197,13 +196,10 @@ def matthews_corrcoef(
         >>> matthews_corrcoef("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([1, 1, 0, 1]))
         tensor(1.)
     """
-    task = check_task(task)
-    if task == "binary":
-        return binary_matthews_corrcoef(threshold, ignore_index, validate_args, input_format=input_format)
-    if task == "multiclass":
-        return multiclass_matthews_corrcoef(
-            need_int(num_classes, "num_classes", task), ignore_index, validate_args, input_format=input_format
-        )
-    return multilabel_matthews_corrcoef(
-        need_int(num_labels, "num_labels", task), threshold, ignore_index, validate_args, input_format=input_format
+    return dispatch(
+        task,
+        locals(),
+        binary=binary_matthews_corrcoef,
+        multiclass=multiclass_matthews_corrcoef,
+        multilabel=multilabel_matthews_corrcoef,
     )

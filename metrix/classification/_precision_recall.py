@@ -5,19 +5,11 @@ from __future__ import annotations
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
+from metrix.classification._class_averaging import ScoreFn, recall_metric, scored_metric, uses_stats
+from metrix.classification._dispatch import dispatch
+from metrix.classification._division import count_divide
 from metrix.classification._inputs import check_average, check_zero_division
-from metrix.classification._stat_scores import (
-    ScoreFn,
-    binary_task,
-    check_task,
-    count_divide,
-    multiclass_task,
-    multilabel_task,
-    need_int,
-    recall_metric,
-    scored_metric,
-    uses_stats,
-)
+from metrix.classification._stat_scores_state import binary_task, multiclass_task, multilabel_task
 
 __all__ = [
     "binary_precision",
@@ -204,31 +196,8 @@ def precision(
         >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 1, 0]))
         tensor(0.5000)
     """
-    task = check_task(task)
-    if task == "binary":
-        return binary_precision(
-            threshold, multidim_average, ignore_index, validate_args, zero_division, input_format=input_format
-        )
-    if task == "multiclass":
-        return multiclass_precision(
-            need_int(num_classes, "num_classes", task),
-            average,
-            need_int(top_k, "top_k", task),
-            multidim_average,
-            ignore_index,
-            validate_args,
-            zero_division,
-            input_format=input_format,
-        )
-    return multilabel_precision(
-        need_int(num_labels, "num_labels", task),
-        threshold,
-        average,
-        multidim_average,
-        ignore_index,
-        validate_args,
-        zero_division,
-        input_format=input_format,
+    return dispatch(
+        task, locals(), binary=binary_precision, multiclass=multiclass_precision, multilabel=multilabel_precision
     )
 
 
@@ -391,29 +360,4 @@ def recall(
         >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 1, 0]))
         tensor(0.5000)
     """
-    task = check_task(task)
-    if task == "binary":
-        return binary_recall(
-            threshold, multidim_average, ignore_index, validate_args, zero_division, input_format=input_format
-        )
-    if task == "multiclass":
-        return multiclass_recall(
-            need_int(num_classes, "num_classes", task),
-            average,
-            need_int(top_k, "top_k", task),
-            multidim_average,
-            ignore_index,
-            validate_args,
-            zero_division,
-            input_format=input_format,
-        )
-    return multilabel_recall(
-        need_int(num_labels, "num_labels", task),
-        threshold,
-        average,
-        multidim_average,
-        ignore_index,
-        validate_args,
-        zero_division,
-        input_format=input_format,
-    )
+    return dispatch(task, locals(), binary=binary_recall, multiclass=multiclass_recall, multilabel=multilabel_recall)

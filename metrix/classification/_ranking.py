@@ -26,8 +26,13 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
-from metrix.classification._inputs import check_ignore_index, check_validate_args
-from metrix.classification._prob_inputs import check_int, check_score_format, multilabel_scores, to_probabilities
+from metrix.classification._inputs import (
+    check_ignore_index,
+    check_input_format,
+    check_int,
+    check_validate_args,
+    multilabel_scores,
+)
 
 __all__ = [
     "RankingState",
@@ -65,11 +70,10 @@ def _ranked_rows(
     validate_args: bool,
     input_format: str,
 ) -> tuple[Tensor, Tensor, Tensor]:
-    rows, t, valid = multilabel_scores(
-        preds, target, num_labels, ignore_index=ignore_index, validate_args=validate_args
-    )
     # TorchMetrics decides sigmoid-or-not on every score, ignored ones included.
-    p = to_probabilities(rows, input_format=input_format, activation="sigmoid", validate_args=validate_args)
+    p, t, valid = multilabel_scores(
+        preds, target, num_labels, ignore_index=ignore_index, validate_args=validate_args, input_format=input_format
+    )
     if ignore_index is not None:
         p = torch.where(valid, p, torch.as_tensor(-4.0 * num_labels, dtype=p.dtype, device=p.device))
     # contiguous rows: searchsorted copies non-contiguous values (and warns) otherwise
@@ -88,7 +92,7 @@ def _ranking_metric(
     check_int(num_labels, "num_labels", 2)
     check_ignore_index(ignore_index)
     check_validate_args(validate_args)
-    check_score_format(input_format)
+    check_input_format(input_format, scores=True)
 
     def update(s: RankingState, preds: Tensor, target: Tensor) -> RankingState:
         p, t, valid = _ranked_rows(preds, target, num_labels, ignore_index, validate_args, input_format)

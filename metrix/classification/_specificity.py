@@ -5,16 +5,11 @@ from __future__ import annotations
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
+from metrix.classification._class_averaging import scored_metric
+from metrix.classification._dispatch import dispatch
+from metrix.classification._division import count_divide
 from metrix.classification._inputs import check_average
-from metrix.classification._stat_scores import (
-    binary_task,
-    check_task,
-    count_divide,
-    multiclass_task,
-    multilabel_task,
-    need_int,
-    scored_metric,
-)
+from metrix.classification._stat_scores_state import binary_task, multiclass_task, multilabel_task
 
 __all__ = ["binary_specificity", "multiclass_specificity", "multilabel_specificity", "specificity"]
 
@@ -172,25 +167,6 @@ def specificity(
         >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 1, 0]))
         tensor(0.7500)
     """
-    task = check_task(task)
-    if task == "binary":
-        return binary_specificity(threshold, multidim_average, ignore_index, validate_args, input_format=input_format)
-    if task == "multiclass":
-        return multiclass_specificity(
-            need_int(num_classes, "num_classes", task),
-            average,
-            need_int(top_k, "top_k", task),
-            multidim_average,
-            ignore_index,
-            validate_args,
-            input_format=input_format,
-        )
-    return multilabel_specificity(
-        need_int(num_labels, "num_labels", task),
-        threshold,
-        average,
-        multidim_average,
-        ignore_index,
-        validate_args,
-        input_format=input_format,
+    return dispatch(
+        task, locals(), binary=binary_specificity, multiclass=multiclass_specificity, multilabel=multilabel_specificity
     )

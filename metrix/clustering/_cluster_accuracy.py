@@ -13,8 +13,8 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
+from metrix._linear_assignment import linear_sum_assignment
 from metrix.clustering._inputs import extrinsic_metric
-from metrix.clustering._linear_assignment import linear_sum_assignment
 
 __all__ = ["cluster_accuracy"]
 

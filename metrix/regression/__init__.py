@@ -1,14 +1,16 @@
 """Regression metrics, named and parametrised as in ``torchmetrics.functional.regression``."""
 
+from metrix.regression._continuous_ranked_probability import (
+    continuous_ranked_probability_score as continuous_ranked_probability_score,
+)
 from metrix.regression._correlation import concordance_corrcoef as concordance_corrcoef
 from metrix.regression._correlation import pearson_corrcoef as pearson_corrcoef
 from metrix.regression._cosine_similarity import cosine_similarity as cosine_similarity
-from metrix.regression._crps import continuous_ranked_probability_score as continuous_ranked_probability_score
-from metrix.regression._csi import critical_success_index as critical_success_index
+from metrix.regression._critical_success_index import critical_success_index as critical_success_index
 from metrix.regression._divergence import jensen_shannon_divergence as jensen_shannon_divergence
 from metrix.regression._divergence import kl_divergence as kl_divergence
 from metrix.regression._log_cosh import log_cosh_error as log_cosh_error
-from metrix.regression._log_mse import mean_squared_log_error as mean_squared_log_error
+from metrix.regression._log_squared_error import mean_squared_log_error as mean_squared_log_error
 from metrix.regression._mae import mean_absolute_error as mean_absolute_error
 from metrix.regression._minkowski import minkowski_distance as minkowski_distance
 from metrix.regression._mse import mean_squared_error as mean_squared_error

@@ -16,7 +16,7 @@ from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
 from metrix.regression._inputs import F64, check_bool, check_reduction, paired, rows_2d
-from metrix.regression._sums import mean_of, sum_count_metric, weighted_sum
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = ["CosineSimilarityState", "SamplewiseCosineSimilarityState", "cosine_similarity"]
 

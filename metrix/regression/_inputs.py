@@ -15,6 +15,10 @@ import torch
 from torch import Tensor
 
 from metrix._core.args import check_bool as check_bool
+from metrix._core.args import check_choice as check_choice
+from metrix._core.args import check_int as check_int
+from metrix._core.args import check_number as check_number
+from metrix._core.args import check_optional_int as check_optional_int
 from metrix._core.args import check_tensor as check_tensor
 from metrix._core.checks import check_finite
 
@@ -46,15 +50,12 @@ def paired(
 
 def check_num_outputs(num_outputs: Any) -> int:
     """Validate ``num_outputs`` (an int >= 1)."""
-    if isinstance(num_outputs, bool) or not isinstance(num_outputs, int) or num_outputs < 1:
-        raise ValueError(f"num_outputs must be an int >= 1, got {num_outputs!r}")
-    return num_outputs
+    return check_int(num_outputs, "num_outputs", 1)
 
 
 def check_reduction(reduction: Any) -> str:
     """Validate ``reduction`` and normalise ``None`` to ``"none"``."""
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    check_choice(reduction, "reduction", REDUCTIONS)
     return "none" if reduction is None else reduction
 
 

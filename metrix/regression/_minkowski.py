@@ -10,8 +10,8 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
-from metrix.regression._inputs import check_bool, paired
-from metrix.regression._sums import sum_count_metric, weighted_sum
+from metrix.regression._inputs import check_bool, check_number, paired
+from metrix.regression._sum_count import sum_count_metric, weighted_sum
 
 __all__ = ["MinkowskiDistanceState", "minkowski_distance"]
 
@@ -47,8 +47,7 @@ def minkowski_distance(p: float, *, validate_args: bool = True) -> Metric:
         >>> minkowski_distance(p=3)(torch.tensor([1.0, 2.0, 3.0, 4.0]), torch.tensor([-1.0, 0.0, 4.0, 5.0]))
         tensor(2.6207, dtype=torch.float64)
     """
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not math.isfinite(p) or p < 1:
-        raise ValueError(f"p must be a finite float or int >= 1, got {p!r}")
+    check_number(p, "p", "a finite float or int >= 1", lambda v: math.isfinite(v) and v >= 1)
     order = float(p)
     validate_args = check_bool(validate_args, "validate_args")
 

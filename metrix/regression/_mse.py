@@ -15,7 +15,7 @@ from torch import Tensor
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, check_num_outputs, outputs_2d, paired
-from metrix.regression._sums import mean_of, sum_count_metric, weighted_sum
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = ["MeanSquaredErrorState", "mean_squared_error"]
 

@@ -18,7 +18,7 @@ from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix._core.weights import check_sample_weight, row_weights
 from metrix.regression._inputs import F64, check_bool, paired
-from metrix.regression._sums import mean_of, sum_count_metric, weighted_sum
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = [
     "MeanAbsolutePercentageErrorState",

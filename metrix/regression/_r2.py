@@ -27,6 +27,7 @@ from torch import Tensor
 
 from metrix._core.checks import check, is_tracing
 from metrix._core.metric import Metric, factory
+from metrix.regression._inputs import check_bool, check_choice, check_int
 from metrix.regression._moments import (
     MomentState,
     check_num_outputs,
@@ -49,8 +50,7 @@ _NORMALIZATIONS = ("mean", "range", "std", "l2")
 
 
 def _check_multioutput(multioutput: Any) -> str:
-    if multioutput not in _MULTIOUTPUT:
-        raise ValueError(f"multioutput must be one of {_MULTIOUTPUT}, got {multioutput!r}")
+    check_choice(multioutput, "multioutput", _MULTIOUTPUT)
     return multioutput
 
 
@@ -108,8 +108,7 @@ def r2_score(
         >>> r2_score()(torch.tensor([2.5, 0.0, 2, 8]), torch.tensor([3, -0.5, 2, 7]))
         tensor(0.9486, dtype=torch.float64)
     """
-    if isinstance(adjusted, bool) or not isinstance(adjusted, int) or adjusted < 0:
-        raise ValueError(f"adjusted must be an int >= 0 (the number of regressors), got {adjusted!r}")
+    check_int(adjusted, "adjusted", 0)  # the number of regressors
     multioutput = _check_multioutput(multioutput)
     d = check_num_outputs(num_outputs)
 
@@ -198,8 +197,7 @@ def relative_squared_error(squared: bool = True, *, num_outputs: int = 1, valida
         >>> relative_squared_error()(torch.tensor([2.5, 0.0, 2, 8]), torch.tensor([3, -0.5, 2, 7]))
         tensor(0.0514, dtype=torch.float64)
     """
-    if not isinstance(squared, bool):
-        raise ValueError(f"squared must be a bool, got {squared!r}")
+    check_bool(squared, "squared")
     d = check_num_outputs(num_outputs)
     eps = torch.finfo(torch.float32).eps
 
@@ -237,8 +235,7 @@ def normalized_root_mean_squared_error(
         >>> nrmse("range")(torch.tensor([0.0, 1, 2, 3]), torch.tensor([0.0, 1, 2, 2]))
         tensor(0.2500, dtype=torch.float64)
     """
-    if normalization not in _NORMALIZATIONS:
-        raise ValueError(f"normalization must be one of {_NORMALIZATIONS}, got {normalization!r}")
+    check_choice(normalization, "normalization", _NORMALIZATIONS)
     d = check_num_outputs(num_outputs)
 
     def compute(s: MomentState) -> Tensor:

@@ -27,6 +27,7 @@ from torch import Tensor
 from metrix._core.metric import Metric, factory
 from metrix._core.state import buffer_init, cat_append, cat_init, leaf, state, stored_masked
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
+from metrix.regression._inputs import check_bool, check_choice, check_optional_int
 from metrix.regression._moments import check_num_outputs, check_validate_args, paired_outputs
 
 __all__ = ["RankState", "kendall_rank_corrcoef", "spearman_corrcoef"]
@@ -51,8 +52,7 @@ class RankState:
 def _rank_metric(
     name: str, d: int, capacity: int | None, validate_args: bool, floats_only: bool, reduce: Any
 ) -> Metric:
-    if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1):
-        raise ValueError(f"capacity must be a positive int or None, got {capacity!r}")
+    check_optional_int(capacity, "capacity", 1)
 
     def init(*, device: Any = None) -> RankState:
         if capacity is None:
@@ -234,10 +234,8 @@ def kendall_rank_corrcoef(
         >>> kendall_rank_corrcoef(t_test=True)(preds, target)
         (tensor(0.3333, dtype=torch.float64), tensor(0.4969, dtype=torch.float64))
     """
-    if variant not in _VARIANTS:
-        raise ValueError(f"variant must be one of {_VARIANTS}, got {variant!r}")
-    if not isinstance(t_test, bool):
-        raise ValueError(f"t_test must be a bool, got {t_test!r}")
+    check_choice(variant, "variant", _VARIANTS)
+    check_bool(t_test, "t_test")
     if t_test and alternative is None:
         raise ValueError("alternative is required when t_test=True: pass 'two-sided', 'less' or 'greater'")
     if alternative is not None and alternative not in _ALTERNATIVES:

@@ -16,8 +16,8 @@ from torch import Tensor
 from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
-from metrix.regression._inputs import check_bool, paired
-from metrix.regression._sums import mean_of, sum_count_metric, weighted_sum
+from metrix.regression._inputs import check_bool, check_number, paired
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = ["TweedieDevianceScoreState", "tweedie_deviance_score"]
 
@@ -86,11 +86,8 @@ def tweedie_deviance_score(power: float = 0.0, *, validate_args: bool = True) ->
         >>> tweedie_deviance_score(power=2)(torch.tensor([4.0, 3.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 3.0, 4.0]))
         tensor(1.2083, dtype=torch.float64)
     """
-    if isinstance(power, bool) or not isinstance(power, (int, float)) or not math.isfinite(power) or 0 < power < 1:
-        raise ValueError(
-            f"power must be a finite number <= 0 or >= 1 (the deviance is undefined in (0, 1)), got {power!r}"
-        )
-    power = float(power)
+    # the deviance is undefined for powers in (0, 1)
+    power = check_number(power, "power", "a finite number <= 0 or >= 1", lambda v: math.isfinite(v) and not 0 < v < 1)
     validate_args = check_bool(validate_args, "validate_args")
     preds_rule, targets_rule = _domain(power)
 

@@ -34,7 +34,7 @@ import torch.distributed as dist
 import torch.utils._pytree as pytree
 from torch import Tensor
 
-from metrix._core.args import check_bool, check_choice, check_int
+from metrix._core.args import check_bool, check_choice, check_int, type_error, value_error
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix._core.weights import check_sample_weight, mark_sample_weight, takes_sample_weight
@@ -86,10 +86,13 @@ def _per_sample(x: Any, n: int) -> bool:
 def _check_quantile(quantile: Any) -> Any:
     if quantile is None:
         return None
+    expected = "None, a float in [0, 1] or a sequence of them"
     values = quantile.tolist() if isinstance(quantile, Tensor) else quantile
-    flat = values if isinstance(values, (list, tuple)) else [values]
-    if not flat or any(isinstance(q, bool) or not isinstance(q, (int, float)) or not 0 <= q <= 1 for q in flat):
-        raise ValueError(f"quantile must be None, a float in [0, 1] or a sequence of them, got {quantile!r}")
+    flat = list(values) if isinstance(values, (list, tuple)) else [values]
+    if not flat or any(isinstance(q, bool) or not isinstance(q, (int, float)) for q in flat):
+        raise type_error("quantile", expected, quantile)
+    if any(not 0 <= q <= 1 for q in flat):
+        raise value_error("quantile", expected, quantile)
     return values
 
 
@@ -163,8 +166,7 @@ def bootstrap(
         True
     """
     base = check_metric(metric, "bootstrap")
-    if isinstance(num_bootstraps, bool) or not isinstance(num_bootstraps, int) or num_bootstraps < 2:
-        raise ValueError(f"num_bootstraps must be an int >= 2, got {num_bootstraps!r}")
+    b = check_int(num_bootstraps, "num_bootstraps", 2)
     mean, std, raw = check_bool(mean, "mean"), check_bool(std, "std"), check_bool(raw, "raw")
     levels = _check_quantile(quantile)
     strategy = check_choice(sampling_strategy, "sampling_strategy", _STRATEGIES)
@@ -177,7 +179,6 @@ def bootstrap(
             "only metrics with sample_weight= can be bootstrapped"
         )
     check_fixed(base.init(), "bootstrap", base.name)
-    b = num_bootstraps
     chunk = max(1, _CHUNK_VALUES // b)
     name = f"bootstrap({base.name})"
 

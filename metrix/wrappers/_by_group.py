@@ -17,7 +17,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_int, check_tensor
+from metrix._core.args import check_bool, check_int, check_tensor
 from metrix._core.checks import check_in_range
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
@@ -66,8 +66,7 @@ def by_group(metric: Metric, num_groups: int, *, validate_args: bool = True) -> 
     """
     base = check_metric(metric, "by_group")
     num_groups = check_int(num_groups, "num_groups", 1)
-    if not isinstance(validate_args, bool):
-        raise ValueError(f"validate_args must be a bool, got {validate_args!r}")
+    validate_args = check_bool(validate_args, "validate_args")
     if not takes_sample_weight(base):
         raise TypeError(
             f"by_group: {base.name} does not take sample_weight, which by_group routes samples to groups with; "

@@ -17,7 +17,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_bool, check_int
+from metrix._core.args import check_bool, check_int, type_error
 from metrix._core.checks import is_tracing
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
@@ -66,7 +66,7 @@ def multioutput(
     base = check_metric(metric, "multioutput")
     k = check_int(num_outputs, "num_outputs", 1)
     if isinstance(output_dim, bool) or not isinstance(output_dim, int):
-        raise ValueError(f"output_dim must be an int, got {output_dim!r}")
+        raise type_error("output_dim", "an int", output_dim)
     remove_nans = check_bool(remove_nans, "remove_nans")
     squeeze_outputs = check_bool(squeeze_outputs, "squeeze_outputs")
     check_fixed(base.init(), "multioutput", base.name)

@@ -17,6 +17,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.args import type_error, value_error
 from metrix._core.metric import Metric, factory
 from metrix._core.state import is_state, leaf, state
 from metrix._core.tree import Entry, flatten, map_entries, unflatten
@@ -71,8 +72,10 @@ def running(metric: Metric, window: int) -> Metric:
     """
     if not isinstance(metric, Metric):
         raise TypeError(f"running(metric) expects a metrix.Metric, got {type(metric).__name__}")
-    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise ValueError(f"window must be a positive int, got {window!r}")
+    if isinstance(window, bool) or not isinstance(window, int):
+        raise type_error("window", "a positive int", window)
+    if window < 1:
+        raise value_error("window", "a positive int", window)
     _check_base(metric.init())
     base_init, base_update, base_compute = metric.init, metric.update, metric.compute
     arange = torch.arange(window)

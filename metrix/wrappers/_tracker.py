@@ -22,7 +22,7 @@ import torch
 import torch.utils._pytree as pytree
 from torch import Tensor
 
-from metrix._core.args import check_int
+from metrix._core.args import check_int, type_error
 from metrix._core.checks import check, is_tracing
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
@@ -47,7 +47,7 @@ def _check_maximize(maximize: Any) -> Any:
         return maximize
     if isinstance(maximize, (list, tuple)) and maximize and all(isinstance(m, bool) for m in maximize):
         return list(maximize)
-    raise ValueError(f"maximize must be a bool or a list of bools (one per collection member), got {maximize!r}")
+    raise type_error("maximize", "a bool or a non-empty list of bools (one per collection member)", maximize)
 
 
 @factory(higher_is_better=None)

@@ -11,7 +11,8 @@ import torch
 import torchmetrics.functional.classification as tmf
 
 from metrix import classification as mc
-from tests.catalogue._case import BadInput, Case
+from tests.catalogue._case import Case, tm_reference
+from tests.catalogue._classification_bad import binary_bad, multiclass_bad, multilabel_bad
 
 C = 4
 CAP = 256  # >= the most samples the law suite feeds one state (64 rows x 3)
@@ -55,39 +56,9 @@ def ml_ignore(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
 LOGITS = {"input_format": "logits"}
 
 
-def _tm(fn, *args, **kw):
-    def ref(p, t):
-        return fn(p, t, *args, **kw)
-
-    return ref
-
-
-BINARY_BAD = [
-    BadInput(
-        lambda g: (torch.rand(4), torch.tensor([0, 1, 2, 0])), ValueError, "target must hold only 0 and 1", traced=True
-    ),
-    BadInput(lambda g: (torch.rand(4), torch.ones(3, dtype=torch.long)), ValueError, "same shape"),
-    BadInput(
-        lambda g: (torch.tensor([0.1, float("nan"), 0.3, 0.4]), torch.ones(4, dtype=torch.long)),
-        ValueError,
-        "NaN",
-        traced=True,
-    ),
-    BadInput(lambda g: (torch.rand(4), torch.ones(4)), TypeError, "integer class labels"),
-    BadInput(lambda g: (torch.ones(4, dtype=torch.long), torch.ones(4, dtype=torch.long)), TypeError, "floating"),
-]
-MC_BAD = [
-    BadInput(lambda g: (torch.rand(4, C), torch.tensor([0, 1, C, 0])), ValueError, "class labels in", traced=True),
-    BadInput(lambda g: (torch.rand(4, C + 1), torch.zeros(4, dtype=torch.long)), ValueError, "num_classes"),
-    BadInput(lambda g: (torch.rand(4, C), torch.zeros(3, dtype=torch.long)), ValueError, "shape"),
-    BadInput(
-        lambda g: (torch.full((4, C), float("inf")), torch.zeros(4, dtype=torch.long)), ValueError, "NaN", traced=True
-    ),
-]
-ML_BAD = [
-    BadInput(lambda g: (torch.rand(4, C), torch.full((4, C), 2)), ValueError, "only 0 and 1", traced=True),
-    BadInput(lambda g: (torch.rand(4, C), torch.zeros(4, C + 1, dtype=torch.long)), ValueError, "same shape"),
-]
+BINARY_BAD = binary_bad(scores_only=True)
+MC_BAD = multiclass_bad(C, scores_only=True)
+ML_BAD = multilabel_bad(C, scores_only=True)
 
 
 def _family(
@@ -111,7 +82,7 @@ def _family(
             fn,
             {**dict(zip(_argnames(fn), args)), **ours},
             inputs,
-            _tm(tm_fn, *args, **kwargs),
+            tm_reference(tm_fn, *args, **kwargs),
             fixed_state=False,
             bad_inputs=bad,
             atol=tol,
@@ -121,7 +92,7 @@ def _family(
             fn,
             {**dict(zip(_argnames(fn), args)), **ours, "thresholds": 7},
             inputs,
-            _tm(tm_fn, *args, **kwargs, thresholds=7),
+            tm_reference(tm_fn, *args, **kwargs, thresholds=7),
             bad_inputs=bad,
             atol=tol,
         ),
@@ -133,7 +104,7 @@ def _family(
                 fn,
                 {**dict(zip(_argnames(fn), args)), **ours, "capacity": CAP},
                 inputs,
-                _tm(tm_fn, *args, **kwargs),
+                tm_reference(tm_fn, *args, **kwargs),
                 bad_inputs=bad,
                 atol=tol,
             )

@@ -13,7 +13,8 @@ import torch
 import torchmetrics.functional.classification as tmf
 
 from metrix import classification as mc
-from tests.catalogue._case import BadInput, Case
+from tests.catalogue._case import BadInput, Case, tm_reference
+from tests.catalogue._classification_bad import binary_bad, multiclass_bad, multilabel_bad, probabilities_bad
 
 C = 4  # classes
 L = 5  # labels
@@ -88,13 +89,6 @@ def grouped_no_target(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.T
 # ----------------------------------------------------------------------------- references
 
 
-def _tm(fn, **kw):
-    def ref(*inputs):
-        return fn(*inputs, **kw)
-
-    return ref
-
-
 _KEY = re.compile(r"^(DP|EO)_(\d+)_(\d+)$")
 
 
@@ -118,62 +112,10 @@ def _tm_fair(task: str, **kw):
 
 # ----------------------------------------------------------------------------- bad inputs
 
-BINARY_BAD = [
-    BadInput(
-        lambda g: (torch.rand(4), torch.tensor([0, 1, 2, 0])), ValueError, "target must hold only 0 and 1", traced=True
-    ),
-    BadInput(lambda g: (torch.rand(4), torch.ones(3, dtype=torch.long)), ValueError, "same shape"),
-    BadInput(
-        lambda g: (torch.tensor([0.1, float("nan"), 0.3, 0.4]), torch.ones(4, dtype=torch.long)),
-        ValueError,
-        "NaN",
-        traced=True,
-    ),
-    BadInput(
-        lambda g: (torch.tensor([0.1, float("inf"), 0.3, 0.4]), torch.ones(4, dtype=torch.long)),
-        ValueError,
-        "NaN or inf",
-        traced=True,
-    ),
-    BadInput(lambda g: (torch.rand(4), torch.ones(4)), TypeError, "integer class labels"),
-    BadInput(lambda g: (torch.ones(4, dtype=torch.long), torch.ones(4, dtype=torch.long)), TypeError, "floating"),
-]
-
-PROBS_BAD = [
-    BadInput(
-        lambda g: (torch.tensor([0.1, 1.5, 0.3, 0.4]), torch.ones(4, dtype=torch.long)),
-        ValueError,
-        r"probabilities in \[0, 1\]",
-        traced=True,
-    )
-]
-
-MC_BAD = [
-    BadInput(
-        lambda g: (torch.rand(4, C), torch.tensor([0, 1, C, 0])), ValueError, rf"labels in \[0, {C}\)", traced=True
-    ),
-    BadInput(lambda g: (torch.rand(4, C), torch.tensor([0, 1, -1, 0])), ValueError, "labels in", traced=True),
-    BadInput(lambda g: (torch.rand(4, C + 1), torch.zeros(4, dtype=torch.long)), ValueError, "num_classes"),
-    BadInput(lambda g: (torch.rand(4, C), torch.zeros(3, dtype=torch.long)), ValueError, r"shape \(N, C, ...\)"),
-    BadInput(
-        lambda g: (torch.full((4, C), float("nan")), torch.zeros(4, dtype=torch.long)), ValueError, "NaN", traced=True
-    ),
-    BadInput(lambda g: (torch.rand(4, C), torch.zeros(4)), TypeError, "integer class labels"),
-]
-
-ML_BAD = [
-    BadInput(lambda g: (torch.rand(4, L), torch.full((4, L), 2)), ValueError, "only 0 and 1", traced=True),
-    BadInput(lambda g: (torch.rand(4, L), torch.zeros(4, L - 1, dtype=torch.long)), ValueError, "same shape"),
-    BadInput(lambda g: (torch.rand(4, L + 1), torch.zeros(4, L + 1, dtype=torch.long)), ValueError, "num_labels"),
-    BadInput(
-        lambda g: (torch.full((4, L), float("nan")), torch.zeros(4, L, dtype=torch.long)),
-        ValueError,
-        "NaN",
-        traced=True,
-    ),
-    BadInput(lambda g: (torch.zeros(4, L, dtype=torch.long), torch.zeros(4, L, dtype=torch.long)), TypeError, "float"),
-    BadInput(lambda g: (torch.rand(4, L), torch.zeros(4, L)), TypeError, "integer class labels"),
-]
+BINARY_BAD = binary_bad(scores_only=True)
+PROBS_BAD = probabilities_bad(torch.tensor([0.1, 1.5, 0.3, 0.4]), torch.ones(4, dtype=torch.long))
+MC_BAD = multiclass_bad(C, scores_only=True)
+ML_BAD = multilabel_bad(L, scores_only=True)
 
 GROUP_BAD = [
     BadInput(
@@ -217,7 +159,7 @@ CALIBRATION = [
         mc.binary_calibration_error,
         {},
         binary_probs,
-        _tm(tmf.binary_calibration_error),
+        tm_reference(tmf.binary_calibration_error),
         bad_inputs=BINARY_BAD,
     ),
     Case(
@@ -225,14 +167,14 @@ CALIBRATION = [
         mc.binary_calibration_error,
         {"n_bins": 7, "norm": "l2", "input_format": "logits"},
         binary_logits,
-        _tm(tmf.binary_calibration_error, n_bins=7, norm="l2"),
+        tm_reference(tmf.binary_calibration_error, n_bins=7, norm="l2"),
     ),
     Case(
         "binary_calibration_error-ignore-max",
         mc.binary_calibration_error,
         {"n_bins": 5, "norm": "max", "ignore_index": -1, "input_format": "probabilities"},
         binary_ignore,
-        _tm(tmf.binary_calibration_error, n_bins=5, norm="max", ignore_index=-1),
+        tm_reference(tmf.binary_calibration_error, n_bins=5, norm="max", ignore_index=-1),
         bad_inputs=PROBS_BAD,
     ),
     Case(
@@ -240,7 +182,7 @@ CALIBRATION = [
         mc.multiclass_calibration_error,
         {"num_classes": C},
         mc_probs,
-        _tm(tmf.multiclass_calibration_error, num_classes=C),
+        tm_reference(tmf.multiclass_calibration_error, num_classes=C),
         bad_inputs=MC_BAD,
     ),
     Case(
@@ -248,28 +190,28 @@ CALIBRATION = [
         mc.multiclass_calibration_error,
         {"num_classes": C, "n_bins": 10, "norm": "l2", "input_format": "logits"},
         mc_logits,
-        _tm(tmf.multiclass_calibration_error, num_classes=C, n_bins=10, norm="l2"),
+        tm_reference(tmf.multiclass_calibration_error, num_classes=C, n_bins=10, norm="l2"),
     ),
     Case(
         "multiclass_calibration_error-multidim-ignore-max",
         mc.multiclass_calibration_error,
         {"num_classes": C, "norm": "max", "ignore_index": -1},
         mc_multidim_ignore,
-        _tm(tmf.multiclass_calibration_error, num_classes=C, norm="max", ignore_index=-1),
+        tm_reference(tmf.multiclass_calibration_error, num_classes=C, norm="max", ignore_index=-1),
     ),
     Case(
         "calibration_error-task-binary",
         mc.calibration_error,
         {"task": "binary", "n_bins": 4},
         binary_probs,
-        _tm(tmf.calibration_error, task="binary", n_bins=4),
+        tm_reference(tmf.calibration_error, task="binary", n_bins=4),
     ),
     Case(
         "calibration_error-task-multiclass",
         mc.calibration_error,
         {"task": "multiclass", "num_classes": C, "norm": "l2"},
         mc_probs,
-        _tm(tmf.calibration_error, task="multiclass", num_classes=C, norm="l2"),
+        tm_reference(tmf.calibration_error, task="multiclass", num_classes=C, norm="l2"),
     ),
 ]
 
@@ -279,7 +221,7 @@ HINGE = [
         mc.binary_hinge_loss,
         {"validate_args": True},
         binary_probs,
-        _tm(tmf.binary_hinge_loss),
+        tm_reference(tmf.binary_hinge_loss),
         bad_inputs=BINARY_BAD,
     ),
     Case(
@@ -287,21 +229,21 @@ HINGE = [
         mc.binary_hinge_loss,
         {"squared": True, "input_format": "logits"},
         binary_logits,
-        _tm(tmf.binary_hinge_loss, squared=True),
+        tm_reference(tmf.binary_hinge_loss, squared=True),
     ),
     Case(
         "binary_hinge_loss-ignore",
         mc.binary_hinge_loss,
         {"ignore_index": -1},
         binary_ignore,
-        _tm(tmf.binary_hinge_loss, ignore_index=-1),
+        tm_reference(tmf.binary_hinge_loss, ignore_index=-1),
     ),
     Case(
         "multiclass_hinge_loss-probs",
         mc.multiclass_hinge_loss,
         {"num_classes": C, "validate_args": True},
         mc_probs,
-        _tm(tmf.multiclass_hinge_loss, num_classes=C),
+        tm_reference(tmf.multiclass_hinge_loss, num_classes=C),
         bad_inputs=MC_BAD,
     ),
     Case(
@@ -309,42 +251,42 @@ HINGE = [
         mc.multiclass_hinge_loss,
         {"num_classes": C, "squared": True, "input_format": "logits"},
         mc_logits,
-        _tm(tmf.multiclass_hinge_loss, num_classes=C, squared=True),
+        tm_reference(tmf.multiclass_hinge_loss, num_classes=C, squared=True),
     ),
     Case(
         "multiclass_hinge_loss-one-vs-all",
         mc.multiclass_hinge_loss,
         {"num_classes": C, "multiclass_mode": "one-vs-all"},
         mc_probs,
-        _tm(tmf.multiclass_hinge_loss, num_classes=C, multiclass_mode="one-vs-all"),
+        tm_reference(tmf.multiclass_hinge_loss, num_classes=C, multiclass_mode="one-vs-all"),
     ),
     Case(
         "multiclass_hinge_loss-one-vs-all-logits-squared",
         mc.multiclass_hinge_loss,
         {"num_classes": C, "multiclass_mode": "one-vs-all", "squared": True, "input_format": "logits"},
         mc_logits,
-        _tm(tmf.multiclass_hinge_loss, num_classes=C, multiclass_mode="one-vs-all", squared=True),
+        tm_reference(tmf.multiclass_hinge_loss, num_classes=C, multiclass_mode="one-vs-all", squared=True),
     ),
     Case(
         "multiclass_hinge_loss-multidim-ignore",
         mc.multiclass_hinge_loss,
         {"num_classes": C, "ignore_index": -1},
         mc_multidim_ignore,
-        _tm(tmf.multiclass_hinge_loss, num_classes=C, ignore_index=-1),
+        tm_reference(tmf.multiclass_hinge_loss, num_classes=C, ignore_index=-1),
     ),
     Case(
         "hinge_loss-task-binary",
         mc.hinge_loss,
         {"task": "binary"},
         binary_probs,
-        _tm(tmf.hinge_loss, task="binary"),
+        tm_reference(tmf.hinge_loss, task="binary"),
     ),
     Case(
         "hinge_loss-task-multiclass",
         mc.hinge_loss,
         {"task": "multiclass", "num_classes": C, "multiclass_mode": "one-vs-all"},
         mc_probs,
-        _tm(tmf.hinge_loss, task="multiclass", num_classes=C, multiclass_mode="one-vs-all"),
+        tm_reference(tmf.hinge_loss, task="multiclass", num_classes=C, multiclass_mode="one-vs-all"),
     ),
 ]
 
@@ -352,20 +294,26 @@ RANKING = [
     case
     for name in ("multilabel_coverage_error", "multilabel_ranking_average_precision", "multilabel_ranking_loss")
     for case in (
-        Case(f"{name}-probs", getattr(mc, name), {"num_labels": L}, ml_probs, _tm(getattr(tmf, name), num_labels=L)),
+        Case(
+            f"{name}-probs",
+            getattr(mc, name),
+            {"num_labels": L},
+            ml_probs,
+            tm_reference(getattr(tmf, name), num_labels=L),
+        ),
         Case(
             f"{name}-logits-multidim",
             getattr(mc, name),
             {"num_labels": L, "input_format": "logits"},
             ml_logits_multidim,
-            _tm(getattr(tmf, name), num_labels=L),
+            tm_reference(getattr(tmf, name), num_labels=L),
         ),
         Case(
             f"{name}-ignore",
             getattr(mc, name),
             {"num_labels": L, "ignore_index": -1},
             ml_ignore,
-            _tm(getattr(tmf, name), num_labels=L, ignore_index=-1),
+            tm_reference(getattr(tmf, name), num_labels=L, ignore_index=-1),
             bad_inputs=ML_BAD,
         ),
     )
@@ -377,7 +325,7 @@ FAIRNESS = [
         mc.binary_groups_stat_rates,
         {"num_groups": G},
         grouped,
-        _tm(tmf.binary_groups_stat_rates, num_groups=G),
+        tm_reference(tmf.binary_groups_stat_rates, num_groups=G),
         bad_inputs=GROUP_BAD,
     ),
     Case(
@@ -385,14 +333,14 @@ FAIRNESS = [
         mc.binary_groups_stat_rates,
         {"num_groups": G, "threshold": 0.3, "input_format": "logits"},
         grouped_logits_multidim,
-        _tm(tmf.binary_groups_stat_rates, num_groups=G, threshold=0.3),
+        tm_reference(tmf.binary_groups_stat_rates, num_groups=G, threshold=0.3),
     ),
     Case(
         "binary_groups_stat_rates-labels-ignore",
         mc.binary_groups_stat_rates,
         {"num_groups": G, "ignore_index": -1},
         grouped_labels_ignore,
-        _tm(tmf.binary_groups_stat_rates, num_groups=G, ignore_index=-1),
+        tm_reference(tmf.binary_groups_stat_rates, num_groups=G, ignore_index=-1),
     ),
     Case("binary_fairness-all", mc.binary_fairness, {"num_groups": G}, grouped, _tm_fair("all"), bad_inputs=GROUP_BAD),
     Case(

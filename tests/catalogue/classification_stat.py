@@ -7,15 +7,19 @@ zero_division, normalize, kappa weights, and the ``task=`` dispatchers.
 
 from __future__ import annotations
 
-import warnings
-
 import torch
 import torchmetrics.functional.classification as tmf
 
 from metrix import classification as mc
-from tests.catalogue._case import BadInput, Case
+from tests.catalogue._case import BadInput, Case, tm_reference
+from tests.catalogue._classification_bad import (
+    binary_bad,
+    multiclass_bad,
+    multiclass_label_preds_bad,
+    multilabel_bad,
+    probabilities_bad,
+)
 from tests.catalogue.classification_binary_core import (
-    BINARY_BAD,
     binary_ignore,
     binary_labels,
     binary_multidim,
@@ -91,77 +95,17 @@ def ml_match(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 # ----------------------------------------------------------------------------- bad inputs
 
-MC_BAD = [
-    BadInput(
-        lambda g: (torch.randn(4, C), torch.tensor([0, 1, C, 0])),
-        ValueError,
-        "target must hold class labels",
-        traced=True,
-    ),
-    BadInput(lambda g: (torch.randn(4, C + 1), torch.tensor([0, 1, 2, 0])), ValueError, "num_classes=4"),
-    BadInput(lambda g: (torch.randn(4, C), torch.tensor([0, 1, 2])), ValueError, "agree outside dim 1"),
-    BadInput(
-        lambda g: (torch.tensor([[0.1, float("nan"), 0.3, 0.4]] * 2), torch.tensor([0, 1])),
-        ValueError,
-        "NaN",
-        traced=True,
-    ),
-    BadInput(lambda g: (torch.randn(2, C), torch.tensor([0.0, 1.0])), TypeError, "integer class labels"),
-    BadInput(lambda g: (torch.rand(2), torch.tensor([0, 1])), TypeError, "float preds must be scores"),
-    BadInput(lambda g: ([0.1, 0.2], torch.tensor([0, 1])), TypeError, "preds must be a torch.Tensor"),
-]
-MC_LABEL_BAD = [
-    BadInput(
-        lambda g: (torch.tensor([0, 5, 1]), torch.tensor([0, 1, 1])),
-        ValueError,
-        "integer preds must hold class labels",
-        traced=True,
-    ),
-    BadInput(lambda g: (torch.tensor([0, -1, 1]), torch.tensor([0, 1, 1])), ValueError, "integer preds", traced=True),
-]
+MC_BAD = [*multiclass_bad(C), *multiclass_label_preds_bad(C)]
 MC_IGNORE_BAD = [
     BadInput(lambda g: (torch.randn(3, C), torch.tensor([0, -2, 1])), ValueError, "or ignore_index=-1", traced=True),
 ]
-ML_BAD = [
-    BadInput(
-        lambda g: (torch.rand(2, L), torch.tensor([[0, 1, 2], [0, 0, 0]])),
-        ValueError,
-        "target must hold only 0 and 1",
-        traced=True,
-    ),
-    BadInput(lambda g: (torch.rand(2, L + 1), torch.zeros(2, L + 1, dtype=torch.long)), ValueError, "num_labels=3"),
-    BadInput(lambda g: (torch.rand(2, L), torch.zeros(2, L - 1, dtype=torch.long)), ValueError, "same shape"),
-    BadInput(
-        lambda g: (torch.tensor([[0.1, float("inf"), 0.2]]), torch.zeros(1, L, dtype=torch.long)),
-        ValueError,
-        "NaN",
-        traced=True,
-    ),
-    BadInput(lambda g: (torch.rand(2, L), torch.zeros(2, L)), TypeError, "integer class labels"),
-]
-PROB_BAD = [
-    BadInput(
-        lambda g: (torch.tensor([[1.5, 0.2, 0.1, 0.0]]), torch.tensor([0])),
-        ValueError,
-        "probabilities in \\[0, 1\\]",
-        traced=True,
-    ),
-]
-
-
-def _tm(fn, **kw):
-    def ref(p, t):
-        with warnings.catch_warnings():  # TorchMetrics warns on NaN-normalised confusion matrices
-            warnings.simplefilter("ignore")
-            return fn(p, t, **kw)
-
-    return ref
+PROB_BAD = probabilities_bad(torch.tensor([[1.5, 0.2, 0.1, 0.0]]), torch.tensor([0]))
 
 
 def _case(id_, factory, kwargs, inputs, ref, ref_kw=None, **extra):
     """A Case whose reference is the TorchMetrics functional ``ref`` with the same kwargs (minus metrix extras)."""
     rkw = {k: v for k, v in kwargs.items() if k != "input_format"} if ref_kw is None else ref_kw
-    return Case(id_, factory, kwargs, inputs, _tm(ref, **rkw), **extra)
+    return Case(id_, factory, kwargs, inputs, tm_reference(ref, quiet=True, **rkw), **extra)
 
 
 SW = dict(fixed_state=False, ordered=True)  # samplewise: cat storage, values in arrival order
@@ -207,7 +151,7 @@ MULTICLASS = [
         {"num_classes": C, "input_format": "labels"},
         mc_labels,
         tmf.multiclass_accuracy,
-        bad_inputs=MC_LABEL_BAD,
+        bad_inputs=multiclass_label_preds_bad(C),
     ),
     _case(
         "mc_accuracy-weighted-top3-probs",
@@ -368,7 +312,7 @@ BINARY = [
         {"zero_division": 1},
         binary_probs,
         tmf.binary_precision,
-        bad_inputs=BINARY_BAD,
+        bad_inputs=binary_bad(),
     ),
     _case("b_recall-ignore", mc.binary_recall, {"ignore_index": -1}, binary_ignore, tmf.binary_recall),
     _case("b_f1-multidim", mc.binary_f1_score, {}, binary_multidim, tmf.binary_f1_score),
@@ -412,7 +356,7 @@ MULTILABEL = [
         {"num_labels": L},
         ml_probs,
         tmf.multilabel_stat_scores,
-        bad_inputs=ML_BAD,
+        bad_inputs=multilabel_bad(L),
     ),
     _case(
         "ml_accuracy-micro-thr",

@@ -10,7 +10,7 @@ from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, paired
-from metrix.regression._sums import mean_of, sum_count_metric, weighted_sum
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = ["MeanSquaredLogErrorState", "mean_squared_log_error"]
 

@@ -17,7 +17,7 @@ from metrix._core.checks import check_finite
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, check_tensor, to_f64
-from metrix.regression._sums import mean_of, sum_count_metric, weighted_sum
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = ["ContinuousRankedProbabilityScoreState", "continuous_ranked_probability_score"]
 

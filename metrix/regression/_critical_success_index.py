@@ -22,7 +22,7 @@ from torch import Tensor
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import check_sample_weight, mark_sample_weight, refuse_sample_weight, row_weights
-from metrix.regression._inputs import check_bool, paired
+from metrix.regression._inputs import check_bool, check_number, check_optional_int, paired
 
 __all__ = [
     "CriticalSuccessIndexState",
@@ -103,13 +103,9 @@ def critical_success_index(
         >>> critical_success_index(0.5, keep_sequence_dim=0)(preds, target)
         tensor([0.0000, 0.5000], dtype=torch.float64)
     """
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
-        raise ValueError(f"threshold must be a number, got {threshold!r}")
+    check_number(threshold, "threshold", "a number", lambda v: True)
     threshold = float(threshold)
-    if keep_sequence_dim is not None and (
-        isinstance(keep_sequence_dim, bool) or not isinstance(keep_sequence_dim, int) or keep_sequence_dim < 0
-    ):
-        raise ValueError(f"keep_sequence_dim must be None or an int >= 0, got {keep_sequence_dim!r}")
+    check_optional_int(keep_sequence_dim, "keep_sequence_dim", 0)
     validate_args = check_bool(validate_args, "validate_args")
     k = keep_sequence_dim
 

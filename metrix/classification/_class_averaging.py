@@ -1,0 +1,128 @@
+"""Class averaging of per-class scores over the stat-scores state: micro, macro, weighted, none.
+
+A family whose value is a rate of the confusion counts (accuracy, precision, recall,
+F-beta, specificity, NPV, Hamming distance) declares one score function
+``score(tp, fp, tn, fn)`` and builds its metrics with :func:`scored_metric`; how the
+per-class scores are averaged is the same for all of them and lives here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric
+from metrix.classification._division import count_divide
+from metrix.classification._stat_scores_state import MulticlassStatScoresState, Stats, Task, stats_metric, task_metric
+
+__all__ = ["ScoreFn", "recall_metric", "reduce_classes", "scored_metric", "uses_stats"]
+
+ScoreFn = Callable[[Tensor, Tensor, Tensor, Tensor], Tensor]  # (tp, fp, tn, fn) -> score
+
+
+def uses_stats(*names: str) -> Callable[[ScoreFn], ScoreFn]:
+    """Declare which of ``tp, fp, tn, fn`` a score function reads, so unused ones are not built.
+
+    Those it does not read are passed as ``None``. Undeclared functions get all four.
+    """
+
+    def mark(fn: ScoreFn) -> ScoreFn:
+        fn.metrix_uses_tn = "tn" in names  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def _needs_tn(score_fn: ScoreFn) -> bool:
+    return getattr(score_fn, "metrix_uses_tn", True)
+
+
+def reduce_classes(
+    score_fn: ScoreFn,
+    st: Stats,
+    average: str,
+    *,
+    multilabel: bool,
+    top_k: int = 1,
+) -> Tensor:
+    """Apply ``score_fn(tp, fp, tn, fn)`` and average over the class dim (the last one).
+
+    ``micro`` sums the counts first; ``macro`` averages the per-class scores, leaving
+    out (for multiclass) classes that never occur (``tp + fp + fn == 0``, or
+    ``tp + fn == 0`` for ``top_k > 1``); ``weighted`` weights them by support
+    ``tp + fn``; ``none`` returns them all.
+    """
+    tp, fp, tn, fn = st
+    if average == "micro":
+        return score_fn(tp.sum(-1), fp.sum(-1), None if tn is None else tn.sum(-1), fn.sum(-1))
+    score = score_fn(tp, fp, tn, fn)
+    if average == "none":
+        return score
+    if average == "weighted":
+        weights = (tp + fn).to(score.dtype)
+    elif multilabel:
+        weights = torch.ones_like(score)
+    else:
+        present = (tp + fp + fn != 0) if top_k == 1 else (tp + fn != 0)
+        weights = present.to(score.dtype)
+    # The weights are counts, so their sum is 0 or >= 1, and where it is 0 every
+    # weights * score is 0 (scores are finite): dividing by the sum clamped to 1 gives
+    # exactly safe_divide(weights * score, sum) in one kernel instead of four, with the
+    # same per-element division (and so the same rounding) as TorchMetrics.
+    return ((weights * score) / weights.sum(-1, keepdim=True).clamp(min=1)).sum(-1)
+
+
+def recall_metric(name: str, task: Task, average: str) -> Metric | None:
+    """Multiclass recall (= multiclass accuracy) straight from the confusion matrix, or ``None``.
+
+    For global multiclass states with ``top_k == 1`` and zero_division 0 this gives the
+    same values as ``scored_metric(name, task, average, tp / (tp + fn))`` in about half
+    the kernels: ``tp + fn`` is the row sum, ``tp + fp + fn != 0`` is ``row + col != 0``
+    (``tp`` is at most both sums) and the micro denominator is the total count. Other
+    configurations return ``None`` (use :func:`scored_metric`).
+    """
+    if task.kind != "multiclass" or task.samplewise or task.top_k != 1:
+        return None
+    c = task.num
+
+    def compute(s: MulticlassStatScoresState) -> Tensor:
+        cm = s.confmat.reshape(c, c)
+        tp = cm.diagonal()
+        if average == "micro":
+            return count_divide(tp.sum(), cm.sum())
+        support = cm.sum(1)
+        score = count_divide(tp, support)
+        if average == "none":
+            return score
+        weights = support.to(score.dtype) if average == "weighted" else ((support + cm.sum(0)) != 0).to(score.dtype)
+        return ((weights * score) / weights.sum(-1, keepdim=True).clamp(min=1)).sum(-1)
+
+    return task_metric(name, task, compute)
+
+
+def scored_metric(
+    name: str,
+    task: Task,
+    average: str,
+    score_fn: ScoreFn,
+    *,
+    top_k_weights: bool = True,
+) -> Metric:
+    """A metric whose per-class value is ``score_fn(tp, fp, tn, fn)``, averaged as ``average`` says.
+
+    ``top_k_weights``: whether the macro average leaves out classes by ``tp + fn == 0``
+    when ``top_k > 1`` (TorchMetrics does so for accuracy, precision, recall and NPV,
+    not for F-beta, specificity and Hamming distance).
+    """
+    if task.kind == "binary":
+        return stats_metric(name, task, lambda st: score_fn(*st))
+    multilabel = task.kind == "multilabel"
+    top_k = task.top_k if top_k_weights else 1
+    return stats_metric(
+        name,
+        task,
+        lambda st: reduce_classes(score_fn, st, average, multilabel=multilabel, top_k=top_k),
+        need_tn=_needs_tn(score_fn),
+    )

@@ -1,0 +1,463 @@
+"""Areas under threshold curves: AUROC and average precision.
+
+The trapezoidal area under each ROC curve (McClish-standardised up to ``max_fpr`` for
+binary AUROC) and the step-wise area under each precision-recall curve, per class or
+averaged as TorchMetrics does. The state is the shared curve state, so a collection of
+AUROC, average precision and the curves themselves updates one state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.args import check_number
+from metrix._core.metric import Metric, factory
+from metrix.classification._curve_kernel import pr_points, reduce_average, roc_points, support
+from metrix.classification._curve_state import CurveState, build_spec, curve_metric
+from metrix.classification._dispatch import dispatch
+from metrix.classification._inputs import check_choice
+
+__all__ = [
+    "auroc",
+    "average_precision",
+    "binary_auroc",
+    "binary_average_precision",
+    "multiclass_auroc",
+    "multiclass_average_precision",
+    "multilabel_auroc",
+    "multilabel_average_precision",
+]
+
+
+def roc_area(fpr: Tensor, tpr: Tensor) -> Tensor:
+    """Trapezoidal area under each row's ROC curve (repeated points add nothing)."""
+    # torch.trapezoid's arithmetic (same values), with one temporary fewer
+    area = tpr[..., 1:] + tpr[..., :-1]
+    area.mul_(fpr.diff(dim=-1))
+    return area.sum(-1) / 2
+
+
+def partial_roc_area(fpr: Tensor, tpr: Tensor, max_fpr: float) -> Tensor:
+    """McClish-standardised partial AUC up to ``max_fpr`` of one curve (rows of length L)."""
+    full = roc_area(fpr, tpr)
+    n = fpr.shape[-1]
+    bound = torch.tensor(max_fpr, dtype=fpr.dtype, device=fpr.device)
+    # first point beyond max_fpr; the curve is cut there and closed with an interpolated point
+    stop = (fpr <= bound).sum(-1, keepdim=True).clamp(1, n - 1)
+    x0, x1 = fpr.gather(-1, stop - 1), fpr.gather(-1, stop)
+    y0, y1 = tpr.gather(-1, stop - 1), tpr.gather(-1, stop)
+    y_cut = torch.lerp(y0, y1, (bound - x0) / (x1 - x0))
+    inside = torch.arange(n, device=fpr.device) < stop
+    part = roc_area(torch.where(inside, fpr, bound), torch.where(inside, tpr, y_cut))
+    min_area = 0.5 * max_fpr**2
+    mcclish = 0.5 * (1 + (part - min_area) / (max_fpr - min_area))
+    degenerate = (fpr.sum(-1) == 0) | (tpr.sum(-1) == 0)
+    return torch.where(degenerate, full, mcclish)
+
+
+def average_precision_of(precision: Tensor, recall: Tensor, keep_nan: bool = False) -> Tensor:
+    """Step-wise area under each row's precision-recall curve (thresholds increasing).
+
+    Undefined (NaN) points count as 0, except for TorchMetrics' exact per-class curves
+    (``keep_nan``), where a class without positives gets NaN and is skipped by averages.
+    """
+    if not keep_nan:
+        precision = torch.nan_to_num(precision, nan=0.0)
+        recall = torch.nan_to_num(recall, nan=0.0)
+    return -((recall[..., 1:] - recall[..., :-1]) * precision[..., :-1]).sum(-1)
+
+
+@factory(higher_is_better=True)
+def binary_auroc(
+    max_fpr: float | None = None,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Area under the ROC curve of binary scores.
+
+    Args:
+        max_fpr: if given (in ``(0, 1]``), the McClish-standardised partial AUC over
+            ``fpr <= max_fpr`` (as ``sklearn.metrics.roc_auc_score(max_fpr=...)``).
+        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
+            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
+            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
+            memory whatever the number of samples.
+        ignore_index: target value whose elements are left out (masked, not dropped).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
+            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
+            accumulated results do not depend on the batching.
+        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
+            size (compiles once, vmaps); ``None`` grows eager storage.
+
+    Returns:
+        A metric computing a float32 scalar.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_auroc
+        >>> binary_auroc()(torch.tensor([0.0, 0.5, 0.7, 0.8]), torch.tensor([0, 1, 1, 0]))
+        tensor(0.5000)
+    """
+    spec = build_spec("binary", None, thresholds, ignore_index, validate_args, input_format, capacity)
+    if max_fpr is not None:
+        check_number(max_fpr, "max_fpr", "None or a float in (0, 1]", lambda v: 0 < v <= 1)
+
+    def compute(s: CurveState) -> Tensor:
+        fpr, tpr, _, _ = roc_points(spec, s)
+        if max_fpr is None or max_fpr == 1:
+            area = roc_area(fpr, tpr)
+        else:
+            area = partial_roc_area(fpr, tpr, float(max_fpr))
+        return area[0].to(torch.float32)
+
+    return curve_metric("binary_auroc", spec, compute)
+
+
+def _multi_area(
+    task: str,
+    name: str,
+    num: int,
+    average: Any,
+    thresholds: Any,
+    ignore_index: Any,
+    validate_args: Any,
+    input_format: str,
+    capacity: Any,
+    kind: str,
+) -> Metric:
+    spec = build_spec(task, num, thresholds, ignore_index, validate_args, input_format, capacity)
+    allowed = ("macro", "weighted", "none", None) + (("micro",) if task == "multilabel" else ())
+    average = check_choice(average, "average", allowed)
+    points = roc_points if kind == "roc" else pr_points
+
+    def area(a: Tensor, b: Tensor, pooled: bool = False) -> Tensor:
+        if kind == "roc":
+            return roc_area(a, b)
+        return average_precision_of(a, b, keep_nan=spec.thresholds is None and not pooled)
+
+    def compute(s: CurveState) -> Tensor:
+        if average == "micro":
+            a, b, _, _ = points(spec, s, pooled=True)
+            return area(a, b, pooled=True)[0].to(torch.float32)
+        a, b, _, _ = points(spec, s)
+        return reduce_average(area(a, b), average, support(spec, s)).to(torch.float32)
+
+    return curve_metric(name, spec, compute)
+
+
+@factory(higher_is_better=True)
+def multiclass_auroc(
+    num_classes: int,
+    average: str | None = "macro",
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """One-vs-rest area under the ROC curve of multiclass scores.
+
+    Args:
+        num_classes: number of classes (``>= 2``).
+        average: ``"macro"`` (mean over classes, NaN classes skipped), ``"weighted"`` (by
+            support), ``"none"``/``None`` (one value per class).
+        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
+            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
+            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
+            memory whatever the number of samples.
+        ignore_index: target value whose elements are left out (masked, not dropped).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
+            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
+            accumulated results do not depend on the batching.
+        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
+            size (compiles once, vmaps); ``None`` grows eager storage.
+
+    Returns:
+        A metric computing a scalar, or ``(C,)`` with ``average="none"``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_auroc
+        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+        >>> multiclass_auroc(3, average="none")(preds, torch.tensor([0, 1, 2, 2]))
+        tensor([1., 1., 1.])
+    """
+    return _multi_area(
+        "multiclass",
+        "multiclass_auroc",
+        num_classes,
+        average,
+        thresholds,
+        ignore_index,
+        validate_args,
+        input_format,
+        capacity,
+        "roc",
+    )
+
+
+@factory(higher_is_better=True)
+def multilabel_auroc(
+    num_labels: int,
+    average: str | None = "macro",
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Area under the ROC curve of each label of multilabel scores.
+
+    Args:
+        num_labels: number of labels (``>= 2``).
+        average: ``"macro"`` (mean over classes, NaN classes skipped), ``"weighted"`` (by
+            support), ``"none"``/``None`` (one value per class), ``"micro"`` (pool every label).
+        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
+            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
+            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
+            memory whatever the number of samples.
+        ignore_index: target value whose elements are left out (masked, not dropped).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
+            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
+            accumulated results do not depend on the batching.
+        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
+            size (compiles once, vmaps); ``None`` grows eager storage.
+
+    Returns:
+        A metric computing a scalar, or ``(L,)`` with ``average="none"``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_auroc
+        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
+        >>> multilabel_auroc(2, average="none")(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
+        tensor([1., 1.])
+    """
+    return _multi_area(
+        "multilabel",
+        "multilabel_auroc",
+        num_labels,
+        average,
+        thresholds,
+        ignore_index,
+        validate_args,
+        input_format,
+        capacity,
+        "roc",
+    )
+
+
+@factory(higher_is_better=True)
+def binary_average_precision(
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Average precision of binary scores: ``sum_k (R_k - R_{k-1}) P_k``.
+
+    Args:
+        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
+            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
+            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
+            memory whatever the number of samples.
+        ignore_index: target value whose elements are left out (masked, not dropped).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
+            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
+            accumulated results do not depend on the batching.
+        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
+            size (compiles once, vmaps); ``None`` grows eager storage.
+
+    Returns:
+        A metric computing a float32 scalar (as
+        ``sklearn.metrics.average_precision_score``).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_average_precision
+        >>> binary_average_precision()(torch.tensor([0.0, 0.5, 0.7, 0.8]), torch.tensor([0, 1, 1, 0]))
+        tensor(0.5833)
+    """
+    spec = build_spec("binary", None, thresholds, ignore_index, validate_args, input_format, capacity)
+
+    def compute(s: CurveState) -> Tensor:
+        p, r, _, _ = pr_points(spec, s)
+        return average_precision_of(p, r)[0].to(torch.float32)
+
+    return curve_metric("binary_average_precision", spec, compute)
+
+
+@factory(higher_is_better=True)
+def multiclass_average_precision(
+    num_classes: int,
+    average: str | None = "macro",
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """One-vs-rest average precision of multiclass scores.
+
+    Args:
+        num_classes: number of classes (``>= 2``).
+        average: ``"macro"`` (mean over classes, NaN classes skipped), ``"weighted"`` (by
+            support), ``"none"``/``None`` (one value per class).
+        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
+            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
+            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
+            memory whatever the number of samples.
+        ignore_index: target value whose elements are left out (masked, not dropped).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
+            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
+            accumulated results do not depend on the batching.
+        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
+            size (compiles once, vmaps); ``None`` grows eager storage.
+
+    Returns:
+        A metric computing a scalar, or ``(C,)`` with ``average="none"``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_average_precision
+        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+        >>> multiclass_average_precision(3)(preds, torch.tensor([0, 1, 2, 2]))
+        tensor(1.)
+    """
+    return _multi_area(
+        "multiclass",
+        "multiclass_average_precision",
+        num_classes,
+        average,
+        thresholds,
+        ignore_index,
+        validate_args,
+        input_format,
+        capacity,
+        "pr",
+    )
+
+
+@factory(higher_is_better=True)
+def multilabel_average_precision(
+    num_labels: int,
+    average: str | None = "macro",
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Average precision of each label of multilabel scores.
+
+    Args:
+        num_labels: number of labels (``>= 2``).
+        average: ``"macro"`` (mean over classes, NaN classes skipped), ``"weighted"`` (by
+            support), ``"none"``/``None`` (one value per class), ``"micro"`` (pool every label).
+        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
+            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
+            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
+            memory whatever the number of samples.
+        ignore_index: target value whose elements are left out (masked, not dropped).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
+            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
+            accumulated results do not depend on the batching.
+        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
+            size (compiles once, vmaps); ``None`` grows eager storage.
+
+    Returns:
+        A metric computing a scalar, or ``(L,)`` with ``average="none"``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_average_precision
+        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
+        >>> multilabel_average_precision(2, average="micro")(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
+        tensor(1.)
+    """
+    return _multi_area(
+        "multilabel",
+        "multilabel_average_precision",
+        num_labels,
+        average,
+        thresholds,
+        ignore_index,
+        validate_args,
+        input_format,
+        capacity,
+        "pr",
+    )
+
+
+@factory(higher_is_better=None)
+def auroc(
+    task: str,
+    thresholds: Any = None,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "macro",
+    max_fpr: float | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """AUROC for ``task``; see :func:`binary_auroc` (``max_fpr`` applies to binary only).
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import auroc
+        >>> auroc("binary")(torch.tensor([0.2, 0.9, 0.4]), torch.tensor([0, 1, 1]))
+        tensor(1.)
+    """
+    return dispatch(task, locals(), binary=binary_auroc, multiclass=multiclass_auroc, multilabel=multilabel_auroc)
+
+
+@factory(higher_is_better=True)
+def average_precision(
+    task: str,
+    thresholds: Any = None,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    average: str | None = "macro",
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Average precision for ``task``; see :func:`binary_average_precision`.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import average_precision
+        >>> average_precision("binary")(torch.tensor([0.2, 0.9, 0.4]), torch.tensor([0, 1, 1]))
+        tensor(1.)
+    """
+    return dispatch(
+        task,
+        locals(),
+        binary=binary_average_precision,
+        multiclass=multiclass_average_precision,
+        multilabel=multilabel_average_precision,
+    )

@@ -1,0 +1,247 @@
+"""Hard predictions for the stat-scores families: inputs checked and turned into int64 labels.
+
+Binary and multilabel scores are thresholded, multiclass scores reduced to their top-1
+(or top-k hit) label; integer preds are taken as labels. Ignored elements get weight 0
+and target 0 (so every index they produce stays in range), never dropped by boolean
+indexing, so everything here traces.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from metrix._core.checks import check, is_tracing
+from metrix.classification._inputs.tensors import (
+    SWAP_HINT,
+    check_binary_values,
+    check_classes_dim,
+    check_labels,
+    check_labels_dtype,
+    check_pair,
+    check_same_shape,
+    check_scores,
+    flat_len,
+    ignored_text,
+    to_probabilities,
+)
+
+__all__ = ["binary_format", "multiclass_format", "multiclass_format_lean", "multilabel_format"]
+
+
+def _check_format(preds: Tensor, input_format: str, scores: bool, what: str) -> None:
+    if input_format == "labels" and scores:
+        raise TypeError(f"input_format='labels' expects integer label preds, got {what}")
+    if input_format in ("probabilities", "logits") and not scores:
+        raise TypeError(f"input_format={input_format!r} expects float preds, got dtype {preds.dtype}")
+
+
+def _weight(target: Tensor, ignore_index: int | None) -> tuple[Tensor, Tensor | None]:
+    """``(target with ignored elements set to 0, int64 weight or None when every element counts)``."""
+    if ignore_index is None:
+        return target, None
+    keep = target != ignore_index
+    return torch.where(keep, target, 0), keep.long()
+
+
+def _hard_binary(
+    preds: Tensor, target: Tensor, threshold: float, ignore_index: int | None, input_format: str, validate_args: bool
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Check 0/1 targets and scores, threshold the scores; returns int64 ``(hard, target, weight)``, shapes kept."""
+    check_labels_dtype(target, preds)
+    _check_format(preds, input_format, preds.is_floating_point(), f"dtype {preds.dtype}")
+    check_binary_values(target, ignore_index=ignore_index, validate_args=validate_args)
+    if preds.is_floating_point():
+        check_scores(preds, input_format, validate_args=validate_args)
+        hard = (to_probabilities(preds, input_format, "sigmoid") > threshold).long()
+    else:
+        check_binary_values(preds, name="integer preds", validate_args=validate_args)
+        hard = preds.long()
+    target, weight = _weight(target.long(), ignore_index)
+    return hard, target, torch.ones_like(target) if weight is None else weight
+
+
+def binary_format(
+    preds: Tensor,
+    target: Tensor,
+    *,
+    threshold: float,
+    ignore_index: int | None,
+    input_format: str,
+    validate_args: bool,
+    samplewise: bool = False,
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Check binary inputs and return int64 ``(hard_preds, target, weight)`` of shape ``(N, M)``.
+
+    ``hard_preds`` and ``target`` are in {0, 1}; ``weight`` is 1 for counted elements and
+    0 for ``ignore_index`` ones.
+    """
+    check_pair(preds, target)
+    check_same_shape(preds, target)
+    if samplewise and preds.dim() < 2:
+        raise ValueError(
+            f"multidim_average='samplewise' needs preds of at least 2 dims (N, ...), got shape {tuple(preds.shape)}"
+        )
+    hard, target, weight = _hard_binary(preds, target, threshold, ignore_index, input_format, validate_args)
+    n = preds.shape[0] if preds.dim() else 1
+    m = flat_len(preds.shape[1:])
+    return hard.reshape(n, m), target.reshape(n, m), weight.reshape(n, m)
+
+
+def multilabel_format(
+    preds: Tensor,
+    target: Tensor,
+    *,
+    num_labels: int,
+    threshold: float,
+    ignore_index: int | None,
+    input_format: str,
+    validate_args: bool,
+    samplewise: bool = False,
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Check multilabel inputs ``(N, L, ...)``; return int64 ``(hard, target, weight)`` of shape ``(N, L, M)``."""
+    check_pair(preds, target)
+    check_same_shape(preds, target, f" (N, {num_labels}, ...)")
+    if preds.dim() < 2 or preds.shape[1] != num_labels:
+        got = preds.shape[1] if preds.dim() >= 2 else None
+        raise ValueError(
+            f"preds and target must have shape (N, {num_labels}, ...) with num_labels={num_labels} in dim 1, "
+            f"got shape {tuple(preds.shape)} ({got} labels)"
+        )
+    if samplewise and preds.dim() < 3:
+        raise ValueError(
+            f"multidim_average='samplewise' needs preds of at least 3 dims (N, L, ...), got shape {tuple(preds.shape)}"
+        )
+    hard, target, weight = _hard_binary(preds, target, threshold, ignore_index, input_format, validate_args)
+    shape = (preds.shape[0], num_labels, flat_len(preds.shape[2:]))
+    return hard.reshape(shape), target.reshape(shape), weight.reshape(shape)
+
+
+def multiclass_format(
+    preds: Tensor,
+    target: Tensor,
+    *,
+    num_classes: int | None,
+    top_k: int,
+    ignore_index: int | None,
+    input_format: str,
+    validate_args: bool,
+    samplewise: bool = False,
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Check multiclass inputs; return int64 ``(pred_label, target, weight)`` of shape ``(N, M)``.
+
+    ``num_classes=None`` (micro accuracy only) takes the class count from scores and
+    checks label preds and targets only for being non-negative.
+
+    ``preds`` are float scores ``(N, C, ...)`` (probabilities or logits: the argmax is
+    the same, so no softmax is needed) or integer labels ``(N, ...)``. With
+    ``top_k > 1`` the predicted label is the target when the target is among the
+    ``top_k`` highest scores, and the top-1 class otherwise: that is how TorchMetrics
+    counts a top-k hit, and it keeps one label per element, so per-class counts of
+    predictions, targets and hits still hold every statistic.
+    """
+    label, target, weight = multiclass_format_lean(
+        preds,
+        target,
+        num_classes=num_classes,
+        top_k=top_k,
+        ignore_index=ignore_index,
+        input_format=input_format,
+        validate_args=validate_args,
+        samplewise=samplewise,
+    )
+    return label, target, torch.ones_like(target) if weight is None else weight
+
+
+# Below this many (sample, position) pairs ``argmax`` is faster on CPU, above it
+# ``max(...).indices`` (same result: the first index of the largest value).
+_ARGMAX_MAX_ROWS = 256
+
+
+def _multiclass_shapes(preds: Tensor, target: Tensor, c: int | None) -> tuple[bool, int | None]:
+    """Whether ``preds`` are scores ``(N, C, ...)`` (else labels ``(N, ...)``), and the class count."""
+    if preds.dim() == target.dim() + 1:
+        if not preds.is_floating_point():
+            raise TypeError(
+                f"preds with one more dim than target must be float scores (N, {c}, ...), got dtype {preds.dtype}"
+            )
+        c = preds.shape[1] if c is None else c
+        check_classes_dim(preds, target, c)
+        return True, c
+    if preds.dim() == target.dim():
+        check_same_shape(preds, target)
+        if preds.is_floating_point():
+            raise TypeError(
+                f"float preds must be scores of shape (N, {c}, ...) with target (N, ...); "
+                f"got preds {tuple(preds.shape)} ({preds.dtype}) and target {tuple(target.shape)}"
+            )
+        return False, c
+    hint = SWAP_HINT if target.dim() == preds.dim() + 1 else ""
+    raise ValueError(
+        f"preds must be scores (N, {c}, ...) or labels (N, ...) for target (N, ...), "
+        f"got preds {tuple(preds.shape)} and target {tuple(target.shape)}{hint}"
+    )
+
+
+def multiclass_format_lean(
+    preds: Tensor,
+    target: Tensor,
+    *,
+    num_classes: int | None,
+    top_k: int,
+    ignore_index: int | None,
+    input_format: str,
+    validate_args: bool,
+    samplewise: bool = False,
+) -> tuple[Tensor, Tensor, Tensor | None]:
+    """:func:`multiclass_format` with ``weight=None`` when every element counts (no ``ignore_index``).
+
+    Skipping the all-ones weight saves a tensor per batch and lets the caller count
+    without a weight.
+    """
+    check_pair(preds, target)
+    check_labels_dtype(target, preds)
+    scores, c = _multiclass_shapes(preds, target, num_classes)
+    _check_format(preds, input_format, scores, f"scores of shape {tuple(preds.shape)}")
+    if top_k > 1 and not scores:
+        raise ValueError(f"top_k={top_k} needs float scores of shape (N, {c}, ...), got integer labels")
+    if samplewise and target.dim() < 2:
+        raise ValueError(
+            f"multidim_average='samplewise' needs target of at least 2 dims (N, ...), got target {tuple(target.shape)}"
+        )
+    if c is None:
+        ok = target >= 0
+        if ignore_index is not None:
+            ok = ok | (target == ignore_index)
+        check(
+            ok, f"target must hold class labels in [0, num_classes){ignored_text(ignore_index)}", enabled=validate_args
+        )
+    else:
+        check_labels(target, c, ignore_index=ignore_index, validate_args=validate_args)
+    n = target.shape[0] if target.dim() else 1
+    m = flat_len(target.shape[1:])
+    target, weight = _weight(target.long(), ignore_index)
+    if weight is not None:
+        weight = weight.reshape(n, m)
+    if target.dim() != 2:
+        target = target.reshape(n, m)
+    if not scores:
+        if c is None:
+            check(preds >= 0, "integer preds must hold class labels in [0, num_classes)", enabled=validate_args)
+        else:
+            check_labels(preds, c, name="integer preds", validate_args=validate_args)
+        label = preds.long()
+        return label if label.dim() == 2 else label.reshape(n, m), target, weight
+    check_scores(preds, input_format, validate_args=validate_args)
+    if top_k == 1:
+        # (N, C) scores stay 2-D (a 2-D reduction is faster than over (N, C, 1)).
+        # argmax and max(1).indices give the same labels (the first largest score);
+        # argmax is faster on small batches, max on large ones, and under vmap the
+        # real batch is members x N, so traced code keeps max.
+        flat = preds if 2 <= preds.dim() <= 3 else preds.reshape(n, c, m)
+        small = n * m <= _ARGMAX_MAX_ROWS and not is_tracing(flat)
+        label = flat.argmax(1) if small else flat.max(1).indices
+        return label if label.dim() == 2 else label.reshape(n, m), target, weight
+    top = preds.reshape(n, c, m).topk(top_k, dim=1).indices  # (N, k, M)
+    hit = (top == target.unsqueeze(1)).any(1)
+    return torch.where(hit, target, top[:, 0]), target, weight

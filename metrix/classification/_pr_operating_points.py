@@ -1,0 +1,369 @@
+"""Operating points on the precision-recall curve: recall at fixed precision, precision at fixed recall.
+
+The best value of one rate among the thresholds whose other rate reaches a bound. Both
+share the curve state (same ``Metric.key`` for the same task configuration). The search
+over curve points is written with ``where`` and ``max``, so it runs on the fixed-length
+curves of ``capacity=`` and binned metrics under ``torch.compile`` and ``vmap``;
+TorchMetrics' tie-breaking is kept (largest recall, then precision, then threshold).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric, factory
+from metrix.classification._curve_kernel import float32_curves, per_column_metric
+from metrix.classification._curve_state import CurveSpec, CurveState, build_spec
+from metrix.classification._dispatch import dispatch
+from metrix.classification._inputs import check_unit
+
+__all__ = [
+    "binary_precision_at_fixed_recall",
+    "binary_recall_at_fixed_precision",
+    "multiclass_precision_at_fixed_recall",
+    "multiclass_recall_at_fixed_precision",
+    "multilabel_precision_at_fixed_recall",
+    "multilabel_recall_at_fixed_precision",
+    "precision_at_fixed_recall",
+    "recall_at_fixed_precision",
+]
+
+_NEG_INF = -math.inf
+
+
+def _lexmax(mask: Tensor, first: Tensor, second: Tensor, third: Tensor) -> tuple[Tensor, Tensor]:
+    """Among ``mask``ed points: the largest ``first``, ties broken by ``second`` then ``third``."""
+    neg = torch.tensor(_NEG_INF, dtype=first.dtype, device=first.device)
+    best1 = torch.where(mask, first, neg).amax(-1, keepdim=True)
+    cand = mask & (first == best1)
+    best2 = torch.where(cand, second, neg).amax(-1, keepdim=True)
+    cand = cand & (second == best2)
+    best3 = torch.where(cand, third.to(first.dtype), neg).amax(-1, keepdim=True)
+    return best1.squeeze(-1), best3.squeeze(-1).to(third.dtype)
+
+
+def _at_fixed(spec: CurveSpec, s: CurveState, bound: float, recall_first: bool) -> tuple[Tensor, Tensor]:
+    precision, recall, thr = float32_curves(spec, s, "pr")
+    n = thr.shape[-1]  # the appended (1, 0) point has no threshold and is not a candidate
+    precision, recall = precision[:, :n], recall[:, :n]
+    if recall_first:  # recall at fixed precision
+        mask, key = precision >= bound, (recall, precision, thr)
+    else:
+        mask, key = recall >= bound, (precision, recall, thr)
+    # undefined (NaN) values never win TorchMetrics' search, unless every candidate is NaN:
+    # then it reports NaN at the first one
+    cand = mask & ~torch.isnan(key[0])
+    value, best = _lexmax(cand, *key)
+    found = cand.any(-1)
+    value = torch.where(found, value, torch.zeros_like(value))
+    best = torch.where(value == 0, torch.full_like(best, math.nan), best)
+    only_nan = mask.any(-1) & ~found
+    first = mask.long().argmax(-1, keepdim=True)
+    value = torch.where(only_nan, torch.full_like(value, math.nan), value)
+    best = torch.where(only_nan, thr.gather(-1, first).squeeze(-1), best)
+    return value, best
+
+
+def _operating_point(
+    task: str, kind: str, num: int | None, bound: float, bound_name: str, options: tuple[Any, ...]
+) -> Metric:
+    """Build a ``{task}_{kind}`` metric.
+
+    ``options`` is ``(thresholds, ignore_index, validate_args, input_format, capacity)``.
+    """
+    b = check_unit(bound, bound_name)
+    spec = build_spec(task, num, *options)
+    first = kind == "recall_at_fixed_precision"
+    return per_column_metric(f"{task}_{kind}", spec, lambda spec, s: _at_fixed(spec, s, b, first))
+
+
+@factory(higher_is_better=None)
+def binary_recall_at_fixed_precision(
+    min_precision: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest recall among thresholds whose precision is at least ``min_precision`` (binary).
+
+    Args:
+        min_precision: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_recall_at_fixed_precision
+        >>> binary_recall_at_fixed_precision(0.5)(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
+        (tensor(1.), tensor(0.4000))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _operating_point("binary", "recall_at_fixed_precision", None, min_precision, "min_precision", options)
+
+
+@factory(higher_is_better=None)
+def multiclass_recall_at_fixed_precision(
+    num_classes: int,
+    min_precision: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest recall among thresholds whose precision is at least ``min_precision``, per class.
+
+    Args:
+        num_classes: number of classes (``>= 2``).
+        min_precision: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_recall_at_fixed_precision
+        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+        >>> multiclass_recall_at_fixed_precision(3, 0.5, thresholds=5)(preds, torch.tensor([0, 1, 2, 2]))
+        (tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.2500]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _operating_point(
+        "multiclass", "recall_at_fixed_precision", num_classes, min_precision, "min_precision", options
+    )
+
+
+@factory(higher_is_better=None)
+def multilabel_recall_at_fixed_precision(
+    num_labels: int,
+    min_precision: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest recall among thresholds whose precision is at least ``min_precision``, per label.
+
+    Args:
+        num_labels: number of labels (``>= 2``).
+        min_precision: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_recall_at_fixed_precision
+        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
+        >>> multilabel_recall_at_fixed_precision(2, 0.5)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
+        (tensor([1., 1.]), tensor([0.6000, 0.4000]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _operating_point(
+        "multilabel", "recall_at_fixed_precision", num_labels, min_precision, "min_precision", options
+    )
+
+
+@factory(higher_is_better=None)
+def binary_precision_at_fixed_recall(
+    min_recall: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest precision among thresholds whose recall is at least ``min_recall`` (binary).
+
+    Args:
+        min_recall: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_precision_at_fixed_recall
+        >>> binary_precision_at_fixed_recall(0.5)(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
+        (tensor(1.), tensor(0.9000))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _operating_point("binary", "precision_at_fixed_recall", None, min_recall, "min_recall", options)
+
+
+@factory(higher_is_better=None)
+def multiclass_precision_at_fixed_recall(
+    num_classes: int,
+    min_recall: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest precision among thresholds whose recall is at least ``min_recall``, per class.
+
+    Args:
+        num_classes: number of classes (``>= 2``).
+        min_recall: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_precision_at_fixed_recall
+        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+        >>> multiclass_precision_at_fixed_recall(3, 0.5, thresholds=5)(preds, torch.tensor([0, 1, 2, 2]))
+        (tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.2500]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _operating_point("multiclass", "precision_at_fixed_recall", num_classes, min_recall, "min_recall", options)
+
+
+@factory(higher_is_better=None)
+def multilabel_precision_at_fixed_recall(
+    num_labels: int,
+    min_recall: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest precision among thresholds whose recall is at least ``min_recall``, per label.
+
+    Args:
+        num_labels: number of labels (``>= 2``).
+        min_recall: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_precision_at_fixed_recall
+        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
+        >>> multilabel_precision_at_fixed_recall(2, 0.5)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
+        (tensor([1., 1.]), tensor([0.6000, 0.4000]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _operating_point("multilabel", "precision_at_fixed_recall", num_labels, min_recall, "min_recall", options)
+
+
+@factory(higher_is_better=None)
+def recall_at_fixed_precision(
+    task: str,
+    min_precision: float,
+    thresholds: Any = None,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Recall at fixed precision for ``task``; see :func:`binary_recall_at_fixed_precision`.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import recall_at_fixed_precision
+        >>> m = recall_at_fixed_precision("binary", 0.5)
+        >>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
+        (tensor(1.), tensor(0.4000))
+    """
+    return dispatch(
+        task,
+        locals(),
+        binary=binary_recall_at_fixed_precision,
+        multiclass=multiclass_recall_at_fixed_precision,
+        multilabel=multilabel_recall_at_fixed_precision,
+    )
+
+
+@factory(higher_is_better=None)
+def precision_at_fixed_recall(
+    task: str,
+    min_recall: float,
+    thresholds: Any = None,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Precision at fixed recall for ``task``; see :func:`binary_precision_at_fixed_recall`.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import precision_at_fixed_recall
+        >>> m = precision_at_fixed_recall("binary", 0.5)
+        >>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
+        (tensor(1.), tensor(0.9000))
+    """
+    return dispatch(
+        task,
+        locals(),
+        binary=binary_precision_at_fixed_recall,
+        multiclass=multiclass_precision_at_fixed_recall,
+        multilabel=multilabel_precision_at_fixed_recall,
+    )

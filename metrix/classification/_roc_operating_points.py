@@ -1,0 +1,355 @@
+"""Operating points on the ROC curve: sensitivity at specificity, specificity at sensitivity.
+
+The best value of one rate among the thresholds whose other rate reaches a bound. Both
+share the curve state (same ``Metric.key`` for the same task configuration). The search
+over curve points is written with ``where`` and ``argmax``, so it runs on the
+fixed-length curves of ``capacity=`` and binned metrics under ``torch.compile`` and
+``vmap``; TorchMetrics' tie-breaking is kept (the first best point along the curve).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric, factory
+from metrix.classification._curve_kernel import float32_curves, per_column_metric
+from metrix.classification._curve_state import CurveSpec, CurveState, build_spec
+from metrix.classification._dispatch import dispatch
+from metrix.classification._inputs import check_unit
+
+__all__ = [
+    "binary_sensitivity_at_specificity",
+    "binary_specificity_at_sensitivity",
+    "multiclass_sensitivity_at_specificity",
+    "multiclass_specificity_at_sensitivity",
+    "multilabel_sensitivity_at_specificity",
+    "multilabel_specificity_at_sensitivity",
+    "sensitivity_at_specificity",
+    "specificity_at_sensitivity",
+]
+
+_NEG_INF = -math.inf
+
+
+def _at_roc(spec: CurveSpec, s: CurveState, bound: float, sensitivity_first: bool) -> tuple[Tensor, Tensor]:
+    fpr, tpr, thr = float32_curves(spec, s, "roc")
+    specificity = 1 - fpr
+    if sensitivity_first:  # sensitivity at specificity
+        mask, value = specificity >= bound, tpr
+    else:
+        mask, value = tpr >= bound, specificity
+    neg = torch.tensor(_NEG_INF, dtype=value.dtype, device=value.device)
+    idx = torch.where(mask, value, neg).argmax(-1, keepdim=True)  # first best point along the curve
+    found = mask.any(-1)
+    best_value = torch.where(found, value.gather(-1, idx).squeeze(-1), 0.0)
+    best_thr = torch.where(found, thr.gather(-1, idx).squeeze(-1), torch.full_like(thr[:, 0], 1e6))
+    return best_value, best_thr
+
+
+def _operating_point(
+    task: str, kind: str, num: int | None, bound: float, bound_name: str, options: tuple[Any, ...]
+) -> Metric:
+    """Build a ``{task}_{kind}`` metric.
+
+    ``options`` is ``(thresholds, ignore_index, validate_args, input_format, capacity)``.
+    """
+    b = check_unit(bound, bound_name)
+    spec = build_spec(task, num, *options)
+    first = kind == "sensitivity_at_specificity"
+    return per_column_metric(f"{task}_{kind}", spec, lambda spec, s: _at_roc(spec, s, b, first))
+
+
+@factory(higher_is_better=None)
+def binary_sensitivity_at_specificity(
+    min_specificity: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest sensitivity (TPR) among thresholds whose specificity is at least ``min_specificity`` (binary).
+
+    Args:
+        min_specificity: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_sensitivity_at_specificity
+        >>> binary_sensitivity_at_specificity(0.5)(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
+        (tensor(1.), tensor(0.4000))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _operating_point("binary", "sensitivity_at_specificity", None, min_specificity, "min_specificity", options)
+
+
+@factory(higher_is_better=None)
+def multiclass_sensitivity_at_specificity(
+    num_classes: int,
+    min_specificity: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest sensitivity (TPR) among thresholds whose specificity is at least ``min_specificity``, per class.
+
+    Args:
+        num_classes: number of classes (``>= 2``).
+        min_specificity: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_sensitivity_at_specificity
+        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+        >>> multiclass_sensitivity_at_specificity(3, 0.5, thresholds=5)(preds, torch.tensor([0, 1, 2, 2]))
+        (tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.2500]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _operating_point(
+        "multiclass", "sensitivity_at_specificity", num_classes, min_specificity, "min_specificity", options
+    )
+
+
+@factory(higher_is_better=None)
+def multilabel_sensitivity_at_specificity(
+    num_labels: int,
+    min_specificity: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest sensitivity (TPR) among thresholds whose specificity is at least ``min_specificity``, per label.
+
+    Args:
+        num_labels: number of labels (``>= 2``).
+        min_specificity: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_sensitivity_at_specificity
+        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
+        >>> multilabel_sensitivity_at_specificity(2, 0.5)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
+        (tensor([1., 1.]), tensor([0.6000, 0.4000]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _operating_point(
+        "multilabel", "sensitivity_at_specificity", num_labels, min_specificity, "min_specificity", options
+    )
+
+
+@factory(higher_is_better=None)
+def binary_specificity_at_sensitivity(
+    min_sensitivity: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest specificity among thresholds whose sensitivity (TPR) is at least ``min_sensitivity`` (binary).
+
+    Args:
+        min_sensitivity: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import binary_specificity_at_sensitivity
+        >>> binary_specificity_at_sensitivity(0.5)(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
+        (tensor(1.), tensor(0.9000))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _operating_point("binary", "specificity_at_sensitivity", None, min_sensitivity, "min_sensitivity", options)
+
+
+@factory(higher_is_better=None)
+def multiclass_specificity_at_sensitivity(
+    num_classes: int,
+    min_sensitivity: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest specificity among thresholds whose sensitivity (TPR) is at least ``min_sensitivity``, per class.
+
+    Args:
+        num_classes: number of classes (``>= 2``).
+        min_sensitivity: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multiclass_specificity_at_sensitivity
+        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+        >>> multiclass_specificity_at_sensitivity(3, 0.5, thresholds=5)(preds, torch.tensor([0, 1, 2, 2]))
+        (tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.7500]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _operating_point(
+        "multiclass", "specificity_at_sensitivity", num_classes, min_sensitivity, "min_sensitivity", options
+    )
+
+
+@factory(higher_is_better=None)
+def multilabel_specificity_at_sensitivity(
+    num_labels: int,
+    min_sensitivity: float,
+    thresholds: Any = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Highest specificity among thresholds whose sensitivity (TPR) is at least ``min_sensitivity``, per label.
+
+    Args:
+        num_labels: number of labels (``>= 2``).
+        min_sensitivity: the constraint, a float in [0, 1].
+        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
+            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
+        ignore_index: target value whose elements are left out (masked).
+        validate_args: check input values (shapes and dtypes are always checked).
+        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
+            ``"logits"``.
+        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
+
+    Returns:
+        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import multilabel_specificity_at_sensitivity
+        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
+        >>> multilabel_specificity_at_sensitivity(2, 0.5)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
+        (tensor([1., 1.]), tensor([0.8000, 0.7000]))
+    """
+    options = (thresholds, ignore_index, validate_args, input_format, capacity)
+    return _operating_point(
+        "multilabel", "specificity_at_sensitivity", num_labels, min_sensitivity, "min_sensitivity", options
+    )
+
+
+@factory(higher_is_better=None)
+def sensitivity_at_specificity(
+    task: str,
+    min_specificity: float,
+    thresholds: Any = None,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Sensitivity at specificity for ``task``; see :func:`binary_sensitivity_at_specificity`.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import sensitivity_at_specificity
+        >>> m = sensitivity_at_specificity("binary", 0.5)
+        >>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
+        (tensor(1.), tensor(0.4000))
+    """
+    return dispatch(
+        task,
+        locals(),
+        binary=binary_sensitivity_at_specificity,
+        multiclass=multiclass_sensitivity_at_specificity,
+        multilabel=multilabel_sensitivity_at_specificity,
+    )
+
+
+@factory(higher_is_better=None)
+def specificity_at_sensitivity(
+    task: str,
+    min_sensitivity: float,
+    thresholds: Any = None,
+    num_classes: int | None = None,
+    num_labels: int | None = None,
+    ignore_index: int | None = None,
+    validate_args: bool = True,
+    *,
+    input_format: str = "auto",
+    capacity: int | None = None,
+) -> Metric:
+    """Specificity at sensitivity for ``task``; see :func:`binary_specificity_at_sensitivity`.
+
+    Example:
+        >>> import torch
+        >>> from metrix.classification import specificity_at_sensitivity
+        >>> m = specificity_at_sensitivity("binary", 0.5)
+        >>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
+        (tensor(1.), tensor(0.9000))
+    """
+    return dispatch(
+        task,
+        locals(),
+        binary=binary_specificity_at_sensitivity,
+        multiclass=multiclass_specificity_at_sensitivity,
+        multilabel=multilabel_specificity_at_sensitivity,
+    )
