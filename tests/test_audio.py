@@ -124,7 +124,6 @@ def test_host_wrappers_split_and_merge(name: str, kwargs: dict, length: int, tm:
         (ma.signal_distortion_ratio, {"use_cg_iter": 0}, "use_cg_iter"),
         (ma.signal_distortion_ratio, {"filter_length": 0}, "filter_length"),
         (ma.signal_distortion_ratio, {"load_diag": "x"}, "load_diag"),
-        (ma.signal_noise_ratio, {"zero_mean": 1}, "zero_mean"),
         (ma.permutation_invariant_training, {"metric_func": ma.signal_noise_ratio, "mode": "x"}, "mode"),
         (ma.permutation_invariant_training, {"metric_func": ma.signal_noise_ratio, "eval_func": "mean"}, "eval_func"),
     ],
@@ -132,6 +131,11 @@ def test_host_wrappers_split_and_merge(name: str, kwargs: dict, length: int, tm:
 def test_bad_arguments(factory, kwargs, match) -> None:
     with pytest.raises(ValueError, match=match):
         factory(**kwargs)
+
+
+def test_argument_of_a_wrong_type_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="zero_mean must be a bool"):
+        ma.signal_noise_ratio(zero_mean=1)
 
 
 def test_bad_pesq_arguments_and_metric_func() -> None:

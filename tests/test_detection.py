@@ -190,7 +190,6 @@ def test_empty_and_degenerate_states() -> None:
         ({"rec_thresholds": 0.5}, "rec_thresholds"),
         ({"max_detection_thresholds": [1, 10]}, "max_detection_thresholds"),
         ({"average": "weighted"}, "average"),
-        ({"class_metrics": 1}, "class_metrics"),
         ({"capacity": 10}, "num_classes"),
         ({"capacity": 10, "num_classes": 3, "extended_summary": True}, "extended_summary"),
         ({"num_classes": 0}, "num_classes"),
@@ -200,6 +199,11 @@ def test_empty_and_degenerate_states() -> None:
 def test_bad_arguments(kwargs: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         md.mean_average_precision(**kwargs)
+
+
+def test_argument_of_a_wrong_type_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="class_metrics must be a bool, got 1"):
+        md.mean_average_precision(class_metrics=1)
 
 
 @pytest.mark.parametrize("kind", ["iou", "giou", "diou", "ciou"])

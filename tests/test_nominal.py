@@ -146,12 +146,16 @@ def test_matrix_diagonal_and_asymmetry() -> None:
         ({"nan_strategy": "mean"}, "nan_strategy must be one of"),
         ({"nan_replace_value": None}, "nan_replace_value must be an int or float"),
         ({"nan_replace_value": 0.5}, "whole number"),
-        ({"bias_correction": "yes"}, "bias_correction must be a bool"),
     ],
 )
 def test_constructor_errors(kwargs: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         mn.cramers_v(**kwargs)
+
+
+def test_argument_of_a_wrong_type_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="bias_correction must be a bool"):
+        mn.cramers_v(bias_correction="yes")
 
 
 def test_fleiss_constructor_errors() -> None:

@@ -297,7 +297,7 @@ def test_arguments_are_checked() -> None:
         mr.retrieval_auroc(max_fpr=1.5)
     with pytest.raises(ValueError, match="min_precision"):
         mr.retrieval_recall_at_fixed_precision(min_precision=2.0)
-    with pytest.raises(ValueError, match="adaptive_k"):
+    with pytest.raises(TypeError, match="adaptive_k"):
         mr.retrieval_precision(adaptive_k="yes")
     with pytest.raises(TypeError, match="dense=True takes"):
         mr.retrieval_precision(dense=True)(torch.rand(2, 3), torch.ones(2, 3), indexes=torch.zeros(2, 3))

@@ -410,7 +410,7 @@ def test_metric_module_and_collection_on_strings() -> None:
         (lambda: mt.bleu_score(weights=(0.5, 0.5)), ValueError, "one weight per n-gram order"),
         (lambda: mt.bleu_score(weights="abcd"), TypeError, "weights"),
         (lambda: mt.sacre_bleu_score(tokenize="moses"), ValueError, "tokenize must be one of"),
-        (lambda: mt.sacre_bleu_score(lowercase="yes"), ValueError, "lowercase must be a bool"),
+        (lambda: mt.sacre_bleu_score(lowercase="yes"), TypeError, "lowercase must be a bool"),
         (lambda: mt.chrf_score(n_char_order=0), ValueError, "n_char_order must be an int >= 1"),
         (lambda: mt.chrf_score(n_word_order=-1), ValueError, "n_word_order"),
         (lambda: mt.chrf_score(beta=-1.0), ValueError, "beta must be a number >= 0"),
@@ -418,11 +418,11 @@ def test_metric_module_and_collection_on_strings() -> None:
         (lambda: mt.edit_distance(substitution_cost=-1), ValueError, "substitution_cost"),
         (lambda: mt.extended_edit_distance(language="de"), ValueError, "language must be one of"),
         (lambda: mt.extended_edit_distance(alpha=-2.0), ValueError, "alpha must be a non-negative float"),
-        (lambda: mt.translation_edit_rate(normalize=1), ValueError, "normalize must be a bool"),
+        (lambda: mt.translation_edit_rate(normalize=1), TypeError, "normalize must be a bool"),
         (lambda: mt.rouge_score(rouge_keys=("rouge10",)), ValueError, "rouge_keys must be one of"),
         (lambda: mt.rouge_score(accumulate="max"), ValueError, "accumulate must be one of"),
         (lambda: mt.rouge_score(normalizer="lower"), TypeError, "normalizer must be a callable"),
-        (lambda: mt.perplexity(ignore_index=1.5), ValueError, "ignore_index"),
+        (lambda: mt.perplexity(ignore_index=1.5), TypeError, "ignore_index"),
     ],
 )
 def test_bad_arguments_are_refused_when_the_metric_is_built(build: object, error: type, match: str) -> None:

@@ -98,7 +98,7 @@ def minmax(metric: Metric) -> Metric:
         # The value of the view (synced, or the batch in forward) is what every rank records;
         # the extrema reported with it are those recorded so far, as TorchMetrics reports them.
         v = value(view)
-        local = record(local, v)
+        local = record(local, v.detach())  # the state keeps no autograd history
         return local, MinMaxState(view.base, torch.minimum(view.min, local.min), torch.maximum(view.max, local.max))
 
     mark_sample_weight(update, takes_sample_weight(base))
