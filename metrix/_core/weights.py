@@ -106,7 +106,7 @@ def _check_values(w: Tensor, metric: str) -> None:
         return
     if w.numel() == 0:
         return
-    lo, hi = (float(v) for v in torch.aminmax(w))  # one pass; the host reads are what a check costs
+    lo, hi = (float(v) for v in torch.aminmax(w.detach()))  # one pass; the host reads are what a check costs
     if math.isnan(lo) or math.isnan(hi) or math.isinf(hi) or math.isinf(lo):
         raise ValueError(finite)
     if lo < 0:

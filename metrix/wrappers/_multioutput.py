@@ -101,6 +101,8 @@ def multioutput(
         values, dims, names = split(inputs, kwargs)
         rest = {key: v for key, v in kwargs.items() if key not in names}
         first = next((x for x in values if isinstance(x, Tensor)), None)
+        if first is None:
+            raise TypeError(f"{name}: update needs tensor inputs (preds, target, ...) to slice along output_dim")
         if sample_weight is not None and not weighted:
             raise TypeError(f"{name}: {base.name} does not take sample_weight")
         user = None if sample_weight is None else check_sample_weight(sample_weight, first, name)
