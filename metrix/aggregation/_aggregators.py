@@ -6,6 +6,12 @@ at ``-inf``/``+inf``, the identities of their merge. NaNs follow TorchMetrics'
 ``"ignore"`` drops them silently, ``"disable"`` lets them through, and a float
 replaces them. Dropping is done by masking (weight 0, or the op's identity), never by
 boolean indexing, so every aggregator but ``cat`` compiles and vmaps.
+
+``sample_weight=`` (one non-negative weight per value along dim 0, as in scikit-learn)
+weights ``mean`` and ``sum``; ``max`` and ``min`` skip values of weight 0 (an integer
+weight repeats a value, which leaves an extremum unchanged); ``cat`` refuses weights.
+``mean`` also keeps TorchMetrics' own ``weight`` argument (any shape that broadcasts to
+the values, unchecked); given both, the weights multiply.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from metrix._core.args import type_error, value_error
 from metrix._core.checks import check, is_tracing
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.weights import check_sample_weight, mark_sample_weight, refuse_sample_weight, row_weights
 
 __all__ = ["CatState", "MaxState", "MeanState", "MinState", "SumState", "cat", "max", "mean", "min", "sum"]
 
@@ -77,6 +84,12 @@ def prepare(
     return torch.where(nans, fill, value), torch.where(nans, 0.0, w)
 
 
+def _sample_weights(sample_weight: Any, value: Tensor, metric: str) -> Tensor | None:
+    if sample_weight is None:
+        return None
+    return row_weights(check_sample_weight(sample_weight, value, metric), value)
+
+
 @state
 class MeanState:
     """Weighted sum and total weight."""
@@ -117,8 +130,10 @@ class CatState:
 def mean(nan_strategy: str | float = "warn") -> Metric:
     """Weighted mean of streamed values: ``sum(value * weight) / sum(weight)``.
 
-    ``update(state, value, weight=None)``: ``weight`` broadcasts to ``value``'s shape.
-    The mean of no data is NaN (0 / 0), as in TorchMetrics' ``MeanMetric``.
+    ``update(state, value, weight=None, *, sample_weight=None)``: ``weight`` broadcasts
+    to ``value``'s shape (TorchMetrics' argument); ``sample_weight`` holds one checked,
+    non-negative weight per value along dim 0 (scikit-learn's); both multiply. The mean
+    of no data is NaN (0 / 0), as in TorchMetrics' ``MeanMetric``.
 
     Example:
         >>> import torch
@@ -133,8 +148,11 @@ def mean(nan_strategy: str | float = "warn") -> Metric:
     def init(*, device: Any = None) -> MeanState:
         return MeanState(torch.zeros((), dtype=_F64, device=device), torch.zeros((), dtype=_F64, device=device))
 
-    def update(s: MeanState, value: Any, weight: Any = None) -> MeanState:
+    def update(s: MeanState, value: Any, weight: Any = None, *, sample_weight: Any = None) -> MeanState:
         v, w = prepare(value, weight, strategy, s.total.device, 0.0)
+        sw = _sample_weights(sample_weight, v, "mean")
+        if sw is not None:
+            w = w * sw
         return MeanState(s.total + (v * w).sum(), s.weight + w.sum())
 
     def compute(s: MeanState) -> Tensor:
@@ -145,7 +163,7 @@ def mean(nan_strategy: str | float = "warn") -> Metric:
 
 @factory(higher_is_better=None)
 def sum(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetrics' name
-    """Sum of streamed values (float64).
+    """Sum of streamed values (float64): ``sum(sample_weight * value)`` with ``update(..., sample_weight=w)``.
 
     Example:
         >>> import torch
@@ -158,8 +176,11 @@ def sum(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
     def init(*, device: Any = None) -> SumState:
         return SumState(torch.zeros((), dtype=_F64, device=device))
 
-    def update(s: SumState, value: Any) -> SumState:
+    def update(s: SumState, value: Any, *, sample_weight: Any = None) -> SumState:
         v, w = prepare(value, None, strategy, s.total.device, 0.0)
+        sw = _sample_weights(sample_weight, v, "sum")
+        if sw is not None:
+            return SumState(s.total + (v * (sw if strategy == "disable" else w * sw)).sum())
         return SumState(s.total + (v * w).sum() if strategy != "disable" else s.total + v.sum())
 
     def compute(s: SumState) -> Tensor:
@@ -170,7 +191,7 @@ def sum(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
 
 @factory(higher_is_better=None)
 def max(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetrics' name
-    """Largest streamed value; ``-inf`` before any data.
+    """Largest streamed value; ``-inf`` before any data. Values of ``sample_weight`` 0 are skipped.
 
     Example:
         >>> import torch
@@ -183,8 +204,11 @@ def max(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
     def init(*, device: Any = None) -> MaxState:
         return MaxState(torch.full((), -torch.inf, dtype=_F64, device=device))
 
-    def update(s: MaxState, value: Any) -> MaxState:
+    def update(s: MaxState, value: Any, *, sample_weight: Any = None) -> MaxState:
         v, _ = prepare(value, None, strategy, s.value.device, -torch.inf)
+        sw = _sample_weights(sample_weight, v, "max")
+        if sw is not None:
+            v = torch.where(sw > 0, v, -torch.inf)  # a value of weight 0 is not seen
         top = v.amax() if v.numel() else torch.full((), -torch.inf, dtype=_F64, device=v.device)
         return MaxState(torch.maximum(s.value, top))
 
@@ -196,7 +220,7 @@ def max(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
 
 @factory(higher_is_better=None)
 def min(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetrics' name
-    """Smallest streamed value; ``+inf`` before any data.
+    """Smallest streamed value; ``+inf`` before any data. Values of ``sample_weight`` 0 are skipped.
 
     Example:
         >>> import torch
@@ -209,8 +233,11 @@ def min(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
     def init(*, device: Any = None) -> MinState:
         return MinState(torch.full((), torch.inf, dtype=_F64, device=device))
 
-    def update(s: MinState, value: Any) -> MinState:
+    def update(s: MinState, value: Any, *, sample_weight: Any = None) -> MinState:
         v, _ = prepare(value, None, strategy, s.value.device, torch.inf)
+        sw = _sample_weights(sample_weight, v, "min")
+        if sw is not None:
+            v = torch.where(sw > 0, v, torch.inf)  # a value of weight 0 is not seen
         low = v.amin() if v.numel() else torch.full((), torch.inf, dtype=_F64, device=v.device)
         return MinState(torch.minimum(s.value, low))
 
@@ -241,7 +268,8 @@ def cat(nan_strategy: str | float = "warn") -> Metric:
     def init(*, device: Any = None) -> CatState:
         return CatState(cat_init((), _F64, device))
 
-    def update(s: CatState, value: Any) -> CatState:
+    def update(s: CatState, value: Any, *, sample_weight: Any = None) -> CatState:
+        refuse_sample_weight("cat", sample_weight, "it returns the values themselves; keep the weights beside them")
         device = s.values[0].device if isinstance(s.values, tuple) else s.values.data.device
         v = _as_tensor(value, "value", device).to(_F64)
         v = v.reshape(1) if v.dim() == 0 else v
@@ -270,4 +298,5 @@ def cat(nan_strategy: str | float = "warn") -> Metric:
     def compute(s: CatState) -> Tensor:
         return stored_values(s.values)
 
+    mark_sample_weight(update, False)
     return Metric(init, update, compute, name="cat")
