@@ -82,10 +82,16 @@ def test_split_invariance(case: Case, data: tuple[int, int, list[int]]) -> None:
 
 
 def _sorted(value: object) -> object:
-    # samples in arrival order: compare as multisets (each vector of a tuple value sorted)
+    # samples in arrival order: compare as multisets (each tensor of a tuple value with its
+    # samples, the rows along dim 0, in lexicographic order)
     if isinstance(value, tuple):
         return tuple(_sorted(v) for v in value)
-    return value.sort().values if value.dim() else value
+    if value.dim() == 0 or value.shape[0] < 2:
+        return value
+    if value.dim() == 1:
+        return value.sort().values
+    rows = sorted(value.unbind(0), key=lambda r: r.flatten().tolist())
+    return torch.stack(rows)
 
 
 @pytest.mark.parametrize("case", ALL)

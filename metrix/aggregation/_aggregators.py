@@ -45,6 +45,10 @@ def check_nan_strategy(nan_strategy: Any) -> str | float:
     return float(nan_strategy)
 
 
+def _is_int(d: Any) -> bool:
+    return isinstance(d, int) and not isinstance(d, bool)
+
+
 def _as_tensor(value: Any, name: str, device: torch.device) -> Tensor:
     if isinstance(value, Tensor):
         return value
@@ -123,7 +127,7 @@ class MinState:
 class CatState:
     """Every value seen, in order."""
 
-    values: Any = leaf("cat")  # float64 (n, *value_shape[1:])
+    values: Any = leaf("cat")  # float64 (n, *value_shape)
 
 
 @factory(higher_is_better=None)
@@ -248,12 +252,20 @@ def min(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
 
 
 @factory(higher_is_better=None)
-def cat(nan_strategy: str | float = "warn") -> Metric:
+def cat(nan_strategy: str | float = "warn", *, value_shape: tuple[int, ...] = ()) -> Metric:
     """Concatenation of every streamed value along dim 0 (float64).
 
-    Scalars count as one value. NaNs dropped by ``"warn"``/``"ignore"`` are removed
-    (eager only: the result's length depends on the data), and a batch that contained
-    any is flattened first, as in TorchMetrics' ``CatMetric``.
+    Each update takes one value of shape ``value_shape`` or a batch of them, of shape
+    ``(n, *value_shape)``, as TorchMetrics' ``CatMetric`` concatenates its inputs along dim 0.
+    The shape of one value is fixed when the metric is built (``()``: scalars), because it is
+    part of the state: a rank that saw nothing must still sync with the others. NaNs dropped
+    by ``"warn"``/``"ignore"`` take their whole value (row) with them (eager only: the
+    result's length depends on the data).
+
+    Args:
+        nan_strategy: ``"error"``, ``"warn"`` (drop and warn), ``"ignore"`` (drop),
+            ``"disable"`` (keep) or a float that replaces NaNs.
+        value_shape: the shape of one value (keyword-only; ``()`` streams scalars).
 
     Example:
         >>> import torch
@@ -262,20 +274,32 @@ def cat(nan_strategy: str | float = "warn") -> Metric:
         >>> s = m.update(m.init(), torch.tensor([1.0, 2.0]))
         >>> m.compute(m.update(s, torch.tensor(3.0)))
         tensor([1., 2., 3.], dtype=torch.float64)
+        >>> rows = cat(value_shape=(2,))
+        >>> s = rows.update(rows.init(), torch.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        >>> rows.compute(rows.update(s, torch.tensor([5.0, 6.0])))
+        tensor([[1., 2.],
+                [3., 4.],
+                [5., 6.]], dtype=torch.float64)
     """
     strategy = check_nan_strategy(nan_strategy)
+    if not isinstance(value_shape, (tuple, list)) or not all(_is_int(d) for d in value_shape):
+        raise type_error("value_shape", "a tuple of ints >= 0", value_shape)
+    if any(d < 0 for d in value_shape):
+        raise value_error("value_shape", "a tuple of ints >= 0", value_shape)
+    shape = tuple(value_shape)
 
     def init(*, device: Any = None) -> CatState:
-        return CatState(cat_init((), _F64, device))
+        return CatState(cat_init(shape, _F64, device))
 
     def update(s: CatState, value: Any, *, sample_weight: Any = None) -> CatState:
         refuse_sample_weight("cat", sample_weight, "it returns the values themselves; keep the weights beside them")
         device = s.values[0].device if isinstance(s.values, tuple) else s.values.data.device
         v = _as_tensor(value, "value", device).to(_F64)
-        v = v.reshape(1) if v.dim() == 0 else v
-        if v.dim() > 1:
+        v = v.unsqueeze(0) if v.dim() == len(shape) else v
+        if v.dim() != len(shape) + 1 or tuple(v.shape[1:]) != shape:
             raise ValueError(
-                f"cat() streams 1-d values (or scalars), got value of shape {tuple(v.shape)}; flatten it first"
+                f"value must have shape {shape} (one value) or (n, *{shape}) (n values), got {tuple(v.shape)}; "
+                "build the metric with cat(value_shape=...) for values that are not scalars"
             )
         if strategy == "error":
             check(~torch.isnan(v), "value contains NaN and nan_strategy='error'")
@@ -283,6 +307,7 @@ def cat(nan_strategy: str | float = "warn") -> Metric:
             v = torch.where(torch.isnan(v), strategy, v)
         elif strategy in ("warn", "ignore"):
             nans = torch.isnan(v)
+            nans = nans.flatten(1).any(1) if nans.dim() > 1 else nans  # a value with a NaN is dropped whole
             if is_tracing(v):
                 raise RuntimeError(
                     "cat() with nan_strategy='warn'/'ignore' drops values (data-dependent length) and is eager-only"

@@ -30,6 +30,16 @@ def _np(x: torch.Tensor) -> np.ndarray:
 _NAN_BAD = BadInput(lambda g: (torch.tensor([1.0, float("nan")]),), ValueError, "NaN", traced=True)
 _TYPE_BAD = BadInput(lambda g: ([1.0, 2.0],), TypeError, "value must be a tensor")
 
+
+def _tm_cat(v: torch.Tensor) -> torch.Tensor:
+    # TorchMetrics' CatMetric concatenates n-d values along dim 0
+    from torchmetrics.aggregation import CatMetric
+
+    m = CatMetric()
+    m.update(v)
+    return m.compute().double() if len(v) else v.double()
+
+
 CASES = [
     Case(
         "mean",
@@ -99,7 +109,17 @@ CASES = [
         lambda v: v.double(),
         fixed_state=False,
         ordered=True,
-        bad_inputs=[BadInput(lambda g: (torch.ones(2, 2),), ValueError, "1-d values")],
+        bad_inputs=[BadInput(lambda g: (torch.ones(2, 2),), ValueError, r"value must have shape \(\) \(one value\)")],
+    ),
+    Case(
+        "cat-rows",
+        agg.cat,
+        {"value_shape": (3, 2)},
+        lambda g, n: (torch.randn(n, 3, 2, generator=g),),
+        _tm_cat,
+        fixed_state=False,
+        ordered=True,
+        bad_inputs=[BadInput(lambda g: (torch.ones(2, 2, 3),), ValueError, r"\(n, \*\(3, 2\)\)")],
     ),
     Case(
         "cat-nan-ignore",
