@@ -133,6 +133,8 @@ _SIZES = {"num_classes", "num_labels", "num_groups"}
 def _text(v: Any) -> str:
     if isinstance(v, Tensor):
         return "tensor"
+    if isinstance(v, metrix.Metric):
+        return repr(v)
     if callable(v):
         return getattr(v, "__name__", type(v).__name__)
     return repr(v)
