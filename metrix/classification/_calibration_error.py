@@ -224,20 +224,11 @@ def calibration_error(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Top-label calibration error for ``task="binary"`` or ``"multiclass"``.
+    """Top-label calibration error for ``task="binary" | "multiclass"`` (TorchMetrics' dispatcher).
 
-    Dispatches to :func:`binary_calibration_error` or
-    :func:`multiclass_calibration_error` (which needs ``num_classes``), like
-    ``torchmetrics.functional.classification.calibration_error``.
-
-    Args:
-        task: ``"binary"`` or ``"multiclass"``.
-        n_bins: number of uniform bins on [0, 1].
-        norm: ``"l1"``, ``"l2"`` or ``"max"``.
-        num_classes: number of classes, required for ``"multiclass"``.
-        ignore_index: target value that is not counted.
-        validate_args: check input values.
-        input_format: ``"auto"``, ``"probabilities"`` or ``"logits"``.
+    Builds :func:`binary_calibration_error` or :func:`multiclass_calibration_error` from the arguments that
+    task's function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
+    ``"binary"`` or ``"multiclass"``.
 
     Returns:
         The task's metric.
