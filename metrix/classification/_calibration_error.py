@@ -19,6 +19,7 @@ Reference: Kumar, Liang, Ma, "Verified Uncertainty Calibration", NeurIPS 2019.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -51,7 +52,7 @@ class CalibrationState:
     confidence: Tensor = leaf("sum")  # float64 (n_bins + 1,): sum of confidences per bin
 
 
-def _init_fn(n_bins: int) -> Any:
+def _init_fn(n_bins: int) -> Callable[..., CalibrationState]:
     def init(*, device: Any = None) -> CalibrationState:
         return CalibrationState(
             torch.zeros(n_bins + 1, dtype=torch.int64, device=device),
@@ -77,7 +78,7 @@ def _binned(s: CalibrationState, n_bins: int, confidence: Tensor, correct: Tenso
     )
 
 
-def _compute_fn(norm: str) -> Any:
+def _compute_fn(norm: str) -> Callable[[CalibrationState], Tensor]:
     def compute(s: CalibrationState) -> Tensor:
         count = s.count.double()
         nonempty = s.count > 0

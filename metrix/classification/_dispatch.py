@@ -25,6 +25,7 @@ from typing import Any
 
 from metrix._core.args import check_choice, type_error
 from metrix._core.metric import Metric
+from metrix.classification._inputs import TASKS
 
 __all__ = ["dispatch"]
 
@@ -49,7 +50,7 @@ def dispatch(task: Any, arguments: Mapping[str, Any], /, **factories: Callable[.
     Returns:
         ``factories[task](**forwarded)``, with every argument the factory names passed by keyword.
     """
-    fn = factories[check_choice(task, "task", tuple(factories))]
+    fn = factories[check_choice(task, "task", tuple(t for t in TASKS if t in factories))]
     names = _parameters(fn)
     for name in _REQUIRED_INTS:
         value = arguments.get(name)

@@ -18,6 +18,7 @@ Kernel-based Vector Machines", JMLR 2001.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -50,7 +51,7 @@ class HingeState:
     total: Tensor = leaf("sum")  # int64 (): counted samples
 
 
-def _init_fn(shape: tuple[int, ...]) -> Any:
+def _init_fn(shape: tuple[int, ...]) -> Callable[..., HingeState]:
     def init(*, device: Any = None) -> HingeState:
         return HingeState(
             torch.zeros(shape, dtype=torch.float64, device=device), torch.zeros((), dtype=torch.int64, device=device)

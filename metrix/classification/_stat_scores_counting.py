@@ -42,19 +42,21 @@ def _eager_cpu(x: Tensor) -> bool:
     return x.device.type == "cpu" and not is_tracing(x)
 
 
-def _count(idx: Tensor, size: int) -> Tensor:
-    """int64 counts of the values ``0 .. size - 1`` in ``idx``; the value ``size`` is the dump bin."""
+def _count(idx: Tensor, size: int, dumped: bool) -> Tensor:
+    """int64 counts of the values ``0 .. size - 1`` in ``idx``; with ``dumped``, the value ``size`` is a dump bin."""
     idx = idx.reshape(-1)
+    bins = size + 1 if dumped else size
     if _eager_cpu(idx):
         # an unweighted bincount of int64 indices is about half the cost of scatter_add
-        return torch.bincount(idx, minlength=size + 1)[:size]
-    zeros = torch.zeros(size + 1, dtype=torch.int64, device=idx.device)
-    return zeros.scatter_add(0, idx, torch.ones_like(idx))[:size]
+        counts = torch.bincount(idx, minlength=bins)
+    else:
+        counts = torch.zeros(bins, dtype=torch.int64, device=idx.device).scatter_add(0, idx, torch.ones_like(idx))
+    return counts[:size] if dumped else counts
 
 
-def _dump_ignored(idx: Tensor, weight: Tensor | None, dump: int) -> Tensor:
+def _dump_ignored(idx: Tensor, weight: Tensor, dump: int) -> Tensor:
     """``idx`` with elements of weight 0 (``ignore_index``) moved to the dump bin."""
-    return idx if weight is None else torch.where(weight.bool(), idx, dump)
+    return torch.where(weight.bool(), idx, dump)
 
 
 def _scatter_count(idx: Tensor, weight: Tensor, size: int) -> Tensor:
@@ -77,7 +79,9 @@ def multilabel_counts(num_labels: int, pred: Tensor, target: Tensor, weight: Ten
 def micro_counts(pred: Tensor, target: Tensor, weight: Tensor | None) -> Tensor:
     """``[wrong, correct]`` over every counted element of one batch (int64 ``(2,)``)."""
     hit = (pred == target).reshape(-1).long()
-    return _count(_dump_ignored(hit, None if weight is None else weight.reshape(-1), 2), 2)
+    if weight is None:
+        return _count(hit, 2, dumped=False)
+    return _count(_dump_ignored(hit, weight.reshape(-1), 2), 2, dumped=True)
 
 
 def class_counts(num_classes: int, pred: Tensor, target: Tensor, weight: Tensor | None) -> Tensor:
@@ -105,7 +109,9 @@ def confusion_counts(num_classes: int, pred: Tensor, target: Tensor, weight: Ten
     """The flattened C×C confusion matrix of one batch (int64 ``(C * C,)``, rows are targets)."""
     c = num_classes
     idx = pred.add(target, alpha=c)  # target * c + pred in one kernel
-    return _count(_dump_ignored(idx, weight, c * c), c * c)
+    if weight is None:
+        return _count(idx, c * c, dumped=False)
+    return _count(_dump_ignored(idx, weight, c * c), c * c, dumped=True)
 
 
 def samplewise_counts(kind: str, num: int, pred: Tensor, target: Tensor, weight: Tensor) -> Tensor:
