@@ -17,7 +17,7 @@ A time is the slowest rank's time for that iteration (the collective finishes wh
 last rank does); the table shows the median over iterations. Collectives are counted by
 wrapping ``torch.distributed.all_reduce``/``all_gather``/``barrier``/... (both libraries
 call them through the module; TorchMetrics' barriers count) and checked against
-``metrix.sync_collectives``.
+``metrix.debug.sync_collectives``.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def _worker(rank: int, world: int, port: int, iters: int, queue: Any) -> None:
         "metrix sync+compute": _timed(lambda: c.compute(metrix.sync(state)), iters),
         "TM compute": _timed(tm_compute, iters),
     }
-    planned = metrix.sync_collectives(state)
+    planned = metrix.debug.sync_collectives(state)
     mine, theirs = c.compute(metrix.sync(state)), tm_compute()
     agree = all(torch.allclose(mine[k].double(), theirs[k].double(), equal_nan=True) for k in mine)
     if rank == 0:

@@ -8,6 +8,8 @@
 * ``<!-- metrix:migration-table -->`` is replaced by a table of every public factory of
   the metric families, each with its TorchMetrics functional and class counterparts
   (looked up in the installed TorchMetrics, when there is one).
+* A rendered page that still shows reST markup (a Sphinx role such as ``:class:`` or a
+  ``.. directive::``) fails the build: the site renders Markdown, where they show literally.
 """
 
 from __future__ import annotations
@@ -20,7 +22,22 @@ import re
 import sys
 from typing import Any
 
-FAMILIES = ("aggregation", "classification", "regression", "retrieval", "segmentation", "text", "wrappers")
+FAMILIES = (
+    "aggregation",
+    "audio",
+    "classification",
+    "image",
+    "detection",
+    "regression",
+    "retrieval",
+    "segmentation",
+    "text",
+    "nominal",
+    "clustering",
+    "pairwise",
+    "shape",
+    "wrappers",
+)
 _API = re.compile(r"^::: (metrix[\w.]*)\s*$", re.MULTILINE)
 _TABLE = "<!-- metrix:migration-table -->"
 # TorchMetrics class names that do not follow from the functional name.
@@ -33,6 +50,10 @@ _CLASS_NAMES = {
     "classification.binary_groups_stat_rates": "BinaryGroupStatRates",
     "classification.demographic_parity": "BinaryFairness",
     "classification.equal_opportunity": "BinaryFairness",
+    "retrieval.retrieval_average_precision": "RetrievalMAP",
+    "retrieval.retrieval_reciprocal_rank": "RetrievalMRR",
+    "text.word_information_lost": "WordInfoLost",
+    "text.word_information_preserved": "WordInfoPreserved",
     "wrappers.running": "Running",
     "wrappers.classwise": "ClasswiseWrapper",
     "wrappers.min_max": "MinMaxMetric",
@@ -41,6 +62,8 @@ _CLASS_NAMES = {
     "wrappers.multioutput": "MultioutputWrapper",
     "wrappers.multitask": "MultitaskWrapper",
     "wrappers.tracker": "MetricTracker",
+    "wrappers.binary_target": "BinaryTargetTransformer",
+    "wrappers.lambda_input": "LambdaInputTransformer",
 }
 
 
@@ -85,7 +108,25 @@ def _torchmetrics_lookup() -> tuple[Any, dict[str, str]] | None:
     except Exception:  # any failure means: no TorchMetrics column
         return None
     classes: dict[str, str] = {}
-    for modname in ("torchmetrics", "torchmetrics.classification", "torchmetrics.regression", "torchmetrics.wrappers"):
+    for modname in (
+        "torchmetrics",
+        "torchmetrics.classification",
+        "torchmetrics.regression",
+        "torchmetrics.retrieval",
+        "torchmetrics.text",
+        "torchmetrics.wrappers",
+        "torchmetrics.image",
+        "torchmetrics.image.fid",
+        "torchmetrics.image.kid",
+        "torchmetrics.image.inception",
+        "torchmetrics.image.mifid",
+        "torchmetrics.audio",
+        "torchmetrics.detection",
+        "torchmetrics.segmentation",
+        "torchmetrics.nominal",
+        "torchmetrics.clustering",
+        "torchmetrics.shape",
+    ):
         try:
             mod = importlib.import_module(modname)
         except Exception:
@@ -186,3 +227,32 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if _TABLE in markdown:
         markdown = markdown.replace(_TABLE, migration_table())
     return markdown
+
+
+# reST markup that Markdown shows literally: a role before the inline code its backticks became,
+# or a directive in the text (mentions inside code, inline or in listings, are code: not checked)
+_ROLE_LEFT = re.compile(r"(?<![\w:]):(?:py:)?[a-z]+:<code>")
+_DIRECTIVE_LEFT = re.compile(r"(?:^|>)\s*\.\. [a-z-]+::", re.MULTILINE)
+_CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
+_INLINE_CODE = re.compile(r"<code>.*?</code>", re.DOTALL)
+
+
+def rest_leftovers(html: str) -> list[str]:
+    """Snippets of reST markup left in a rendered page's text (empty when there is none)."""
+    text = _CODE_BLOCK.sub("", html)
+    found = [text[max(0, m.start() - 60) : m.end() + 40] for m in _ROLE_LEFT.finditer(text)]
+    prose = _INLINE_CODE.sub("", text)
+    return found + [prose[max(0, m.start() - 60) : m.end() + 40] for m in _DIRECTIVE_LEFT.finditer(prose)]
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """Fail the build on reST roles or directives rendered literally."""
+    found = rest_leftovers(html)
+    if found:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(
+            f"{page.file.src_uri}: {len(found)} reST role(s)/directive(s) rendered literally "
+            f"(write Markdown: `name` instead of :class:`name`), e.g. ...{found[0]}..."
+        )
+    return html

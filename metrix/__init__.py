@@ -7,8 +7,20 @@ stateful ``nn.Module`` adapter.
 """
 
 from metrix import aggregation as aggregation
+from metrix import audio as audio
 from metrix import classification as classification
+from metrix import clustering as clustering
+from metrix import debug as debug
+from metrix import detection as detection
+from metrix import image as image
+from metrix import nominal as nominal
+from metrix import pairwise as pairwise
 from metrix import regression as regression
+from metrix import retrieval as retrieval
+from metrix import segmentation as segmentation
+from metrix import shape as shape
+from metrix import storage as storage
+from metrix import text as text
 from metrix import wrappers as wrappers
 from metrix._core.checks import MetrixWarning as MetrixWarning
 from metrix._core.checks import check as check
@@ -20,21 +32,13 @@ from metrix._core.collection import collection as collection
 from metrix._core.ensemble import stack as stack
 from metrix._core.ensemble import unstack as unstack
 from metrix._core.merge import merge as merge
-from metrix._core.merge import signature as signature
 from metrix._core.metric import Metric as Metric
 from metrix._core.metric import factory as factory
 from metrix._core.module import MetricModule as MetricModule
-from metrix._core.state import Buffer as Buffer
-from metrix._core.state import buffer_init as buffer_init
-from metrix._core.state import cat_append as cat_append
-from metrix._core.state import cat_init as cat_init
 from metrix._core.state import leaf as leaf
 from metrix._core.state import state as state
-from metrix._core.state import stored_masked as stored_masked
-from metrix._core.state import stored_values as stored_values
-from metrix._core.sync import collectives_issued as collectives_issued
 from metrix._core.sync import sync as sync
-from metrix._core.sync import sync_collectives as sync_collectives
+from metrix._core.tree import signature as signature
 
 __version__ = "0.1.0"
 

@@ -53,7 +53,7 @@ def main() -> None:
             "n": len(y),
             "local": metrics.compute(module.state),  # this rank's data only
             "synced": module.compute(),  # all ranks' data: compute() syncs under a process group
-            "collectives": metrix.sync_collectives(module.state),
+            "collectives": metrix.debug.sync_collectives(module.state),
         }
         torch.save(result, args.workdir / f"rank{args.rank}.pt")
         print(f"rank {args.rank}: {len(y)} images, accuracy over all ranks {float(result['synced']['acc']):.4f}")

@@ -11,6 +11,7 @@ import torch
 import torchmetrics.functional.classification as tmf
 from sklearn import metrics as skm
 
+import metrix
 from metrix import classification as mc
 from metrix._core.state import cat_len
 from tests.catalogue._case import assert_close, quietly
@@ -364,18 +365,19 @@ def test_compute_on_an_empty_state_does_not_crash(metric) -> None:
     metric.compute(metric.init())
 
 
-def test_capacity_curves_keep_their_length_on_a_gathered_buffer() -> None:
-    """sync gathers rank buffers into a longer one; curves keep the configured length."""
+def test_capacity_curves_keep_their_length_through_merge() -> None:
+    """A capacity is configuration: merged (and synced) buffers keep it, so curves keep their length."""
     from metrix._core.state import Buffer
 
     m = mc.binary_roc(capacity=8)
-    s = m.update(m.init(), torch.tensor([0.1, 0.7, 0.4]), torch.tensor([0, 1, 1]))
-    wide = type(s)(*(Buffer(torch.cat([b.data, torch.zeros_like(b.data)]), b.count) for b in (s.preds, s.target)))
-    assert_close(m.compute(wide), m.compute(s))
-    assert m.compute(wide)[0].shape == (9,)
-    full = type(s)(*(Buffer(torch.cat([b.data, b.data]), b.count + 8) for b in (s.preds, s.target)))
+    a = m.update(m.init(), torch.tensor([0.1, 0.7, 0.4]), torch.tensor([0, 1, 1]))
+    merged = metrix.merge(a, m.update(m.init(), torch.tensor([0.3, 0.9]), torch.tensor([0, 1])))
+    assert m.compute(merged)[0].shape == (9,)
+    assert_close(m.compute(merged), m.compute(m.update(a, torch.tensor([0.3, 0.9]), torch.tensor([0, 1]))))
+    # a traced append past the capacity is recorded in count; reading the buffer raises
+    overflowed = type(a)(*(Buffer(b.data, b.count + 8) for b in (a.preds, a.target)))
     with pytest.raises(ValueError, match="capacity"):
-        m.compute(full)
+        m.compute(overflowed)
 
 
 # ----------------------------------------------------------------------------- storage and kernels

@@ -11,7 +11,9 @@ every collective also has a timeout, and the parent kills the group if it overru
 Checked, for every world size: ``compute(sync(state))`` on every rank equals one
 process on the union (uneven shards, empty batches, a rank that saw nothing), after a
 first and a second update (so ``sync`` is pure and the local state keeps accumulating),
-with the collectives issued equal to :func:`metrix.sync_collectives`. Also: collection
+(for metrics drawing random streams keyed by rank, ``Case.rank_streams``: equals the merge
+of every rank's state, rebuilt locally with ``stream=rank``),
+with the collectives issued equal to :func:`metrix.debug.sync_collectives`. Also: collection
 states, growing ``cat`` storage of two dtypes (empty on some or all ranks), fixed-
 capacity buffers, stacked ensemble states (``ensemble_dims=1``), sub-groups, sync under
 ``torch.compile(fullgraph=True)``, structure mismatches raising on every rank, the
@@ -254,16 +256,31 @@ def _one_process(case: Any, m: Any, inputs: tuple[Any, ...]) -> Any:
     return m.compute(case.update(m, m.init(), inputs))
 
 
+def _rank_streams_reference(case: Any, inputs: tuple[Any, ...], shards: list[tuple[int, int]]) -> Any:
+    """``compute(merge(...))`` of the states the ranks build, rebuilt here with ``stream=rank`` (bootstrap)."""
+    import metrix
+    from tests.catalogue._case import slice_inputs
+
+    states = []
+    for r, (a, b) in enumerate(shards):
+        m_r = case.factory(*case.args, **{**case.kwargs, "stream": r})
+        state = m_r.init()
+        if b > a or r % 2 == 0:  # as in _catalogue: odd ranks with nothing stay at init()
+            state = case.update(m_r, state, slice_inputs(inputs, a, b))
+        states.append(state)
+    return case.metric().compute(metrix.merge(*states) if len(states) > 1 else states[0])
+
+
 def _synced_value(state: Any, what: str, **kw: Any) -> Any:
     """``compute(sync(state))``, checking that sync left the state alone and issued the planned collectives."""
     import metrix
     from tests.catalogue._case import snapshot, unchanged
 
     snap = snapshot(state)
-    planned = metrix.sync_collectives(state, **kw)
-    before = metrix.collectives_issued()
+    planned = metrix.debug.sync_collectives(state, **kw)
+    before = metrix.debug.collectives_issued()
     synced = metrix.sync(state, **kw)
-    issued = metrix.collectives_issued() - before
+    issued = metrix.debug.collectives_issued() - before
     assert unchanged(state, snap), f"{what}: sync modified the local state"
     # growing cat storage skips the gather of a dtype that is empty everywhere
     assert issued == planned or (issued < planned and _has_cat(state)), (
@@ -387,7 +404,10 @@ def _catalogue(report: _Report, rank: int, world: int, shards: list[tuple[float,
             try:
                 if hi > lo or rank % 2 == 0:  # odd ranks with nothing stay at init()
                     states[cid] = case.update(m, states[cid], slice_inputs(inputs, lo, hi))
-                expected[cid] = _one_process(case, m, cat_inputs([slice_inputs(inputs, a, b) for a, b in union]))
+                if case.rank_streams:  # random streams keyed by rank: the merge of every rank's state
+                    expected[cid] = _rank_streams_reference(case, inputs, union)
+                else:
+                    expected[cid] = _one_process(case, m, cat_inputs([slice_inputs(inputs, a, b) for a, b in union]))
                 batch[cid] = states[cid]
             except Exception:
                 report.fail(name, f"{cid} step {step}: local update failed\n{traceback.format_exc(limit=4)}")
@@ -484,16 +504,16 @@ def _int_float_cat_metric() -> Any:
 
     def init(*, device: Any = None) -> TwoCats:
         return TwoCats(
-            metrix.cat_init((), torch.float64, device),
-            metrix.cat_init((2,), torch.int64, device),
+            metrix.storage.cat_init((), torch.float64, device),
+            metrix.storage.cat_init((2,), torch.int64, device),
             torch.zeros((), dtype=torch.int64, device=device),
         )
 
     def update(s: TwoCats, x: torch.Tensor, k: torch.Tensor) -> TwoCats:
-        return TwoCats(metrix.cat_append(s.x, x), metrix.cat_append(s.k, k), s.n + x.shape[0])
+        return TwoCats(metrix.storage.cat_append(s.x, x), metrix.storage.cat_append(s.k, k), s.n + x.shape[0])
 
     def compute(s: TwoCats) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        return metrix.stored_values(s.x), metrix.stored_values(s.k), s.n
+        return metrix.storage.stored_values(s.x), metrix.storage.stored_values(s.k), s.n
 
     return metrix.Metric(init, update, compute, name="two_cats")
 
@@ -538,8 +558,8 @@ def _buffer_metric(capacity: int, dtype: torch.dtype = torch.float64) -> Any:
     def init(*, device: Any = None) -> Buffered:
         z = torch.zeros((), dtype=torch.int64, device=device)
         return Buffered(
-            metrix.buffer_init(capacity, (), dtype, device),
-            metrix.buffer_init(capacity, (2,), torch.int64, device),
+            metrix.storage.buffer_init(capacity, (), dtype, device),
+            metrix.storage.buffer_init(capacity, (2,), torch.int64, device),
             torch.full((), -torch.inf, dtype=torch.float64, device=device),
             torch.full((), torch.iinfo(torch.int64).max, dtype=torch.int64, device=device),
             z,
@@ -548,8 +568,8 @@ def _buffer_metric(capacity: int, dtype: torch.dtype = torch.float64) -> Any:
 
     def update(s: Buffered, x: torch.Tensor, k: torch.Tensor) -> Buffered:
         return Buffered(
-            metrix.cat_append(s.x, x),
-            metrix.cat_append(s.k, k),
+            metrix.storage.cat_append(s.x, x),
+            metrix.storage.cat_append(s.k, k),
             torch.maximum(s.hi, x.double().max(0).values if x.shape[0] else s.hi),
             torch.minimum(s.lo, k.amin() if k.numel() else s.lo),
             s.n + x.shape[0],
@@ -557,8 +577,8 @@ def _buffer_metric(capacity: int, dtype: torch.dtype = torch.float64) -> Any:
         )
 
     def compute(s: Buffered) -> dict[str, torch.Tensor]:
-        xd, xv = metrix.stored_masked(s.x)
-        kd, kv = metrix.stored_masked(s.k)
+        xd, xv = metrix.storage.stored_masked(s.x)
+        kd, kv = metrix.storage.stored_masked(s.k)
         return {
             "x_sum": torch.where(xv, xd.double(), 0.0).sum(),
             "x_sq": torch.where(xv, xd.double() ** 2, 0.0).sum(),
@@ -585,11 +605,23 @@ def _buffers(rank: int, world: int) -> None:
         lo, _, hi = _bounds(shards[rank], n)
         state = m.update(m.init(), x[lo:hi], k[lo:hi]) if hi > lo else m.init()
         synced = _synced_value(state, "buffer")
-        assert synced.x.capacity == 48 * world
-        assert_close(metrix.stored_values(synced.x), x, what="buffer samples in rank order")
-        assert_close(metrix.stored_values(synced.k), k, what="int buffer samples in rank order")
+        assert synced.x.capacity == 48  # a capacity is configuration: sync keeps it (as merge does)
+        assert_close(metrix.storage.stored_values(synced.x), x, what="buffer samples in rank order")
+        assert_close(metrix.storage.stored_values(synced.k), k, what="int buffer samples in rank order")
         expected = m.compute(m.update(_buffer_metric(capacity=n).init(), x, k))
         assert_close(m.compute(synced), expected, what="buffer metric")
+        # a capacity that holds every rank's shard but not the union: every rank raises the same error
+        local_max = max(b - a for a, _, b in (_bounds(s, n) for s in shards))
+        if local_max in (0, n):  # one rank holds everything: no capacity fits the shards but not the union
+            continue
+        small = _buffer_metric(capacity=local_max)
+        state = small.update(small.init(), x[lo:hi], k[lo:hi]) if hi > lo else small.init()
+        try:
+            metrix.sync(state)
+        except ValueError as err:
+            assert "overflow" in str(err) and f"capacity={local_max}" in str(err), str(err)
+        else:
+            raise AssertionError("sync of more samples than the capacity did not raise")
 
 
 def _mismatch(rank: int, world: int) -> None:
@@ -606,7 +638,7 @@ def _mismatch(rank: int, world: int) -> None:
         "another num_classes": mc.multiclass_accuracy(num_classes=6 if odd else 5).init(),
         "another capacity": _buffer_metric(capacity=6 if odd else 5).init(),
         "another window": (agg.running_mean(window=4) if odd else agg.running_mean(window=3)).init(),
-        "another collection": {"b": agg.sum().init(), "a": agg.sum().init()}
+        "another collection": {"a": agg.sum().init(), "c": agg.sum().init()}
         if odd
         else {"a": agg.sum().init(), "b": agg.sum().init()},
         "another ensemble size": torch.zeros(3 if odd else 2),
@@ -662,10 +694,10 @@ def _counts(report: _Report, rank: int, world: int) -> None:
 
     c = ten_metric_collection()
     state = c.init()
-    planned = metrix.sync_collectives(state)
-    before = metrix.collectives_issued()
+    planned = metrix.debug.sync_collectives(state)
+    before = metrix.debug.collectives_issued()
     metrix.sync(state)
-    issued = metrix.collectives_issued() - before
+    issued = metrix.debug.collectives_issued() - before
     report.info["ten_metric_collectives"] = {"planned": planned, "issued": issued}
     assert issued == planned <= 3, f"10-metric collection: {issued} collectives issued, {planned} planned"
 
@@ -683,7 +715,7 @@ def _subgroups(rank: int) -> None:
     shards = {0: (0, 4), 1: (4, 20), 2: (20, 30)}
     lo, hi = shards[rank]
     state = m.update(m.init(), values[lo:hi])
-    buf = _buffer_metric(capacity=16)
+    buf = _buffer_metric(capacity=26)  # the largest group holds 26 samples
     bstate = buf.update(buf.init(), values[lo:hi], torch.zeros(hi - lo, 2, dtype=torch.int64))
     for members in ([0, 1], [1, 2]):
         group = dist.new_group(members)  # every rank must create every group
@@ -692,7 +724,7 @@ def _subgroups(rank: int) -> None:
         if rank in members:
             union = torch.cat([values[shards[r][0] : shards[r][1]] for r in members])
             assert_close(m.compute(synced), m(union), what=f"group {members}")
-            assert_close(metrix.stored_values(bsynced.x), union, what=f"buffer over group {members}")
+            assert_close(metrix.storage.stored_values(bsynced.x), union, what=f"buffer over group {members}")
         else:
             assert synced is state and bsynced is bstate, "a rank outside the group must keep its state"
 
@@ -704,7 +736,7 @@ def _compiled(rank: int, world: int) -> None:
 
     torch._dynamo.reset()
     c = ten_metric_collection()
-    bm = _buffer_metric(capacity=16)
+    bm = _buffer_metric(capacity=24)  # holds the 20 samples of both ranks
     compiles = []
 
     def backend(gm: torch.fx.GraphModule, example_inputs: list[Any]) -> Any:
@@ -765,7 +797,7 @@ def _module(rank: int, world: int) -> None:
         idx = torch.cat([torch.arange(bounds[r], stop_of(r)) for r in range(world)])
         return metric(preds[idx], target[idx])
 
-    mod = metrix.MetricModule(metric)  # sync_on_compute defaults to on under a process group
+    mod = metrix.MetricModule(metric, persistent=True)  # sync_on_compute defaults to on under a process group
     feed(mod, lo, mid)
     local_snap = snapshot(mod.state)
     assert_close(mod.compute(), union(lambda r: (bounds[r] + bounds[r + 1]) // 2), what="compute syncs")

@@ -76,7 +76,7 @@ def test_buffer_compiles_once_and_vmaps() -> None:
         buf = compiled(buf, torch.full((4,), float(i)))
     assert count == 1
     assert stored_values(buf).tolist() == [0.0] * 4 + [1.0] * 4 + [2.0] * 4
-    stacked = metrix.Buffer(torch.zeros(2, 6), torch.zeros(2, dtype=torch.int64))
+    stacked = metrix.storage.Buffer(torch.zeros(2, 6), torch.zeros(2, dtype=torch.int64))
     out = torch.func.vmap(step)(stacked, torch.arange(6.0).reshape(2, 3))
     assert out.count.tolist() == [3, 3]
     assert out.data[1, :3].tolist() == [3.0, 4.0, 5.0]

@@ -12,13 +12,13 @@ from metrix import classification as mc
 
 def test_sync_collectives_formula() -> None:
     c = metrix.collection({"m": agg.mean(), "hi": agg.max(), "lo": agg.min(), "acc": mc.binary_accuracy()})
-    assert metrix.sync_collectives(c.init()) == 3  # fingerprint + SUM (float64 + int64 halves) + MAX (keys)
-    assert metrix.sync_collectives(c.init(), fingerprint=False) == 2
-    assert metrix.sync_collectives({"acc": mc.binary_accuracy().init()}) == 2  # int64 only: one SUM
-    with_buffer = {**c.init(), "buf": metrix.buffer_init(8, (), torch.float32)}
-    assert metrix.sync_collectives(with_buffer) == 4  # + one all_gather of float32 data (counts ride in SUM)
+    assert metrix.debug.sync_collectives(c.init()) == 3  # fingerprint + SUM (float64 + int64 halves) + MAX (keys)
+    assert metrix.debug.sync_collectives(c.init(), fingerprint=False) == 2
+    assert metrix.debug.sync_collectives({"acc": mc.binary_accuracy().init()}) == 2  # int64 only: one SUM
+    with_buffer = {**c.init(), "buf": metrix.storage.buffer_init(8, (), torch.float32)}
+    assert metrix.debug.sync_collectives(with_buffer) == 4  # + one all_gather of float32 data (counts ride in SUM)
     with_cats = {**c.init(), "x": agg.cat().init(), "y": agg.cat().init()}
-    assert metrix.sync_collectives(with_cats) == 4  # + one all_gather for the float64 cat dtype
+    assert metrix.debug.sync_collectives(with_cats) == 4  # + one all_gather for the float64 cat dtype
 
 
 def test_sync_without_a_process_group_is_the_identity() -> None:

@@ -6,7 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import torch
-import torch.utils._pytree as pytree
+
+from metrix._core.merge import check_compatible
+from metrix._core.state import Buffer, stored_values
+from metrix._core.tree import Entry, flatten, map_entries, unflatten
 
 __all__ = ["stack", "unstack"]
 
@@ -34,14 +37,29 @@ def stack(states: Sequence[Any], /) -> Any:
     """
     if not isinstance(states, Sequence) or isinstance(states, (str, bytes)) or not states:
         raise TypeError(f"stack(states) expects a non-empty sequence of states, got {type(states).__name__}")
-    from metrix._core.merge import check_compatible
-
     for i, s in enumerate(states[1:], start=1):
         try:
             check_compatible(states[0], s)
         except ValueError as err:
             raise ValueError(f"stack: states[{i}] does not match states[0]: {err}") from None
-    return pytree.tree_map(lambda *leaves: torch.stack(leaves), *states)
+    flats = [flatten(s)[0] for s in states]
+    spec = flatten(states[0])[1]
+    return unflatten(spec, [_stack_leaf([f[j] for f in flats]) for j in range(len(flats[0]))])
+
+
+def _stack_leaf(members: list[Entry]) -> Any:
+    op = members[0].op
+    if op == "buffer":
+        return Buffer(torch.stack([e.value.data for e in members]), torch.stack([e.value.count for e in members]))
+    if op == "cat":
+        values = [stored_values(e.value) for e in members]
+        if len({v.shape[0] for v in values}) > 1:
+            raise ValueError(
+                f"stack: state.{members[0].path} holds {[v.shape[0] for v in values]} samples in the members; "
+                "growing storage can only be stacked at equal lengths"
+            )
+        return (torch.stack(values),)
+    return torch.stack([e.value for e in members])
 
 
 def unstack(state: Any, /, index: int) -> Any:
@@ -55,4 +73,12 @@ def unstack(state: Any, /, index: int) -> Any:
         >>> m.compute(metrix.unstack(states, 2))
         tensor(2., dtype=torch.float64)
     """
-    return pytree.tree_map(lambda leaf: leaf[index], state)
+
+    def member(e: Entry) -> Any:
+        if e.op == "buffer":
+            return Buffer(e.value.data[index], e.value.count[index])
+        if e.op == "cat" and isinstance(e.value, tuple):
+            return tuple(c[index] for c in e.value)
+        return e.value[index]
+
+    return map_entries(member, state)

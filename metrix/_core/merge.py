@@ -1,7 +1,9 @@
 """``merge``: combine two states leaf by leaf with the ops their types declare.
 
 merge is associative and commutative as far as ``compute`` can see, and ``init()``
-is its identity; the law suite checks this for every metric in the catalogue.
+is its identity; the law suite checks this for every metric in the catalogue. Two
+states merge exactly when their :func:`metrix.signature` is equal, which is also the
+rule ``sync`` applies across ranks (both walk the state with :mod:`metrix._core.tree`).
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.state import Buffer, _compact, is_state, reduce_ops
+from metrix._core.state import _OPS_ATTR, Buffer, _compact, is_state
+from metrix._core.tree import Entry, Spec, flatten, leaf_signature, unflatten
 
-__all__ = ["merge", "signature"]
+__all__ = ["check_compatible", "combine", "merge", "merge_buffers", "merge_unchecked"]
 
 
 def merge(a: Any, b: Any, /, *more: Any) -> Any:
@@ -29,7 +32,7 @@ def merge(a: Any, b: Any, /, *more: Any) -> Any:
 
     Raises:
         ValueError: the states come from different metrics, or from one metric built
-            with a different configuration (shapes or dtypes differ).
+            with a different configuration (shapes, dtypes or buffer capacities differ).
 
     Example:
         >>> import torch, metrix
@@ -42,75 +45,83 @@ def merge(a: Any, b: Any, /, *more: Any) -> Any:
     """
     out = a
     for other in (b, *more):
-        check_compatible(out, other)
-        out = merge_unchecked(out, other)
+        ea, spec = _flatten_for_merge(out, "state")
+        eb, spec_b = _flatten_for_merge(other, "state")
+        _check(ea, spec, eb, spec_b)
+        out = unflatten(spec, [combine(x.op, x.value, y.value) for x, y in zip(ea, eb)])
     return out
 
 
-def _describe(x: Any) -> str:
-    if isinstance(x, Tensor):
-        return f"tensor(shape={tuple(x.shape)}, dtype={x.dtype})"
-    return type(x).__name__
+def check_compatible(a: Any, b: Any, what: str = "state") -> None:
+    """Raise ``ValueError`` unless ``a`` and ``b`` have equal signatures (they merge and sync together)."""
+    ea, sa = _flatten_for_merge(a, what)
+    eb, sb = _flatten_for_merge(b, what)
+    _check(ea, sa, eb, sb, what)
 
 
-def check_compatible(a: Any, b: Any, path: str = "state") -> None:
-    """Raise ``ValueError`` unless ``a`` and ``b`` have the same structure, shapes and dtypes."""
-    if type(a) is not type(b) and not (isinstance(a, tuple) and isinstance(b, tuple)):
-        raise ValueError(
-            f"cannot merge {path}: got {_describe(a)} and {_describe(b)}; "
+def _flatten_for_merge(x: Any, what: str) -> tuple[list[Entry], Spec]:
+    try:
+        return flatten(x)
+    except TypeError as err:
+        raise ValueError(f"cannot merge {what}: {err}") from None
+
+
+def _describe(spec: Spec) -> str:
+    if spec.is_leaf():
+        return "a tensor"
+    if spec.type is dict:
+        return f"a dict with keys {list(spec.entries())}"
+    if spec.type in (tuple, list):
+        return f"a {spec.type.__name__} of {spec.num_children}"
+    return spec.type.__name__
+
+
+def _first_difference(sa: Spec, sb: Spec, path: str) -> str:
+    """Where two specs part, and how, for the error message (``path`` starts with what is merged)."""
+    if sa.is_leaf() or sb.is_leaf() or sa.type is not sb.type or sa.entries() != sb.entries():
+        if not sa.is_leaf() and sa.type is dict and sb.type is dict:
+            return f"cannot merge {path}: keys {list(sa.entries())} and {list(sb.entries())} differ"
+        return (
+            f"cannot merge {path}: got {_describe(sa)} and {_describe(sb)}; "
             "only states of the same metric (and configuration) can be merged"
         )
-    if is_state(a):
-        for name, op in reduce_ops(a):
-            x, y = getattr(a, name), getattr(b, name)
-            sub = f"{path}.{name}"
-            if op in ("sum", "max", "min"):
-                _same_tensor(x, y, sub, full_shape=True)
-            elif op == "buffer":
-                _same_tensor(x, y, sub, full_shape=name == "count")
-            elif op == "cat":
-                if isinstance(x, Buffer) or isinstance(y, Buffer):
-                    check_compatible(x, y, sub)
-                else:
-                    _same_tensor(_first(x), _first(y), sub, full_shape=False)
-            else:
-                check_compatible(x, y, sub)
-    elif isinstance(a, dict):
-        if set(a) != set(b):
-            raise ValueError(f"cannot merge {path}: keys {sorted(a)} and {sorted(b)} differ")
-        for k in a:
-            check_compatible(a[k], b[k], f"{path}[{k!r}]")
-    elif isinstance(a, (tuple, list)):
-        if len(a) != len(b):
-            raise ValueError(f"cannot merge {path}: lengths {len(a)} and {len(b)} differ")
-        for i, (x, y) in enumerate(zip(a, b)):
-            check_compatible(x, y, f"{path}[{i}]")
-    elif isinstance(a, Tensor):
-        _same_tensor(a, b, path, full_shape=True)
-    else:
-        raise ValueError(f"cannot merge {path}: {type(a).__name__} is not a metric state")
+    for entry, ca, cb in zip(sa.entries(), sa.children(), sb.children()):
+        if ca != cb:
+            return _first_difference(ca, cb, f"{path}.{entry[0] if isinstance(entry, tuple) else entry}")
+    return f"cannot merge {path}: the structures differ"
 
 
-def _first(x: Any) -> Tensor:
-    if isinstance(x, Tensor):
-        return x
-    if isinstance(x, tuple) and x and isinstance(x[0], Tensor):
-        return x[0]
-    raise ValueError(f"a 'cat' leaf must hold a tensor or a tuple of tensors, got {_describe(x)}")
-
-
-def _same_tensor(x: Any, y: Any, path: str, *, full_shape: bool) -> None:
-    if not isinstance(x, Tensor) or not isinstance(y, Tensor):
-        raise ValueError(f"cannot merge {path}: expected tensors, got {_describe(x)} and {_describe(y)}")
-    if x.dtype != y.dtype:
-        raise ValueError(f"cannot merge {path}: dtypes {x.dtype} and {y.dtype} differ")
-    xs, ys = (x.shape, y.shape) if full_shape else (x.shape[1:], y.shape[1:])
-    if xs != ys:
-        what = "shapes" if full_shape else "sample shapes"
+def _check(ea: list[Entry], sa: Spec, eb: list[Entry], sb: Spec, what: str = "state") -> None:
+    if sa != sb:
+        raise ValueError(_first_difference(sa, sb, what))
+    for x, y in zip(ea, eb):
+        if leaf_signature(x) == leaf_signature(y):
+            continue
+        where = f"{what}.{x.path}" if x.path else what
+        tx, ty = _tensor_of(x), _tensor_of(y)
+        if x.op != y.op:
+            raise ValueError(f"cannot merge {where}: ops {x.op!r} and {y.op!r} differ")
+        if tx.dtype != ty.dtype:
+            raise ValueError(f"cannot merge {where}: dtypes {tx.dtype} and {ty.dtype} differ")
+        if x.op == "buffer" and tx.shape[1:] == ty.shape[1:]:
+            raise ValueError(
+                f"cannot merge {where}: buffer capacities {tx.shape[0]} and {ty.shape[0]} differ; a capacity is "
+                "part of the metric's configuration: build both metrics with the same capacity="
+            )
+        xs, ys = (tx.shape[1:], ty.shape[1:]) if x.op == "cat" else (tx.shape, ty.shape)
+        kind = "sample shapes" if x.op == "cat" else "shapes"
         raise ValueError(
-            f"cannot merge {path}: {what} {tuple(xs)} and {tuple(ys)} differ "
+            f"cannot merge {where}: {kind} {tuple(xs)} and {tuple(ys)} differ "
             "(states of one metric built with different configurations?)"
         )
+
+
+def _tensor_of(e: Entry) -> Tensor:
+    if e.op == "buffer":
+        return e.value.data
+    if e.op == "cat":
+        return e.value if isinstance(e.value, Tensor) else e.value[0]
+    return e.value
 
 
 def combine(op: str, x: Any, y: Any) -> Any:
@@ -121,40 +132,57 @@ def combine(op: str, x: Any, y: Any) -> Any:
         return torch.maximum(x, y)
     if op == "min":
         return torch.minimum(x, y)
-    if op == "cat":
-        if isinstance(x, Buffer):
-            return merge_buffers(x, y)
-        xs = x if isinstance(x, tuple) else (x,)
-        ys = y if isinstance(y, tuple) else (y,)
-        parts = tuple(c for c in (*xs, *ys) if c.shape[0]) or (xs[0],)
-        return _compact(parts)
-    return merge_unchecked(x, y)
+    if op == "buffer":
+        return merge_buffers(x, y)
+    xs = x if isinstance(x, tuple) else (x,)
+    ys = y if isinstance(y, tuple) else (y,)
+    parts = tuple(c for c in (*xs, *ys) if c.shape[0]) or (xs[0],)
+    return _compact(parts)
+
+
+_FLAT: dict[type, tuple[tuple[str, str], ...] | None] = {}
+
+
+def _flat_fields(cls: type) -> tuple[tuple[str, str], ...] | None:
+    """``(name, op)`` of a state type whose fields are all fixed tensors (sum/max/min), else ``None``."""
+    fields = _FLAT.get(cls, ())
+    if fields == ():
+        declared = getattr(cls, _OPS_ATTR)
+        fields = declared if all(op in ("sum", "max", "min") for _, op in declared) else None
+        _FLAT[cls] = fields
+    return fields
 
 
 def merge_unchecked(a: Any, b: Any) -> Any:
-    """:func:`merge` without the compatibility check (for callers that know)."""
-    if isinstance(a, Buffer):
-        return merge_buffers(a, b)
-    if is_state(a):
-        return type(a)(*(combine(op, getattr(a, n), getattr(b, n)) for n, op in reduce_ops(a)))
-    if isinstance(a, dict):
-        return {k: merge_unchecked(a[k], b[k]) for k in a}
-    if isinstance(a, (tuple, list)):
-        return type(a)(merge_unchecked(x, y) for x, y in zip(a, b))
-    if isinstance(a, Tensor):
-        return a + b
-    raise TypeError(f"cannot merge {type(a).__name__}")
+    """:func:`merge` of two states known to be compatible (no signature check).
+
+    The hot path of ``MetricModule.forward``: a state whose fields are all fixed
+    tensors is combined field by field without walking a spec.
+    """
+    cls = type(a)
+    if is_state(a) and not isinstance(a, Buffer):
+        fields = _flat_fields(cls)
+        if fields is not None:
+            return cls(*(combine(op, getattr(a, n), getattr(b, n)) for n, op in fields))
+    ea, spec = flatten(a)
+    eb, _ = flatten(b)
+    return unflatten(spec, [combine(x.op, x.value, y.value) for x, y in zip(ea, eb)])
 
 
 def merge_buffers(a: Buffer, b: Buffer) -> Buffer:
-    """Concatenate the samples of two buffers into one of the larger capacity.
+    """Concatenate the samples of two buffers of one capacity into a buffer of that capacity.
 
-    Written with gathers and ``where`` only, so it traces; an overflow raises in eager
-    and is recorded in ``count`` otherwise.
+    The rule for fixed-capacity storage, here and in ``sync``: the capacity is part of
+    the metric's configuration, so only equal capacities combine and the result keeps
+    it. More samples than the capacity raise ``ValueError`` in eager; when traced the
+    excess is recorded in ``count`` and raises where the buffer is read. Written with
+    gathers and ``where`` only, so it traces and vmaps.
     """
     from metrix._core.checks import is_tracing
 
-    cap = max(a.capacity, b.capacity)
+    cap = a.capacity
+    if b.capacity != cap:
+        raise ValueError(f"cannot merge buffers of capacities {cap} and {b.capacity}; build both with one capacity=")
     total = a.count + b.count
     if not is_tracing(a.count, b.count) and int(total) > cap:
         raise ValueError(
@@ -162,39 +190,10 @@ def merge_buffers(a: Buffer, b: Buffer) -> Buffer:
             "build the metric with a larger capacity="
         )
     pos = torch.arange(cap, device=a.data.device)
-    a_idx = torch.clamp(pos, max=a.capacity - 1)
-    b_idx = torch.clamp(pos - a.count, min=0, max=b.capacity - 1)
+    b_idx = torch.clamp(pos - a.count, min=0, max=cap - 1)
     shape = (cap,) + (1,) * (a.data.dim() - 1)
     from_a = (pos < a.count).reshape(shape)
     from_b = ((pos >= a.count) & (pos - a.count < b.count)).reshape(shape)
     zero = torch.zeros((), dtype=a.data.dtype, device=a.data.device)
-    data = torch.where(from_a, a.data.index_select(0, a_idx), torch.where(from_b, b.data.index_select(0, b_idx), zero))
+    data = torch.where(from_a, a.data, torch.where(from_b, b.data.index_select(0, b_idx), zero))
     return Buffer(data, total)
-
-
-def signature(tree: Any) -> tuple[Any, ...]:
-    """A hashable description of a state's structure: types, ops, shapes and dtypes.
-
-    Two states can be merged or synced together exactly when their signatures are equal.
-    ``cat`` leaves contribute their sample shape (their length may differ).
-    """
-    if is_state(tree):
-        items = []
-        for name, op in reduce_ops(tree):
-            v = getattr(tree, name)
-            if op == "cat" and not isinstance(v, Buffer):
-                t = _first(v)
-                items.append((name, op, str(t.dtype), tuple(t.shape[1:])))
-            elif isinstance(v, Tensor):
-                shape = tuple(v.shape[1:]) if (op == "buffer" and name == "data") else tuple(v.shape)
-                items.append((name, op, str(v.dtype), shape))
-            else:
-                items.append((name, op, signature(v)))
-        return (f"{type(tree).__module__}.{type(tree).__qualname__}", tuple(items))
-    if isinstance(tree, dict):
-        return ("dict", tuple((k, signature(tree[k])) for k in sorted(tree)))
-    if isinstance(tree, (tuple, list)):
-        return (type(tree).__name__, tuple(signature(x) for x in tree))
-    if isinstance(tree, Tensor):
-        return ("tensor", str(tree.dtype), tuple(tree.shape))
-    raise TypeError(f"{type(tree).__name__} is not a metric state")

@@ -20,12 +20,19 @@ namespace, and they are allow-listed for ``torch.load(weights_only=True)``.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from typing import Any, TypeVar
 
+import optree
 import torch
-import torch.utils._cxx_pytree
+import torch.utils._cxx_pytree  # imported first: torch's register_pytree_node then registers with optree too
 import torch.utils._pytree as pytree
 from torch import Tensor
+
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+else:  # typing_extensions is a dependency of torch
+    from typing_extensions import dataclass_transform
 
 __all__ = [
     "REDUCE_OPS",
@@ -44,6 +51,9 @@ __all__ = [
 
 REDUCE_OPS = ("sum", "max", "min", "cat", "node")
 _OPS_ATTR = "__metrix_reduce_ops__"
+# The optree namespace of metrix's own walk (metrix/_core/tree.py): a state's children are
+# its fields, each with the path entry ``(name, op)``, so every leaf's path carries its op.
+NAMESPACE = "metrix"
 
 T = TypeVar("T")
 
@@ -63,7 +73,27 @@ def leaf(reduce: str) -> Any:
     return dataclasses.field(metadata={"reduce": reduce})
 
 
+class Chunks:
+    """Growing ``cat`` storage (a tuple of chunks) seen as one leaf by metrix's walk."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: tuple[Tensor, ...]) -> None:
+        self.value = value
+
+
 def _register(cls: type, names: tuple[str, ...]) -> None:
+    fields = getattr(cls, _OPS_ATTR)
+    type_name = f"{cls.__module__}.{cls.__qualname__}"
+
+    def children(obj: Any) -> tuple[list[Any], str, tuple[tuple[str, str], ...]]:
+        # a tuple of chunks under a "cat" field is one leaf: wrapped, so the walk does not enter it
+        values = [getattr(obj, n) for n in names]
+        values = [Chunks(v) if op == "cat" and isinstance(v, tuple) else v for v, (_, op) in zip(values, fields)]
+        return values, type_name, fields
+
+    optree.register_pytree_node(cls, children, lambda _, values: cls(*values), namespace=NAMESPACE)
+
     def flatten(obj: Any) -> tuple[list[Any], None]:
         return [getattr(obj, n) for n in names], None
 
@@ -83,6 +113,7 @@ def _register(cls: type, names: tuple[str, ...]) -> None:
     torch.serialization.add_safe_globals([cls])
 
 
+@dataclass_transform(frozen_default=True, eq_default=False, field_specifiers=(leaf,))
 def state(cls: type[T]) -> type[T]:
     """Class decorator that turns an annotated class into a metric state type.
 
@@ -109,7 +140,7 @@ def state(cls: type[T]) -> type[T]:
         )
     names = tuple(f.name for f in fields)
     ops = tuple(f.metadata["reduce"] for f in fields)
-    setattr(dc, _OPS_ATTR, tuple(zip(names, ops)))
+    setattr(dc, _OPS_ATTR, tuple(zip(names, ops)))  # before _register, which reads it
     dc.replace = lambda self, **changes: dataclasses.replace(self, **changes)  # type: ignore[attr-defined]
     _register(dc, names)
     return dc
@@ -139,7 +170,7 @@ class Buffer:
             padding.
         count: int64 scalar, number of samples appended so far. A count above the
             capacity means samples were dropped: eager code raises at the append,
-            traced code raises when the buffer is read (see :func:`stored_values`).
+            traced code raises when the buffer is read (:func:`stored_masked` checks it).
     """
 
     data: Tensor
@@ -197,12 +228,23 @@ def cat_append(store: Any, values: Tensor) -> Any:
 
     Works on both forms: a tuple of chunks (eager, amortised O(batch)) and a
     :class:`Buffer` (fixed capacity; writes at ``count + arange(n)`` out of place, so
-    it traces; an overflow raises ``ValueError`` in eager).
+    it traces; an overflow raises ``ValueError`` in eager). Appending to chunks while
+    ``torch.compile`` traces raises ``ValueError`` naming ``capacity=``/``thresholds=``:
+    growing storage would recompile at every step.
     """
     if isinstance(store, Buffer):
         return _buffer_append(store, values)
     if not isinstance(store, tuple):
         raise TypeError(f"cat storage must be a tuple of chunks or a Buffer, got {type(store).__name__}")
+    if torch.compiler.is_compiling():
+        # Growing storage changes shape at every step: a compiled step would recompile each
+        # call until dynamo's limit. Refuse it while tracing, with the fix, instead.
+        raise ValueError(
+            "growing `cat` storage cannot be compiled (its length changes at every update, so torch.compile "
+            "would recompile at every step): build the metric with capacity=N (fixed-size storage that compiles "
+            "once), or with thresholds= for curve metrics (binned, fixed-size state); eager code and eager "
+            "torch.func.vmap work without them"
+        )
     values = values.to(store[0].dtype)
     return _compact((*store, values))
 

@@ -24,8 +24,9 @@ handful of collectives however many metrics a collection holds:
    ``~key`` (an order-reversing bijection that never overflows, NaN mapped below -inf),
    so ``min(x) = ~max(~x)`` exactly.
 4. **Buffers**: the data of fixed-capacity buffers, one ``all_gather`` per data dtype;
-   the result is a buffer of capacity ``world * capacity`` holding every rank's samples
-   in rank order.
+   every rank's samples are packed in rank order into a buffer of the same capacity (the
+   rule of ``merge``: a capacity is part of the configuration, so a synced state has the
+   local state's signature; more samples than the capacity over the whole group raise).
 5. **Growing cat storage** (eager only): padded to the longest rank's length, one
    ``all_gather`` per dtype that is non-empty on some rank, trimmed (gloo cannot gather
    tensors of unequal lengths).
@@ -47,7 +48,8 @@ import torch
 import torch.distributed as dist
 from torch import Tensor
 
-from metrix._core.state import Buffer, is_state, reduce_ops, stored_values
+from metrix._core.state import Buffer, stored_values
+from metrix._core.tree import flatten, signature, unflatten
 
 __all__ = ["collectives_issued", "sync", "sync_collectives"]
 
@@ -69,7 +71,7 @@ def collectives_issued() -> int:
 
     Example:
         >>> import metrix
-        >>> isinstance(metrix.collectives_issued(), int)
+        >>> isinstance(metrix.debug.collectives_issued(), int)
         True
     """
     return _COUNTER[0]
@@ -86,62 +88,10 @@ def _cat_tensor(v: Any) -> Tensor:
     return v if isinstance(v, Tensor) else v[0]
 
 
-def _walk(tree: Any, entries: list[tuple[str, Any]], ensemble_dims: int) -> Any:
-    """Append ``(op, value)`` for every leaf in a fixed order; return the structure's signature.
-
-    The signature lists exactly what the collectives depend on (the walk order included,
-    so dicts keep their insertion order), with ``cat`` lengths left out: two ranks can
-    sync together exactly when their signatures are equal.
-    """
-    if isinstance(tree, Buffer):
-        entries.append(("buffer", tree))
-        return ("Buffer", str(tree.data.dtype), tuple(tree.data.shape), tuple(tree.count.shape))
-    if is_state(tree):
-        items = []
-        for name, op in reduce_ops(tree):
-            v = getattr(tree, name)
-            if op == "node" or (op == "cat" and isinstance(v, Buffer)):
-                items.append((name, op, _walk(v, entries, ensemble_dims)))
-            elif op == "cat":
-                if not (isinstance(v, Tensor) or (isinstance(v, tuple) and v and isinstance(v[0], Tensor))):
-                    raise TypeError(f"sync: 'cat' field {name!r} holds {type(v).__name__}, not a tuple of tensors")
-                t = _cat_tensor(v)
-                shape = tuple(t.shape[:ensemble_dims]) + tuple(t.shape[ensemble_dims + 1 :])
-                entries.append((op, v))
-                items.append((name, op, str(t.dtype), shape))
-            else:
-                if not isinstance(v, Tensor):
-                    raise TypeError(f"sync: field {name!r} ({op}) holds {type(v).__name__}, not a tensor")
-                entries.append((op, v))
-                items.append((name, op, str(v.dtype), tuple(v.shape)))
-        return (f"{type(tree).__module__}.{type(tree).__qualname__}", tuple(items))
-    if isinstance(tree, dict):
-        return ("dict", tuple((k, _walk(v, entries, ensemble_dims)) for k, v in tree.items()))
-    if isinstance(tree, (tuple, list)):
-        return (type(tree).__name__, tuple(_walk(x, entries, ensemble_dims) for x in tree))
-    if isinstance(tree, Tensor):
-        entries.append(("sum", tree))
-        return ("tensor", str(tree.dtype), tuple(tree.shape))
-    raise TypeError(f"sync: {type(tree).__name__} is not a metric state")
-
-
-def _rebuild(tree: Any, values: Any) -> Any:
-    if isinstance(tree, Buffer):
-        return next(values)
-    if is_state(tree):
-        new = []
-        for name, op in reduce_ops(tree):
-            v = getattr(tree, name)
-            if op == "node" or (op == "cat" and isinstance(v, Buffer)):
-                new.append(_rebuild(v, values))
-            else:
-                new.append(next(values))
-        return type(tree)(*new)
-    if isinstance(tree, dict):
-        return {k: _rebuild(v, values) for k, v in tree.items()}
-    if isinstance(tree, (tuple, list)):
-        return type(tree)(_rebuild(x, values) for x in tree)
-    return next(values)
+def _entries(state: Any) -> tuple[list[tuple[str, Any]], Any]:
+    """``(op, value)`` for every leaf, in the walk's fixed order, and the spec to rebuild."""
+    flat, spec = flatten(state)
+    return [(e.op, e.value) for e in flat], spec
 
 
 # ------------------------------------------------------------------------------ planning
@@ -225,11 +175,10 @@ def sync_collectives(state: Any, /, group: Any = None, *, fingerprint: bool = Tr
         >>> from metrix.aggregation import mean, max as max_, min as min_
         >>> from metrix.classification import binary_accuracy
         >>> c = metrix.collection({"m": mean(), "hi": max_(), "lo": min_(), "acc": binary_accuracy()})
-        >>> metrix.sync_collectives(c.init())   # fingerprint + one SUM + one MAX
+        >>> metrix.debug.sync_collectives(c.init())   # fingerprint + one SUM + one MAX
         3
     """
-    entries: list[tuple[str, Any]] = []
-    _walk(state, entries, ensemble_dims)
+    entries, _ = _entries(state)
     world = dist.get_world_size(group) if _is_active(group) else 2
     plan = _plan(entries, world)
     dtypes = {_cat_tensor(entries[i][1]).dtype for i in plan.cats}
@@ -374,7 +323,9 @@ def sync(state: Any, /, group: Any = None, *, fingerprint: bool | None = None, e
 
     Returns:
         The state every rank would have after seeing the union of all ranks' data
-        (``cat`` samples and buffer rows in rank order).
+        (``cat`` samples and buffer rows in rank order), with the same signature as
+        ``state``: a fixed-capacity buffer keeps its capacity, which must hold the
+        samples of the whole group.
 
     Example:
         >>> import torch, metrix
@@ -387,8 +338,10 @@ def sync(state: Any, /, group: Any = None, *, fingerprint: bool | None = None, e
         raise ValueError(f"ensemble_dims must be an int >= 0, got {ensemble_dims!r}")
     if not _is_active(group):
         return state
-    entries: list[tuple[str, Any]] = []
-    sig = (ensemble_dims, _walk(state, entries, ensemble_dims))
+    try:
+        entries, spec = _entries(state)
+    except TypeError as err:
+        raise TypeError(f"sync: {err}") from None
     tensors = [v.data if isinstance(v, Buffer) else _cat_tensor(v) for _, v in entries]
     compiled = torch.compiler.is_compiling()
     if not compiled and any(torch._C._functorch.is_functorch_wrapped_tensor(t) for t in tensors):
@@ -403,7 +356,8 @@ def sync(state: Any, /, group: Any = None, *, fingerprint: bool | None = None, e
     if fingerprint:
         if compiled:
             raise ValueError("sync(fingerprint=True) is eager-only; pass fingerprint=False inside torch.compile")
-        _check_fingerprint(sig, group, world, device)
+        # the signature is the merge rule's, so "these states sync" is "these states merge"
+        _check_fingerprint((ensemble_dims, signature(state, ensemble_dims=ensemble_dims)), group, world, device)
     plan = _plan(entries, world)
     if plan.cats and compiled:
         raise ValueError(
@@ -445,7 +399,7 @@ def sync(state: Any, /, group: Any = None, *, fingerprint: bool | None = None, e
         assert meta is not None
         lengths = meta[:, meta.shape[1] - len(plan.cats) :].tolist()  # (world, n_cat), one host sync
         _sync_cats(cat_values, plan.cats, lengths, results, world, group, d)
-    return _rebuild(state, iter(results))
+    return unflatten(spec, results)
 
 
 def _cat_values(v: Any, d: int) -> Tensor:
@@ -479,10 +433,17 @@ def _sync_buffers(
             gathered = flat[:, offset : offset + x.numel()].reshape(world, *x.shape)
             offset += x.numel()
             results[i] = _stack_buffers(gathered, counts[i], ensemble_dims)
+            total = int(results[i].count.max()) if not compiled else 0  # every rank holds the same counts
+            if total > x.shape[ensemble_dims]:
+                raise ValueError(
+                    f"sync: fixed-capacity storage overflow: {total} samples over all ranks but "
+                    f"capacity={x.shape[ensemble_dims]}; a buffer's capacity bounds the samples of the whole "
+                    "group: build the metric with capacity >= the total number of samples"
+                )
 
 
 def _stack_buffers(data: Tensor, counts: Tensor, ensemble_dims: int) -> Buffer:
-    """One buffer of capacity ``world * cap`` holding every rank's samples, in rank order."""
+    """Every rank's samples in one buffer of the same capacity, in rank order."""
     fn: Callable[[Tensor, Tensor], Buffer] = _stack_buffers_one
     for _ in range(ensemble_dims):
         fn = torch.func.vmap(fn, in_dims=(1, 1))
@@ -490,9 +451,11 @@ def _stack_buffers(data: Tensor, counts: Tensor, ensemble_dims: int) -> Buffer:
 
 
 def _stack_buffers_one(data: Tensor, counts: Tensor) -> Buffer:
-    # Valid rows of every rank move to the front in rank order, padding rows after them;
-    # written with index_copy on a permutation so it traces and vmaps. An overflowed
-    # rank (count > capacity) keeps its excess in the summed count: never silent.
+    # The rule of merge_buffers: the capacity is part of the configuration and is kept.
+    # Valid rows of every rank move to the front in rank order (index_copy on a
+    # permutation, so it traces and vmaps), then the first `cap` rows are kept. Samples
+    # past the capacity stay in the summed count: an overflow is never silent (eager
+    # sync raises below, traced code raises where the buffer is read).
     world, cap = data.shape[0], data.shape[1]
     rows = torch.arange(cap, device=data.device)
     kept = torch.clamp(counts, max=cap)
@@ -503,7 +466,7 @@ def _stack_buffers_one(data: Tensor, counts: Tensor) -> Buffer:
     target = torch.where(valid, target, kept.sum() + invalid_rank)
     flat = data.reshape(world * cap, *data.shape[2:])
     out = torch.zeros_like(flat).index_copy(0, target, flat)
-    return Buffer(out, counts.sum())
+    return Buffer(out[:cap].clone(), counts.sum())
 
 
 def _sync_cats(

@@ -17,7 +17,6 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.checks import check
 from metrix._core.metric import Metric
 from metrix.classification._curve_state import CurveSpec, CurveState, curve_metric, micro, stored
 from metrix.classification._division import safe_divide
@@ -103,34 +102,19 @@ def binned_counts(hist: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
 
 
 def _exact_columns(spec: CurveSpec, s: CurveState, pooled: bool) -> tuple[Tensor, Tensor, Tensor, Tensor]:
-    """``exact_counts`` of the stored samples (cut to the built length for ``capacity``)."""
+    """``exact_counts`` of the stored samples (a capacity buffer keeps its length through merge and sync)."""
     scores, pos, valid = stored(spec, s)
     if scores.shape[-1] == 0:  # an empty eager store: one masked-out sample keeps the shapes legal
         scores = torch.zeros((*scores.shape[:-1], 1), dtype=scores.dtype, device=scores.device)
         pos = torch.zeros(scores.shape, dtype=torch.bool, device=scores.device)
         valid = pos
-    columns = scores.shape[0]
     if pooled:
         scores, pos, valid = micro(scores, pos, valid)
-    n = scores.shape[-1]
     # hand the masked scores over without a name here, so the sort can free them (and the
     # stored copy of the scores is released before it)
     masked = [mask_scores(scores, valid)]
     del scores
-    counts = exact_counts(masked.pop(), pos, valid)
-    if spec.capacity is not None:
-        # A synced state gathers every rank's buffer into a longer one. Curves keep the length
-        # the metric was built with (valid points sort first, so only padding is cut); more
-        # samples than the capacity is an overflow, as for merge.
-        length = spec.capacity * (columns if pooled else 1)
-        if n > length:
-            check(
-                valid.sum(-1) <= length,
-                f"fixed-capacity storage overflow: more samples than capacity={spec.capacity}",
-                enabled=True,
-            )
-            counts = tuple(x[..., :length] for x in counts)  # type: ignore[assignment]
-    return counts
+    return exact_counts(masked.pop(), pos, valid)
 
 
 def _rates(counts: Tensor) -> Tensor:

@@ -19,7 +19,9 @@ from torch import Tensor
 
 from metrix._core.args import type_error, value_error
 from metrix._core.metric import Metric, factory
-from metrix._core.state import is_state, leaf, reduce_ops, state
+from metrix._core.state import is_state, leaf, state
+from metrix._core.tree import Entry, flatten, map_entries, unflatten
+from metrix._core.weights import mark_sample_weight, takes_sample_weight
 
 __all__ = ["RunningState", "running"]
 
@@ -32,50 +34,21 @@ class RunningState:
     step: Tensor = leaf("max")  # int64 scalar: updates seen so far
 
 
-def _check_base(s: Any, path: str) -> None:
+def _check_base(s: Any) -> None:
     if not is_state(s):
-        raise TypeError(f"running(): the base metric's state must be a @metrix.state, got {type(s).__name__} at {path}")
-    for name, op in reduce_ops(s):
-        if op == "node":
-            _check_base(getattr(s, name), f"{path}.{name}")
-        elif op not in ("sum", "max", "min"):
+        raise TypeError(f"running(): the base metric's state must be a @metrix.state, got {type(s).__name__}")
+    for e in flatten(s)[0]:
+        if e.op not in ("sum", "max", "min"):
             raise ValueError(
-                f"running(): base state field {path}.{name} has op {op!r}; only sum/max/min states have a fixed size"
+                f"running(): base state field state.{e.path} has op {e.op!r}; only sum/max/min states have a fixed size"
             )
 
 
-def _stack(s: Any, window: int) -> Any:
-    fields = []
-    for name, op in reduce_ops(s):
-        v = getattr(s, name)
-        fields.append(_stack(v, window) if op == "node" else v.unsqueeze(0).expand(window, *v.shape).clone())
-    return type(s)(*fields)
-
-
-def _write(slots: Any, batch: Any, hit: Tensor) -> Any:
-    fields = []
-    for name, op in reduce_ops(slots):
-        old, new = getattr(slots, name), getattr(batch, name)
-        if op == "node":
-            fields.append(_write(old, new, hit))
-        else:
-            fields.append(torch.where(hit.reshape((-1,) + (1,) * new.dim()), new.unsqueeze(0), old))
-    return type(slots)(*fields)
-
-
-def _reduce(slots: Any) -> Any:
-    fields = []
-    for name, op in reduce_ops(slots):
-        v = getattr(slots, name)
-        if op == "node":
-            fields.append(_reduce(v))
-        elif op == "sum":
-            fields.append(v.sum(0))
-        elif op == "max":
-            fields.append(v.amax(0))
-        else:
-            fields.append(v.amin(0))
-    return type(slots)(*fields)
+def _reduce(e: Entry) -> Tensor:
+    # the window's slots combined with the base state's own op
+    if e.op == "sum":
+        return e.value.sum(0)
+    return e.value.amax(0) if e.op == "max" else e.value.amin(0)
 
 
 @factory(higher_is_better=None)
@@ -103,19 +76,29 @@ def running(metric: Metric, window: int) -> Metric:
         raise type_error("window", "a positive int", window)
     if window < 1:
         raise value_error("window", "a positive int", window)
-    _check_base(metric.init(), "state")
+    _check_base(metric.init())
     base_init, base_update, base_compute = metric.init, metric.update, metric.compute
     arange = torch.arange(window)
 
     def init(*, device: Any = None) -> RunningState:
-        return RunningState(_stack(base_init(device=device), window), torch.zeros((), dtype=torch.int64, device=device))
+        slots = map_entries(
+            lambda e: e.value.unsqueeze(0).expand(window, *e.value.shape).clone(), base_init(device=device)
+        )
+        return RunningState(slots, torch.zeros((), dtype=torch.int64, device=device))
 
     def update(s: RunningState, *inputs: Any, **kwargs: Any) -> RunningState:
-        batch = base_update(base_init(device=s.step.device), *inputs, **kwargs)
+        batch, spec = flatten(base_update(base_init(device=s.step.device), *inputs, **kwargs))
         hit = arange.to(s.step.device) == s.step % window
-        return RunningState(_write(s.slots, batch, hit), s.step + 1)
+        old = flatten(s.slots)[0]
+        slots = [
+            torch.where(hit.reshape((-1,) + (1,) * b.value.dim()), b.value.unsqueeze(0), o.value)
+            for b, o in zip(batch, old)
+        ]
+        return RunningState(unflatten(spec, slots), s.step + 1)
 
     def compute(s: RunningState) -> Any:
-        return base_compute(_reduce(s.slots))
+        return base_compute(map_entries(_reduce, s.slots))
+
+    mark_sample_weight(update, takes_sample_weight(metric))  # sample_weight= reaches the base metric
 
     return Metric(init, update, compute, name=f"running({metric.name}, window={window})", batch_merge=False)

@@ -1,0 +1,69 @@
+"""Input checks and the state shape shared by the audio families.
+
+Every audio metric here is a per-signal score (over the last, time, dim) averaged over all
+signals seen, as TorchMetrics' classes average the functional's values: the state is a
+float64 sum of scores and an int64 count, fixed, exact under merge and sync, compile- and
+vmap-friendly. Scores are computed in the input's float dtype (as TorchMetrics does, with
+that dtype's ``eps``) and summed in float64.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.args import check_bool as check_bool
+from metrix._core.args import check_tensor
+from metrix._core.checks import check_finite
+from metrix._core.metric import Metric
+
+F64 = torch.float64
+
+
+def signal_pair(
+    preds: Any, target: Any, *, validate_args: bool, min_dim: int = 1, what: str = "(..., time)"
+) -> tuple[Tensor, Tensor]:
+    """Check two signals of one shape; returns them in one float dtype."""
+    check_tensor(preds, "preds")
+    check_tensor(target, "target")
+    if preds.shape != target.shape:
+        raise ValueError(
+            f"preds and target must have the same shape {what} (signals of the same length), "
+            f"got preds {tuple(preds.shape)} and target {tuple(target.shape)}"
+        )
+    if preds.dim() < min_dim:
+        raise ValueError(f"preds and target must have shape {what}, got {tuple(preds.shape)}")
+    dtype = torch.promote_types(preds.dtype, target.dtype)
+    if not dtype.is_floating_point:
+        dtype = torch.get_default_dtype()
+    preds, target = preds.to(dtype), target.to(dtype)
+    check_finite(preds, "preds", enabled=validate_args)
+    check_finite(target, "target", enabled=validate_args)
+    return preds, target
+
+
+def mean_score_metric(name: str, state_cls: type, scores: Callable[..., Tensor], key: Hashable) -> Metric:
+    """A metric whose value is the mean of ``scores(preds, target)`` over every signal seen.
+
+    ``state_cls`` has ``total`` (float64 scalar) and ``count`` (int64 scalar) sum leaves.
+    """
+
+    def init(*, device: Any = None) -> Any:
+        return state_cls(torch.zeros((), dtype=F64, device=device), torch.zeros((), dtype=torch.int64, device=device))
+
+    def update(s: Any, preds: Any, target: Any) -> Any:
+        v = scores(preds, target).to(F64)
+        return state_cls(s.total + v.sum(), s.count + v.numel())
+
+    def compute(s: Any) -> Tensor:
+        return s.total / s.count.to(F64)
+
+    return Metric(init, update, compute, name=name, key=key)
+
+
+def per_signal_kernel(factory_fn: Callable[..., Any], kernel: Callable[..., Tensor]) -> None:
+    """Attach the per-signal kernel to a public factory (used by permutation-invariant training)."""
+    factory_fn.__metrix_audio_kernel__ = kernel  # type: ignore[attr-defined]

@@ -1,0 +1,135 @@
+"""Homogeneity, completeness and the V-measure (Rosenberg and Hirschberg, 2007).
+
+Homogeneity ``MI / H(target)``: each cluster holds members of one class only.
+Completeness ``MI / H(preds)``: all members of a class fall in one cluster. The
+V-measure is their weighted harmonic mean. All come from the contingency table of
+``target`` (rows) and ``preds`` (columns), shared by every extrinsic clustering metric.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric, factory
+from metrix.clustering._information import entropy_of, marginals, mutual_info_of
+from metrix.clustering._inputs import extrinsic_metric
+
+__all__ = ["completeness_score", "homogeneity_score", "v_measure_score"]
+
+
+def homogeneity_completeness(table: Tensor) -> tuple[Tensor, Tensor]:
+    """``(homogeneity, completeness)`` of a table; a zero entropy gives 1, an empty table ``(0, 1)`` (TorchMetrics)."""
+    _, rows, cols, n = marginals(table)
+    mi = mutual_info_of(table)
+    h_target, h_preds = entropy_of(rows, n), entropy_of(cols, n)
+    homogeneity = torch.where(h_target == 0, 1.0, mi / h_target)
+    homogeneity = torch.where(n == 0, 0.0, homogeneity)
+    completeness = torch.where(h_preds == 0, 1.0, mi / h_preds)
+    return homogeneity, completeness
+
+
+@factory(higher_is_better=True)
+def homogeneity_score(
+    *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
+) -> Metric:
+    """Homogeneity ``MI / H(target)``: 1 when every cluster holds a single class.
+
+    Same values as ``torchmetrics.functional.clustering.homogeneity_score`` and
+    scikit-learn's ``homogeneity_score``, in float64.
+
+    Args:
+        num_classes: range of the ``target`` labels; with it the state is a fixed table
+            (compiles once, vmaps). ``None`` stores the labels exactly (any integers).
+        num_clusters: range of the ``preds`` labels (defaults to ``num_classes``).
+        validate_args: check that labels are in range (fixed tables).
+
+    Returns:
+        A metric over ``(preds, target)`` label vectors with a float64 scalar value.
+
+    Example:
+        >>> import torch
+        >>> from metrix.clustering import homogeneity_score
+        >>> preds, target = torch.tensor([2, 1, 0, 1, 0]), torch.tensor([0, 2, 1, 1, 0])
+        >>> homogeneity_score()(preds, target)
+        tensor(0.4744, dtype=torch.float64)
+    """
+    return extrinsic_metric(
+        "homogeneity_score", lambda t: homogeneity_completeness(t)[0], num_classes, num_clusters, validate_args
+    )
+
+
+@factory(higher_is_better=True)
+def completeness_score(
+    *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
+) -> Metric:
+    """Completeness ``MI / H(preds)``: 1 when every class falls in a single cluster.
+
+    Same values as ``torchmetrics.functional.clustering.completeness_score`` and
+    scikit-learn's ``completeness_score``, in float64.
+
+    Args:
+        num_classes: range of the ``target`` labels; with it the state is a fixed table
+            (compiles once, vmaps). ``None`` stores the labels exactly (any integers).
+        num_clusters: range of the ``preds`` labels (defaults to ``num_classes``).
+        validate_args: check that labels are in range (fixed tables).
+
+    Returns:
+        A metric over ``(preds, target)`` label vectors with a float64 scalar value.
+
+    Example:
+        >>> import torch
+        >>> from metrix.clustering import completeness_score
+        >>> preds, target = torch.tensor([2, 1, 0, 1, 0]), torch.tensor([0, 2, 1, 1, 0])
+        >>> completeness_score()(preds, target)
+        tensor(0.4744, dtype=torch.float64)
+    """
+    return extrinsic_metric(
+        "completeness_score", lambda t: homogeneity_completeness(t)[1], num_classes, num_clusters, validate_args
+    )
+
+
+@factory(higher_is_better=True)
+def v_measure_score(
+    beta: float = 1.0,
+    *,
+    num_classes: int | None = None,
+    num_clusters: int | None = None,
+    validate_args: bool = True,
+) -> Metric:
+    """V-measure ``(1 + beta) h c / (beta h + c)`` of homogeneity ``h`` and completeness ``c``.
+
+    Same arguments and values as ``torchmetrics.functional.clustering.v_measure_score``
+    and scikit-learn's ``v_measure_score``, in float64 (1 when both are 0, as in
+    TorchMetrics).
+
+    Args:
+        beta: weight of homogeneity against completeness (``beta > 1`` favours
+            completeness).
+        num_classes: range of the ``target`` labels; with it the state is a fixed table
+            (compiles once, vmaps). ``None`` stores the labels exactly (any integers).
+        num_clusters: range of the ``preds`` labels (defaults to ``num_classes``).
+        validate_args: check that labels are in range (fixed tables).
+
+    Returns:
+        A metric over ``(preds, target)`` label vectors with a float64 scalar value.
+
+    Example:
+        >>> import torch
+        >>> from metrix.clustering import v_measure_score
+        >>> preds, target = torch.tensor([2, 1, 0, 1, 0]), torch.tensor([0, 2, 1, 1, 0])
+        >>> v_measure_score(beta=2.0)(preds, target)
+        tensor(0.4744, dtype=torch.float64)
+    """
+    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta >= 0:
+        raise ValueError(f"beta must be a float >= 0, got {beta!r}")
+    beta = float(beta)
+
+    def reduce(table: Tensor) -> Any:
+        h, c = homogeneity_completeness(table)
+        total = h + c
+        return torch.where(total == 0, 1.0, (1 + beta) * h * c / torch.where(total == 0, 1.0, beta * h + c))
+
+    return extrinsic_metric("v_measure_score", reduce, num_classes, num_clusters, validate_args)

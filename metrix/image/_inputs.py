@@ -1,0 +1,117 @@
+"""Input and argument checks shared by the image families.
+
+Shape and dtype checks are plain Python raises (shapes are static under compile and
+vmap); value checks (NaN/inf) go through :func:`metrix._core.checks.check_finite`, so
+they raise ``ValueError`` in eager, under ``torch.compile`` and under ``torch.func.vmap``.
+Every message names the argument, what is expected and what was received.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.args import check_bool as check_bool
+from metrix._core.args import check_choice as check_choice
+from metrix._core.args import check_int as check_int
+from metrix._core.args import check_tensor as check_tensor
+from metrix._core.checks import check_finite
+
+F64 = torch.float64
+REDUCTIONS = ("elementwise_mean", "sum", "none", None)
+
+
+def check_reduction(reduction: Any, allowed: Sequence[Any] = REDUCTIONS) -> str:
+    """Validate ``reduction``; ``None`` becomes ``"none"`` and ``"mean"`` stays ``"mean"``."""
+    check_choice(reduction, "reduction", tuple(allowed))
+    return "none" if reduction is None else reduction
+
+
+def check_positive(value: Any, name: str) -> float:
+    """A real number > 0 (``data_range``, ``sigma``, ``ratio``…)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{name} must be a number > 0, got {value!r}")
+    return float(value)
+
+
+def check_data_range(data_range: Any, *, optional: bool) -> tuple[float | None, tuple[float, float] | None]:
+    """Validate ``data_range``: a number > 0, a ``(min, max)`` tuple with ``max > min``, or ``None``.
+
+    Returns:
+        ``(range, clamp)``: the range as a float (``None`` when it comes from the data) and
+        the clamping bounds when a tuple was given.
+    """
+    if data_range is None:
+        if optional:
+            return None, None
+        raise ValueError("data_range must be a number > 0 or a (min, max) tuple, got None")
+    if isinstance(data_range, tuple):
+        ok = len(data_range) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in data_range)
+        if not ok or not data_range[1] > data_range[0]:
+            raise ValueError(f"data_range as a tuple must be (min, max) with max > min, got {data_range!r}")
+        lo, hi = float(data_range[0]), float(data_range[1])
+        return hi - lo, (lo, hi)
+    return check_positive(data_range, "data_range"), None
+
+
+def int_pair(value: Any, name: str, n: int, *, odd: bool = False) -> tuple[int, ...]:
+    """An int or a sequence of ``n`` ints, each >= 1 (and odd when ``odd``)."""
+    values = tuple(value) if isinstance(value, Sequence) else (value,) * n
+    bad = len(values) != n or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in values)
+    if bad or (odd and any(v % 2 == 0 for v in values)):
+        kind = "odd ints >= 1" if odd else "ints >= 1"
+        raise ValueError(f"{name} must be an int or a sequence of {n} {kind}, got {value!r}")
+    return values
+
+
+def float_pair(value: Any, name: str, n: int) -> tuple[float, ...]:
+    """A number or a sequence of ``n`` numbers, each > 0."""
+    values = tuple(value) if isinstance(value, Sequence) else (value,) * n
+    if len(values) != n:
+        raise ValueError(f"{name} must be a number or a sequence of {n} numbers > 0, got {value!r}")
+    return tuple(check_positive(v, name) for v in values)
+
+
+def image(x: Any, name: str, ranks: tuple[int, ...] = (4,), *, validate_args: bool = True) -> Tensor:
+    """Check one image batch: a real tensor of one of ``ranks`` (``(N, C, H, W)`` by default), finite."""
+    check_tensor(x, name)
+    if x.dim() not in ranks:
+        shapes = " or ".join({3: "(N, H, W)", 4: "(N, C, H, W)", 5: "(N, C, D, H, W)"}[r] for r in ranks)
+        raise ValueError(f"{name} must have shape {shapes}, got shape {tuple(x.shape)}")
+    if x.is_floating_point():
+        check_finite(x, name, enabled=validate_args)
+    return x
+
+
+def image_pair(
+    preds: Any,
+    target: Any,
+    *,
+    ranks: tuple[int, ...] = (4,),
+    validate_args: bool = True,
+    names: tuple[str, str] = ("preds", "target"),
+) -> tuple[Tensor, Tensor]:
+    """Check a ``(preds, target)`` pair of image batches of one shape; returns both as one float dtype."""
+    a, b = names
+    check_tensor(preds, a)
+    check_tensor(target, b)
+    if preds.shape != target.shape:
+        raise ValueError(
+            f"{a} and {b} must have the same shape, got {a} {tuple(preds.shape)} and {b} {tuple(target.shape)}"
+        )
+    image(preds, a, ranks, validate_args=validate_args)
+    image(target, b, ranks, validate_args=validate_args)
+    dtype = torch.promote_types(preds.dtype, target.dtype)
+    if not dtype.is_floating_point:
+        dtype = torch.get_default_dtype()
+    return preds.to(dtype), target.to(dtype)
+
+
+def min_size(x: Tensor, name: str, size: int, why: str) -> None:
+    """Require every spatial side of ``x`` (dims 2 and on) to be at least ``size``."""
+    sides = tuple(x.shape[2:])
+    if any(s < size for s in sides):
+        raise ValueError(f"{name} must have spatial sides >= {size} ({why}), got shape {tuple(x.shape)}")

@@ -1,0 +1,95 @@
+r"""Normalized discounted cumulative gain: graded relevance discounted by rank.
+
+A query's DCG at ``k`` is :math:`\sum_{i \le k} rel_i / \log_2(i + 1)`, divided by the
+DCG of the ideal order (relevance sorted descending); 0 when the ideal DCG is 0.
+Documents with equal scores share their gains: each member of a tie group gets the
+group's mean relevance times the discounts of the group's positions, as scikit-learn's
+``ndcg_score`` and TorchMetrics do. Relevance may be any finite value (graded), not
+only 0/1. The ideal order needs a second sort of the relevance inside each query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.metric import Metric, factory
+from metrix.retrieval._forms import cutoff_metric
+from metrix.retrieval._ranking import Ranked
+
+__all__ = ["retrieval_normalized_dcg"]
+
+
+def _ndcg(r: Ranked, ks: tuple[int | None, ...]) -> tuple[Tensor, Tensor]:
+    # (M, K); invalid documents need no mask: their relevance is 0 and they tie with no valid one
+    discount = r.top(1.0 / torch.log2(r.rank.to(torch.float64) + 2.0), ks)
+    groups = r.tie_groups()
+    group_discount = r.group_sum(groups, discount)
+    group_size = r.group_sum(groups, r.valid.to(torch.float64)).clamp(min=1).unsqueeze(1)
+    gain = r.sum(r.target.unsqueeze(1) * group_discount / group_size)
+    ideal = r.sum(r.sorted_within(r.target).unsqueeze(1) * discount)
+    value = torch.where(ideal == 0, 0.0, gain / torch.where(ideal == 0, 1.0, ideal))
+    return value, r.sum(r.target) == 0
+
+
+@factory(higher_is_better=True)
+def retrieval_normalized_dcg(
+    empty_target_action: str = "neg",
+    ignore_index: int | None = None,
+    top_k: int | tuple[int, ...] | None = None,
+    aggregation: Any = "mean",
+    *,
+    dense: bool = False,
+    capacity: int | None = None,
+    validate_args: bool = True,
+) -> Metric:
+    """Normalized DCG over queries, TorchMetrics' ``RetrievalNormalizedDCG``.
+
+    Flat form (default): ``update(state, preds, target, indexes)``, the query id of every
+    document in ``indexes`` (by position or keyword); a query may span batches and ranks, its
+    documents are stored and grouped in ``compute``. ``dense=True``: ``update(state, preds,
+    target, mask=None)`` with ``(B, L)`` rows, each a whole query, scored in ``update``
+    (unlike TorchMetrics' functional, 2-D input is never flattened into one query).
+
+    Args:
+        empty_target_action: a query whose relevance sums to 0 counts as ``"neg"`` (0),
+            ``"pos"`` (1), is skipped (``"skip"``), or raises (``"error"``).
+        ignore_index: documents whose target equals it are dropped.
+        top_k: only the ``k`` best-scored documents count (``None``: all); a sequence of ks
+            gives one value per k.
+        aggregation: ``"mean"``, ``"median"``, ``"min"``, ``"max"`` or a callable
+            ``f(values, dim=None)`` (flat form only for the last two).
+        dense: take ``(B, L)`` rows of whole queries instead of documents with query ids.
+        capacity: flat form: a fixed-capacity buffer of documents (compiles once, vmaps).
+        validate_args: check values (query ids, finite scores and relevance).
+
+    Returns:
+        A metric computing a float32 scalar (or ``(K,)`` for several ``top_k``).
+
+    Example:
+        >>> import torch
+        >>> from metrix.retrieval import retrieval_normalized_dcg
+        >>> preds = torch.tensor([0.1, 0.2, 0.3, 4.0, 70.0])
+        >>> target = torch.tensor([10, 0, 0, 1, 5])
+        >>> retrieval_normalized_dcg()(preds, target, indexes=torch.zeros(5, dtype=torch.long))
+        tensor(0.6957)
+        >>> retrieval_normalized_dcg(dense=True, top_k=(1, 3))(preds[None], target[None])
+        tensor([0.5000, 0.4124])
+
+    Reference: Järvelin and Kekäläinen, "Cumulated gain-based evaluation of IR
+    techniques", ACM TOIS 2002; ``sklearn.metrics.ndcg_score``.
+    """
+    return cutoff_metric(
+        "retrieval_normalized_dcg",
+        _ndcg,
+        empty_target_action,
+        ignore_index,
+        top_k,
+        aggregation,
+        dense,
+        capacity,
+        validate_args,
+        graded=True,
+    )
