@@ -362,6 +362,30 @@ def test_unknown_keyword_lists_the_inputs() -> None:
         metrix.MetricModule(m).update(torch.randn(4, 3), torch.tensor([0, 1, 2, 0]), weights=torch.ones(4))
 
 
+@pytest.mark.parametrize(
+    ("factory", "kwargs", "inputs"),
+    [
+        ("total_variation", {}, "img"),
+        ("total_variation", {"reduction": "none"}, "img"),
+        ("spectral_angle_mapper", {}, "preds, target"),
+        ("error_relative_global_dimensionless_synthesis", {}, "preds, target"),
+        ("spatial_correlation_coefficient", {}, "preds, target"),
+        ("peak_signal_noise_ratio", {"data_range": 1.0, "dim": (1, 2, 3)}, "preds, target"),
+        ("universal_image_quality_index", {}, "preds, target"),
+        ("visual_information_fidelity", {}, "preds, target"),
+    ],
+)
+def test_image_score_metrics_list_their_inputs(factory: str, kwargs: dict, inputs: str) -> None:
+    # these updates forward their inputs to a per-image score function: they declare its inputs
+    import metrix.image as mi
+
+    m = getattr(mi, factory)(**kwargs)
+    assert _declares_keywords(m)
+    expected = rf"it takes {factory}.update\(state, {inputs}\) \(keywords accepted: {inputs}\)"
+    with pytest.raises(TypeError, match=expected):
+        m.update(m.init(), torch.rand(2, 3, 16, 16), not_an_input=1)
+
+
 def test_collection_errors_name_the_member() -> None:
     c = metrix.collection({"acc": mc.multiclass_accuracy(num_classes=3), "loss": mean()})
     module = metrix.MetricModule(c)

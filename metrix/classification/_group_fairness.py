@@ -95,7 +95,7 @@ def _group_update_fn(
         g = groups.reshape(n, flat_len(groups.shape[1:])).expand(n, m).long()
         check(
             (g >= 0) & (g < num_groups),
-            f"groups must hold group ids in [0, {num_groups}) for num_groups={num_groups}",
+            f"groups must hold group ids in [0, {int(num_groups)}) for num_groups={int(num_groups)}",
             enabled=validate_args,
         )
         if preds.is_floating_point():
