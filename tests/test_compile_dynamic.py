@@ -63,7 +63,13 @@ class CountingBackend:
 
 def _state_dims(state: object) -> set[int]:
     entries, _ = flatten(state)
-    return {d for e in entries for t in (e.value if isinstance(e.value, tuple) else (e.value,)) for d in t.shape}
+    tensors = []
+    for e in entries:
+        if e.op == "buffer":
+            tensors += [e.value.data, e.value.count]
+        else:
+            tensors += e.value if isinstance(e.value, tuple) else [e.value]
+    return {d for t in tensors for d in t.shape}
 
 
 def test_the_representative_cases_exist() -> None:
