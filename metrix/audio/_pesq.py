@@ -12,7 +12,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_choice
+from metrix._core.args import check_choice, check_int
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.audio._inputs import F64, check_bool, mean_score_metric, signal_pair
@@ -74,13 +74,12 @@ def perceptual_evaluation_speech_quality(
     Reference: ITU-T Recommendation P.862 (2001).
     """
     _backend()
-    check_choice(fs, "fs", (8000, 16000))
+    check_choice(check_int(fs, "fs", 1), "fs", (8000, 16000))
     check_choice(mode, "mode", ("wb", "nb"))
     if mode == "wb" and fs != 16000:
         raise ValueError("mode='wb' needs fs=16000, got fs=8000")
     keep_same_device = check_bool(keep_same_device, "keep_same_device")
-    if isinstance(n_processes, bool) or not isinstance(n_processes, int) or n_processes < 1:
-        raise ValueError(f"n_processes must be an int >= 1, got {n_processes!r}")
+    check_int(n_processes, "n_processes", 1)
     validate_args = check_bool(validate_args, "validate_args")
 
     def scores(preds: Any, target: Any) -> Tensor:

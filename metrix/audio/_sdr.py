@@ -20,6 +20,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.args import check_int, check_optional_int, check_optional_number
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.audio._inputs import F64, check_bool, mean_score_metric, per_signal_kernel, signal_pair
@@ -189,15 +190,10 @@ def signal_distortion_ratio(
     Reference: Vincent, Gribonval, Févotte, "Performance measurement in blind audio source
     separation", IEEE TASLP 2006; Scheibler, "SDR — medium rare with fast computations", 2021.
     """
-    if use_cg_iter is not None and (
-        isinstance(use_cg_iter, bool) or not isinstance(use_cg_iter, int) or use_cg_iter < 1
-    ):
-        raise ValueError(f"use_cg_iter must be None or an int >= 1, got {use_cg_iter!r}")
-    if isinstance(filter_length, bool) or not isinstance(filter_length, int) or filter_length < 1:
-        raise ValueError(f"filter_length must be an int >= 1, got {filter_length!r}")
+    use_cg_iter = check_optional_int(use_cg_iter, "use_cg_iter", 1)
+    filter_length = check_int(filter_length, "filter_length", 1)
     zero_mean = check_bool(zero_mean, "zero_mean")
-    if load_diag is not None and (isinstance(load_diag, bool) or not isinstance(load_diag, (int, float))):
-        raise ValueError(f"load_diag must be None or a number, got {load_diag!r}")
+    check_optional_number(load_diag, "load_diag", "None or a number", lambda v: True)  # kept as given
     validate_args = check_bool(validate_args, "validate_args")
     options = dict(use_cg_iter=use_cg_iter, filter_length=filter_length, zero_mean=zero_mean, load_diag=load_diag)
 

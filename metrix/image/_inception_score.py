@@ -10,6 +10,7 @@ any batching or merge order. With ``splits=1`` both equal TorchMetrics exactly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -52,7 +53,7 @@ def inception_score(
     splits: int = 10,
     *,
     num_features: int = 1008,
-    feature_extractor: Any = None,
+    feature_extractor: Callable[[Tensor], Tensor] | None = None,
     capacity: int | None = None,
     seed: int = 0,
     validate_args: bool = True,

@@ -11,6 +11,7 @@ the same for any batching, merge order or number of ranks; TorchMetrics draws th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -73,7 +74,7 @@ def kernel_inception_distance(
     gamma: float | None = None,
     coef: float = 1.0,
     *,
-    feature_extractor: Any = None,
+    feature_extractor: Callable[[Tensor], Tensor] | None = None,
     capacity: int | None = None,
     seed: int = 0,
     validate_args: bool = True,

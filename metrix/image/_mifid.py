@@ -9,11 +9,13 @@ Rows whose features sum to 0 are left out of the distance, as in TorchMetrics.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch import Tensor
 
+from metrix._core.args import type_error, value_error
 from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
@@ -67,7 +69,7 @@ def memorization_informed_frechet_inception_distance(
     num_features: int = 2048,
     cosine_distance_eps: float = 0.1,
     *,
-    feature_extractor: Any = None,
+    feature_extractor: Callable[[Tensor], Tensor] | None = None,
     capacity: int | None = None,
     validate_args: bool = True,
 ) -> Metric:
@@ -104,10 +106,10 @@ def memorization_informed_frechet_inception_distance(
     generative modeling with a large-scale competition", KDD 2021.
     """
     num_features = check_int(num_features, "num_features", 1)
-    if isinstance(cosine_distance_eps, bool) or not isinstance(cosine_distance_eps, float):
-        raise ValueError(f"cosine_distance_eps must be a float in (0, 1], got {cosine_distance_eps!r}")
+    if not isinstance(cosine_distance_eps, float):  # a float only, as TorchMetrics
+        raise type_error("cosine_distance_eps", "a float in (0, 1]", cosine_distance_eps)
     if not 0 < cosine_distance_eps <= 1:
-        raise ValueError(f"cosine_distance_eps must be a float in (0, 1], got {cosine_distance_eps!r}")
+        raise value_error("cosine_distance_eps", "a float in (0, 1]", cosine_distance_eps)
     feature_extractor = check_extractor(feature_extractor)
     if capacity is not None:
         capacity = check_int(capacity, "capacity", 1)

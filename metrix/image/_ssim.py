@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from metrix._core.args import check_ints, check_numbers, type_error, value_error
 from metrix._core.checks import is_tracing
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
@@ -157,15 +158,12 @@ def _per_image(x: Tensor) -> Tensor:
 
 def _check_sizes(kernel_size: Any, sigma: Any) -> tuple[Any, Any]:
     for name, value in (("kernel_size", kernel_size), ("sigma", sigma)):
-        values = tuple(value) if isinstance(value, Sequence) else (value,)
-        if isinstance(value, Sequence) and len(values) not in (2, 3):
-            raise ValueError(f"{name} must be a number or a sequence of 2 or 3 numbers, got {value!r}")
-    ks = tuple(kernel_size) if isinstance(kernel_size, Sequence) else (kernel_size,)
-    if any(isinstance(k, bool) or not isinstance(k, int) or k < 1 or k % 2 == 0 for k in ks):
-        raise ValueError(f"kernel_size must be an odd int >= 1 or a sequence of them, got {kernel_size!r}")
-    sg = tuple(sigma) if isinstance(sigma, Sequence) else (sigma,)
-    for s in sg:
-        check_positive(s, "sigma")
+        if isinstance(value, (list, tuple)) and len(value) not in (2, 3):
+            raise value_error(name, "a number or a sequence of 2 or 3 numbers", value)
+    expected = "an odd int >= 1 or a sequence of them"
+    if any(k % 2 == 0 for k in check_ints(kernel_size, "kernel_size", 1, scalar=True, expected=expected)):
+        raise value_error("kernel_size", expected, kernel_size)
+    check_numbers(sigma, "sigma", "a number > 0 or a sequence of them", lambda v: v > 0, scalar=True)
     return kernel_size, sigma
 
 
@@ -363,8 +361,10 @@ def multiscale_structural_similarity_index_measure(
     reduction = check_reduction(reduction)
     rng, clamp = check_data_range(data_range, optional=True)
     k1, k2 = check_positive(k1, "k1"), check_positive(k2, "k2")
-    if not isinstance(betas, tuple) or not betas or not all(isinstance(b, float) for b in betas):
-        raise ValueError(f"betas must be a non-empty tuple of floats, got {betas!r}")
+    if not isinstance(betas, tuple) or not all(isinstance(b, float) for b in betas):  # floats only, as TorchMetrics
+        raise type_error("betas", "a non-empty tuple of floats", betas)
+    if not betas:
+        raise value_error("betas", "a non-empty tuple of floats", betas)
     check_choice(normalize, "normalize", ("relu", "simple", None))
     validate_args = check_bool(validate_args, "validate_args")
     options = dict(gaussian_kernel=gaussian_kernel, sigma=sigma, kernel_size=kernel_size, data_range=rng, clamp=clamp)

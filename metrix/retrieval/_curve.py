@@ -15,6 +15,7 @@ for their fixed shapes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -57,7 +58,7 @@ def _curve_metric(
     adaptive_k: Any,
     empty_target_action: Any,
     ignore_index: Any,
-    aggregation: Any,
+    aggregation: str | Callable[..., Tensor],
     dense: Any,
     capacity: Any,
     validate_args: Any,
@@ -103,7 +104,7 @@ def retrieval_precision_recall_curve(
     adaptive_k: bool = False,
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -181,7 +182,7 @@ def retrieval_recall_at_fixed_precision(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
     *,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     dense: bool = False,
     capacity: int | None = None,
     validate_args: bool = True,

@@ -311,7 +311,7 @@ def cutoff_metric(
     empty_target_action: Any,
     ignore_index: Any,
     top_k: Any,
-    aggregation: Any,
+    aggregation: str | Callable[..., Tensor],
     dense: Any,
     capacity: Any,
     validate_args: Any,

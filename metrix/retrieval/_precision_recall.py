@@ -11,6 +11,7 @@ documents. As in TorchMetrics, precision and recall never count a document with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -77,7 +78,7 @@ def retrieval_precision(
     ignore_index: int | None = None,
     top_k: int | tuple[int, ...] | None = None,
     adaptive_k: bool = False,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -135,7 +136,7 @@ def retrieval_recall(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
     top_k: int | tuple[int, ...] | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -189,7 +190,7 @@ def retrieval_hit_rate(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
     top_k: int | tuple[int, ...] | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -244,7 +245,7 @@ def retrieval_fall_out(
     empty_target_action: str = "pos",
     ignore_index: int | None = None,
     top_k: int | tuple[int, ...] | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -299,7 +300,7 @@ def retrieval_fall_out(
 def retrieval_r_precision(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,

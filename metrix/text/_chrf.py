@@ -25,7 +25,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_bool, check_int
+from metrix._core.args import check_bool, check_int, check_number
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix.text._inputs import counts_like, texts_with_references
@@ -196,9 +196,7 @@ def chrf_score(
     """
     n_char_order = check_int(n_char_order, "n_char_order", 1)
     n_word_order = check_int(n_word_order, "n_word_order", 0)
-    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or beta < 0:
-        raise ValueError(f"beta must be a number >= 0, got {beta!r}")
-    beta = float(beta)
+    beta = check_number(beta, "beta", "a number >= 0", lambda v: v >= 0)
     lowercase = check_bool(lowercase, "lowercase")
     whitespace = check_bool(whitespace, "whitespace")
     sentence_level = check_bool(return_sentence_level_score, "return_sentence_level_score")

@@ -23,7 +23,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_bool, check_choice
+from metrix._core.args import check_bool, check_choice, check_number
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix.text._inputs import texts_with_references
@@ -99,9 +99,7 @@ def eed(hyp: str, ref: str, alpha: float, rho: float, deletion: float, insertion
 
 
 def _check_cost(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(f"{name} must be a non-negative float, got {value!r}")
-    return float(value)
+    return check_number(value, name, "a non-negative float", lambda v: v >= 0)
 
 
 @factory(higher_is_better=False)
