@@ -9,6 +9,7 @@ that dtype's ``eps``) and summed in float64.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -19,8 +20,41 @@ from metrix._core.args import check_bool as check_bool
 from metrix._core.args import check_tensor
 from metrix._core.checks import check_finite
 from metrix._core.metric import Metric
+from metrix._core.state import leaf, state
 
 F64 = torch.float64
+
+
+@state
+class MeanScoreState:
+    """Sum of per-signal scores and number of signals; each metric subclasses it, so it refuses another's state."""
+
+    total: Tensor = leaf("sum")  # float64 ()
+    count: Tensor = leaf("sum")  # int64 ()
+
+
+def centred(preds: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
+    """``preds`` and ``target`` less each signal's mean over the last (time) dim (``zero_mean=True``)."""
+    return preds - preds.mean(dim=-1, keepdim=True), target - target.mean(dim=-1, keepdim=True)
+
+
+def host_backend(module: str, attribute: str | None, metric: str, package: str) -> Any:
+    """The reference implementation a host-side metric runs (``pesq``, ``pystoi``), with an install hint."""
+    try:
+        found = importlib.import_module(module)
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            f"{metric} needs the `{package}` package: pip install 'metrix[audio]' (or pip install {package})"
+        ) from err
+    return found if attribute is None else getattr(found, attribute)
+
+
+def host_signals(preds: Any, target: Any, validate_args: bool) -> tuple[Any, Any, torch.device]:
+    """Checked signals as float64 NumPy rows ``(signals, time)`` for a host implementation, and their device."""
+    p, t = signal_pair(preds, target, validate_args=validate_args)
+    p_np = p.reshape(-1, p.shape[-1]).detach().cpu().double().numpy()
+    t_np = t.reshape(-1, t.shape[-1]).detach().cpu().double().numpy()
+    return p_np, t_np, p.device
 
 
 def signal_pair(

@@ -22,8 +22,16 @@ from torch import Tensor
 
 from metrix._core.args import check_int, check_optional_int, check_optional_number
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
-from metrix.audio._inputs import F64, check_bool, mean_score_metric, per_signal_kernel, signal_pair
+from metrix._core.state import state
+from metrix.audio._inputs import (
+    F64,
+    MeanScoreState,
+    centred,
+    check_bool,
+    mean_score_metric,
+    per_signal_kernel,
+    signal_pair,
+)
 
 __all__ = [
     "scale_invariant_signal_distortion_ratio",
@@ -35,35 +43,25 @@ __all__ = [
 
 
 @state
-class SDRState:
+class SDRState(MeanScoreState):
     """Sum of per-signal SDR (dB) and number of signals."""
 
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
-
 
 @state
-class SISDRState:
+class SISDRState(MeanScoreState):
     """Sum of per-signal SI-SDR (dB) and number of signals."""
 
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
-
 
 @state
-class SASDRState:
+class SASDRState(MeanScoreState):
     """Sum of per-mixture SA-SDR (dB) and number of mixtures."""
-
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
 
 
 def si_sdr_kernel(preds: Tensor, target: Tensor, zero_mean: bool = False) -> Tensor:
     """Per-signal SI-SDR (dB) over the last dim."""
     eps = torch.finfo(preds.dtype).eps
     if zero_mean:
-        target = target - target.mean(dim=-1, keepdim=True)
-        preds = preds - preds.mean(dim=-1, keepdim=True)
+        preds, target = centred(preds, target)
     alpha = ((preds * target).sum(-1, keepdim=True) + eps) / ((target * target).sum(-1, keepdim=True) + eps)
     scaled = alpha * target
     noise = scaled - preds
@@ -248,8 +246,7 @@ def sa_sdr_kernel(preds: Tensor, target: Tensor, scale_invariant: bool = True, z
     """Per-mixture SA-SDR (dB) of ``(..., speakers, time)`` signals."""
     eps = torch.finfo(preds.dtype).eps
     if zero_mean:
-        target = target - target.mean(dim=-1, keepdim=True)
-        preds = preds - preds.mean(dim=-1, keepdim=True)
+        preds, target = centred(preds, target)
     if scale_invariant:
         num = (preds * target).sum(dim=-1, keepdim=True).sum(dim=-2, keepdim=True)
         alpha = (num + eps) / ((target * target).sum(dim=-1, keepdim=True).sum(dim=-2, keepdim=True) + eps)

@@ -13,8 +13,8 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
-from metrix.audio._inputs import check_bool, mean_score_metric, per_signal_kernel, signal_pair
+from metrix._core.state import state
+from metrix.audio._inputs import MeanScoreState, centred, check_bool, mean_score_metric, per_signal_kernel, signal_pair
 from metrix.audio._sdr import si_sdr_kernel
 
 __all__ = [
@@ -26,35 +26,25 @@ __all__ = [
 
 
 @state
-class SNRState:
+class SNRState(MeanScoreState):
     """Sum of per-signal SNR (dB) and number of signals."""
 
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
-
 
 @state
-class SISNRState:
+class SISNRState(MeanScoreState):
     """Sum of per-signal SI-SNR (dB) and number of signals."""
 
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
-
 
 @state
-class ComplexSISNRState:
+class ComplexSISNRState(MeanScoreState):
     """Sum of per-signal complex SI-SNR (dB) and number of signals."""
-
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
 
 
 def snr_kernel(preds: Tensor, target: Tensor, zero_mean: bool = False) -> Tensor:
     """Per-signal SNR (dB) over the last dim."""
     eps = torch.finfo(preds.dtype).eps
     if zero_mean:
-        target = target - target.mean(dim=-1, keepdim=True)
-        preds = preds - preds.mean(dim=-1, keepdim=True)
+        preds, target = centred(preds, target)
     noise = target - preds
     return 10 * torch.log10(((target * target).sum(-1) + eps) / ((noise * noise).sum(-1) + eps))
 

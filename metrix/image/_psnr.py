@@ -34,7 +34,7 @@ from metrix.image._inputs import (
     check_tensor,
     image_pair,
 )
-from metrix.image._scores import scores_metric
+from metrix.image._scores import ScoreSumsState, ScoreValuesState, scores_metric
 
 __all__ = [
     "PSNRBState",
@@ -53,19 +53,13 @@ class PSNRState:
 
 
 @state
-class PSNRSamplesState:
+class PSNRSamplesState(ScoreSumsState):
     """Sum and count of per-sample PSNR values (``dim`` without the batch dim)."""
-
-    total: Tensor = leaf("sum")  # float64 (): sum of per-sample PSNR
-    count: Tensor = leaf("sum")  # int64 (): values seen
 
 
 @state
-class PSNRValuesState:
+class PSNRValuesState(ScoreValuesState):
     """Every per-sample PSNR value (``reduction="none"``), flattened."""
-
-    values: Any = leaf("cat")  # float64 (n,)
-    shape: Tensor = leaf("max")  # int64 (0,): unused
 
 
 @state
