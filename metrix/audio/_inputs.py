@@ -33,9 +33,12 @@ class MeanScoreState:
     count: Tensor = leaf("sum")  # int64 ()
 
 
-def centred(preds: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
-    """``preds`` and ``target`` less each signal's mean over the last (time) dim (``zero_mean=True``)."""
-    return preds - preds.mean(dim=-1, keepdim=True), target - target.mean(dim=-1, keepdim=True)
+def kernel_inputs(preds: Tensor, target: Tensor, zero_mean: bool) -> tuple[Tensor, Tensor, float]:
+    """``(preds, target, eps)`` for a ratio kernel: centred signals with ``zero_mean``, and their dtype's eps."""
+    eps = torch.finfo(preds.dtype).eps
+    if zero_mean:
+        return preds - preds.mean(dim=-1, keepdim=True), target - target.mean(dim=-1, keepdim=True), eps
+    return preds, target, eps
 
 
 def host_backend(module: str, attribute: str | None, metric: str, package: str) -> Any:

@@ -26,8 +26,8 @@ from metrix._core.state import state
 from metrix.audio._inputs import (
     F64,
     MeanScoreState,
-    centred,
     check_bool,
+    kernel_inputs,
     mean_score_metric,
     per_signal_kernel,
     signal_pair,
@@ -59,9 +59,7 @@ class SASDRState(MeanScoreState):
 
 def si_sdr_kernel(preds: Tensor, target: Tensor, zero_mean: bool = False) -> Tensor:
     """Per-signal SI-SDR (dB) over the last dim."""
-    eps = torch.finfo(preds.dtype).eps
-    if zero_mean:
-        preds, target = centred(preds, target)
+    preds, target, eps = kernel_inputs(preds, target, zero_mean)
     alpha = ((preds * target).sum(-1, keepdim=True) + eps) / ((target * target).sum(-1, keepdim=True) + eps)
     scaled = alpha * target
     noise = scaled - preds
@@ -244,9 +242,7 @@ def scale_invariant_signal_distortion_ratio(zero_mean: bool = False, *, validate
 
 def sa_sdr_kernel(preds: Tensor, target: Tensor, scale_invariant: bool = True, zero_mean: bool = False) -> Tensor:
     """Per-mixture SA-SDR (dB) of ``(..., speakers, time)`` signals."""
-    eps = torch.finfo(preds.dtype).eps
-    if zero_mean:
-        preds, target = centred(preds, target)
+    preds, target, eps = kernel_inputs(preds, target, zero_mean)
     if scale_invariant:
         num = (preds * target).sum(dim=-1, keepdim=True).sum(dim=-2, keepdim=True)
         alpha = (num + eps) / ((target * target).sum(dim=-1, keepdim=True).sum(dim=-2, keepdim=True) + eps)

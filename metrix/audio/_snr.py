@@ -14,7 +14,14 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import state
-from metrix.audio._inputs import MeanScoreState, centred, check_bool, mean_score_metric, per_signal_kernel, signal_pair
+from metrix.audio._inputs import (
+    MeanScoreState,
+    check_bool,
+    kernel_inputs,
+    mean_score_metric,
+    per_signal_kernel,
+    signal_pair,
+)
 from metrix.audio._sdr import si_sdr_kernel
 
 __all__ = [
@@ -42,9 +49,7 @@ class ComplexSISNRState(MeanScoreState):
 
 def snr_kernel(preds: Tensor, target: Tensor, zero_mean: bool = False) -> Tensor:
     """Per-signal SNR (dB) over the last dim."""
-    eps = torch.finfo(preds.dtype).eps
-    if zero_mean:
-        preds, target = centred(preds, target)
+    preds, target, eps = kernel_inputs(preds, target, zero_mean)
     noise = target - preds
     return 10 * torch.log10(((target * target).sum(-1) + eps) / ((noise * noise).sum(-1) + eps))
 

@@ -20,6 +20,7 @@ from torch import Tensor
 from metrix._core.args import check_optional_number
 from metrix._core.metric import Metric, factory
 from metrix.retrieval._forms import cutoff_metric
+from metrix.retrieval._inputs import Options
 from metrix.retrieval._ranking import Ranked
 
 __all__ = ["retrieval_auroc"]
@@ -107,15 +108,5 @@ def retrieval_auroc(
         tensor(0.6667)
     """
     max_fpr = check_optional_number(max_fpr, "max_fpr", "None or a float in (0, 1]", lambda v: 0 < v <= 1)
-    return cutoff_metric(
-        "retrieval_auroc",
-        _auroc_kernel(max_fpr),
-        empty_target_action,
-        ignore_index,
-        top_k,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-        extra_key=(max_fpr,),
-    )
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    return cutoff_metric("retrieval_auroc", _auroc_kernel(max_fpr), options, top_k, extra_key=(max_fpr,))

@@ -17,6 +17,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix.retrieval._forms import cutoff_metric
+from metrix.retrieval._inputs import Options
 from metrix.retrieval._ranking import Ranked
 
 __all__ = ["retrieval_average_precision", "retrieval_reciprocal_rank"]
@@ -89,17 +90,8 @@ def retrieval_average_precision(
         >>> dense(torch.tensor([[0.2, 0.3, 0.5]]), torch.tensor([[0, 0, 1]]))
         tensor([1., 1.])
     """
-    return cutoff_metric(
-        "retrieval_average_precision",
-        _average_precision,
-        empty_target_action,
-        ignore_index,
-        top_k,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-    )
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    return cutoff_metric("retrieval_average_precision", _average_precision, options, top_k)
 
 
 @factory(higher_is_better=True)
@@ -144,14 +136,5 @@ def retrieval_reciprocal_rank(
         >>> retrieval_reciprocal_rank()(preds, target, indexes)
         tensor(0.6667)
     """
-    return cutoff_metric(
-        "retrieval_reciprocal_rank",
-        _reciprocal_rank,
-        empty_target_action,
-        ignore_index,
-        top_k,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-    )
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    return cutoff_metric("retrieval_reciprocal_rank", _reciprocal_rank, options, top_k)
