@@ -101,6 +101,23 @@ def mean_score_metric(name: str, state_cls: type, scores: Callable[..., Tensor],
     return Metric(init, update, compute, name=name, key=key)
 
 
+def signal_kernel_metric(
+    name: str, state_cls: type[MeanScoreState], kernel: Callable[..., Tensor], validate_args: Any, **options: bool
+) -> Metric:
+    """The mean over signals of ``kernel(preds, target, **options)`` on checked ``(..., time)`` signal pairs.
+
+    ``options`` are the kernel's bool switches (``zero_mean``), checked here; with
+    ``validate_args`` they make the metric's key, in order.
+    """
+    options = {k: check_bool(v, k) for k, v in options.items()}
+    validate_args = check_bool(validate_args, "validate_args")
+
+    def scores(preds: Any, target: Any) -> Tensor:
+        return kernel(*signal_pair(preds, target, validate_args=validate_args), **options)
+
+    return mean_score_metric(name, state_cls, scores, (name, *options.values(), validate_args))
+
+
 def per_signal_kernel(factory_fn: Callable[..., Any], kernel: Callable[..., Tensor]) -> None:
     """Attach the per-signal kernel to a public factory (used by permutation-invariant training)."""
     factory_fn.__metrix_audio_kernel__ = kernel  # type: ignore[attr-defined]

@@ -30,6 +30,7 @@ from metrix.audio._inputs import (
     kernel_inputs,
     mean_score_metric,
     per_signal_kernel,
+    signal_kernel_metric,
     signal_pair,
 )
 
@@ -230,14 +231,8 @@ def scale_invariant_signal_distortion_ratio(zero_mean: bool = False, *, validate
 
     Reference: Le Roux et al., "SDR — half-baked or well done?", ICASSP 2019.
     """
-    zero_mean = check_bool(zero_mean, "zero_mean")
-    validate_args = check_bool(validate_args, "validate_args")
-
-    def scores(preds: Any, target: Any) -> Tensor:
-        return si_sdr_kernel(*signal_pair(preds, target, validate_args=validate_args), zero_mean=zero_mean)
-
     name = "scale_invariant_signal_distortion_ratio"
-    return mean_score_metric(name, SISDRState, scores, (name, zero_mean, validate_args))
+    return signal_kernel_metric(name, SISDRState, si_sdr_kernel, validate_args, zero_mean=zero_mean)
 
 
 def sa_sdr_kernel(preds: Tensor, target: Tensor, scale_invariant: bool = True, zero_mean: bool = False) -> Tensor:
