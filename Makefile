@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 TORCH := torch==2.13.0
 WORKERS ?= auto
 
-.PHONY: demo test lint bench docs clean
+.PHONY: demo test lint bench docs clean gpu-check
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: $(VENV)/.test lint
 
 bench: $(VENV)/.test
 	$(PY) benchmarks/run.py
+
+# On a machine with an NVIDIA GPU and a CUDA build of torch: the device subset of the law
+# suite and the quick benchmarks on cuda (under 8 minutes); says why and exits 2 without one.
+gpu-check: $(VENV)/.test
+	$(PY) tests/gpu_check.py
 
 docs: $(VENV)/.test
 	$(VENV)/bin/mkdocs build --strict

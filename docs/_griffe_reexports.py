@@ -5,6 +5,10 @@
   treats imported names as private by default.
 * A Google ``Example:`` section is read as ``Examples:``, so its doctests render as
   code (griffe only knows the plural title; the singular one became a plain admonition).
+* Sphinx roles (``:class:`Metric```, ``:func:`~metrix.merge```, ``:math:`x```) and
+  ``.. math::`` lines become inline code: the site renders Markdown, where they showed
+  literally (and a role's colon made griffe read a ``Returns:`` line as ``name: text``).
+  ``docs/_hooks.py`` fails the build on any role left in a rendered page.
 """
 
 from __future__ import annotations
@@ -16,6 +20,18 @@ from typing import Any
 import griffe
 
 _EXAMPLE = re.compile(r"^(\s*)Example:\s*$", re.MULTILINE)
+_ROLE = re.compile(r":(?:py:)?(?:class|func|meth|mod|attr|data|obj|exc|const|math):`(~?)([^`]+)`")
+_MATH_LINE = re.compile(r"^(\s*)\.\. math::\s*(.+?)\s*$", re.MULTILINE)
+
+
+def plain_roles(text: str) -> str:
+    """Sphinx roles and ``.. math::`` lines as Markdown inline code."""
+
+    def role(m: re.Match[str]) -> str:
+        target = m.group(2).rsplit(".", 1)[-1] if m.group(1) else m.group(2)
+        return f"`{target}`"
+
+    return _MATH_LINE.sub(r"\1`\2`", _ROLE.sub(role, text))
 
 
 class RedundantAliasesArePublic(griffe.Extension):
@@ -38,3 +54,12 @@ class ExampleSections(griffe.Extension):
         """Called for every module, class, function and attribute."""
         if obj.docstring is not None:
             obj.docstring.value = _EXAMPLE.sub(r"\1Examples:", obj.docstring.value)
+
+
+class SphinxRoles(griffe.Extension):
+    """Render Sphinx roles in docstrings as inline code (see the module docstring)."""
+
+    def on_instance(self, *, node: Any, obj: griffe.Object, agent: Any, **kwargs: Any) -> None:
+        """Called for every module, class, function and attribute."""
+        if obj.docstring is not None:
+            obj.docstring.value = plain_roles(obj.docstring.value)

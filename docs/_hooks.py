@@ -8,6 +8,8 @@
 * ``<!-- metrix:migration-table -->`` is replaced by a table of every public factory of
   the metric families, each with its TorchMetrics functional and class counterparts
   (looked up in the installed TorchMetrics, when there is one).
+* A rendered page that still shows reST markup (a Sphinx role such as ``:class:`` or a
+  ``.. directive::``) fails the build: the site renders Markdown, where they show literally.
 """
 
 from __future__ import annotations
@@ -223,3 +225,32 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if _TABLE in markdown:
         markdown = markdown.replace(_TABLE, migration_table())
     return markdown
+
+
+# reST markup that Markdown shows literally: a role before the inline code its backticks became,
+# or a directive in the text (mentions inside code, inline or in listings, are code: not checked)
+_ROLE_LEFT = re.compile(r"(?<![\w:]):(?:py:)?[a-z]+:<code>")
+_DIRECTIVE_LEFT = re.compile(r"(?:^|>)\s*\.\. [a-z-]+::", re.MULTILINE)
+_CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
+_INLINE_CODE = re.compile(r"<code>.*?</code>", re.DOTALL)
+
+
+def rest_leftovers(html: str) -> list[str]:
+    """Snippets of reST markup left in a rendered page's text (empty when there is none)."""
+    text = _CODE_BLOCK.sub("", html)
+    found = [text[max(0, m.start() - 60) : m.end() + 40] for m in _ROLE_LEFT.finditer(text)]
+    prose = _INLINE_CODE.sub("", text)
+    return found + [prose[max(0, m.start() - 60) : m.end() + 40] for m in _DIRECTIVE_LEFT.finditer(prose)]
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """Fail the build on reST roles or directives rendered literally."""
+    found = rest_leftovers(html)
+    if found:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(
+            f"{page.file.src_uri}: {len(found)} reST role(s)/directive(s) rendered literally "
+            f"(write Markdown: `name` instead of :class:`name`), e.g. ...{found[0]}..."
+        )
+    return html

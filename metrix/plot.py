@@ -23,7 +23,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-__all__ = ["plot_confusion_matrix", "plot_history", "plot_precision_recall", "plot_roc"]
+__all__ = ["plot_confusion_matrix", "plot_history", "plot_precision_recall", "plot_roc", "plot_value"]
 
 _NORMALIZE = (None, "true", "pred", "all")
 
@@ -100,6 +100,7 @@ def _paired(xs: list[Any], ys: list[Any], xname: str, yname: str) -> None:
 def plot_roc(
     fpr: Any,
     tpr: Any,
+    thresholds: Any = None,
     *,
     labels: Sequence[str] | None = None,
     auc: Any = None,
@@ -114,6 +115,8 @@ def plot_roc(
             class, as ``roc(thresholds=...)`` returns) or a list of 1-d tensors (as
             ``roc(thresholds=None)`` returns for several classes).
         tpr: true positive rates, shaped like ``fpr``.
+        thresholds: accepted and unused, so that the output of a ROC metric unpacks
+            straight in: ``plot_roc(*multiclass_roc(num_classes=3)(preds, target))``.
         labels: one legend entry per curve (default: ``class i`` when there are several).
         auc: optional area(s) under the curves, a scalar or one per curve, shown in the legend.
         ax: a matplotlib ``Axes`` to draw on; a new figure is made when ``None``.
@@ -131,6 +134,11 @@ def plot_roc(
         >>> fig, ax = plot_roc(torch.tensor([0.0, 0.5, 1.0]), torch.tensor([0.0, 0.8, 1.0]), auc=0.65)
         >>> ax.get_legend().get_texts()[0].get_text()
         'auc=0.650'
+        >>> from metrix.classification import multiclass_roc
+        >>> preds, target = torch.rand(20, 3).softmax(-1), torch.arange(20) % 3
+        >>> fig, ax = plot_roc(*multiclass_roc(num_classes=3)(preds, target))
+        >>> len(ax.get_lines())                  # three classes and the chance diagonal
+        4
     """
     xs, ys = _curves(fpr, "fpr"), _curves(tpr, "tpr")
     _paired(xs, ys, "fpr", "tpr")
@@ -151,6 +159,7 @@ def plot_roc(
 def plot_precision_recall(
     precision: Any,
     recall: Any,
+    thresholds: Any = None,
     *,
     labels: Sequence[str] | None = None,
     average_precision: Any = None,
@@ -163,6 +172,8 @@ def plot_precision_recall(
         precision: precisions, in the shapes :func:`plot_roc` accepts (the first output of
             ``precision_recall_curve``).
         recall: recalls, shaped like ``precision``.
+        thresholds: accepted and unused, so that the output of a precision-recall curve
+            metric unpacks straight in: ``plot_precision_recall(*binary_precision_recall_curve()(p, t))``.
         labels: one legend entry per curve.
         average_precision: optional score(s), a scalar or one per curve, shown in the legend.
         ax: a matplotlib ``Axes`` to draw on; a new figure is made when ``None``.
@@ -180,6 +191,9 @@ def plot_precision_recall(
         >>> fig, ax = plot_precision_recall(p, r, labels=["a", "b"])
         >>> len(ax.get_lines())
         2
+        >>> from metrix.classification import binary_precision_recall_curve
+        >>> curve = binary_precision_recall_curve()(torch.tensor([0.1, 0.8, 0.4]), torch.tensor([0, 1, 1]))
+        >>> fig, ax = plot_precision_recall(*curve)
     """
     ps, rs = _curves(precision, "precision"), _curves(recall, "recall")
     _paired(ps, rs, "precision", "recall")
@@ -356,3 +370,36 @@ def plot_history(
     if title:
         ax.set_title(title)
     return fig, ax
+
+
+def _is_scalar(v: Any) -> bool:
+    return isinstance(v, (int, float)) or (isinstance(v, Tensor) and v.numel() == 1)
+
+
+def plot_value(metric: Any, value: Any, **kwargs: Any) -> tuple[Any, Any]:
+    """Plot what ``metric`` computed with the helper that fits it (used by ``MetricModule.plot``).
+
+    Args:
+        metric: the `metrix.Metric` that produced ``value`` (its name picks the helper).
+        value: ``compute``'s result, or a list of results (one per step) for scalar metrics.
+        **kwargs: passed to the helper.
+
+    Returns:
+        ``(fig, ax)``.
+    """
+    name = getattr(metric, "name", "")
+    if isinstance(value, tuple) and len(value) == 3 and name.endswith("_roc"):
+        return plot_roc(*value, **kwargs)
+    if isinstance(value, tuple) and len(value) == 3 and name.endswith("precision_recall_curve"):
+        return plot_precision_recall(*value, **kwargs)
+    if name.endswith("confusion_matrix") and isinstance(value, Tensor) and value.dim() == 2:
+        return plot_confusion_matrix(value, **kwargs)
+    steps = value if isinstance(value, list) else [value]
+    if steps and all(
+        _is_scalar(v) or (isinstance(v, Mapping) and v and all(_is_scalar(x) for x in v.values())) for v in steps
+    ):
+        return plot_history(steps, **kwargs)
+    raise TypeError(
+        f"no metrix.plot helper fits the value of {name or 'this metric'} "
+        f"({type(value).__name__}); plot it with matplotlib directly"
+    )

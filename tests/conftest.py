@@ -20,3 +20,8 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("METRIX_HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_addoption(parser) -> None:
+    """``--device cuda``: run the device-marked tests (tests/test_device.py) with tensors there."""
+    parser.addoption("--device", default="cpu", help="device for the device-marked tests (make gpu-check: cuda)")

@@ -777,7 +777,7 @@ def _module(rank: int, world: int) -> None:
         idx = torch.cat([torch.arange(bounds[r], stop_of(r)) for r in range(world)])
         return metric(preds[idx], target[idx])
 
-    mod = metrix.MetricModule(metric)  # sync_on_compute defaults to on under a process group
+    mod = metrix.MetricModule(metric, persistent=True)  # sync_on_compute defaults to on under a process group
     feed(mod, lo, mid)
     local_snap = snapshot(mod.state)
     assert_close(mod.compute(), union(lambda r: (bounds[r] + bounds[r + 1]) // 2), what="compute syncs")

@@ -151,6 +151,8 @@ def check(cond: Tensor, message: str | Callable[[], str], *, enabled: bool = Tru
     """
     if not (enabled and _ENABLED):
         return
+    if cond.requires_grad:  # only values are read (no autograd node, no warning)
+        cond = cond.detach()
     if is_tracing(cond):
         plain = _concrete(cond)
         if plain is None:
@@ -178,6 +180,8 @@ def check_finite(x: Tensor, name: str, *, enabled: bool = True) -> None:
     """
     if not x.is_floating_point() or not (enabled and _ENABLED):
         return
+    if x.requires_grad:  # the check reads values only: no autograd node, no "requires_grad to scalar" warning
+        x = x.detach()
     message = f"{name} contains NaN or inf values; metrics need finite inputs"
     if torch.compiler.is_compiling():
         _check_op(torch.isfinite(x), message)
@@ -219,6 +223,8 @@ def check_in_range(
     """
     if not (enabled and _ENABLED):
         return
+    if x.requires_grad:
+        x = x.detach()
     if is_tracing(x):
         plain = _concrete(x)
         x = x if plain is None else plain
@@ -263,6 +269,8 @@ def warn_if(cond: Tensor, metric: str, message: str | Callable[[], str]) -> None
     """
     if torch.compiler.is_compiling():
         return
+    if cond.requires_grad:
+        cond = cond.detach()
     plain = _concrete(cond) if _is_batched(cond) else cond
     if plain is None or type(plain) is not Tensor:
         return

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import pickle
+import re
 from collections.abc import Callable, Hashable
 from typing import Any, Protocol, TypeVar
 
@@ -13,7 +15,7 @@ from torch import Tensor
 
 from metrix._core.state import is_state, reduce_ops
 
-__all__ = ["ComputeFn", "InitFn", "Metric", "UpdateFn", "factory"]
+__all__ = ["ComputeFn", "InitFn", "Metric", "UpdateFn", "factory", "name_error"]
 
 F = TypeVar("F", bound=Callable[..., "Metric"])
 
@@ -125,29 +127,49 @@ class Metric:
         s(self, "_update", update)
         s(self, "_compute", compute)
         s(self, "init", init)
-        s(self, "update", self._make_update(update, state_type, name, shapes))
+        s(self, "update", self._make_update(update, state_type, name, shapes, _Signature(update, name)))
         s(self, "compute", self._make_compute(compute, state_type, name, shapes))
 
     @staticmethod
     def _make_update(
-        update: Callable[..., Any], state_type: type, name: str, shapes: tuple[tuple[str, torch.Size], ...]
+        update: Callable[..., Any],
+        state_type: type,
+        name: str,
+        shapes: tuple[tuple[str, torch.Size], ...],
+        signature: _Signature,
     ) -> Callable[..., Any]:
+        where = f"{name}.update"
         if is_state_type(state_type):
 
             def guarded_update(state: Any, /, *inputs: Any, **kwargs: Any) -> Any:
                 if type(state) is not state_type:
-                    raise _state_error(f"{name}.update", state_type.__name__, state)
-                _check_shapes(state, shapes, f"{name}.update")
-                return update(state, *inputs, **kwargs)
+                    raise _state_error(where, state_type.__name__, state)
+                _check_shapes(state, shapes, where)
+                if kwargs and signature.keywords is not None:
+                    signature.check_keywords(kwargs)
+                try:
+                    return update(state, *inputs, **kwargs)
+                except Exception as err:  # name the metric in the message, keep the type and traceback
+                    if not torch.compiler.is_compiling():  # dynamo cannot trace attribute writes on exceptions
+                        name_error(err, where, signature.qualname)
+                    raise
 
         else:
 
             def guarded_update(state: Any, /, *inputs: Any, **kwargs: Any) -> Any:
                 if not isinstance(state, state_type):
-                    raise _state_error(f"{name}.update", state_type.__name__, state)
-                return update(state, *inputs, **kwargs)
+                    raise _state_error(where, state_type.__name__, state)
+                if kwargs and signature.keywords is not None:
+                    signature.check_keywords(kwargs)
+                try:
+                    return update(state, *inputs, **kwargs)
+                except Exception as err:
+                    if not torch.compiler.is_compiling():
+                        name_error(err, where, signature.qualname)
+                    raise
 
         guarded_update.__name__ = f"{name}_update"
+        guarded_update.__qualname__ = where
         guarded_update.__doc__ = update.__doc__
         return guarded_update
 
@@ -155,15 +177,49 @@ class Metric:
     def _make_compute(
         compute: Callable[[Any], Any], state_type: type, name: str, shapes: tuple[tuple[str, torch.Size], ...]
     ) -> Callable[[Any], Any]:
+        where = f"{name}.compute"
+        qualname = getattr(compute, "__qualname__", None)
+
         def guarded_compute(state: Any, /) -> Any:
             if not isinstance(state, state_type):
-                raise _state_error(f"{name}.compute", state_type.__name__, state)
-            _check_shapes(state, shapes, f"{name}.compute")
-            return compute(state)
+                raise _state_error(where, state_type.__name__, state)
+            _check_shapes(state, shapes, where)
+            try:
+                return compute(state)
+            except Exception as err:
+                if not torch.compiler.is_compiling():
+                    name_error(err, where, qualname)
+                raise
 
         guarded_compute.__name__ = f"{name}_compute"
+        guarded_compute.__qualname__ = where
         guarded_compute.__doc__ = compute.__doc__
         return guarded_compute
+
+    def clone(self, *, prefix: str | None = None, postfix: str | None = None) -> Metric:
+        """This metric, or for a :func:`metrix.collection` the same collection with another prefix/postfix.
+
+        A ``Metric`` is immutable, so ``clone()`` returns the value itself; ``prefix`` and
+        ``postfix`` (``None``: keep) rebuild a collection with new result names, as
+        TorchMetrics' ``MetricCollection.clone(prefix=..., postfix=...)``.
+
+        Example:
+            >>> import metrix
+            >>> from metrix.aggregation import mean
+            >>> train = metrix.collection({"loss": mean()}, prefix="train/")
+            >>> train.clone(prefix="val/").name
+            'collection(loss)'
+        """
+        if prefix is None and postfix is None:
+            return self
+        if self.members is None or self._origin is None:
+            raise TypeError(
+                f"{self.name}.clone(prefix=..., postfix=...): only a metrix.collection names its results; "
+                "wrap the metric in metrix.collection({name: metric}) to give it a prefixed name"
+            )
+        module, qualname, args, kwargs = self._origin
+        changes = {k: v for k, v in (("prefix", prefix), ("postfix", postfix)) if v is not None}
+        return _from_factory(module, qualname, args, {**kwargs, **changes})
 
     def __setattr__(self, key: str, value: Any) -> None:
         raise AttributeError(f"Metric is immutable; build a new one instead of setting {key!r}")
@@ -204,6 +260,72 @@ class Metric:
         return self
 
 
+class _Signature:
+    """What ``update`` accepts after the state, read once when the metric is built."""
+
+    __slots__ = ("keywords", "qualname", "text", "where")
+
+    def __init__(self, update: Callable[..., Any], name: str) -> None:
+        self.where = f"{name}.update"
+        self.qualname: str | None = getattr(update, "__qualname__", None)
+        self.keywords: frozenset[str] | None = None  # None: any keyword is accepted (**kwargs)
+        self.text = "(state, ...)"
+        try:
+            params = list(inspect.signature(update).parameters.values())[1:]  # after the state
+        except (TypeError, ValueError):  # builtins or callables without a signature: accept anything
+            return
+        plain = (p.replace(annotation=inspect.Parameter.empty) for p in params)
+        self.text = "(state" + "".join(f", {p}" for p in plain) + ")"
+        if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+            kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+            self.keywords = frozenset(p.name for p in params if p.kind in kinds)
+
+    def check_keywords(self, kwargs: dict[str, Any]) -> None:
+        assert self.keywords is not None
+        for key in kwargs:
+            if key not in self.keywords:
+                accepted = ", ".join(sorted(self.keywords)) or "none"
+                raise TypeError(
+                    f"{self.where}() got an unexpected keyword argument {key!r}; "
+                    f"it takes {self.where}{self.text} (keywords accepted: {accepted})"
+                )
+
+
+# "f.<locals>.g() got an unexpected keyword argument ..." from a closure deeper in the update
+_LOCAL_CALL = re.compile(r"^[\w.]*<locals>[\w.<>]*\(\) (?=got |missing |takes )")
+
+
+def name_error(err: BaseException, where: str, qualname: str | None = None) -> None:
+    """Prefix an exception's message with where it happened (``"binary_auroc.update: ..."``).
+
+    A wrapper metric adds its name before the wrapped metric's
+    (``"running(mean, window=3).update: mean.update() ..."``); an error a collection has
+    already attributed to its member is left alone. A call error raised by a private
+    closure the update forwarded its arguments to (``f.<locals>.scores() got an unexpected
+    keyword argument``) is reworded to name ``where`` as well.
+
+    The exception keeps its type and traceback (it is re-raised by the caller). A
+    ``TypeError`` about the call itself (``update() missing 1 required positional
+    argument``) is reworded to name ``where`` instead of the private function.
+    """
+    if getattr(err, "__metrix_member__", False):  # a collection already named its member
+        return
+    if len(err.args) != 1 or not isinstance(err.args[0], str) or err.args[0].startswith(where):
+        return
+    message = err.args[0]
+    call = f"{qualname}() " if qualname else None
+    local = _LOCAL_CALL.match(message)  # a closure the update forwarded its arguments to
+    try:
+        if call is not None and message.startswith(call):
+            err.args = (f"{where}() {message[len(call) :]}",)
+        elif local is not None:
+            err.args = (f"{where}() {message[local.end() :]}",)
+        else:
+            err.args = (f"{where}: {message}",)
+    except (AttributeError, TypeError):  # an exception type that refuses new attributes: leave it as it is
+        return
+
+
 def _picklable(fn: Any) -> bool:
     try:
         pickle.dumps(fn)
@@ -229,7 +351,9 @@ def factory(*, higher_is_better: bool | None) -> Callable[[F], F]:
     The decorated function is called as before; the :class:`Metric` it returns records
     ``(factory, args, kwargs)``, so ``pickle``, ``copy.deepcopy``, ``torch.save`` of a
     ``MetricModule`` and spawned processes rebuild it by calling the factory again (the
-    arguments must pickle). It also sets ``Metric.higher_is_better``.
+    arguments must pickle). It also sets ``Metric.higher_is_better`` (a factory declared
+    ``None`` that returns another factory's metric, such as a ``task=`` dispatcher, keeps
+    that metric's value).
 
     Args:
         higher_is_better: whether larger values are better (``None``: neither).
@@ -260,7 +384,9 @@ def factory(*, higher_is_better: bool | None) -> Callable[[F], F]:
             if not isinstance(metric, Metric):
                 raise TypeError(f"{fn.__qualname__} is decorated with @factory but returned {type(metric).__name__}")
             object.__setattr__(metric, "_origin", (fn.__module__, fn.__qualname__, args, kwargs))
-            object.__setattr__(metric, "higher_is_better", higher_is_better)
+            # A dispatcher (``auroc(task=...)``) declared None keeps what the factory it called set.
+            if higher_is_better is not None or metric.higher_is_better is None:
+                object.__setattr__(metric, "higher_is_better", higher_is_better)
             return metric
 
         build.__metrix_factory__ = True  # type: ignore[attr-defined]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import optree
 import torch
 import torch.distributed as dist
+import torch.utils._pytree as pytree
 from torch import Tensor, nn
 
+from metrix._core.checks import warn
 from metrix._core.merge import check_compatible, merge_unchecked
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, is_state_type
 from metrix._core.state import Buffer, stored_values
 from metrix._core.sync import sync as _sync
 from metrix._core.tree import Entry, flatten, map_entries
@@ -56,6 +59,36 @@ def _map_state(fn: Any, tree: Any) -> Any:
     return map_entries(apply, tree)
 
 
+def _detach(t: Any) -> Any:
+    return t.detach() if isinstance(t, Tensor) and t.requires_grad else t
+
+
+def _may_carry_grad(inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether an input requires grad (nested containers: assume they may; a walk decides later).
+
+    About 0.2 us for two tensors: the common cases (eval loops, integer targets, detached
+    predictions) then skip ``no_grad`` and the state walk altogether.
+    """
+    for x in (*inputs, *kwargs.values()) if kwargs else inputs:
+        if isinstance(x, Tensor):
+            if x.requires_grad:
+                return True
+        elif isinstance(x, (list, tuple, dict)):
+            return True
+    return False
+
+
+def _detached(state: Any) -> Any:
+    """``state`` with no autograd history (leaves that require grad are detached)."""
+    if torch.compiler.is_compiling():  # dynamo traces torch's Python pytree, not optree's C++ one
+        return pytree.tree_map(_detach, state)
+    # reading the leaves is cheaper than rebuilding the state, and most batch states (counts)
+    # hold nothing that requires grad
+    if not any(isinstance(t, Tensor) and t.requires_grad for t in optree.tree_leaves(state, namespace="torch")):
+        return state
+    return optree.tree_map(_detach, state, namespace="torch")
+
+
 class MetricModule(nn.Module):
     """A stateful ``nn.Module`` over a pure metric, for training and evaluation loops.
 
@@ -63,9 +96,26 @@ class MetricModule(nn.Module):
     accumulates it (one update per call: the batch state is merged into the running
     state), ``compute`` returns the value over everything seen (synced over the process
     group when one is initialised), ``reset`` starts over. The state moves with
-    ``.to()`` and is saved and restored by ``state_dict``/``load_state_dict`` (under
-    the ``state.`` prefix); it is deliberately not a registered buffer, so DDP never
-    broadcasts one rank's metric state over the others.
+    ``.to()``; it is deliberately not a registered buffer, so DDP never broadcasts one
+    rank's metric state over the others.
+
+    Gradients: the accumulated state never keeps autograd history (``update`` runs
+    without recording it, and ``forward`` merges a detached copy of the batch state),
+    so a training loop that feeds grad-carrying logits or losses does not grow memory.
+    The batch value returned by ``forward`` is differentiable where the metric is (as in
+    TorchMetrics); ``compute`` never is. For gradients through a metric use the pure
+    API: ``metric(preds, target)`` or ``metric.compute(metric.update(state, ...))``.
+
+    Checkpoints: as in TorchMetrics, the state is not saved in ``state_dict`` unless
+    ``persistent=True``, so a checkpoint loads with ``strict=True`` into a model with
+    or without metrics. A persistent module saves its state under ``state.<path>``; any
+    module loads ``state.`` keys that a checkpoint holds and never reports them missing.
+
+    Copies: ``copy.deepcopy``, ``pickle``, ``torch.save(module)`` and process spawns
+    work (a catalogue metric pickles as its factory call); a copy is independent.
+
+    Under ``torch.compile(fullgraph=True)``, ``update``, ``forward`` and ``compute``
+    trace without graph breaks and compile once for a fixed input shape.
 
     Args:
         metric: a :class:`Metric` (or a :func:`metrix.collection`).
@@ -73,6 +123,8 @@ class MetricModule(nn.Module):
             ``None`` (default) does so whenever a process group with more than one rank is
             initialised; ``False`` gives each rank its local value (rank-0-only evaluation).
         process_group: the group to sync over (default: the world).
+        persistent: save the accumulated state in ``state_dict`` (default ``False``, as
+            TorchMetrics' states).
 
     Example:
         >>> import torch, metrix
@@ -86,20 +138,37 @@ class MetricModule(nn.Module):
         tensor(0.7500)
     """
 
-    def __init__(self, metric: Metric, *, sync_on_compute: bool | None = None, process_group: Any = None) -> None:
+    def __init__(
+        self,
+        metric: Metric,
+        *,
+        sync_on_compute: bool | None = None,
+        process_group: Any = None,
+        persistent: bool = False,
+    ) -> None:
         super().__init__()
         if not isinstance(metric, Metric):
             raise TypeError(f"MetricModule(metric) expects a metrix.Metric, got {type(metric).__name__}")
         if sync_on_compute not in (None, True, False):
             raise TypeError(f"sync_on_compute must be None, True or False, got {sync_on_compute!r}")
+        if not isinstance(persistent, bool):
+            raise TypeError(f"persistent must be True or False, got {persistent!r}")
         self.metric = metric
         self.sync_on_compute = sync_on_compute
         self.process_group = process_group
+        self.persistent = persistent
         self._device = torch.device("cpu")
         self._empty = metric.init(device=self._device)
-        self._state = self._empty
+        # a state of its own, never the empty one: a compiled forward reads both, and dynamo
+        # would guard on them aliasing (one more compile after the first step)
+        self._state = metric.init(device=self._device)
         self._stash: Any = None  # the local state while synced (see sync/unsync)
+        # Updates are counted in a Python int in eager and in a tensor inside torch.compile:
+        # dynamo specialises on a module's int attributes, so bumping the int in a compiled
+        # step would recompile at every call.
         self._update_count = 0
+        self._traced_updates = torch.zeros((), dtype=torch.int64)
+        self._empty_compute_warned = False
 
     # ---------------------------------------------------------------- the stateful API
 
@@ -110,13 +179,34 @@ class MetricModule(nn.Module):
 
     @state.setter
     def state(self, value: Any) -> None:
-        check_compatible(self._empty, value)
-        self._state = value
+        expected = self.metric.state_type
+        if (is_state_type(expected) and type(value) is not expected) or not isinstance(value, expected):
+            raise ValueError(
+                f"MetricModule.state: this module holds a {self.metric.name} state ({expected.__name__}), "
+                f"got a {type(value).__name__}; a module only accepts states built by its own metric's "
+                "init()/update() (build a MetricModule of the other metric instead)"
+            )
+        try:
+            check_compatible(self._empty, value)
+        except ValueError as err:
+            raise ValueError(
+                f"MetricModule.state: the value is not a state of this module's metric {self.metric.name} "
+                f"(built with another configuration?): {err}"
+            ) from None
+        self._state = _detached(value)
+        self._empty_compute_warned = True  # a state was given: compute() before update() is intended
 
     @property
     def update_count(self) -> int:
-        """Number of ``update``/``forward`` calls since the last reset."""
-        return self._update_count
+        """Number of ``update``/``forward`` calls since the last reset (compiled calls included)."""
+        return self._update_count + int(self._traced_updates)
+
+    def _count_update(self) -> None:
+        d = self.__dict__  # plain attributes: skip nn.Module.__setattr__ (about 2 us each)
+        if torch.compiler.is_compiling():
+            d["_traced_updates"] = d["_traced_updates"] + 1
+        else:
+            d["_update_count"] += 1
 
     def _guard(self, what: str) -> None:
         if self._stash is not None:
@@ -126,25 +216,42 @@ class MetricModule(nn.Module):
             )
 
     def update(self, *inputs: Any, **kwargs: Any) -> None:
-        """Accumulate a batch into the state."""
+        """Accumulate a batch into the state (no autograd history is recorded)."""
         self._guard("update")
+        if torch.is_grad_enabled() and _may_carry_grad(inputs, kwargs):
+            with torch.no_grad():  # record no graph: the state must not keep the step's activations alive
+                state = self.metric.update(self._state, *inputs, **kwargs)
+            # no_grad does not detach what update stores as is (a sample chunk can be the input itself)
+            state = _detached(state)
+        else:
+            state = self.metric.update(self._state, *inputs, **kwargs)
         # plain attributes, never parameters/buffers/submodules: write them straight into
         # __dict__ and skip nn.Module.__setattr__ (about 2 us each on a hot path)
-        d = self.__dict__
-        d["_state"] = self.metric.update(self._state, *inputs, **kwargs)
-        d["_update_count"] += 1
+        self.__dict__["_state"] = state
+        self._count_update()
 
     def forward(self, *inputs: Any, **kwargs: Any) -> Any:
-        """Return the metric on this batch and accumulate the batch into the state."""
+        """Return the metric on this batch and accumulate the batch into the state.
+
+        The batch value is differentiable where the metric is; the accumulated state
+        keeps no autograd history.
+        """
         self._guard("forward")
-        batch = self.metric.update(self._empty, *inputs, **kwargs)
+        metric = self.metric
+        batch = metric.update(self._empty, *inputs, **kwargs)
+        value = metric.compute(batch)
         d = self.__dict__  # as in update: plain attributes, no nn.Module.__setattr__
-        if self.metric.batch_merge:
-            d["_state"] = merge_unchecked(self._state, batch)
-        else:  # e.g. running windows: the batch state cannot be merged in, update again
-            d["_state"] = self.metric.update(self._state, *inputs, **kwargs)
-        d["_update_count"] += 1
-        return self.metric.compute(batch)
+        carry = torch.is_grad_enabled() and _may_carry_grad(inputs, kwargs)
+        if metric.batch_merge:
+            # a detached batch merged into a state without history records no graph
+            d["_state"] = merge_unchecked(self._state, _detached(batch) if carry else batch)
+        elif carry:  # e.g. running windows: the batch state cannot be merged in, update again
+            with torch.no_grad():
+                d["_state"] = _detached(metric.update(self._state, *inputs, **kwargs))
+        else:
+            d["_state"] = metric.update(self._state, *inputs, **kwargs)
+        self._count_update()
+        return value
 
     def _should_sync(self) -> bool:
         if self.sync_on_compute is False or self._stash is not None:
@@ -153,14 +260,22 @@ class MetricModule(nn.Module):
 
     def compute(self) -> Any:
         """The metric over everything accumulated (over all ranks, when syncing)."""
+        if not torch.compiler.is_compiling() and not self._empty_compute_warned and self.update_count == 0:
+            self._empty_compute_warned = True
+            warn(
+                self.metric.name,
+                "MetricModule.compute() was called before any update(); the value is that of an empty state. "
+                "Call update() (or forward) first, or reset() only after compute()",
+            )
         state = _sync(self._state, self.process_group) if self._should_sync() else self._state
         return self.metric.compute(state)
 
     def reset(self) -> None:
         """Forget everything accumulated (and leave a synced view)."""
         self._stash = None
-        self._state = self._empty
+        self._state = self.metric.init(device=self._device)
         self._update_count = 0
+        self._traced_updates = torch.zeros((), dtype=torch.int64, device=self._device)
 
     def sync(self) -> None:
         """Replace the visible state by the global one until :meth:`unsync` (no-op on one process).
@@ -180,6 +295,44 @@ class MetricModule(nn.Module):
             raise RuntimeError("MetricModule.unsync(): not synced")
         self._state, self._stash = self._stash, None
 
+    def clone(self, *, prefix: str | None = None, postfix: str | None = None) -> MetricModule:
+        """An independent copy (state included), optionally with a collection's prefix/postfix replaced.
+
+        As TorchMetrics' ``MetricCollection.clone``: ``prefix``/``postfix`` given here
+        replace those of the wrapped :func:`metrix.collection`; ``None`` keeps them.
+
+        Example:
+            >>> import torch, metrix
+            >>> from metrix.aggregation import mean
+            >>> train = metrix.MetricModule(metrix.collection({"loss": mean()}, prefix="train/"))
+            >>> val = train.clone(prefix="val/")
+            >>> val.update(torch.tensor([0.5]))
+            >>> sorted(val.compute())
+            ['val/loss']
+        """
+        import copy
+
+        twin = copy.deepcopy(self)
+        if prefix is not None or postfix is not None:
+            twin.metric = self.metric.clone(prefix=prefix, postfix=postfix)
+        return twin
+
+    def plot(self, value: Any = None, **kwargs: Any) -> tuple[Any, Any]:
+        """Plot ``value`` (default: :meth:`compute`) with the :mod:`metrix.plot` helper that fits it.
+
+        Curves (``(fpr, tpr, thresholds)`` of a ROC metric, ``(precision, recall,
+        thresholds)`` of a precision-recall curve) go to ``plot_roc`` /
+        ``plot_precision_recall``, confusion matrices to ``plot_confusion_matrix``, scalars
+        and collections of scalars to ``plot_history`` (a list of values is one point per
+        step). Keyword arguments go to the helper.
+
+        Returns:
+            ``(fig, ax)``.
+        """
+        from metrix.plot import plot_value
+
+        return plot_value(self.metric, self.compute() if value is None else value, **kwargs)
+
     # ---------------------------------------------------------------- nn.Module plumbing
 
     def _apply(self, fn: Any, recurse: bool = True) -> MetricModule:
@@ -195,6 +348,7 @@ class MetricModule(nn.Module):
         self._empty = _map_state(move, self._empty)
         if self._stash is not None:
             self._stash = _map_state(move, self._stash)
+        self._traced_updates = move(self._traced_updates)
         leaf = next((v for _, _, v in _flat_leaves(self._empty)), None)
         if leaf is not None:
             self._device = (leaf[0] if isinstance(leaf, tuple) else leaf).device
@@ -207,6 +361,8 @@ class MetricModule(nn.Module):
 
     def _save_to_state_dict(self, destination: dict[str, Any], prefix: str, keep_vars: bool) -> None:
         super()._save_to_state_dict(destination, prefix, keep_vars)
+        if not self.persistent:
+            return
         local = self._stash if self._stash is not None else self._state
         for key, op, v in _flat_leaves(local):
             value = stored_values(v) if op == "cat" else v
@@ -223,8 +379,14 @@ class MetricModule(nn.Module):
         error_msgs: list[str],
     ) -> None:
         ours = {k for k in state_dict if k.startswith(prefix + "state.")}
+        leaves = list(_flat_leaves(self._empty))
+        # A checkpoint without this module's state (a non-persistent module saved it, or the
+        # metric was added after it was taken) is not an error: the state starts empty, as
+        # TorchMetrics' non-persistent states do. A checkpoint with part of it is.
+        if not ours and not self.persistent:
+            leaves = []
         new: dict[str, Any] = {}
-        for key, op, v in _flat_leaves(self._empty):
+        for key, op, v in leaves:
             full = f"{prefix}state.{key}"
             if full not in state_dict:
                 missing_keys.append(full)
@@ -232,24 +394,29 @@ class MetricModule(nn.Module):
             ours.discard(full)
             t = state_dict[full]
             ref = v[0] if op == "cat" and isinstance(v, tuple) else v
-            ok_shape = t.shape[1:] == ref.shape[1:] if op == "cat" else t.shape == ref.shape
-            if not isinstance(t, Tensor) or t.dtype != ref.dtype or not ok_shape:
+            ok_shape = isinstance(t, Tensor) and (t.shape[1:] == ref.shape[1:] if op == "cat" else t.shape == ref.shape)
+            if not ok_shape or t.dtype != ref.dtype:
                 error_msgs.append(
                     f"{full}: expected a tensor like {tuple(ref.shape)} {ref.dtype}, got "
                     f"{tuple(t.shape) if isinstance(t, Tensor) else type(t).__name__}"
                     f"{' ' + str(t.dtype) if isinstance(t, Tensor) else ''}"
                 )
                 continue
-            t = t.to(ref.device)
+            t = t.detach().to(ref.device)
             new[key] = (t,) if op == "cat" and isinstance(v, tuple) else t
         unexpected_keys.extend(sorted(ours))
-        if len(new) == sum(1 for _ in _flat_leaves(self._empty)):
+        if leaves and len(new) == len(leaves):
             self._state = _replace_leaves(self._empty, new)
             self._stash = None
+            self._empty_compute_warned = True  # a restored state: compute() before update() is intended
         # leave the remaining keys (parameters/buffers of a subclass) to nn.Module
         rest = {k: v for k, v in state_dict.items() if not k.startswith(prefix + "state.")}
         super()._load_from_state_dict(rest, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
 
     def extra_repr(self) -> str:
         sync = {None: "auto", True: "on", False: "off"}[self.sync_on_compute]
-        return f"{self.metric.name}, updates={self._update_count}, device={self._device}, sync_on_compute={sync}"
+        persistent = ", persistent=True" if self.persistent else ""
+        return (
+            f"{self.metric.name}, updates={self.update_count}, device={self._device}, "
+            f"sync_on_compute={sync}{persistent}"
+        )

@@ -228,12 +228,23 @@ def cat_append(store: Any, values: Tensor) -> Any:
 
     Works on both forms: a tuple of chunks (eager, amortised O(batch)) and a
     :class:`Buffer` (fixed capacity; writes at ``count + arange(n)`` out of place, so
-    it traces; an overflow raises ``ValueError`` in eager).
+    it traces; an overflow raises ``ValueError`` in eager). Appending to chunks while
+    ``torch.compile`` traces raises ``ValueError`` naming ``capacity=``/``thresholds=``:
+    growing storage would recompile at every step.
     """
     if isinstance(store, Buffer):
         return _buffer_append(store, values)
     if not isinstance(store, tuple):
         raise TypeError(f"cat storage must be a tuple of chunks or a Buffer, got {type(store).__name__}")
+    if torch.compiler.is_compiling():
+        # Growing storage changes shape at every step: a compiled step would recompile each
+        # call until dynamo's limit. Refuse it while tracing, with the fix, instead.
+        raise ValueError(
+            "growing `cat` storage cannot be compiled (its length changes at every update, so torch.compile "
+            "would recompile at every step): build the metric with capacity=N (fixed-size storage that compiles "
+            "once), or with thresholds= for curve metrics (binned, fixed-size state); eager code and eager "
+            "torch.func.vmap work without them"
+        )
     values = values.to(store[0].dtype)
     return _compact((*store, values))
 
