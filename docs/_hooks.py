@@ -62,6 +62,8 @@ _CLASS_NAMES = {
     "wrappers.multioutput": "MultioutputWrapper",
     "wrappers.multitask": "MultitaskWrapper",
     "wrappers.tracker": "MetricTracker",
+    "wrappers.binary_target": "BinaryTargetTransformer",
+    "wrappers.lambda_input": "LambdaInputTransformer",
 }
 
 

@@ -23,6 +23,7 @@ FAMILIES = [
     "clustering",
     "shape",
     "text",
+    "wrappers",
 ]
 # Plain functions with no state (TorchMetrics has no classes for them): not in the catalogue,
 # each checked against its TorchMetrics functional in its own test file's ORACLES.

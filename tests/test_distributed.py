@@ -11,6 +11,8 @@ every collective also has a timeout, and the parent kills the group if it overru
 Checked, for every world size: ``compute(sync(state))`` on every rank equals one
 process on the union (uneven shards, empty batches, a rank that saw nothing), after a
 first and a second update (so ``sync`` is pure and the local state keeps accumulating),
+(for metrics drawing random streams keyed by rank, ``Case.rank_streams``: equals the merge
+of every rank's state, rebuilt locally with ``stream=rank``),
 with the collectives issued equal to :func:`metrix.debug.sync_collectives`. Also: collection
 states, growing ``cat`` storage of two dtypes (empty on some or all ranks), fixed-
 capacity buffers, stacked ensemble states (``ensemble_dims=1``), sub-groups, sync under
@@ -254,6 +256,21 @@ def _one_process(case: Any, m: Any, inputs: tuple[Any, ...]) -> Any:
     return m.compute(case.update(m, m.init(), inputs))
 
 
+def _rank_streams_reference(case: Any, inputs: tuple[Any, ...], shards: list[tuple[int, int]]) -> Any:
+    """``compute(merge(...))`` of the states the ranks build, rebuilt here with ``stream=rank`` (bootstrap)."""
+    import metrix
+    from tests.catalogue._case import slice_inputs
+
+    states = []
+    for r, (a, b) in enumerate(shards):
+        m_r = case.factory(*case.args, **{**case.kwargs, "stream": r})
+        state = m_r.init()
+        if b > a or r % 2 == 0:  # as in _catalogue: odd ranks with nothing stay at init()
+            state = case.update(m_r, state, slice_inputs(inputs, a, b))
+        states.append(state)
+    return case.metric().compute(metrix.merge(*states) if len(states) > 1 else states[0])
+
+
 def _synced_value(state: Any, what: str, **kw: Any) -> Any:
     """``compute(sync(state))``, checking that sync left the state alone and issued the planned collectives."""
     import metrix
@@ -387,7 +404,10 @@ def _catalogue(report: _Report, rank: int, world: int, shards: list[tuple[float,
             try:
                 if hi > lo or rank % 2 == 0:  # odd ranks with nothing stay at init()
                     states[cid] = case.update(m, states[cid], slice_inputs(inputs, lo, hi))
-                expected[cid] = _one_process(case, m, cat_inputs([slice_inputs(inputs, a, b) for a, b in union]))
+                if case.rank_streams:  # random streams keyed by rank: the merge of every rank's state
+                    expected[cid] = _rank_streams_reference(case, inputs, union)
+                else:
+                    expected[cid] = _one_process(case, m, cat_inputs([slice_inputs(inputs, a, b) for a, b in union]))
                 batch[cid] = states[cid]
             except Exception:
                 report.fail(name, f"{cid} step {step}: local update failed\n{traceback.format_exc(limit=4)}")

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import metrix
 from tests.catalogue import CASES, Case
-from tests.catalogue._case import assert_close, gen, inputs_len, slice_inputs, snapshot, unchanged
+from tests.catalogue._case import assert_close, gen, inputs_len, slice_inputs, snapshot, stack_inputs, unchanged
 
 ALL = [pytest.param(c, id=c.id) for c in CASES]
 FIXED = [pytest.param(c, id=c.id) for c in CASES if c.fixed_state and c.compile]
@@ -82,10 +82,16 @@ def test_split_invariance(case: Case, data: tuple[int, int, list[int]]) -> None:
 
 
 def _sorted(value: object) -> object:
-    # samples in arrival order: compare as multisets (each vector of a tuple value sorted)
+    # samples in arrival order: compare as multisets (each tensor of a tuple value with its
+    # samples, the rows along dim 0, in lexicographic order)
     if isinstance(value, tuple):
         return tuple(_sorted(v) for v in value)
-    return value.sort().values if value.dim() else value
+    if value.dim() == 0 or value.shape[0] < 2:
+        return value
+    if value.dim() == 1:
+        return value.sort().values
+    rows = sorted(value.unbind(0), key=lambda r: r.flatten().tolist())
+    return torch.stack(rows)
 
 
 @pytest.mark.parametrize("case", ALL)
@@ -201,11 +207,9 @@ def test_vmap_equals_loop(case: Case) -> None:
     members = 3
     batches = [[case.inputs(gen(100 * e + step), 12) for e in range(members)] for step in range(2)]
     stacked = _stack([m.init() for _ in range(members)])
-    update = torch.func.vmap(m.update)
+    update = torch.func.vmap(case.positional_update(m))  # keyword inputs (sample_weight=) are batched too
     for batch in batches:
-        stacked_inputs = tuple(torch.stack(xs) if isinstance(xs[0], torch.Tensor) else xs[0] for xs in zip(*batch))
-        args, kwargs = case.call_args(stacked_inputs)
-        stacked = update(stacked, *args, **kwargs)
+        stacked = update(stacked, *stack_inputs(batch))
     values = torch.func.vmap(m.compute)(stacked)
     for e in range(members):
         s = m.init()
@@ -227,6 +231,5 @@ def test_bad_input_traced(case: Case, bad) -> None:
         update(m.init(), *args, **kwargs)
     if case.vmap:
         stacked = _stack([m.init(), m.init()])
-        args, kwargs = case.call_args([torch.stack([x, x]) for x in inputs])
         with pytest.raises(bad.error, match=bad.match):
-            torch.func.vmap(m.update)(stacked, *args, **kwargs)
+            torch.func.vmap(case.positional_update(m))(stacked, *[torch.stack([x, x]) for x in inputs])

@@ -173,12 +173,13 @@ def test_crps_matches_pairwise_formula_for_many_members() -> None:
 # ----------------------------------------------------------------------------- precision and edge values
 
 
-def test_accumulators_are_float64_and_counts_int64() -> None:
+def test_accumulators_and_total_weights_are_float64() -> None:
+    # the total weight is the count without sample_weight: float64 holds counts exactly up to 2**53
     for m in [mr.mean_squared_error(), mr.mean_absolute_error(num_outputs=2), mr.tweedie_deviance_score(power=1)]:
         s = m.init()
         assert s.total.dtype == torch.float64
-        assert s.count.dtype == torch.int64
-    assert mr.critical_success_index(0.5).init().counts.dtype == torch.int64
+        assert s.weight.dtype == torch.float64
+    assert mr.critical_success_index(0.5).init().counts.dtype == torch.float64
 
 
 def test_many_float32_batches_do_not_drift() -> None:

@@ -191,7 +191,7 @@ def check_finite(x: Tensor, name: str, *, enabled: bool = True) -> None:
         if plain is None:
             _check_op(torch.isfinite((x - x).sum()), message)
             return
-        x = plain
+        x = plain.detach()  # the wrapper may not require grad while the tensor under it does
     if not math.isfinite(float(x.sum())) and not bool(torch.isfinite(x).all()):
         raise ValueError(message)
 

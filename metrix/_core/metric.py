@@ -415,3 +415,37 @@ def _check_shapes(state: Any, shapes: tuple[tuple[str, torch.Size], ...], where:
                 "the state was built by a metric with another configuration (or is a stacked ensemble state: "
                 "use torch.func.vmap)"
             )
+
+
+# ----------------------------------------------------------------------------- metric arithmetic
+# ``m1 + m2``, ``m / 2``, ``abs(m)``, ``m > 0.5``...: each builds a metric with
+# ``metrix.wrappers.compose`` (imported lazily: the wrappers import this module).
+
+
+def _binary_operator(name: str, *, right: bool = False) -> Any:
+    def operator_method(self: Metric, other: Any) -> Any:
+        from metrix.wrappers._compose import BINARY, operate
+
+        return operate(BINARY[name], self, other, right=right)
+
+    operator_method.__name__ = name.replace("__", "__r", 1) if right else name
+    return operator_method
+
+
+def _unary_operator(name: str) -> Any:
+    def operator_method(self: Metric) -> Any:
+        from metrix.wrappers._compose import UNARY, operate
+
+        return operate(UNARY[name], self, unary=True)
+
+    operator_method.__name__ = name
+    return operator_method
+
+
+for _name in ("__add__", "__sub__", "__mul__", "__truediv__", "__floordiv__", "__mod__", "__pow__"):
+    setattr(Metric, _name, _binary_operator(_name))
+    setattr(Metric, _name.replace("__", "__r", 1), _binary_operator(_name, right=True))
+for _name in ("__lt__", "__le__", "__gt__", "__ge__"):
+    setattr(Metric, _name, _binary_operator(_name))
+for _name in ("__neg__", "__abs__", "__pos__"):
+    setattr(Metric, _name, _unary_operator(_name))

@@ -239,7 +239,8 @@ class MetricModule(nn.Module):
         self._guard("forward")
         metric = self.metric
         batch = metric.update(self._empty, *inputs, **kwargs)
-        value = metric.compute(batch)
+        on_compute = getattr(metric, "on_compute", None)
+        value = metric.compute(batch) if on_compute is None else None
         d = self.__dict__  # as in update: plain attributes, no nn.Module.__setattr__
         carry = torch.is_grad_enabled() and _may_carry_grad(inputs, kwargs)
         if metric.batch_merge:
@@ -251,6 +252,9 @@ class MetricModule(nn.Module):
         else:
             d["_state"] = metric.update(self._state, *inputs, **kwargs)
         self._count_update()
+        if on_compute is not None:  # minmax: the batch value is recorded too, as TorchMetrics' forward does
+            d["_state"], view = on_compute(d["_state"], batch)
+            value = metric.compute(view)
         return value
 
     def _should_sync(self) -> bool:
@@ -268,7 +272,35 @@ class MetricModule(nn.Module):
                 "Call update() (or forward) first, or reset() only after compute()",
             )
         state = _sync(self._state, self.process_group) if self._should_sync() else self._state
+        on_compute = getattr(self.metric, "on_compute", None)
+        if on_compute is not None:  # e.g. minmax records each computed value, as TorchMetrics' compute() does
+            local, state = on_compute(self._state, state)
+            self.__dict__["_state"] = local
         return self.metric.compute(state)
+
+    def __getattr__(self, name: str) -> Any:
+        # Methods of stateful wrappers (tracker.increment, compute_all, best_metric; minmax.track):
+        # a "state" method replaces the state with its result, a "value" method reads the
+        # (synced) state. See metrix.wrappers.StatefulMetric.
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            metric = self.__dict__.get("metric")
+            kind = (getattr(metric, "module_methods", None) or {}).get(name)
+            if kind is None:
+                raise
+        fn = getattr(metric, name)
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            if kind == "state":
+                self._guard(name)
+                self.__dict__["_state"] = fn(self._state, *args, **kwargs)
+                return None
+            state = _sync(self._state, self.process_group) if self._should_sync() else self._state
+            return fn(state, *args, **kwargs)
+
+        method.__name__ = name
+        return method
 
     def reset(self) -> None:
         """Forget everything accumulated (and leave a synced view)."""

@@ -6,6 +6,12 @@ at ``-inf``/``+inf``, the identities of their merge. NaNs follow TorchMetrics'
 ``"ignore"`` drops them silently, ``"disable"`` lets them through, and a float
 replaces them. Dropping is done by masking (weight 0, or the op's identity), never by
 boolean indexing, so every aggregator but ``cat`` compiles and vmaps.
+
+``sample_weight=`` (one non-negative weight per value along dim 0, as in scikit-learn)
+weights ``mean`` and ``sum``; ``max`` and ``min`` skip values of weight 0 (an integer
+weight repeats a value, which leaves an extremum unchanged); ``cat`` refuses weights.
+``mean`` also keeps TorchMetrics' own ``weight`` argument (any shape that broadcasts to
+the values, unchecked); given both, the weights multiply.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from metrix._core.args import type_error, value_error
 from metrix._core.checks import check, is_tracing
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.weights import check_sample_weight, mark_sample_weight, refuse_sample_weight, row_weights
 
 __all__ = ["CatState", "MaxState", "MeanState", "MinState", "SumState", "cat", "max", "mean", "min", "sum"]
 
@@ -36,6 +43,10 @@ def check_nan_strategy(nan_strategy: Any) -> str | float:
     if isinstance(nan_strategy, bool) or not isinstance(nan_strategy, (int, float)):
         raise type_error("nan_strategy", f"one of {_STRATEGIES} or a float", nan_strategy)
     return float(nan_strategy)
+
+
+def _is_int(d: Any) -> bool:
+    return isinstance(d, int) and not isinstance(d, bool)
 
 
 def _as_tensor(value: Any, name: str, device: torch.device) -> Tensor:
@@ -77,6 +88,12 @@ def prepare(
     return torch.where(nans, fill, value), torch.where(nans, 0.0, w)
 
 
+def _sample_weights(sample_weight: Any, value: Tensor, metric: str) -> Tensor | None:
+    if sample_weight is None:
+        return None
+    return row_weights(check_sample_weight(sample_weight, value, metric), value)
+
+
 @state
 class MeanState:
     """Weighted sum and total weight."""
@@ -110,15 +127,17 @@ class MinState:
 class CatState:
     """Every value seen, in order."""
 
-    values: Any = leaf("cat")  # float64 (n, *value_shape[1:])
+    values: Any = leaf("cat")  # float64 (n, *value_shape)
 
 
 @factory(higher_is_better=None)
 def mean(nan_strategy: str | float = "warn") -> Metric:
     """Weighted mean of streamed values: ``sum(value * weight) / sum(weight)``.
 
-    ``update(state, value, weight=None)``: ``weight`` broadcasts to ``value``'s shape.
-    The mean of no data is NaN (0 / 0), as in TorchMetrics' ``MeanMetric``.
+    ``update(state, value, weight=None, *, sample_weight=None)``: ``weight`` broadcasts
+    to ``value``'s shape (TorchMetrics' argument); ``sample_weight`` holds one checked,
+    non-negative weight per value along dim 0 (scikit-learn's); both multiply. The mean
+    of no data is NaN (0 / 0), as in TorchMetrics' ``MeanMetric``.
 
     Example:
         >>> import torch
@@ -133,8 +152,11 @@ def mean(nan_strategy: str | float = "warn") -> Metric:
     def init(*, device: Any = None) -> MeanState:
         return MeanState(torch.zeros((), dtype=_F64, device=device), torch.zeros((), dtype=_F64, device=device))
 
-    def update(s: MeanState, value: Any, weight: Any = None) -> MeanState:
+    def update(s: MeanState, value: Any, weight: Any = None, *, sample_weight: Any = None) -> MeanState:
         v, w = prepare(value, weight, strategy, s.total.device, 0.0)
+        sw = _sample_weights(sample_weight, v, "mean")
+        if sw is not None:
+            w = w * sw
         return MeanState(s.total + (v * w).sum(), s.weight + w.sum())
 
     def compute(s: MeanState) -> Tensor:
@@ -145,7 +167,7 @@ def mean(nan_strategy: str | float = "warn") -> Metric:
 
 @factory(higher_is_better=None)
 def sum(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetrics' name
-    """Sum of streamed values (float64).
+    """Sum of streamed values (float64): ``sum(sample_weight * value)`` with ``update(..., sample_weight=w)``.
 
     Example:
         >>> import torch
@@ -158,8 +180,11 @@ def sum(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
     def init(*, device: Any = None) -> SumState:
         return SumState(torch.zeros((), dtype=_F64, device=device))
 
-    def update(s: SumState, value: Any) -> SumState:
+    def update(s: SumState, value: Any, *, sample_weight: Any = None) -> SumState:
         v, w = prepare(value, None, strategy, s.total.device, 0.0)
+        sw = _sample_weights(sample_weight, v, "sum")
+        if sw is not None:
+            return SumState(s.total + (v * (sw if strategy == "disable" else w * sw)).sum())
         return SumState(s.total + (v * w).sum() if strategy != "disable" else s.total + v.sum())
 
     def compute(s: SumState) -> Tensor:
@@ -170,7 +195,7 @@ def sum(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
 
 @factory(higher_is_better=None)
 def max(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetrics' name
-    """Largest streamed value; ``-inf`` before any data.
+    """Largest streamed value; ``-inf`` before any data. Values of ``sample_weight`` 0 are skipped.
 
     Example:
         >>> import torch
@@ -183,8 +208,11 @@ def max(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
     def init(*, device: Any = None) -> MaxState:
         return MaxState(torch.full((), -torch.inf, dtype=_F64, device=device))
 
-    def update(s: MaxState, value: Any) -> MaxState:
+    def update(s: MaxState, value: Any, *, sample_weight: Any = None) -> MaxState:
         v, _ = prepare(value, None, strategy, s.value.device, -torch.inf)
+        sw = _sample_weights(sample_weight, v, "max")
+        if sw is not None:
+            v = torch.where(sw > 0, v, -torch.inf)  # a value of weight 0 is not seen
         top = v.amax() if v.numel() else torch.full((), -torch.inf, dtype=_F64, device=v.device)
         return MaxState(torch.maximum(s.value, top))
 
@@ -196,7 +224,7 @@ def max(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
 
 @factory(higher_is_better=None)
 def min(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetrics' name
-    """Smallest streamed value; ``+inf`` before any data.
+    """Smallest streamed value; ``+inf`` before any data. Values of ``sample_weight`` 0 are skipped.
 
     Example:
         >>> import torch
@@ -209,8 +237,11 @@ def min(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
     def init(*, device: Any = None) -> MinState:
         return MinState(torch.full((), torch.inf, dtype=_F64, device=device))
 
-    def update(s: MinState, value: Any) -> MinState:
+    def update(s: MinState, value: Any, *, sample_weight: Any = None) -> MinState:
         v, _ = prepare(value, None, strategy, s.value.device, torch.inf)
+        sw = _sample_weights(sample_weight, v, "min")
+        if sw is not None:
+            v = torch.where(sw > 0, v, torch.inf)  # a value of weight 0 is not seen
         low = v.amin() if v.numel() else torch.full((), torch.inf, dtype=_F64, device=v.device)
         return MinState(torch.minimum(s.value, low))
 
@@ -221,12 +252,20 @@ def min(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
 
 
 @factory(higher_is_better=None)
-def cat(nan_strategy: str | float = "warn") -> Metric:
+def cat(nan_strategy: str | float = "warn", *, value_shape: tuple[int, ...] = ()) -> Metric:
     """Concatenation of every streamed value along dim 0 (float64).
 
-    Scalars count as one value. NaNs dropped by ``"warn"``/``"ignore"`` are removed
-    (eager only: the result's length depends on the data), and a batch that contained
-    any is flattened first, as in TorchMetrics' ``CatMetric``.
+    Each update takes one value of shape ``value_shape`` or a batch of them, of shape
+    ``(n, *value_shape)``, as TorchMetrics' ``CatMetric`` concatenates its inputs along dim 0.
+    The shape of one value is fixed when the metric is built (``()``: scalars), because it is
+    part of the state: a rank that saw nothing must still sync with the others. NaNs dropped
+    by ``"warn"``/``"ignore"`` take their whole value (row) with them (eager only: the
+    result's length depends on the data).
+
+    Args:
+        nan_strategy: ``"error"``, ``"warn"`` (drop and warn), ``"ignore"`` (drop),
+            ``"disable"`` (keep) or a float that replaces NaNs.
+        value_shape: the shape of one value (keyword-only; ``()`` streams scalars).
 
     Example:
         >>> import torch
@@ -235,19 +274,32 @@ def cat(nan_strategy: str | float = "warn") -> Metric:
         >>> s = m.update(m.init(), torch.tensor([1.0, 2.0]))
         >>> m.compute(m.update(s, torch.tensor(3.0)))
         tensor([1., 2., 3.], dtype=torch.float64)
+        >>> rows = cat(value_shape=(2,))
+        >>> s = rows.update(rows.init(), torch.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        >>> rows.compute(rows.update(s, torch.tensor([5.0, 6.0])))
+        tensor([[1., 2.],
+                [3., 4.],
+                [5., 6.]], dtype=torch.float64)
     """
     strategy = check_nan_strategy(nan_strategy)
+    if not isinstance(value_shape, (tuple, list)) or not all(_is_int(d) for d in value_shape):
+        raise type_error("value_shape", "a tuple of ints >= 0", value_shape)
+    if any(d < 0 for d in value_shape):
+        raise value_error("value_shape", "a tuple of ints >= 0", value_shape)
+    shape = tuple(value_shape)
 
     def init(*, device: Any = None) -> CatState:
-        return CatState(cat_init((), _F64, device))
+        return CatState(cat_init(shape, _F64, device))
 
-    def update(s: CatState, value: Any) -> CatState:
+    def update(s: CatState, value: Any, *, sample_weight: Any = None) -> CatState:
+        refuse_sample_weight("cat", sample_weight, "it returns the values themselves; keep the weights beside them")
         device = s.values[0].device if isinstance(s.values, tuple) else s.values.data.device
         v = _as_tensor(value, "value", device).to(_F64)
-        v = v.reshape(1) if v.dim() == 0 else v
-        if v.dim() > 1:
+        v = v.unsqueeze(0) if v.dim() == len(shape) else v
+        if v.dim() != len(shape) + 1 or tuple(v.shape[1:]) != shape:
             raise ValueError(
-                f"cat() streams 1-d values (or scalars), got value of shape {tuple(v.shape)}; flatten it first"
+                f"value must have shape {shape} (one value) or (n, *{shape}) (n values), got {tuple(v.shape)}; "
+                "build the metric with cat(value_shape=...) for values that are not scalars"
             )
         if strategy == "error":
             check(~torch.isnan(v), "value contains NaN and nan_strategy='error'")
@@ -255,6 +307,7 @@ def cat(nan_strategy: str | float = "warn") -> Metric:
             v = torch.where(torch.isnan(v), strategy, v)
         elif strategy in ("warn", "ignore"):
             nans = torch.isnan(v)
+            nans = nans.flatten(1).any(1) if nans.dim() > 1 else nans  # a value with a NaN is dropped whole
             if is_tracing(v):
                 raise RuntimeError(
                     "cat() with nan_strategy='warn'/'ignore' drops values (data-dependent length) and is eager-only"
@@ -270,4 +323,5 @@ def cat(nan_strategy: str | float = "warn") -> Metric:
     def compute(s: CatState) -> Tensor:
         return stored_values(s.values)
 
+    mark_sample_weight(update, False)
     return Metric(init, update, compute, name="cat")

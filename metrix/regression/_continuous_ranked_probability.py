@@ -17,7 +17,7 @@ from metrix._core.checks import check_finite
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, check_tensor, to_f64
-from metrix.regression._sum_count import mean_of, sum_count_metric
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = ["ContinuousRankedProbabilityScoreState", "continuous_ranked_probability_score"]
 
@@ -26,8 +26,8 @@ __all__ = ["ContinuousRankedProbabilityScoreState", "continuous_ranked_probabili
 class ContinuousRankedProbabilityScoreState:
     """Sum of per-sample CRPS and number of samples."""
 
-    total: Tensor = leaf("sum")  # float64 (): sum of CRPS over samples
-    count: Tensor = leaf("sum")  # int64 (): number of samples
+    total: Tensor = leaf("sum")  # float64 (): sum of w * CRPS over samples
+    weight: Tensor = leaf("sum")  # float64 (): number of samples, weighted
 
 
 @factory(higher_is_better=False)
@@ -37,7 +37,8 @@ def continuous_ranked_probability_score(*, validate_args: bool = True) -> Metric
     Same values as
     ``torchmetrics.functional.regression.continuous_ranked_probability_score``.
     ``update(state, preds, target)`` takes ``preds`` of shape ``(N, M)`` (an ensemble of
-    ``M >= 2`` members per sample) and ``target`` of shape ``(N,)``.
+    ``M >= 2`` members per sample) and ``target`` of shape ``(N,)``; with
+    ``sample_weight=w`` (shape ``(N,)``, non-negative) the mean is weighted.
 
     Args:
         validate_args: check that inputs are finite (shapes are always checked).
@@ -54,7 +55,7 @@ def continuous_ranked_probability_score(*, validate_args: bool = True) -> Metric
     """
     validate_args = check_bool(validate_args, "validate_args")
 
-    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+    def batch(preds: Any, target: Any, sample_weight: Any) -> tuple[Tensor, Any]:
         check_tensor(preds, "preds")
         check_tensor(target, "target")
         if preds.dim() != 2 or target.dim() != 1 or preds.shape[0] != target.shape[0]:
@@ -74,7 +75,10 @@ def continuous_ranked_probability_score(*, validate_args: bool = True) -> Metric
         xs = x.sort(dim=1).values
         rank_weight = 2 * torch.arange(m, dtype=x.dtype, device=x.device) - (m - 1)
         pairwise = 2 * (xs * rank_weight).sum(1)
-        return (spread - pairwise / (2 * m * m)).sum(), y.shape[0]
+        scores = spread - pairwise / (2 * m * m)
+        return weighted_sum(
+            scores, sample_weight, "continuous_ranked_probability_score", validate_args=validate_args, like=x
+        )
 
     return sum_count_metric(
         "continuous_ranked_probability_score",

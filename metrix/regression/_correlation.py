@@ -4,6 +4,11 @@ Both read one state (see :mod:`metrix.regression._moments`): the count, double-d
 sums of ``x = preds`` and ``y = target``, of ``x²``, ``y²`` and ``xy``, and the extrema
 of ``x`` and ``y``. Metrics built with the same ``num_outputs``/``validate_args``
 share ``Metric.key``, so a collection of both updates the state once per batch.
+
+Both take ``update(..., sample_weight=w)`` (one non-negative weight per sample) as
+frequency weights: weighted means and co-moments, and ``n - 1`` becomes ``sum(w) - 1``
+(NumPy's ``np.cov(..., fweights=w)`` for integer weights), so an integer weight ``k``
+counts a sample ``k`` times.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from metrix.regression._moments import (
     moment_init,
     moment_update,
     paired_outputs,
+    sample_weights,
 )
 
 __all__ = ["concordance_corrcoef", "pearson_corrcoef"]
@@ -41,9 +47,10 @@ def _correlation_metric(name: str, num_outputs: Any, validate_args: Any, reduce:
     def init(*, device: Any = None) -> MomentState:
         return moment_init(2, 3, d, device)
 
-    def update(s: MomentState, preds: Tensor, target: Tensor) -> MomentState:
+    def update(s: MomentState, preds: Tensor, target: Tensor, *, sample_weight: Any = None) -> MomentState:
         x, y = paired_outputs(preds, target, d, validate_args=validate_args)
-        return moment_update(s, torch.stack([x, y], 1), _PAIRS)
+        w = sample_weights(sample_weight, preds, x.shape[0], name, validate_args=validate_args)
+        return moment_update(s, torch.stack([x, y], 1), _PAIRS, w)
 
     def compute(s: MomentState) -> Tensor:
         value = reduce(s)
@@ -54,7 +61,7 @@ def _correlation_metric(name: str, num_outputs: Any, validate_args: Any, reduce:
 
 
 def _pearson(s: MomentState) -> Tensor:
-    n = s.count.to(torch.float64)
+    n = s.weight
     var_x = comoment(s, 0, 0, 0) / (n - 1)
     var_y = comoment(s, 1, 1, 1) / (n - 1)
     cov = comoment(s, 2, 0, 1) / (n - 1)
@@ -97,7 +104,7 @@ def pearson_corrcoef(*, num_outputs: int = 1, validate_args: bool = True) -> Met
 
 
 def _concordance(s: MomentState) -> Tensor:
-    n = s.count.to(torch.float64)
+    n = s.weight
     var_x = comoment(s, 0, 0, 0) / (n - 1)
     var_y = comoment(s, 1, 1, 1) / (n - 1)
     shift = mean(s, 0) - mean(s, 1)

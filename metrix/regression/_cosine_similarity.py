@@ -14,8 +14,9 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.weights import mark_sample_weight, refuse_sample_weight
 from metrix.regression._inputs import F64, check_bool, check_reduction, paired, rows_2d
-from metrix.regression._sum_count import mean_of, sum_count_metric
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = ["CosineSimilarityState", "SamplewiseCosineSimilarityState", "cosine_similarity"]
 
@@ -24,8 +25,8 @@ __all__ = ["CosineSimilarityState", "SamplewiseCosineSimilarityState", "cosine_s
 class CosineSimilarityState:
     """Sum of per-row similarities and number of rows."""
 
-    total: Tensor = leaf("sum")  # float64 (): sum over rows of cos(preds_i, target_i)
-    count: Tensor = leaf("sum")  # int64 (): number of rows
+    total: Tensor = leaf("sum")  # float64 (): sum over rows of w_i * cos(preds_i, target_i)
+    weight: Tensor = leaf("sum")  # float64 (): number of rows, weighted
 
 
 @state
@@ -33,6 +34,9 @@ class SamplewiseCosineSimilarityState:
     """Every row's similarity, in arrival order."""
 
     values: Any = leaf("cat")  # float64 (N,): cos(preds_i, target_i)
+
+
+_PER_ROW = "it reports one value per row; weight the rows of its result instead"
 
 
 def _row_similarity(preds: Any, target: Any, validate_args: bool) -> Tensor:
@@ -56,8 +60,10 @@ def cosine_similarity(reduction: str | None = "sum", *, validate_args: bool = Tr
         validate_args: check that inputs are finite (shapes are always checked).
 
     Returns:
-        A metric whose ``update(state, preds, target)`` takes two ``(N, D)`` tensors and
-        whose value is a float64 scalar, or an ``(N,)`` vector for ``"none"``.
+        A metric whose ``update(state, preds, target, *, sample_weight=None)`` takes two
+        ``(N, D)`` tensors (and, for ``"sum"``/``"mean"``, optionally one non-negative
+        weight per row: the weighted sum or weighted mean of the similarities) and whose
+        value is a float64 scalar, or an ``(N,)`` vector for ``"none"``.
 
     Example:
         >>> import torch
@@ -77,20 +83,25 @@ def cosine_similarity(reduction: str | None = "sum", *, validate_args: bool = Tr
         def init(*, device: Any = None) -> SamplewiseCosineSimilarityState:
             return SamplewiseCosineSimilarityState(cat_init((), F64, device))
 
-        def update(s: SamplewiseCosineSimilarityState, preds: Any, target: Any) -> SamplewiseCosineSimilarityState:
+        def update(
+            s: SamplewiseCosineSimilarityState, preds: Any, target: Any, *, sample_weight: Any = None
+        ) -> SamplewiseCosineSimilarityState:
+            refuse_sample_weight("cosine_similarity(reduction='none')", sample_weight, _PER_ROW)
             return SamplewiseCosineSimilarityState(cat_append(s.values, _row_similarity(preds, target, validate_args)))
+
+        mark_sample_weight(update, False)
 
         def compute(s: SamplewiseCosineSimilarityState) -> Tensor:
             return stored_values(s.values)
 
         return Metric(init, update, compute, name="cosine_similarity", key=("cosine_similarity", "none", validate_args))
 
-    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+    def batch(preds: Any, target: Any, sample_weight: Any) -> tuple[Tensor, Any]:
         sim = _row_similarity(preds, target, validate_args)
-        return sim.sum(), sim.shape[0]
+        return weighted_sum(sim, sample_weight, "cosine_similarity", validate_args=validate_args)
 
-    def finish(total: Tensor, count: Tensor) -> Tensor:
-        return total if reduction == "sum" else mean_of(total, count)
+    def finish(total: Tensor, weight: Tensor) -> Tensor:
+        return total if reduction == "sum" else mean_of(total, weight)
 
     # sum and mean build the same state: a collection of both updates it once.
     return sum_count_metric(

@@ -2,8 +2,9 @@
 
 Each row of ``p`` and ``q`` is one discrete distribution (probabilities, normalised
 per row, or log-probabilities with ``log_prob=True``). A row's divergence is final once
-its batch is seen, so ``reduction="mean"``/``"sum"`` keep a float64 sum and an int64
-row count (they compile and vmap); ``reduction="none"`` keeps the per-row values.
+its batch is seen, so ``reduction="mean"``/``"sum"`` keep a float64 sum and a float64
+(weighted) row count (they compile and vmap, and take ``sample_weight=``, one weight per
+row); ``reduction="none"`` keeps the per-row values and refuses weights.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from torch import Tensor
 from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.weights import mark_sample_weight, refuse_sample_weight
 from metrix.regression._inputs import F64, check_bool, check_reduction, paired, rows_2d
-from metrix.regression._sum_count import mean_of, sum_count_metric
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = [
     "JensenShannonDivergenceState",
@@ -35,8 +37,8 @@ __all__ = [
 class KLDivergenceState:
     """Sum of per-row KL divergences and number of rows."""
 
-    total: Tensor = leaf("sum")  # float64 (): sum over rows of KL(p_i || q_i)
-    count: Tensor = leaf("sum")  # int64 (): number of rows
+    total: Tensor = leaf("sum")  # float64 (): sum over rows of w_i * KL(p_i || q_i)
+    weight: Tensor = leaf("sum")  # float64 (): number of rows, weighted
 
 
 @state
@@ -50,8 +52,8 @@ class SamplewiseKLDivergenceState:
 class JensenShannonDivergenceState:
     """Sum of per-row JS divergences and number of rows."""
 
-    total: Tensor = leaf("sum")  # float64 (): sum over rows of JS(p_i, q_i)
-    count: Tensor = leaf("sum")  # int64 (): number of rows
+    total: Tensor = leaf("sum")  # float64 (): sum over rows of w_i * JS(p_i, q_i)
+    weight: Tensor = leaf("sum")  # float64 (): number of rows, weighted
 
 
 @state
@@ -116,20 +118,26 @@ def _divergence_metric(
         def init(*, device: Any = None) -> Any:
             return samplewise_cls(cat_init((), F64, device))
 
-        def update(s: Any, p: Any, q: Any) -> Any:
+        def update(s: Any, p: Any, q: Any, *, sample_weight: Any = None) -> Any:
+            refuse_sample_weight(
+                f"{name}(reduction='none')",
+                sample_weight,
+                "it reports one value per row; weight the rows of its result instead",
+            )
             return samplewise_cls(cat_append(s.values, rows(p, q)))
+
+        mark_sample_weight(update, False)
 
         def compute(s: Any) -> Tensor:
             return stored_values(s.values)
 
         return Metric(init, update, compute, name=name, key=(name, log_prob, "none", validate_args))
 
-    def batch(p: Any, q: Any) -> tuple[Tensor, int]:
-        d = rows(p, q)
-        return d.sum(), d.shape[0]
+    def batch(p: Any, q: Any, sample_weight: Any) -> tuple[Tensor, Any]:
+        return weighted_sum(rows(p, q), sample_weight, name, validate_args=validate_args)
 
-    def finish(total: Tensor, count: Tensor) -> Tensor:
-        return total if reduction == "sum" else mean_of(total, count)
+    def finish(total: Tensor, weight: Tensor) -> Tensor:
+        return total if reduction == "sum" else mean_of(total, weight)
 
     # sum and mean build the same state: a collection of both updates it once.
     return sum_count_metric(name, state_cls, batch, finish, key=(name, log_prob, validate_args))

@@ -11,7 +11,7 @@ from torch import Tensor
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, check_num_outputs, paired
-from metrix.regression._sum_count import mean_of, sum_count_metric
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = ["LogCoshErrorState", "log_cosh_error"]
 
@@ -20,8 +20,8 @@ __all__ = ["LogCoshErrorState", "log_cosh_error"]
 class LogCoshErrorState:
     """Sum of log-cosh errors per output and number of rows."""
 
-    total: Tensor = leaf("sum")  # float64 () or (num_outputs,): sum of log(cosh(preds - target))
-    count: Tensor = leaf("sum")  # int64 (): number of rows
+    total: Tensor = leaf("sum")  # float64 () or (num_outputs,): sum of w * log(cosh(preds - target))
+    weight: Tensor = leaf("sum")  # float64 (): number of rows, weighted
 
 
 def _log_cosh(x: Tensor) -> Tensor:
@@ -34,7 +34,8 @@ def _log_cosh(x: Tensor) -> Tensor:
 def log_cosh_error(*, num_outputs: int = 1, validate_args: bool = True) -> Metric:
     """Log-cosh error ``mean(log(cosh(preds - target)))``: like MSE near 0, like MAE far out.
 
-    Same values as ``torchmetrics.functional.regression.log_cosh_error``. That function
+    Same values as ``torchmetrics.functional.regression.log_cosh_error``; with
+    ``update(..., sample_weight=w)`` (one non-negative weight per row) the weighted mean. That function
     reads the number of outputs from the input's shape; a metric's state has a fixed
     size, so ``num_outputs`` is given here (as for TorchMetrics' ``LogCoshError``).
 
@@ -55,7 +56,7 @@ def log_cosh_error(*, num_outputs: int = 1, validate_args: bool = True) -> Metri
     num_outputs = check_num_outputs(num_outputs)
     validate_args = check_bool(validate_args, "validate_args")
 
-    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+    def batch(preds: Any, target: Any, sample_weight: Any) -> tuple[Tensor, Any]:
         p, t = paired(preds, target, validate_args=validate_args)
         if p.dim() > 2:
             raise ValueError(f"log_cosh_error expects preds of shape (N,) or (N, k), got {tuple(p.shape)}")
@@ -68,7 +69,7 @@ def log_cosh_error(*, num_outputs: int = 1, validate_args: bool = True) -> Metri
         err = _log_cosh(p - t)
         if num_outputs == 1:
             err = err.reshape(-1)
-        return err.sum(0), t.shape[0]
+        return weighted_sum(err, sample_weight, "log_cosh_error", validate_args=validate_args, outputs=num_outputs > 1)
 
     shape = () if num_outputs == 1 else (num_outputs,)
     return sum_count_metric(

@@ -10,7 +10,7 @@ from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, paired
-from metrix.regression._sum_count import mean_of, sum_count_metric
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = ["MeanSquaredLogErrorState", "mean_squared_log_error"]
 
@@ -19,8 +19,8 @@ __all__ = ["MeanSquaredLogErrorState", "mean_squared_log_error"]
 class MeanSquaredLogErrorState:
     """Sum of squared log errors and number of elements."""
 
-    total: Tensor = leaf("sum")  # float64 (): sum of (log1p(preds) - log1p(target))^2
-    count: Tensor = leaf("sum")  # int64 (): number of elements
+    total: Tensor = leaf("sum")  # float64 (): sum of w * (log1p(preds) - log1p(target))^2
+    weight: Tensor = leaf("sum")  # float64 (): number of elements, weighted
 
 
 @factory(higher_is_better=False)
@@ -28,8 +28,10 @@ def mean_squared_log_error(*, validate_args: bool = True) -> Metric:
     """Mean squared logarithmic error ``mean((log1p(preds) - log1p(target))^2)``.
 
     Same values as ``torchmetrics.functional.regression.mean_squared_log_error`` and
-    scikit-learn's ``mean_squared_log_error``. ``log1p`` is defined above ``-1`` only:
-    values ``<= -1`` are refused (as scikit-learn does) instead of giving NaN.
+    scikit-learn's ``mean_squared_log_error`` (with its ``sample_weight``: pass
+    ``update(..., sample_weight=w)``, one non-negative weight per row along dim 0).
+    ``log1p`` is defined above ``-1`` only: values ``<= -1`` are refused (as
+    scikit-learn does) instead of giving NaN.
 
     Args:
         validate_args: check that inputs are finite and greater than -1 (shapes are
@@ -46,7 +48,7 @@ def mean_squared_log_error(*, validate_args: bool = True) -> Metric:
     """
     validate_args = check_bool(validate_args, "validate_args")
 
-    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+    def batch(preds: Any, target: Any, sample_weight: Any) -> tuple[Tensor, Any]:
         p, t = paired(preds, target, validate_args=validate_args)
         check(
             (p > -1) & (t > -1),
@@ -54,7 +56,7 @@ def mean_squared_log_error(*, validate_args: bool = True) -> Metric:
             enabled=validate_args,
         )
         diff = p.log1p() - t.log1p()
-        return (diff * diff).sum(), t.numel()
+        return weighted_sum(diff * diff, sample_weight, "mean_squared_log_error", validate_args=validate_args)
 
     return sum_count_metric(
         "mean_squared_log_error",

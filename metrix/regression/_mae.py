@@ -9,7 +9,7 @@ from torch import Tensor
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, check_num_outputs, outputs_2d, paired
-from metrix.regression._sum_count import mean_of, sum_count_metric
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = ["MeanAbsoluteErrorState", "mean_absolute_error"]
 
@@ -18,8 +18,8 @@ __all__ = ["MeanAbsoluteErrorState", "mean_absolute_error"]
 class MeanAbsoluteErrorState:
     """Sum of absolute errors and number of observations."""
 
-    total: Tensor = leaf("sum")  # float64 () or (num_outputs,): sum of |preds - target|
-    count: Tensor = leaf("sum")  # int64 (): elements (num_outputs=1) or rows (num_outputs>1)
+    total: Tensor = leaf("sum")  # float64 () or (num_outputs,): sum of w * |preds - target|
+    weight: Tensor = leaf("sum")  # float64 (): elements (num_outputs=1) or rows (num_outputs>1), weighted
 
 
 @factory(higher_is_better=False)
@@ -28,12 +28,14 @@ def mean_absolute_error(num_outputs: int = 1, *, validate_args: bool = True) -> 
 
     Same arguments, defaults and values as
     ``torchmetrics.functional.regression.mean_absolute_error`` (and scikit-learn's
-    ``mean_absolute_error`` with ``multioutput="raw_values"``).
+    ``mean_absolute_error`` with ``multioutput="raw_values"``, and its ``sample_weight``:
+    ``update(state, preds, target, *, sample_weight=None)`` takes one non-negative weight
+    per sample, i.e. per row along dim 0).
 
     Args:
         num_outputs: ``1`` averages over every element of any shape; ``k > 1`` expects
             inputs of shape ``(N, k)`` and returns one value per output column.
-        validate_args: check that inputs are finite (shapes are always checked).
+        validate_args: check that inputs and weights are finite (shapes are always checked).
 
     Returns:
         A metric whose value is a float64 scalar, or a ``(num_outputs,)`` vector.
@@ -47,12 +49,13 @@ def mean_absolute_error(num_outputs: int = 1, *, validate_args: bool = True) -> 
     num_outputs = check_num_outputs(num_outputs)
     validate_args = check_bool(validate_args, "validate_args")
 
-    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+    def batch(preds: Any, target: Any, sample_weight: Any) -> tuple[Tensor, Any]:
         p, t = paired(preds, target, validate_args=validate_args)
         outputs_2d(p, num_outputs)
-        if num_outputs == 1:
-            p, t = p.reshape(-1), t.reshape(-1)
-        return (p - t).abs().sum(0), t.shape[0]
+        errors = (p - t).abs()
+        return weighted_sum(
+            errors, sample_weight, "mean_absolute_error", validate_args=validate_args, outputs=num_outputs > 1
+        )
 
     shape = () if num_outputs == 1 else (num_outputs,)
     key = ("mean_absolute_error", num_outputs, validate_args)

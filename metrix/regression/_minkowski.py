@@ -11,17 +11,17 @@ from torch import Tensor
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, check_number, paired
-from metrix.regression._sum_count import sum_count_metric
+from metrix.regression._sum_count import sum_count_metric, weighted_sum
 
 __all__ = ["MinkowskiDistanceState", "minkowski_distance"]
 
 
 @state
 class MinkowskiDistanceState:
-    """Sum of ``|preds - target|^p`` (the count is kept for symmetry, not needed by the value)."""
+    """Sum of ``w |preds - target|^p`` (the total weight is kept for symmetry, not needed by the value)."""
 
-    total: Tensor = leaf("sum")  # float64 (): sum of |preds - target|^p
-    count: Tensor = leaf("sum")  # int64 (): number of elements
+    total: Tensor = leaf("sum")  # float64 (): sum of w * |preds - target|^p
+    weight: Tensor = leaf("sum")  # float64 (): number of elements, weighted
 
 
 @factory(higher_is_better=False)
@@ -30,7 +30,9 @@ def minkowski_distance(p: float, *, validate_args: bool = True) -> Metric:
 
     Same arguments and values as ``torchmetrics.functional.regression.minkowski_distance``
     (``p=1`` is the Manhattan and ``p=2`` the Euclidean distance). The sum is taken over
-    every element of every batch.
+    every element of every batch. With ``update(..., sample_weight=w)`` (one non-negative
+    weight per row along dim 0) it is ``(sum w |preds - target|^p)^(1/p)``, as
+    ``scipy.spatial.distance.minkowski(u, v, p, w)``.
 
     Args:
         p: the order, a finite number ``>= 1``.
@@ -49,11 +51,11 @@ def minkowski_distance(p: float, *, validate_args: bool = True) -> Metric:
     order = float(p)
     validate_args = check_bool(validate_args, "validate_args")
 
-    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+    def batch(preds: Any, target: Any, sample_weight: Any) -> tuple[Tensor, Any]:
         x, y = paired(preds, target, validate_args=validate_args, names=("preds", "targets"))
-        return (x - y).abs().pow(order).sum(), y.numel()
+        return weighted_sum((x - y).abs().pow(order), sample_weight, "minkowski_distance", validate_args=validate_args)
 
-    def finish(total: Tensor, count: Tensor) -> Tensor:
+    def finish(total: Tensor, weight: Tensor) -> Tensor:
         return torch.pow(total, 1.0 / order)
 
     return sum_count_metric(

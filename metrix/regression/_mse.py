@@ -15,7 +15,7 @@ from torch import Tensor
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, check_num_outputs, outputs_2d, paired
-from metrix.regression._sum_count import mean_of, sum_count_metric
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = ["MeanSquaredErrorState", "mean_squared_error"]
 
@@ -24,8 +24,8 @@ __all__ = ["MeanSquaredErrorState", "mean_squared_error"]
 class MeanSquaredErrorState:
     """Sum of squared errors and number of observations."""
 
-    total: Tensor = leaf("sum")  # float64 () or (num_outputs,): sum of (preds - target)^2
-    count: Tensor = leaf("sum")  # int64 (): elements (num_outputs=1) or rows (num_outputs>1)
+    total: Tensor = leaf("sum")  # float64 () or (num_outputs,): sum of w * (preds - target)^2
+    weight: Tensor = leaf("sum")  # float64 (): elements (num_outputs=1) or rows (num_outputs>1), weighted
 
 
 @factory(higher_is_better=False)
@@ -41,11 +41,13 @@ def mean_squared_error(squared: bool = True, num_outputs: int = 1, *, validate_a
         squared: ``True`` for MSE, ``False`` for RMSE.
         num_outputs: ``1`` averages over every element of any shape; ``k > 1`` expects
             inputs of shape ``(N, k)`` and returns one value per output column.
-        validate_args: check that inputs are finite (shapes are always checked).
+        validate_args: check that inputs (and weights) are finite (shapes are always checked).
 
     Returns:
-        A metric whose ``update(state, preds, target)`` takes two tensors of one shape and
-        whose value is a float64 scalar, or a ``(num_outputs,)`` vector.
+        A metric whose ``update(state, preds, target, *, sample_weight=None)`` takes two
+        tensors of one shape and optionally one non-negative weight per sample (row along
+        dim 0, as scikit-learn's ``sample_weight``), and whose value is a float64 scalar,
+        or a ``(num_outputs,)`` vector.
 
     Example:
         >>> import torch
@@ -55,24 +57,24 @@ def mean_squared_error(squared: bool = True, num_outputs: int = 1, *, validate_a
         tensor(0.2500, dtype=torch.float64)
         >>> mean_squared_error(squared=False)(preds, target)
         tensor(0.5000, dtype=torch.float64)
+        >>> mean_squared_error()(preds, target, sample_weight=torch.tensor([1.0, 1, 1, 5]))
+        tensor(0.6250, dtype=torch.float64)
     """
     squared = check_bool(squared, "squared")
+    name = "mean_squared_error" if squared else "root_mean_squared_error"
     num_outputs = check_num_outputs(num_outputs)
     validate_args = check_bool(validate_args, "validate_args")
 
-    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+    def batch(preds: Any, target: Any, sample_weight: Any) -> tuple[Tensor, Any]:
         p, t = paired(preds, target, validate_args=validate_args)
         outputs_2d(p, num_outputs)
-        if num_outputs == 1:
-            p, t = p.reshape(-1), t.reshape(-1)
         diff = p - t
-        return (diff * diff).sum(0), t.shape[0]
+        return weighted_sum(diff * diff, sample_weight, name, validate_args=validate_args, outputs=num_outputs > 1)
 
-    def finish(total: Tensor, count: Tensor) -> Tensor:
-        mse = mean_of(total, count)
+    def finish(total: Tensor, weight: Tensor) -> Tensor:
+        mse = mean_of(total, weight)
         return mse if squared else torch.sqrt(mse)
 
     shape = () if num_outputs == 1 else (num_outputs,)
     key = ("mean_squared_error", num_outputs, validate_args)
-    name = "mean_squared_error" if squared else "root_mean_squared_error"
     return sum_count_metric(name, MeanSquaredErrorState, batch, finish, shape=shape, key=key)

@@ -1,7 +1,10 @@
 """Percentage errors: MAPE, symmetric MAPE and weighted MAPE.
 
 Denominators near zero are clamped to ``EPSILON`` (the constant TorchMetrics uses),
-so a zero target gives a large but finite error instead of inf.
+so a zero target gives a large but finite error instead of inf. Each takes
+``update(..., sample_weight=w)``, one non-negative weight per row along dim 0
+(scikit-learn's semantics for ``mean_absolute_percentage_error``); WMAPE weights both
+its sums, ``sum(w |preds - target|) / sum(w |target|)``.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix._core.weights import check_sample_weight, row_weights
 from metrix.regression._inputs import F64, check_bool, paired
-from metrix.regression._sum_count import mean_of, sum_count_metric
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = [
     "MeanAbsolutePercentageErrorState",
@@ -32,24 +36,24 @@ EPSILON = 1.17e-06
 class MeanAbsolutePercentageErrorState:
     """Sum of relative errors and number of elements."""
 
-    total: Tensor = leaf("sum")  # float64 (): sum of |preds - target| / max(|target|, eps)
-    count: Tensor = leaf("sum")  # int64 (): number of elements
+    total: Tensor = leaf("sum")  # float64 (): sum of w * |preds - target| / max(|target|, eps)
+    weight: Tensor = leaf("sum")  # float64 (): number of elements, weighted
 
 
 @state
 class SymmetricMeanAbsolutePercentageErrorState:
     """Sum of symmetric relative errors and number of elements."""
 
-    total: Tensor = leaf("sum")  # float64 (): sum of 2 |preds - target| / max(|target| + |preds|, eps)
-    count: Tensor = leaf("sum")  # int64 (): number of elements
+    total: Tensor = leaf("sum")  # float64 (): sum of w * 2 |preds - target| / max(|target| + |preds|, eps)
+    weight: Tensor = leaf("sum")  # float64 (): number of elements, weighted
 
 
 @state
 class WeightedMeanAbsolutePercentageErrorState:
     """Sum of absolute errors and sum of absolute targets."""
 
-    error: Tensor = leaf("sum")  # float64 (): sum of |preds - target|
-    scale: Tensor = leaf("sum")  # float64 (): sum of |target|
+    error: Tensor = leaf("sum")  # float64 (): sum of w * |preds - target|
+    scale: Tensor = leaf("sum")  # float64 (): sum of w * |target|
 
 
 @factory(higher_is_better=False)
@@ -74,9 +78,10 @@ def mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
     """
     validate_args = check_bool(validate_args, "validate_args")
 
-    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+    def batch(preds: Any, target: Any, sample_weight: Any) -> tuple[Tensor, Any]:
         p, t = paired(preds, target, validate_args=validate_args)
-        return ((p - t).abs() / t.abs().clamp(min=EPSILON)).sum(), t.numel()
+        errors = (p - t).abs() / t.abs().clamp(min=EPSILON)
+        return weighted_sum(errors, sample_weight, "mean_absolute_percentage_error", validate_args=validate_args)
 
     return sum_count_metric(
         "mean_absolute_percentage_error",
@@ -110,9 +115,12 @@ def symmetric_mean_absolute_percentage_error(*, validate_args: bool = True) -> M
     """
     validate_args = check_bool(validate_args, "validate_args")
 
-    def batch(preds: Any, target: Any) -> tuple[Tensor, int]:
+    def batch(preds: Any, target: Any, sample_weight: Any) -> tuple[Tensor, Any]:
         p, t = paired(preds, target, validate_args=validate_args)
-        return 2 * ((p - t).abs() / (t.abs() + p.abs()).clamp(min=EPSILON)).sum(), t.numel()
+        errors = 2 * (p - t).abs() / (t.abs() + p.abs()).clamp(min=EPSILON)
+        return weighted_sum(
+            errors, sample_weight, "symmetric_mean_absolute_percentage_error", validate_args=validate_args
+        )
 
     return sum_count_metric(
         "symmetric_mean_absolute_percentage_error",
@@ -150,9 +158,17 @@ def weighted_mean_absolute_percentage_error(*, validate_args: bool = True) -> Me
     def init(*, device: Any = None) -> WeightedMeanAbsolutePercentageErrorState:
         return cls(torch.zeros((), dtype=F64, device=device), torch.zeros((), dtype=F64, device=device))
 
-    def update(s: WeightedMeanAbsolutePercentageErrorState, preds: Any, target: Any) -> Any:
+    def update(
+        s: WeightedMeanAbsolutePercentageErrorState, preds: Any, target: Any, *, sample_weight: Any = None
+    ) -> Any:
         p, t = paired(preds, target, validate_args=validate_args)
-        return cls(s.error + (p - t).abs().sum(), s.scale + t.abs().sum())
+        errors, scale = (p - t).abs(), t.abs()
+        if sample_weight is not None:
+            w = check_sample_weight(
+                sample_weight, p, "weighted_mean_absolute_percentage_error", validate_args=validate_args
+            )
+            errors, scale = errors * row_weights(w, p), scale * row_weights(w, p)
+        return cls(s.error + errors.sum(), s.scale + scale.sum())
 
     def compute(s: WeightedMeanAbsolutePercentageErrorState) -> Tensor:
         return s.error / s.scale.clamp(min=EPSILON)

@@ -1,6 +1,6 @@
 """R², explained variance, relative squared error and normalized RMSE.
 
-All four read one state (see :mod:`metrix.regression._moments`): the count, exact
+All four read one state (see :mod:`metrix.regression._moments`): the count and total weight, exact
 double-double sums of ``y = target`` and of the residual ``d = target - preds``, of
 ``y²`` and ``d²``, and the extrema of ``y`` and ``d``. From it:
 
@@ -10,6 +10,11 @@ double-double sums of ``y = target`` and of the residual ``d = target - preds``,
 
 Metrics built with the same ``num_outputs``/``validate_args`` (and input layout) share
 ``Metric.key``, so a collection of them updates the state once per batch.
+
+All four take ``update(..., sample_weight=w)``, one non-negative weight per sample, with
+scikit-learn's semantics (``r2_score``, ``explained_variance_score``): weighted sums of
+squares around the weighted mean. ``n`` in adjusted R² and the population variances is
+the total weight (frequency weights: an integer weight ``k`` counts a sample ``k`` times).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from metrix.regression._moments import (
     moment_update,
     paired_outputs,
     raw_sum,
+    sample_weights,
 )
 
 __all__ = ["explained_variance", "normalized_root_mean_squared_error", "r2_score", "relative_squared_error"]
@@ -55,9 +61,10 @@ def _residual_metric(name: str, num_outputs: int, validate_args: Any, reduce: An
     def init(*, device: Any = None) -> MomentState:
         return moment_init(2, 2, d, device)
 
-    def update(s: MomentState, preds: Tensor, target: Tensor) -> MomentState:
+    def update(s: MomentState, preds: Tensor, target: Tensor, *, sample_weight: Any = None) -> MomentState:
         x, y = paired_outputs(preds, target, d, validate_args=validate_args, flatten=flatten)
-        return moment_update(s, torch.stack([y, y - x], 1), _PAIRS)
+        w = sample_weights(sample_weight, preds, x.shape[0], name, validate_args=validate_args)
+        return moment_update(s, torch.stack([y, y - x], 1), _PAIRS, w)
 
     key = ("regression_residual_moments", d, validate_args, flatten and d == 1)
     return Metric(init, update, reduce, name=name, key=key)
@@ -115,9 +122,9 @@ def r2_score(
         r2 = _average(raw, tss, multioutput, d)
         if adjusted == 0:
             return r2
-        n = s.count.to(_F64)
-        if not is_tracing(n) and adjusted >= int(s.count) - 1:
-            what = "More independent regressors than data points" if adjusted > int(s.count) - 1 else "Division by zero"
+        n = s.weight  # the number of samples, or the total weight (frequency weights)
+        if not is_tracing(n) and adjusted >= float(n) - 1:
+            what = "More independent regressors than data points" if adjusted > float(n) - 1 else "Division by zero"
             warnings.warn(
                 f"{what} in adjusted r2 score; falls back to the standard r2 score", UserWarning, stacklevel=2
             )
@@ -157,7 +164,7 @@ def explained_variance(
     d = check_num_outputs(num_outputs)
 
     def compute(s: MomentState) -> Tensor:
-        n = s.count.to(_F64)
+        n = s.weight
         numerator = comoment(s, 1, 1, 1) / n
         denominator = comoment(s, 0, 0, 0) / n
         num_zero, den_zero = numerator == 0, denominator == 0
@@ -232,7 +239,7 @@ def normalized_root_mean_squared_error(
     d = check_num_outputs(num_outputs)
 
     def compute(s: MomentState) -> Tensor:
-        n = s.count.to(_F64)
+        n = s.weight
         rmse = torch.sqrt(raw_sum(s, 1) / n)
         if normalization == "mean":
             scale = mean(s, 0)

@@ -12,6 +12,8 @@ Ranks of tied values are averaged (as in TorchMetrics and ``scipy.stats.rankdata
 computed with ``sort`` and two ``searchsorted`` calls (no ``unique``, which does not
 trace). Kendall's discordant pairs are counted by a vectorised merge sort (Knight's
 method, O(n log² n) with static shapes), not by TorchMetrics' O(n²) pair loop.
+
+Neither takes ``sample_weight``: passing one raises a ``TypeError`` that names the metric.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import buffer_init, cat_append, cat_init, leaf, state, stored_masked
+from metrix._core.weights import mark_sample_weight, refuse_sample_weight
 from metrix.regression._inputs import check_bool, check_choice, check_optional_int
 from metrix.regression._moments import check_num_outputs, check_validate_args, paired_outputs
 
@@ -32,6 +35,10 @@ __all__ = ["RankState", "kendall_rank_corrcoef", "spearman_corrcoef"]
 _F64 = torch.float64
 _VARIANTS = ("a", "b", "c")
 _ALTERNATIVES = ("two-sided", "less", "greater")
+_NO_WEIGHTS = (
+    "rank statistics have no standard weighted form (TorchMetrics, SciPy and scikit-learn define none); "
+    "repeat samples to weight them by integers"
+)
 
 
 @state
@@ -52,7 +59,8 @@ def _rank_metric(
             return RankState(cat_init((d,), _F64, device), cat_init((d,), _F64, device))
         return RankState(buffer_init(capacity, (d,), _F64, device), buffer_init(capacity, (d,), _F64, device))
 
-    def update(s: RankState, preds: Tensor, target: Tensor) -> RankState:
+    def update(s: RankState, preds: Tensor, target: Tensor, *, sample_weight: Any = None) -> RankState:
+        refuse_sample_weight(name, sample_weight, _NO_WEIGHTS)
         if floats_only:
             for x, label in ((preds, "preds"), (target, "target")):
                 if isinstance(x, Tensor) and not x.is_floating_point():
@@ -65,6 +73,7 @@ def _rank_metric(
         y, _ = stored_masked(s.target)
         return reduce(x, y, valid)
 
+    mark_sample_weight(update, False)
     # Every rank metric stores the same samples: one key per storage configuration.
     key = ("regression_rank_samples", d, capacity, validate_args, floats_only)
     return Metric(init, update, compute, name=name, key=key)

@@ -17,7 +17,7 @@ from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.regression._inputs import check_bool, check_number, paired
-from metrix.regression._sum_count import mean_of, sum_count_metric
+from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
 __all__ = ["TweedieDevianceScoreState", "tweedie_deviance_score"]
 
@@ -26,8 +26,8 @@ __all__ = ["TweedieDevianceScoreState", "tweedie_deviance_score"]
 class TweedieDevianceScoreState:
     """Sum of unit deviances and number of elements."""
 
-    total: Tensor = leaf("sum")  # float64 (): sum of unit deviances
-    count: Tensor = leaf("sum")  # int64 (): number of elements
+    total: Tensor = leaf("sum")  # float64 (): sum of weighted unit deviances
+    weight: Tensor = leaf("sum")  # float64 (): number of elements, weighted
 
 
 def _xlogy(x: Tensor, y: Tensor) -> Tensor:
@@ -66,7 +66,8 @@ def tweedie_deviance_score(power: float = 0.0, *, validate_args: bool = True) ->
 
     Same arguments, defaults and values as
     ``torchmetrics.functional.regression.tweedie_deviance_score`` and scikit-learn's
-    ``mean_tweedie_deviance``.
+    ``mean_tweedie_deviance`` (with its ``sample_weight``: one non-negative weight per
+    row along dim 0, passed as ``update(..., sample_weight=w)``).
 
     Args:
         power: ``power <= 0`` or ``power >= 1`` (the deviance is undefined in
@@ -76,8 +77,8 @@ def tweedie_deviance_score(power: float = 0.0, *, validate_args: bool = True) ->
             always checked).
 
     Returns:
-        A metric whose ``update(state, preds, targets)`` takes two tensors of one shape
-        and whose value is a float64 scalar.
+        A metric whose ``update(state, preds, targets, *, sample_weight=None)`` takes two
+        tensors of one shape and whose value is a float64 scalar.
 
     Example:
         >>> import torch
@@ -90,7 +91,7 @@ def tweedie_deviance_score(power: float = 0.0, *, validate_args: bool = True) ->
     validate_args = check_bool(validate_args, "validate_args")
     preds_rule, targets_rule = _domain(power)
 
-    def batch(preds: Any, targets: Any) -> tuple[Tensor, int]:
+    def batch(preds: Any, targets: Any, sample_weight: Any) -> tuple[Tensor, Any]:
         p, y = paired(preds, targets, validate_args=validate_args, names=("preds", "targets"))
         if preds_rule == "positive":
             check(
@@ -104,7 +105,9 @@ def tweedie_deviance_score(power: float = 0.0, *, validate_args: bool = True) ->
             )
         elif targets_rule == "non-negative":
             check(y >= 0, f"tweedie_deviance_score(power={power}): targets cannot be negative", enabled=validate_args)
-        return _deviance(p, y, power).sum(), y.numel()
+        return weighted_sum(
+            _deviance(p, y, power), sample_weight, "tweedie_deviance_score", validate_args=validate_args
+        )
 
     return sum_count_metric(
         "tweedie_deviance_score",

@@ -21,6 +21,7 @@ from metrix._core.args import type_error, value_error
 from metrix._core.metric import Metric, factory
 from metrix._core.state import is_state, leaf, state
 from metrix._core.tree import Entry, flatten, map_entries, unflatten
+from metrix._core.weights import mark_sample_weight, takes_sample_weight
 
 __all__ = ["RunningState", "running"]
 
@@ -97,5 +98,7 @@ def running(metric: Metric, window: int) -> Metric:
 
     def compute(s: RunningState) -> Any:
         return base_compute(map_entries(_reduce, s.slots))
+
+    mark_sample_weight(update, takes_sample_weight(metric))  # sample_weight= reaches the base metric
 
     return Metric(init, update, compute, name=f"running({metric.name}, window={window})", batch_merge=False)

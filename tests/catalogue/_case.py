@@ -30,8 +30,9 @@ class Case:
 
     Attributes:
         id: unique, readable test id.
-        factory: the metrix factory; ``factory(**kwargs)`` builds the metric.
+        factory: the metrix factory; ``factory(*args, **kwargs)`` builds the metric.
         kwargs: the configuration.
+        args: positional arguments of the factory (``compose(fn, *metrics)``).
         inputs: ``inputs(gen, n)`` returns the update inputs, each with a leading sample
             dim of length ``n`` (so any split along dim 0 is a valid batching): tensors,
             or lists with one item per sample (strings, dicts of boxes). Other values
@@ -47,6 +48,14 @@ class Case:
         bad_inputs: inputs that must be rejected.
         vmap: whether the vmap law applies (False only with a reason in ``note``).
         n: number of samples for the reference test.
+        weighted: the metric takes ``sample_weight=`` (and these inputs do not pass it):
+            ``tests/test_weights.py`` derives weighted variants of the Case and checks the
+            weighted laws (all-ones weights equal none, weight 0 drops a sample, an
+            integer weight repeats it; merge, split invariance, compile and vmap with
+            weights). A metric that takes weights must set it (checked there).
+        rank_streams: the metric draws random numbers from streams keyed by the process
+            rank (``bootstrap``): the gloo law compares ``sync`` with the merge of the
+            states every rank builds, rebuilt locally with ``stream=rank``.
     """
 
     id: str
@@ -66,10 +75,13 @@ class Case:
     # compute returns samples in arrival order (cat): merge commutes only up to order
     ordered: bool = False
     note: str = ""
+    weighted: bool = False
+    rank_streams: bool = False
+    args: tuple[Any, ...] = ()
 
     def metric(self) -> metrix.Metric:
-        """Build the metric."""
-        return self.factory(**self.kwargs)
+        """Build the metric: ``factory(*args, **kwargs)``."""
+        return self.factory(*self.args, **self.kwargs)
 
     def call_args(self, inputs: Sequence[Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
         """Split inputs into ``update``'s positional and keyword arguments."""
@@ -82,6 +94,14 @@ class Case:
         """``m.update(state, *inputs)`` with the keyword inputs passed by name."""
         args, kwargs = self.call_args(inputs)
         return m.update(state, *args, **kwargs)
+
+    def positional_update(self, m: metrix.Metric) -> Callable[..., Any]:
+        """``update(state, *inputs)`` with every input positional (vmap batches positional arguments only)."""
+
+        def update(state: Any, *inputs: Any) -> Any:
+            return self.update(m, state, inputs)
+
+        return update
 
     def value(self, m: metrix.Metric, inputs: Sequence[Any]) -> Any:
         """One-shot value of ``m`` on ``inputs``."""
@@ -121,30 +141,55 @@ def gen(seed: int) -> torch.Generator:
 
 
 def _per_sample(x: Any) -> bool:
+    if isinstance(x, dict):  # a dict of per-sample inputs (multitask): sliced value by value
+        return bool(x) and all(_per_sample(v) for v in x.values())
     return (isinstance(x, Tensor) and x.dim() > 0) or isinstance(x, list)
 
 
+def _slice(x: Any, start: int, stop: int) -> Any:
+    if isinstance(x, dict):
+        return {k: _slice(v, start, stop) for k, v in x.items()}
+    return x[start:stop]
+
+
+def _length(x: Any) -> int:
+    return _length(next(iter(x.values()))) if isinstance(x, dict) else len(x)
+
+
 def slice_inputs(inputs: Sequence[Any], start: int, stop: int) -> tuple[Any, ...]:
-    """Samples ``start:stop`` of every per-sample input (tensors and lists); others pass through."""
-    return tuple(x[start:stop] if _per_sample(x) else x for x in inputs)
+    """Samples ``start:stop`` of every per-sample input (tensors, lists, dicts of them); others pass through."""
+    return tuple(_slice(x, start, stop) if _per_sample(x) else x for x in inputs)
+
+
+def _cat(xs: Sequence[Any]) -> Any:
+    if isinstance(xs[0], dict):
+        return {k: _cat([x[k] for x in xs]) for k in xs[0]}
+    if isinstance(xs[0], Tensor) and xs[0].dim() > 0:
+        return torch.cat(xs)
+    if isinstance(xs[0], list):
+        return [item for x in xs for item in x]
+    return xs[0]
 
 
 def cat_inputs(parts: Sequence[Sequence[Any]]) -> tuple[Any, ...]:
     """Concatenate the per-sample inputs of several slices (others pass through)."""
-    out: list[Any] = []
-    for xs in zip(*parts):
-        if isinstance(xs[0], Tensor) and xs[0].dim() > 0:
-            out.append(torch.cat(xs))
-        elif isinstance(xs[0], list):
-            out.append([item for x in xs for item in x])
-        else:
-            out.append(xs[0])
-    return tuple(out)
+    return tuple(_cat(xs) for xs in zip(*parts))
+
+
+def stack_inputs(members: Sequence[Sequence[Any]]) -> tuple[Any, ...]:
+    """Stack the inputs of ensemble members along a new leading dim (tensors, dicts of tensors)."""
+
+    def stack(xs: Sequence[Any]) -> Any:
+        if isinstance(xs[0], dict):
+            return {k: stack([x[k] for x in xs]) for k in xs[0]}
+        return torch.stack(list(xs)) if isinstance(xs[0], Tensor) else xs[0]
+
+    return tuple(stack(xs) for xs in zip(*members))
 
 
 def inputs_len(inputs: Sequence[Any]) -> int:
     """Number of samples: the length of the first per-sample input."""
-    return next(len(x) for x in inputs if _per_sample(x))
+    return next(_length(x) for x in inputs if _per_sample(x))
 
 
 def to_float(x: Any) -> Any:

@@ -116,11 +116,28 @@ def _tm_rmse(p, t, **kw):
 
 CASES = [
     # mean squared error
-    Case("mse", mr.mean_squared_error, {}, pair_1d, tm_reference(tmr.mean_squared_error), bad_inputs=common_bad((4,))),
-    Case("mse-multidim", mr.mean_squared_error, {}, pair_multidim, tm_reference(tmr.mean_squared_error)),
-    Case("mse-int", mr.mean_squared_error, {}, pair_int, tm_reference(tmr.mean_squared_error)),
-    Case("mse-f64", mr.mean_squared_error, {}, pair_f64, tm_reference(tmr.mean_squared_error), atol=1e-12, rtol=1e-10),
-    Case("rmse", mr.mean_squared_error, {"squared": False}, pair_1d, _tm_rmse),
+    Case(
+        "mse",
+        mr.mean_squared_error,
+        {},
+        pair_1d,
+        tm_reference(tmr.mean_squared_error),
+        bad_inputs=common_bad((4,)),
+        weighted=True,
+    ),
+    Case("mse-multidim", mr.mean_squared_error, {}, pair_multidim, tm_reference(tmr.mean_squared_error), weighted=True),
+    Case("mse-int", mr.mean_squared_error, {}, pair_int, tm_reference(tmr.mean_squared_error), weighted=True),
+    Case(
+        "mse-f64",
+        mr.mean_squared_error,
+        {},
+        pair_f64,
+        tm_reference(tmr.mean_squared_error),
+        atol=1e-12,
+        rtol=1e-10,
+        weighted=True,
+    ),
+    Case("rmse", mr.mean_squared_error, {"squared": False}, pair_1d, _tm_rmse, weighted=True),
     Case(
         "mse-outputs",
         mr.mean_squared_error,
@@ -128,6 +145,7 @@ CASES = [
         pair_outputs,
         tm_reference(tmr.mean_squared_error, num_outputs=3),
         bad_inputs=OUTPUTS_BAD,
+        weighted=True,
     ),
     Case(
         "rmse-outputs",
@@ -135,12 +153,21 @@ CASES = [
         {"squared": False, "num_outputs": 3},
         pair_outputs,
         tm_reference(tmr.mean_squared_error, squared=False, num_outputs=3),
+        weighted=True,
     ),
     # mean absolute error
     Case(
-        "mae", mr.mean_absolute_error, {}, pair_1d, tm_reference(tmr.mean_absolute_error), bad_inputs=common_bad((4, 2))
+        "mae",
+        mr.mean_absolute_error,
+        {},
+        pair_1d,
+        tm_reference(tmr.mean_absolute_error),
+        bad_inputs=common_bad((4, 2)),
+        weighted=True,
     ),
-    Case("mae-multidim", mr.mean_absolute_error, {}, pair_multidim, tm_reference(tmr.mean_absolute_error)),
+    Case(
+        "mae-multidim", mr.mean_absolute_error, {}, pair_multidim, tm_reference(tmr.mean_absolute_error), weighted=True
+    ),
     Case(
         "mae-outputs",
         mr.mean_absolute_error,
@@ -148,6 +175,7 @@ CASES = [
         pair_outputs,
         tm_reference(tmr.mean_absolute_error, num_outputs=3),
         bad_inputs=OUTPUTS_BAD,
+        weighted=True,
     ),
     # percentage errors
     Case(
@@ -158,6 +186,7 @@ CASES = [
         tm_reference(tmr.mean_absolute_percentage_error),
         rtol=1e-4,
         bad_inputs=common_bad((4,)),
+        weighted=True,
     ),
     Case(
         "mape-zero-targets",
@@ -166,6 +195,7 @@ CASES = [
         pair_with_zero_targets,
         tm_reference(tmr.mean_absolute_percentage_error),
         rtol=1e-4,
+        weighted=True,
     ),
     Case(
         "smape",
@@ -174,6 +204,7 @@ CASES = [
         pair_multidim,
         tm_reference(tmr.symmetric_mean_absolute_percentage_error),
         bad_inputs=common_bad((4,)),
+        weighted=True,
     ),
     Case(
         "wmape",
@@ -182,6 +213,7 @@ CASES = [
         pair_multidim,
         tm_reference(tmr.weighted_mean_absolute_percentage_error),
         bad_inputs=common_bad((4,)),
+        weighted=True,
     ),
     # mean squared log error
     Case(
@@ -195,9 +227,18 @@ CASES = [
             BadInput(lambda g: _neg((4,), -1.0, 0), ValueError, "greater than -1", traced=True),
             BadInput(lambda g: _neg((4,), -3.0, 1), ValueError, "greater than -1", traced=True),
         ],
+        weighted=True,
     ),
     # log cosh
-    Case("log_cosh", mr.log_cosh_error, {}, pair_1d, tm_reference(tmr.log_cosh_error), bad_inputs=common_bad((4,))),
+    Case(
+        "log_cosh",
+        mr.log_cosh_error,
+        {},
+        pair_1d,
+        tm_reference(tmr.log_cosh_error),
+        bad_inputs=common_bad((4,)),
+        weighted=True,
+    ),
     Case(
         "log_cosh-outputs",
         mr.log_cosh_error,
@@ -209,6 +250,7 @@ CASES = [
             BadInput(lambda g: (torch.ones(4), torch.ones(4)), ValueError, "pass num_outputs=1"),
             BadInput(lambda g: (torch.ones(4, 3, 1), torch.ones(4, 3, 1)), ValueError, r"shape \(N,\) or \(N, k\)"),
         ],
+        weighted=True,
     ),
     # minkowski
     Case(
@@ -218,8 +260,16 @@ CASES = [
         pair_multidim,
         tm_reference(tmr.minkowski_distance, p=1),
         bad_inputs=common_bad((4,), ("preds", "targets")),
+        weighted=True,
     ),
-    Case("minkowski-p3.5", mr.minkowski_distance, {"p": 3.5}, pair_1d, tm_reference(tmr.minkowski_distance, p=3.5)),
+    Case(
+        "minkowski-p3.5",
+        mr.minkowski_distance,
+        {"p": 3.5},
+        pair_1d,
+        tm_reference(tmr.minkowski_distance, p=3.5),
+        weighted=True,
+    ),
     # cosine similarity
     Case(
         "cosine-sum",
@@ -231,6 +281,7 @@ CASES = [
             *common_bad((4, 3)),
             BadInput(lambda g: (torch.ones(4), torch.ones(4)), ValueError, "2-d"),
         ],
+        weighted=True,
     ),
     Case(
         "cosine-mean",
@@ -238,6 +289,7 @@ CASES = [
         {"reduction": "mean"},
         vectors,
         tm_reference(tmr.cosine_similarity, reduction="mean"),
+        weighted=True,
     ),
     Case(
         "cosine-none",
@@ -262,6 +314,7 @@ CASES = [
             BadInput(lambda g: (torch.ones(4), torch.ones(4)), ValueError, "2-d"),
             BadInput(lambda g: _neg((4, 3), -0.5, 1), ValueError, "non-negative", traced=True),
         ],
+        weighted=True,
     ),
     Case(
         "kl-sum",
@@ -270,6 +323,7 @@ CASES = [
         probs,
         tm_reference(tmr.kl_divergence, reduction="sum"),
         rtol=1e-4,
+        weighted=True,
     ),
     Case(
         "kl-log",
@@ -279,6 +333,7 @@ CASES = [
         tm_reference(tmr.kl_divergence, log_prob=True),
         rtol=1e-4,
         bad_inputs=[BadInput(lambda g: _nan((4, 3)), ValueError, "p contains NaN", traced=True)],
+        weighted=True,
     ),
     Case(
         "kl-none",
@@ -301,6 +356,7 @@ CASES = [
             *common_bad((4, 3), ("p", "q")),
             BadInput(lambda g: _neg((4, 3), -0.5, 0), ValueError, "non-negative", traced=True),
         ],
+        weighted=True,
     ),
     Case(
         "jsd-log-sum",
@@ -309,6 +365,7 @@ CASES = [
         log_probs,
         tm_reference(tmr.jensen_shannon_divergence, log_prob=True, reduction="sum"),
         rtol=1e-4,
+        weighted=True,
     ),
     Case(
         "jsd-none",
@@ -328,6 +385,7 @@ CASES = [
         pair_1d,
         tm_reference(tmr.tweedie_deviance_score),
         bad_inputs=common_bad((4,), ("preds", "targets")),
+        weighted=True,
     ),
     Case(
         "tweedie-p1",
@@ -340,6 +398,7 @@ CASES = [
             BadInput(lambda g: _neg((4,), 0.0, 0), ValueError, "preds must be strictly positive", traced=True),
             BadInput(lambda g: _neg((4,), -1.0, 1), ValueError, "targets cannot be negative", traced=True),
         ],
+        weighted=True,
     ),
     Case(
         "tweedie-p1.5",
@@ -348,6 +407,7 @@ CASES = [
         pair_with_zero_targets,
         tm_reference(tmr.tweedie_deviance_score, power=1.5),
         rtol=1e-4,
+        weighted=True,
     ),
     Case(
         "tweedie-p2",
@@ -359,6 +419,7 @@ CASES = [
         bad_inputs=[
             BadInput(lambda g: _neg((4,), 0.0, 1), ValueError, "targets must be strictly positive", traced=True)
         ],
+        weighted=True,
     ),
     Case(
         "tweedie-p3",
@@ -367,6 +428,7 @@ CASES = [
         pair_positive,
         tm_reference(tmr.tweedie_deviance_score, power=3),
         rtol=1e-4,
+        weighted=True,
     ),
     Case(
         "tweedie-pneg",
@@ -378,6 +440,7 @@ CASES = [
         bad_inputs=[
             BadInput(lambda g: _neg((4,), -1.0, 0), ValueError, "preds must be strictly positive", traced=True)
         ],
+        weighted=True,
     ),
     # critical success index
     Case(
@@ -387,6 +450,7 @@ CASES = [
         fields,
         tm_reference(tmr.critical_success_index, threshold=0.5),
         bad_inputs=common_bad((4, 3)),
+        weighted=True,
     ),
     Case(
         "csi-keep0",
@@ -405,6 +469,7 @@ CASES = [
         tm_reference(tmr.critical_success_index, threshold=0.6, keep_sequence_dim=1),
         fixed_state=False,
         bad_inputs=[BadInput(lambda g: (torch.ones(4), torch.ones(4)), ValueError, "keep_sequence_dim=1 needs")],
+        weighted=True,
     ),
     # continuous ranked probability score
     Case(
@@ -419,5 +484,6 @@ CASES = [
             BadInput(lambda g: (_nan((4, 3))[0], torch.ones(4)), ValueError, "preds contains NaN", traced=True),
             BadInput(lambda g: ([1.0, 2.0], torch.ones(2)), TypeError, "preds must be a torch.Tensor"),
         ],
+        weighted=True,
     ),
 ]

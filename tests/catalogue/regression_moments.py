@@ -71,9 +71,19 @@ def _bad(num_outputs: int = 1) -> list[BadInput]:
 
 CASES = [
     # --- correlation moments
-    Case("pearson", mr.pearson_corrcoef, {}, _single, tmf.pearson_corrcoef, **F32_TOL, bad_inputs=_bad()),
-    Case("pearson-column", mr.pearson_corrcoef, {}, _column, _squeeze(tmf.pearson_corrcoef), **F32_TOL),
-    Case("pearson-multi", mr.pearson_corrcoef, {"num_outputs": 3}, _multi, tmf.pearson_corrcoef, bad_inputs=_bad(3)),
+    Case(
+        "pearson", mr.pearson_corrcoef, {}, _single, tmf.pearson_corrcoef, **F32_TOL, bad_inputs=_bad(), weighted=True
+    ),
+    Case("pearson-column", mr.pearson_corrcoef, {}, _column, _squeeze(tmf.pearson_corrcoef), **F32_TOL, weighted=True),
+    Case(
+        "pearson-multi",
+        mr.pearson_corrcoef,
+        {"num_outputs": 3},
+        _multi,
+        tmf.pearson_corrcoef,
+        bad_inputs=_bad(3),
+        weighted=True,
+    ),
     Case(
         "concordance",
         mr.concordance_corrcoef,
@@ -82,11 +92,27 @@ CASES = [
         _squeeze(tmf.concordance_corrcoef),
         **F32_TOL,
         bad_inputs=_bad(),
+        weighted=True,
     ),
-    Case("concordance-multi", mr.concordance_corrcoef, {"num_outputs": 3}, _multi, tmf.concordance_corrcoef),
+    Case(
+        "concordance-multi",
+        mr.concordance_corrcoef,
+        {"num_outputs": 3},
+        _multi,
+        tmf.concordance_corrcoef,
+        weighted=True,
+    ),
     # --- residual moments
-    Case("r2", mr.r2_score, {}, _single, tmf.r2_score, **F32_TOL, bad_inputs=_bad()),
-    Case("r2-adjusted", mr.r2_score, {"adjusted": 2}, _single, lambda p, t: tmf.r2_score(p, t, adjusted=2), **F32_TOL),
+    Case("r2", mr.r2_score, {}, _single, tmf.r2_score, **F32_TOL, bad_inputs=_bad(), weighted=True),
+    Case(
+        "r2-adjusted",
+        mr.r2_score,
+        {"adjusted": 2},
+        _single,
+        lambda p, t: tmf.r2_score(p, t, adjusted=2),
+        **F32_TOL,
+        weighted=True,
+    ),
     *[
         Case(
             f"r2-multi-{mo}",
@@ -95,6 +121,7 @@ CASES = [
             _multi,
             lambda p, t, mo=mo: tmf.r2_score(p, t, multioutput=mo),
             bad_inputs=_bad(3) if mo == "raw_values" else (),
+            weighted=True,
         )
         for mo in ("raw_values", "uniform_average", "variance_weighted")
     ],
@@ -104,9 +131,17 @@ CASES = [
         {"adjusted": 2, "multioutput": "variance_weighted", "num_outputs": 3},
         _multi,
         lambda p, t: tmf.r2_score(p, t, adjusted=2, multioutput="variance_weighted"),
+        weighted=True,
     ),
     Case(
-        "explained_variance", mr.explained_variance, {}, _single, tmf.explained_variance, **F32_TOL, bad_inputs=_bad()
+        "explained_variance",
+        mr.explained_variance,
+        {},
+        _single,
+        tmf.explained_variance,
+        **F32_TOL,
+        bad_inputs=_bad(),
+        weighted=True,
     ),
     *[
         Case(
@@ -115,10 +150,20 @@ CASES = [
             {"multioutput": mo, "num_outputs": 3},
             _multi,
             lambda p, t, mo=mo: tmf.explained_variance(p, t, multioutput=mo),
+            weighted=True,
         )
         for mo in ("raw_values", "uniform_average", "variance_weighted")
     ],
-    Case("rse", mr.relative_squared_error, {}, _single, tmf.relative_squared_error, **F32_TOL, bad_inputs=_bad()),
+    Case(
+        "rse",
+        mr.relative_squared_error,
+        {},
+        _single,
+        tmf.relative_squared_error,
+        **F32_TOL,
+        bad_inputs=_bad(),
+        weighted=True,
+    ),
     Case(
         "rse-root",
         mr.relative_squared_error,
@@ -126,6 +171,7 @@ CASES = [
         _single,
         lambda p, t: tmf.relative_squared_error(p, t, squared=False),
         **F32_TOL,
+        weighted=True,
     ),
     Case(
         "rse-multi",
@@ -133,6 +179,7 @@ CASES = [
         {"squared": False, "num_outputs": 3},
         _multi,
         lambda p, t: tmf.relative_squared_error(p, t, squared=False),
+        weighted=True,
     ),
     *[
         Case(
@@ -142,6 +189,7 @@ CASES = [
             _positive,
             lambda p, t, norm=norm: tmf.normalized_root_mean_squared_error(p, t, normalization=norm),
             bad_inputs=[BadInput(lambda g: (torch.zeros(4), torch.zeros(5)), ValueError, "same shape")],
+            weighted=True,
         )
         for norm in ("mean", "range", "std", "l2")
     ],
@@ -153,6 +201,7 @@ CASES = [
             _positive_multi,
             lambda p, t, norm=norm: tmf.normalized_root_mean_squared_error(p, t, normalization=norm, num_outputs=2),
             bad_inputs=_bad(2),
+            weighted=True,
         )
         for norm in ("mean", "range", "std", "l2")
     ],

@@ -1,0 +1,307 @@
+"""The weighted laws, for every Case whose metric takes ``sample_weight=`` (``Case.weighted``).
+
+1. all-ones weights equal no weights;
+2. a weight of 0 equals dropping the sample;
+3. an integer weight ``k`` equals repeating the sample ``k`` times;
+4. with integer weights, merge is a commutative monoid, any batching (empty batches
+   included) gives the one-shot value, vmap equals a loop and, for one Case per weighted
+   state layout, ``torch.compile`` compiles once and equals eager.
+
+The reference of a weighted variant is the Case's own reference on the inputs with every
+sample repeated by its weight, so a classification Case opts in with ``weighted=True``.
+Float weights against scikit-learn, SciPy and NumPy are Cases of
+``tests/catalogue/weighted.py`` (they run the whole law suite, the gloo law included).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from typing import Any
+
+import pytest
+import torch
+
+import metrix
+import tests.test_laws as laws
+from metrix import aggregation as agg
+from metrix import classification as mc
+from metrix import regression as mr
+from metrix._core.weights import check_sample_weight, takes_sample_weight
+from tests.catalogue import CASES, Case
+from tests.catalogue._case import assert_close, gen, inputs_len, slice_inputs, snapshot, unchanged
+
+WEIGHTED = [pytest.param(c, id=c.id) for c in CASES if c.weighted]
+# one Case per weighted state layout for the (slower) compile law; the float-weight Cases
+# of tests/catalogue/weighted.py compile every weighted factory in test_laws.py
+COMPILED = ["mse-outputs", "wmape", "csi", "r2", "pearson-multi", "mean-weighted", "max"]
+
+
+def _repeat(inputs: tuple[Any, ...], w: torch.Tensor) -> tuple[Any, ...]:
+    """Every per-sample input with sample ``i`` repeated ``w[i]`` times."""
+    counts = w.long()
+    out = []
+    for x in inputs:
+        if isinstance(x, torch.Tensor) and x.dim() > 0:
+            out.append(x.repeat_interleave(counts, dim=0))
+        elif isinstance(x, list):
+            out.append([item for item, k in zip(x, counts.tolist()) for _ in range(k)])
+        else:
+            out.append(x)
+    return tuple(out)
+
+
+def _integer_weights(g: torch.Generator, n: int) -> torch.Tensor:
+    return torch.randint(0, 4, (n,), generator=g).to(torch.float32)
+
+
+def weighted_variant(case: Case) -> Case:
+    """The Case with integer weights appended to its inputs; its reference repeats the samples."""
+
+    def inputs(g: torch.Generator, n: int) -> tuple[Any, ...]:
+        x = case.inputs(g, n)
+        return (*x, _integer_weights(g, inputs_len(x)))
+
+    def reference(*args: Any) -> Any:
+        *x, w = args
+        return case.reference(*_repeat(tuple(x), w))
+
+    return dataclasses.replace(
+        case,
+        id=f"{case.id}-int-weights",
+        inputs=inputs,
+        reference=reference,
+        keywords=(*case.keywords, "sample_weight"),
+        bad_inputs=(),
+        weighted=False,
+    )
+
+
+def _value(case: Case, inputs: tuple[Any, ...], w: torch.Tensor | None) -> Any:
+    m = case.metric()
+    if w is None:
+        return case.value(m, inputs)
+    args, kwargs = case.call_args(inputs)
+    return m(*args, **kwargs, sample_weight=w)
+
+
+# ----------------------------------------------------------------------------- the flag
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES])
+def test_weighted_flag_matches_the_metric(case: Case) -> None:
+    takes = takes_sample_weight(case.metric())
+    if case.rank_streams:
+        # resampling (bootstrap) draws by row position: dropping or repeating rows moves the
+        # draws of later rows, so the weighted laws cannot hold; its Cases pass weights directly
+        return
+    if "sample_weight" in case.keywords:
+        assert takes and not case.weighted, "a Case that passes sample_weight is already weighted"
+    else:
+        assert takes == case.weighted, (
+            f"{case.id}: the metric {'takes' if takes else 'does not take'} sample_weight; set weighted={takes}"
+        )
+
+
+# ----------------------------------------------------------------------------- laws 1-3
+
+
+@pytest.mark.parametrize("case", WEIGHTED)
+def test_all_ones_weights_equal_no_weights(case: Case) -> None:
+    inputs = case.inputs(gen(20), 24)
+    ones = torch.ones(inputs_len(inputs))
+    assert_close(_value(case, inputs, ones), _value(case, inputs, None), atol=case.atol, rtol=case.rtol)
+
+
+@pytest.mark.parametrize("case", WEIGHTED)
+def test_zero_weight_equals_dropping_the_sample(case: Case) -> None:
+    inputs = case.inputs(gen(21), 24)
+    n = inputs_len(inputs)
+    keep = torch.rand(n, generator=gen(22)) < 0.6
+    keep[:3] = True  # R² needs two samples; max/min need one
+    w = keep.to(torch.float32)
+    assert_close(_value(case, inputs, w), _value(case, _repeat(inputs, w), None), atol=case.atol, rtol=case.rtol)
+
+
+@pytest.mark.parametrize("case", WEIGHTED)
+def test_integer_weight_equals_repeating_the_sample(case: Case) -> None:
+    inputs = case.inputs(gen(23), 24)
+    w = _integer_weights(gen(24), inputs_len(inputs))
+    w[:2] = 2.0
+    expected = _value(case, _repeat(inputs, w), None)
+    assert_close(_value(case, inputs, w), expected, atol=case.atol, rtol=case.rtol, what="integer weights")
+    assert_close(_value(case, inputs, w.long()), expected, atol=case.atol, rtol=case.rtol, what="int64 weights")
+
+
+# ----------------------------------------------------------------------------- law 4, with weights
+
+
+@pytest.mark.parametrize("case", WEIGHTED)
+def test_merge_laws_with_weights(case: Case) -> None:
+    laws.test_merge_laws(weighted_variant(case))
+
+
+@pytest.mark.parametrize("case", [c for c in WEIGHTED if c.values[0].split_invariant])
+def test_split_invariance_with_weights(case: Case) -> None:
+    wc = weighted_variant(case)
+    m = wc.metric()
+    inputs = wc.inputs(gen(25), 20)
+    one_shot = m.compute(wc.update(m, m.init(), inputs))
+    assert_close(one_shot, wc.reference(*inputs), atol=case.atol, rtol=case.rtol, what="one-shot vs repeated")
+    for cuts in ([0, 0, 7, 7, 19], [3, 11], [20, 20]):  # empty batches included
+        bounds = [0, *cuts, 20]
+        state = m.init()
+        shards = []
+        for a, b in itertools.pairwise(bounds):
+            state = wc.update(m, state, slice_inputs(inputs, a, b))
+            shards.append(wc.update(m, m.init(), slice_inputs(inputs, a, b)))
+        assert_close(m.compute(state), one_shot, atol=case.atol, rtol=case.rtol, what=f"batches {cuts}")
+        merged = metrix.merge(m.init(), *shards)
+        assert_close(m.compute(merged), one_shot, atol=case.atol, rtol=case.rtol, what=f"merged shards {cuts}")
+
+
+@pytest.mark.parametrize("case", [c for c in WEIGHTED if c.values[0].fixed_state and c.values[0].vmap])
+def test_vmap_with_weights_equals_loop(case: Case) -> None:
+    laws.test_vmap_equals_loop(weighted_variant(case))
+
+
+@pytest.mark.parametrize("case", [c for c in WEIGHTED if c.id in COMPILED])
+def test_compile_once_with_weights(case: Case) -> None:
+    laws.test_compile_once(weighted_variant(case))
+
+
+def test_every_compiled_layout_is_in_the_catalogue() -> None:
+    assert set(COMPILED) <= {c.id for c in CASES if c.weighted}
+
+
+# ----------------------------------------------------------------------------- state, adapters, errors
+
+
+@pytest.mark.parametrize("case", WEIGHTED)
+def test_state_layout_does_not_depend_on_weights(case: Case) -> None:
+    m = case.metric()
+    inputs = case.inputs(gen(26), 8)
+    args, kwargs = case.call_args(inputs)
+    plain = m.update(m.init(), *args, **kwargs)
+    weighted = m.update(m.init(), *args, **kwargs, sample_weight=torch.rand(inputs_len(inputs)))
+    assert metrix.signature(plain) == metrix.signature(weighted) == metrix.signature(m.init())
+
+
+def test_metric_module_and_one_shot_pass_weights_through() -> None:
+    g = gen(27)
+    p, t, w = torch.randn(30, generator=g), torch.randn(30, generator=g), torch.rand(30, generator=g)
+    m = mr.mean_squared_error()
+    expected = m(p, t, sample_weight=w)
+    mod = metrix.MetricModule(m)
+    mod.update(p[:10], t[:10], sample_weight=w[:10])
+    batch = mod(p[10:], t[10:], sample_weight=w[10:])
+    assert_close(batch, m(p[10:], t[10:], sample_weight=w[10:]), what="forward batch value")
+    assert_close(mod.compute(), expected, what="module")
+    reg = metrix.collection({"mse": m, "mae": mr.mean_absolute_error(), "r2": mr.r2_score()})
+    assert takes_sample_weight(reg)
+    values = reg(p, t, sample_weight=w)
+    assert_close(values["mse"], expected, what="collection member")
+    assert_close(values["r2"], mr.r2_score()(p, t, sample_weight=w), what="collection member")
+
+
+def test_collection_with_a_refusing_member_does_not_take_weights() -> None:
+    c = metrix.collection({"mse": mr.mean_squared_error(), "tau": mr.kendall_rank_corrcoef()})
+    assert not takes_sample_weight(c)
+    with pytest.raises(TypeError, match="kendall_rank_corrcoef does not take sample_weight"):
+        c(torch.randn(5), torch.randn(5), sample_weight=torch.ones(5))
+
+
+REFUSE = [
+    (mr.kendall_rank_corrcoef, {}, "kendall_rank_corrcoef", (5,)),
+    (mr.spearman_corrcoef, {}, "spearman_corrcoef", (5,)),
+    (mr.spearman_corrcoef, {"capacity": 16}, "spearman_corrcoef", (5,)),
+    (mr.cosine_similarity, {"reduction": "none"}, r"cosine_similarity\(reduction='none'\)", (5, 3)),
+    (mr.kl_divergence, {"reduction": "none"}, r"kl_divergence\(reduction='none'\)", (5, 3)),
+    (mr.jensen_shannon_divergence, {"reduction": None}, "jensen_shannon_divergence", (5, 3)),
+    (mr.critical_success_index, {"threshold": 0.5, "keep_sequence_dim": 0}, "critical_success_index", (5, 3)),
+]
+
+
+@pytest.mark.parametrize(("factory", "kwargs", "name", "shape"), REFUSE)
+def test_undefined_weighting_is_a_type_error_naming_the_metric(factory, kwargs, name, shape) -> None:
+    m = factory(**kwargs)
+    assert not takes_sample_weight(m)
+    state = m.update(m.init(), torch.rand(shape), torch.rand(shape))
+    snap = snapshot(state)
+    with pytest.raises(TypeError, match=f"{name}.* does not take sample_weight"):
+        m.update(state, torch.rand(shape), torch.rand(shape), sample_weight=torch.ones(shape[0]))
+    assert unchanged(state, snap)
+
+
+def test_cat_refuses_weights() -> None:
+    m = agg.cat()
+    assert not takes_sample_weight(m)
+    with pytest.raises(TypeError, match="cat does not take sample_weight"):
+        m(torch.ones(3), sample_weight=torch.ones(3))
+
+
+def test_classification_does_not_claim_weights_yet() -> None:
+    # classification gets sample_weight in a later change; until then it must not be
+    # reported as weighted (a bootstrap over it is refused when built)
+    assert not takes_sample_weight(mc.binary_accuracy())
+
+
+@pytest.mark.parametrize(
+    ("weight", "error", "match"),
+    [
+        (torch.ones(3, 1), ValueError, r"sample_weight must have shape \(3,\)"),
+        (torch.ones(2), ValueError, r"got shape \(2,\)"),
+        (torch.tensor([1.0, -0.5, 1.0]), ValueError, "sample_weight must be non-negative, got a minimum of -0.5"),
+        (torch.tensor([1.0, float("nan"), 1.0]), ValueError, "sample_weight contains NaN"),
+        (torch.tensor([1.0, float("-inf"), 1.0]), ValueError, "sample_weight contains NaN or inf"),
+        (torch.ones(3, device="meta"), ValueError, "sample_weight is on meta but the inputs are on cpu"),
+        (torch.ones(3, dtype=torch.complex64), TypeError, "sample_weight must be a real"),
+        (torch.ones(3, dtype=torch.bool), TypeError, "sample_weight must be a real"),
+        ([1.0, 1.0, 1.0], TypeError, "sample_weight must be a torch.Tensor"),
+    ],
+)
+def test_the_shared_weight_check(weight: Any, error: type, match: str) -> None:
+    with pytest.raises(error, match=match):
+        check_sample_weight(weight, torch.zeros(3, 2), "my_metric")
+    for m in (mr.mean_squared_error(), mr.pearson_corrcoef(), agg.mean()):
+        args = (torch.zeros(3),) if m.name == "mean" else (torch.zeros(3), torch.zeros(3))
+        state = m.update(m.init(), *args)
+        snap = snapshot(state)
+        with pytest.raises(error, match=match.replace("my_metric", m.name)):
+            m.update(state, *args, sample_weight=weight)
+        assert unchanged(state, snap), "a failed update changed the state"
+
+
+def test_value_checks_of_weights_are_switchable() -> None:
+    w = torch.tensor([2.0, -1.0])
+    with pytest.raises(ValueError, match="non-negative"):
+        mr.mean_squared_error()(torch.tensor([1.0, 0.0]), torch.zeros(2), sample_weight=w)
+    # validate_args=False skips the value checks (shapes are still checked): 2 * 1 / (2 - 1)
+    assert (
+        float(mr.mean_squared_error(validate_args=False)(torch.tensor([1.0, 0.0]), torch.zeros(2), sample_weight=w))
+        == 2.0
+    )
+    with metrix.validation(False):
+        assert float(mr.mean_squared_error()(torch.tensor([1.0, 0.0]), torch.zeros(2), sample_weight=w)) == 2.0
+    with pytest.raises(ValueError, match="sample_weight must have shape"):
+        mr.mean_squared_error(validate_args=False)(torch.ones(2), torch.zeros(2), sample_weight=torch.ones(3))
+
+
+def test_the_docs_table_of_weighted_metrics_is_right() -> None:
+    """docs/guide/weights.md lists every regression and aggregation factory, in the right column."""
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "guide" / "weights.md").read_text()
+    required = {"minkowski_distance": {"p": 2}, "critical_success_index": {"threshold": 0.5}}
+    for family, module in (("regression", mr), ("aggregation", agg)):
+        row = next(line for line in page.splitlines() if line.startswith(f"| {family} |"))
+        _, takes, refuses = (cell.strip() for cell in row.strip().strip("|").split("|"))
+        take_names = set(re.findall(r"`(\w+)`", takes))
+        refuse_names = set(re.findall(r"`(\w+)`", refuses.split("(")[0] if family == "aggregation" else refuses))
+        public = {n for n in dir(module) if not n.startswith("_") and callable(getattr(module, n))}
+        assert public <= take_names | refuse_names, f"{family}: not in the table: {public - take_names - refuse_names}"
+        for name in public & take_names:
+            assert takes_sample_weight(getattr(module, name)(**required.get(name, {}))), name
+        for name in public & refuse_names - take_names:
+            assert not takes_sample_weight(getattr(module, name)(**required.get(name, {}))), name
