@@ -21,9 +21,10 @@ base metric when they are built.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import torch
@@ -37,9 +38,34 @@ __all__ = [
     "refuse_sample_weight",
     "row_weights",
     "takes_sample_weight",
+    "trusted_weights",
+    "weights_trusted",
 ]
 
 _F64 = torch.float64
+_TRUSTED = False
+
+
+@contextlib.contextmanager
+def trusted_weights() -> Iterator[None]:
+    """Skip the value checks of ``sample_weight`` (not its shape, dtype and device) inside a block.
+
+    For weights valid by construction, such as the bootstrap's Poisson counts (non-negative
+    whole numbers): reading each of ``B x N`` weights back was a third of a bootstrap's
+    update. The checks of the metric's own inputs still run.
+    """
+    global _TRUSTED
+    previous = _TRUSTED
+    _TRUSTED = True
+    try:
+        yield
+    finally:
+        _TRUSTED = previous
+
+
+def weights_trusted() -> bool:
+    """Whether weight value checks are skipped (inside :func:`trusted_weights`)."""
+    return _TRUSTED
 
 
 def check_sample_weight(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool = True) -> Tensor:
@@ -91,7 +117,7 @@ def check_sample_weight(sample_weight: Any, like: Tensor, metric: str, *, valida
             f"move it with sample_weight.to({str(like.device)!r})"
         )
     w = sample_weight if sample_weight.dtype == _F64 else sample_weight.to(_F64)
-    if validate_args and validation_enabled():
+    if validate_args and validation_enabled() and not _TRUSTED:
         _check_values(w, metric)
     return w
 

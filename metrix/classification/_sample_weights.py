@@ -21,7 +21,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.checks import check, is_tracing, validation_enabled
-from metrix._core.weights import check_sample_weight
+from metrix._core.weights import check_sample_weight, weights_trusted
 
 __all__ = ["SAMPLEWISE_REFUSAL", "check_count_weights", "element_weights"]
 
@@ -38,7 +38,7 @@ def check_count_weights(sample_weight: Any, like: Tensor, metric: str, *, valida
         TypeError / ValueError: as the shared check; ``ValueError`` for a fractional weight.
     """
     w = check_sample_weight(sample_weight, like, metric, validate_args=validate_args)
-    if validate_args and validation_enabled():
+    if validate_args and validation_enabled() and not weights_trusted():
         message = (
             f"{metric}: sample_weight must hold whole numbers (frequency weights: a weight k counts the sample "
             "k times); classification states are exact counts"

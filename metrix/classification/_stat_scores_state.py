@@ -257,7 +257,8 @@ def multilabel_task(
 def _weights(task: Task, name: str, sample_weight: Any, target: Tensor, like: Tensor, mask: Tensor | None) -> Tensor:
     """float64 per-element weights shaped like ``like`` (the formatted labels): sample weight times ``mask``."""
     w = check_count_weights(sample_weight, target, name, validate_args=task.validate_args)
-    return element_weights(w, mask, like)
+    # without ignore_index the mask (binary, multilabel) is all ones: no multiply
+    return element_weights(w, mask if task.ignore_index is not None else None, like)
 
 
 def _samplewise_fns(

@@ -32,6 +32,8 @@ import math
 import torch
 from torch import Tensor
 
+from metrix._core.checks import is_tracing
+
 __all__ = ["POISSON_THRESHOLDS", "mix", "mix_int", "poisson", "uniform_index", "words"]
 
 _M31 = 0x7FFFFFFF
@@ -118,7 +120,7 @@ def poisson(u: Tensor) -> Tensor:
     counts, bit for bit, in eager code (a few dense comparisons and a sparse tail) and
     while tracing (one comparison per threshold).
     """
-    if torch.compiler.is_compiling() or u.dim() == 0:
+    if u.dim() == 0 or is_tracing(u):  # torch.compile, vmap: no data-dependent shapes
         k = (u >= POISSON_THRESHOLDS[0]).to(torch.uint8)
         for t in POISSON_THRESHOLDS[1:]:
             k = k + (u >= t)
