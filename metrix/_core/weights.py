@@ -34,6 +34,7 @@ from metrix._core.checks import check, is_tracing, validation_enabled
 
 __all__ = [
     "check_sample_weight",
+    "check_sample_weight_total",
     "mark_sample_weight",
     "refuse_sample_weight",
     "row_weights",
@@ -120,6 +121,31 @@ def check_sample_weight(sample_weight: Any, like: Tensor, metric: str, *, valida
     if validate_args and validation_enabled() and not _TRUSTED:
         _check_values(w, metric)
     return w
+
+
+def check_sample_weight_total(
+    sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool = True
+) -> tuple[Tensor, Tensor]:
+    """:func:`check_sample_weight` and the float64 total weight, from one pass of the value check.
+
+    The total is needed by every weighted mean; the value check reads it (finite) and the
+    minimum (non-negative, not NaN) instead of a separate ``aminmax``.
+
+    Returns:
+        ``(w, total)``: the float64 weights ``(N,)`` and their float64 sum ``()``.
+    """
+    w = check_sample_weight(sample_weight, like, metric, validate_args=False)
+    total = w.sum()
+    if not (validate_args and validation_enabled() and not _TRUSTED):
+        return w, total
+    if is_tracing(w):
+        _check_values(w, metric)
+        return w, total
+    if w.numel() and not (float(w.min()) >= 0 and math.isfinite(float(total))):
+        _check_values(w, metric)  # the failure path: name the problem
+        # a sum can overflow to inf from finite weights only past 1e308: report it as such
+        raise ValueError(f"{metric}: sample_weight sums to {float(total)}; weights must be finite")
+    return w, total
 
 
 def _check_values(w: Tensor, metric: str) -> None:
