@@ -358,3 +358,21 @@ def test_the_docs_table_of_weighted_metrics_is_right() -> None:
             assert takes_sample_weight(getattr(module, name)(**required.get(name, {}))), name
         for name in public & refuse_names - take_names:
             assert not takes_sample_weight(getattr(module, name)(**required.get(name, {}))), name
+
+
+def test_the_docs_table_row_for_classification_is_generated_from_the_code() -> None:
+    """docs/guide/weights.md holds the row ``python -m tests.tools.weights_table`` prints."""
+    from pathlib import Path
+
+    from tests.tools.weights_table import row
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "guide" / "weights.md").read_text()
+    assert row() in page.splitlines(), "regenerate the row: python -m tests.tools.weights_table"
+
+
+def test_every_weighted_classification_factory_has_a_weighted_case() -> None:
+    from tests.tools.weights_table import REFUSES, statuses
+
+    covered = {c.factory.__name__ for c in CASES if c.weighted or "sample_weight" in c.keywords}
+    missing = [name for name, st in statuses().items() if st != REFUSES and name not in covered]
+    assert not missing, f"weighted classification factories without a weighted Case: {missing}"
