@@ -37,7 +37,7 @@ from metrix.classification._inputs import (
     check_num,
     curve_inputs,
 )
-from metrix.classification._sample_weights import check_count_weights
+from metrix.classification._sample_weights import whole_row_weights
 
 __all__ = [
     "BinnedCurveState",
@@ -260,13 +260,6 @@ def _exact_fns(spec: CurveSpec, name: str) -> tuple[Callable[..., ExactCurveStat
     return init, mark_sample_weight(update, False)
 
 
-def _row_weights(spec: CurveSpec, name: str, sample_weight: Any, target: Tensor, rows: int) -> Tensor:
-    """int64 weights of the ``rows`` stored rows: the weight of sample ``i`` on each of its elements."""
-    w = check_count_weights(sample_weight, target, name, validate_args=spec.validate_args).long()
-    n = w.numel()
-    return w.reshape(n, 1).expand(n, rows // n if n else 0).reshape(-1)
-
-
 def _binned_fns(spec: CurveSpec, name: str) -> tuple[Callable[..., BinnedCurveState], Callable[..., BinnedCurveState]]:
     assert spec.thresholds is not None
     n_thr = spec.thresholds.numel()
@@ -279,7 +272,11 @@ def _binned_fns(spec: CurveSpec, name: str) -> tuple[Callable[..., BinnedCurveSt
         s: BinnedCurveState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> BinnedCurveState:
         probs, t = _inputs(spec, preds, target)
-        rows = None if sample_weight is None else _row_weights(spec, name, sample_weight, target, probs.shape[0])
+        rows = (
+            None
+            if sample_weight is None
+            else whole_row_weights(sample_weight, target, probs.shape[0], name, validate_args=spec.validate_args)
+        )
         scores, pos, valid = columns(spec, probs, t)
         thr = spec.thresholds_on(scores.device)
         # Compare in float32 when that is exact (scores are float32; float32/16 thresholds

@@ -23,7 +23,7 @@ from torch import Tensor
 from metrix._core.checks import check, is_tracing, validation_enabled
 from metrix._core.weights import check_sample_weight, weights_trusted
 
-__all__ = ["SAMPLEWISE_REFUSAL", "check_count_weights", "element_weights"]
+__all__ = ["SAMPLEWISE_REFUSAL", "check_count_weights", "element_weights", "row_weights_of", "whole_row_weights"]
 
 SAMPLEWISE_REFUSAL = (
     "multidim_average='samplewise' gives one value per sample, which a weight of that sample "
@@ -55,3 +55,15 @@ def element_weights(w: Tensor, mask: Tensor | None, like: Tensor) -> Tensor:
     shaped = w.reshape(tuple(w.shape) + (1,) * (like.dim() - w.dim())) if w.dim() else w
     out = shaped.expand(like.shape)
     return out if mask is None else out * mask
+
+
+def row_weights_of(w: Tensor, rows: int) -> Tensor:
+    """Weights ``(N,)`` repeated for the ``rows`` flattened rows of ``(N, ...)`` inputs (``rows // N`` per sample)."""
+    n = w.numel()
+    return w.reshape(n, 1).expand(n, rows // n if n else 0).reshape(-1)
+
+
+def whole_row_weights(sample_weight: Any, target: Tensor, rows: int, metric: str, *, validate_args: bool) -> Tensor:
+    """Checked whole-number weights as int64, one per flattened row (see :func:`row_weights_of`)."""
+    w = check_count_weights(sample_weight, target, metric, validate_args=validate_args).long()
+    return row_weights_of(w, rows)

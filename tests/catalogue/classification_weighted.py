@@ -152,6 +152,30 @@ def _mcc(kind: str, ignore_index: int | None = None):
     return ref
 
 
+def _scores_ref(fn, **kw):
+    """scikit-learn on raw scores: ``fn(y_true, scores, sample_weight=w)`` (hinge, label ranking)."""
+
+    def ref(p, t, w):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = fn(t.numpy(), p.double().numpy(), sample_weight=w.double().numpy(), **kw)
+        return torch.tensor(value, dtype=torch.float64)
+
+    return ref
+
+
+def _binary_hinge(p, t, w):
+    # scikit-learn encodes the classes it sees as -1/+1: with one class only, it reads it as -1
+    if len(set(t.tolist())) == 2:
+        return _scores_ref(skm.hinge_loss)(p, t, w)
+    rep = w.long()
+    return tmf.binary_hinge_loss(p.repeat_interleave(rep), t.repeat_interleave(rep))
+
+
+def _mc_probs(g, n):
+    return torch.randn(n, C, generator=g).softmax(1), torch.randint(0, C, (n,), generator=g)
+
+
 def _stat_scores_binary(p, t, w):
     yt, yp, sw = _flat(p, t, w, "binary")
     tn, fp, fn, tp = skm.confusion_matrix(yt, yp, labels=[0, 1], sample_weight=sw).ravel()
@@ -355,6 +379,23 @@ CASES = [
         _sk(skm.cohen_kappa_score, "multiclass"),
         atol=1e-5,
     ),
+    # hinge, calibration, label ranking
+    _case("sw-b_hinge", mc.binary_hinge_loss, {}, _b_probs, _binary_hinge),
+    _case(
+        "sw-mc_hinge",
+        mc.multiclass_hinge_loss,
+        {"num_classes": C},
+        _mc_probs,
+        _scores_ref(skm.hinge_loss, labels=LABELS),
+    ),
+    *[
+        _case(f"sw-ml_{name}", getattr(mc, f"multilabel_{name}"), {"num_labels": L}, _ml_probs, _scores_ref(fn))
+        for name, fn in (
+            ("coverage_error", skm.coverage_error),
+            ("ranking_average_precision", skm.label_ranking_average_precision_score),
+            ("ranking_loss", skm.label_ranking_loss),
+        )
+    ],
     # multilabel
     _case("sw-ml_f1-macro", mc.multilabel_f1_score, {"num_labels": L}, _ml_probs, _prfs(2, "multilabel", "macro")),
     _case(
