@@ -45,6 +45,10 @@ COMPILED = [
     "binary_accuracy-probs",
     "mc70_accuracy-macro",
     "ml_f1-macro-multidim",
+    "binary_auroc-binned",
+    "multiclass_hinge_loss-one-vs-all",
+    "multiclass_calibration_error-probs",
+    "multilabel_ranking_loss-probs",
 ]
 
 
