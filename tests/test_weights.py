@@ -380,3 +380,16 @@ def test_every_weighted_classification_factory_has_a_weighted_case() -> None:
     covered = {c.factory.__name__ for c in CASES if c.weighted or "sample_weight" in c.keywords}
     missing = [name for name, st in statuses().items() if st != REFUSES and name not in covered]
     assert not missing, f"weighted classification factories without a weighted Case: {missing}"
+
+
+def test_metric_module_passes_weights_to_classification() -> None:
+    g = gen(28)
+    p, t = torch.rand(30, generator=g), torch.randint(0, 2, (30,), generator=g)
+    w = torch.randint(0, 3, (30,), generator=g).float()
+    m = mc.binary_f1_score()
+    mod = metrix.MetricModule(m)
+    mod.update(p[:10], t[:10], sample_weight=w[:10])
+    batch = mod(p[10:], t[10:], sample_weight=w[10:])
+    assert_close(batch, m(p[10:], t[10:], sample_weight=w[10:]), what="forward batch value")
+    rep = w.long()
+    assert_close(mod.compute(), m(p.repeat_interleave(rep), t.repeat_interleave(rep)), what="module vs repeated")
