@@ -97,6 +97,23 @@ class Metric:
         "update",
     )
 
+    # The slots, declared for the type checker (values are set once in ``__init__``). The
+    # state a metric works on is ``Any`` here: one ``Metric`` type serves every state class,
+    # and the closures a factory passes in are typed by their own state class.
+    name: str
+    key: Hashable | None
+    members: dict[str, Metric] | None
+    batch_merge: bool
+    higher_is_better: bool | None
+    state_type: type
+    init: Callable[..., Any]
+    update: Callable[..., Any]
+    compute: Callable[[Any], Any]
+    _init: Callable[..., Any]
+    _update: Callable[..., Any]
+    _compute: Callable[[Any], Any]
+    _origin: tuple[str, str, tuple[Any, ...], dict[str, Any]] | None
+
     def __init__(
         self,
         init: Callable[..., Any],

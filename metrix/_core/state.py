@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import optree
 import torch
 import torch.utils._cxx_pytree  # imported first: torch's register_pytree_node then registers with optree too
 import torch.utils._pytree as pytree
 from torch import Tensor
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 if sys.version_info >= (3, 11):
     from typing import dataclass_transform
@@ -131,7 +134,7 @@ def state(cls: type[T]) -> type[T]:
         tensor(4)
     """
     dc = dataclasses.dataclass(frozen=True, eq=False)(cls)
-    fields = dataclasses.fields(dc)
+    fields = dataclasses.fields(cast("type[DataclassInstance]", dc))  # dataclass() made it one
     missing = [f.name for f in fields if "reduce" not in f.metadata]
     if missing:
         raise TypeError(
