@@ -160,7 +160,7 @@ def weighted_mean_absolute_percentage_error(*, validate_args: bool = True) -> Me
 
     def update(
         s: WeightedMeanAbsolutePercentageErrorState, preds: Any, target: Any, *, sample_weight: Any = None
-    ) -> Any:
+    ) -> WeightedMeanAbsolutePercentageErrorState:
         p, t = paired(preds, target, validate_args=validate_args)
         errors, scale = (p - t).abs(), t.abs()
         if sample_weight is not None:
