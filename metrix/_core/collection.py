@@ -123,10 +123,7 @@ def collection(
         return {slot: m.init(device=device) for slot, m in owner_items}
 
     def update(state: dict[str, Any], *inputs: Any, **kwargs: Any) -> dict[str, Any]:
-        if set(state) != set(owners):
-            raise ValueError(
-                f"collection.update: state has entries {sorted(state)} but this collection expects {sorted(owners)}"
-            )
+        _check_entries(state, owners, "update")
         out: dict[str, Any] = {}
         slot = ""
         try:
@@ -139,10 +136,7 @@ def collection(
         return out
 
     def compute(state: dict[str, Any]) -> dict[str, Any]:
-        if set(state) != set(owners):
-            raise ValueError(
-                f"collection.compute: state has entries {sorted(state)} but this collection expects {sorted(owners)}"
-            )
+        _check_entries(state, owners, "compute")
         out: dict[str, Any] = {}
         name = ""
         try:
@@ -186,6 +180,13 @@ def _named(metrics: Sequence[Metric]) -> dict[str, Metric]:
             )
         out[name] = m
     return out
+
+
+def _check_entries(state: dict[str, Any], owners: dict[str, Metric], where: str) -> None:
+    if set(state) != set(owners):
+        raise ValueError(
+            f"collection.{where}: state has entries {sorted(state)} but this collection expects {sorted(owners)}"
+        )
 
 
 def _name_member(err: BaseException, names: tuple[str, ...]) -> None:
