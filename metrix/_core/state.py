@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast, overload
 
 import optree
 import torch
@@ -40,6 +40,7 @@ else:  # typing_extensions is a dependency of torch
 __all__ = [
     "REDUCE_OPS",
     "Buffer",
+    "CatStorage",
     "buffer_init",
     "cat_append",
     "cat_init",
@@ -193,6 +194,10 @@ setattr(Buffer, _OPS_ATTR, (("data", "buffer"), ("count", "buffer")))
 _register(Buffer, ("data", "count"))
 
 
+CatStorage: TypeAlias = "tuple[Tensor, ...] | Buffer"
+"""What a ``leaf("cat")`` field holds: a tuple of chunks (growing, eager) or a :class:`Buffer`."""
+
+
 def cat_init(shape: tuple[int, ...] = (), dtype: torch.dtype = torch.float32, device: Any = None) -> tuple[Tensor, ...]:
     """Empty eager ``cat`` storage for samples of the given trailing shape and dtype.
 
@@ -226,7 +231,13 @@ def _compact(chunks: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
     return tuple(parts)
 
 
-def cat_append(store: Any, values: Tensor) -> Any:
+@overload
+def cat_append(store: Buffer, values: Tensor) -> Buffer: ...
+@overload
+def cat_append(store: tuple[Tensor, ...], values: Tensor) -> tuple[Tensor, ...]: ...
+@overload
+def cat_append(store: CatStorage, values: Tensor) -> CatStorage: ...
+def cat_append(store: CatStorage, values: Tensor) -> CatStorage:
     """Append samples (rows of ``values``) to ``cat`` storage; returns new storage.
 
     Works on both forms: a tuple of chunks (eager, amortised O(batch)) and a
@@ -279,14 +290,14 @@ def _buffer_append(buf: Buffer, values: Tensor) -> Buffer:
     return Buffer(data, new_count)
 
 
-def cat_len(store: Any) -> Tensor | int:
+def cat_len(store: CatStorage) -> Tensor | int:
     """Number of samples held (an int for chunks, an int64 tensor for a Buffer)."""
     if isinstance(store, Buffer):
         return store.count
     return sum(c.shape[0] for c in store)
 
 
-def stored_values(store: Any) -> Tensor:
+def stored_values(store: CatStorage | Tensor) -> Tensor:
     """All stored samples as one tensor (eager; a Buffer is sliced to its count)."""
     if isinstance(store, Buffer):
         count = int(store.count)
@@ -298,7 +309,7 @@ def stored_values(store: Any) -> Tensor:
     return store[0] if len(store) == 1 else torch.cat(store)
 
 
-def stored_masked(store: Any) -> tuple[Tensor, Tensor]:
+def stored_masked(store: CatStorage | Tensor) -> tuple[Tensor, Tensor]:
     """Stored samples and a validity mask, in a form that traces (compile and vmap).
 
     Returns:

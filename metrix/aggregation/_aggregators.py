@@ -26,7 +26,7 @@ from torch import Tensor
 from metrix._core.args import type_error, value_error
 from metrix._core.checks import check, is_tracing
 from metrix._core.metric import Metric, factory
-from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.state import CatStorage, cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import check_sample_weight, mark_sample_weight, refuse_sample_weight, row_weights
 
 __all__ = ["CatState", "MaxState", "MeanState", "MinState", "SumState", "cat", "max", "mean", "min", "sum"]
@@ -128,7 +128,7 @@ class MinState:
 class CatState:
     """Every value seen, in order."""
 
-    values: Any = leaf("cat")  # float64 (n, *value_shape)
+    values: CatStorage = leaf("cat")  # float64 (n, *value_shape)
 
 
 @factory(higher_is_better=None)

@@ -21,7 +21,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.state import CatStorage, cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import check_sample_weight, mark_sample_weight, refuse_sample_weight, row_weights
 from metrix.regression._inputs import check_bool, check_number, check_optional_int, paired
 
@@ -44,14 +44,14 @@ class CriticalSuccessIndexState:
 class SamplewiseCriticalSuccessIndexState:
     """Counts per sample (``keep_sequence_dim=0``)."""
 
-    counts: Any = leaf("cat")  # int64 (N, 3): [hits, misses, false_alarms] per sample
+    counts: CatStorage = leaf("cat")  # int64 (N, 3): [hits, misses, false_alarms] per sample
 
 
 @state
 class PositionwiseCriticalSuccessIndexState:
     """Counts per position along ``keep_sequence_dim > 0``, one block per update."""
 
-    counts: Any = leaf("cat")  # float64 (rows, 4): [position, hits, misses, false_alarms], weighted
+    counts: CatStorage = leaf("cat")  # float64 (rows, 4): [position, hits, misses, false_alarms], weighted
 
 
 def _counts(p: Tensor, t: Tensor, threshold: float, dims: tuple[int, ...] | None, w: Tensor | None = None) -> Tensor:

@@ -18,7 +18,7 @@ from torch import Tensor
 
 from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
-from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.state import CatStorage, cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
 from metrix.regression._inputs import F64, check_bool, check_reduction, paired, rows_2d
 from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
@@ -45,7 +45,7 @@ class KLDivergenceState:
 class SamplewiseKLDivergenceState:
     """Every row's KL divergence, in arrival order."""
 
-    values: Any = leaf("cat")  # float64 (N,)
+    values: CatStorage = leaf("cat")  # float64 (N,)
 
 
 @state
@@ -60,7 +60,7 @@ class JensenShannonDivergenceState:
 class SamplewiseJensenShannonDivergenceState:
     """Every row's JS divergence, in arrival order."""
 
-    values: Any = leaf("cat")  # float64 (N,)
+    values: CatStorage = leaf("cat")  # float64 (N,)
 
 
 def _xlogy(x: Tensor, y: Tensor) -> Tensor:

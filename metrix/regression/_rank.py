@@ -26,7 +26,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix._core.state import buffer_init, cat_append, cat_init, leaf, state, stored_masked
+from metrix._core.state import CatStorage, buffer_init, cat_append, cat_init, leaf, state, stored_masked
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
 from metrix.regression._inputs import check_bool, check_choice, check_optional_int
 from metrix.regression._moments import check_num_outputs, check_validate_args, paired_outputs
@@ -46,8 +46,8 @@ _NO_WEIGHTS = (
 class RankState:
     """Every sample seen, for rank statistics."""
 
-    preds: Any = leaf("cat")  # float64 (n, D) chunks, or a Buffer (capacity, D)
-    target: Any = leaf("cat")  # float64 (n, D) chunks, or a Buffer (capacity, D)
+    preds: CatStorage = leaf("cat")  # float64 (n, D) chunks, or a Buffer (capacity, D)
+    target: CatStorage = leaf("cat")  # float64 (n, D) chunks, or a Buffer (capacity, D)
 
 
 # (x, y, valid) -> the value: a coefficient, or (coefficient, p-value) with a test
