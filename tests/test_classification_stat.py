@@ -23,13 +23,13 @@ def _count_updates(monkeypatch) -> list[int]:
     from metrix.classification import _stat_scores_state as _stat_scores
 
     calls = [0]
-    original = _stat_scores._global_counts
+    original = _stat_scores.confusion_counts  # the kernel of C <= SMALL_C classes
 
     def counting(*args, **kwargs):
         calls[0] += 1
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(_stat_scores, "_global_counts", counting)
+    monkeypatch.setattr(_stat_scores, "confusion_counts", counting)
     return calls
 
 

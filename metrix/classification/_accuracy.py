@@ -210,20 +210,12 @@ def accuracy(
 ) -> Metric:
     """Accuracy for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
 
-    Args:
-        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-        threshold: decision threshold (binary, multilabel).
-        num_classes: number of classes (multiclass).
-        num_labels: number of labels (multilabel).
-        average: class averaging (multiclass, multilabel).
-        multidim_average: ``"global"`` or ``"samplewise"``.
-        top_k: top-k hits (multiclass).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values.
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+    Builds :func:`binary_accuracy`, :func:`multiclass_accuracy` or :func:`multilabel_accuracy` from the
+    arguments that task's function takes, passed by keyword (the others are ignored); they are documented there.
+    ``task`` is ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
 
     Returns:
-        The task's accuracy metric.
+        The task's metric.
 
     Example:
         >>> import torch

@@ -19,6 +19,7 @@ Reference: Kumar, Liang, Ma, "Verified Uncertainty Calibration", NeurIPS 2019.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -51,7 +52,7 @@ class CalibrationState:
     confidence: Tensor = leaf("sum")  # float64 (n_bins + 1,): sum of confidences per bin
 
 
-def _init_fn(n_bins: int) -> Any:
+def _init_fn(n_bins: int) -> Callable[..., CalibrationState]:
     def init(*, device: Any = None) -> CalibrationState:
         return CalibrationState(
             torch.zeros(n_bins + 1, dtype=torch.int64, device=device),
@@ -77,7 +78,7 @@ def _binned(s: CalibrationState, n_bins: int, confidence: Tensor, correct: Tenso
     )
 
 
-def _compute_fn(norm: str) -> Any:
+def _compute_fn(norm: str) -> Callable[[CalibrationState], Tensor]:
     def compute(s: CalibrationState) -> Tensor:
         count = s.count.double()
         nonempty = s.count > 0
@@ -224,20 +225,11 @@ def calibration_error(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Top-label calibration error for ``task="binary"`` or ``"multiclass"``.
+    """Top-label calibration error for ``task="binary" | "multiclass"`` (TorchMetrics' dispatcher).
 
-    Dispatches to :func:`binary_calibration_error` or
-    :func:`multiclass_calibration_error` (which needs ``num_classes``), like
-    ``torchmetrics.functional.classification.calibration_error``.
-
-    Args:
-        task: ``"binary"`` or ``"multiclass"``.
-        n_bins: number of uniform bins on [0, 1].
-        norm: ``"l1"``, ``"l2"`` or ``"max"``.
-        num_classes: number of classes, required for ``"multiclass"``.
-        ignore_index: target value that is not counted.
-        validate_args: check input values.
-        input_format: ``"auto"``, ``"probabilities"`` or ``"logits"``.
+    Builds :func:`binary_calibration_error` or :func:`multiclass_calibration_error` from the arguments that
+    task's function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
+    ``"binary"`` or ``"multiclass"``.
 
     Returns:
         The task's metric.

@@ -15,9 +15,19 @@ from torch import Tensor
 
 from metrix._core.metric import Metric
 from metrix.classification._division import count_divide
-from metrix.classification._stat_scores_state import MulticlassStatScoresState, Stats, Task, stats_metric, task_metric
+from metrix.classification._stat_scores_state import (
+    MulticlassConfusionMatrixState,
+    MulticlassMicroStatScoresState,
+    MulticlassStatScoresState,
+    Stats,
+    Task,
+    class_counts_of,
+    per_class_state,
+    stats_metric,
+    task_metric,
+)
 
-__all__ = ["ScoreFn", "recall_metric", "reduce_classes", "scored_metric", "uses_stats"]
+__all__ = ["ScoreFn", "micro_state", "recall_metric", "reduce_classes", "scored_metric", "uses_stats"]
 
 ScoreFn = Callable[[Tensor, Tensor, Tensor, Tensor], Tensor]  # (tp, fp, tn, fn) -> score
 
@@ -74,29 +84,39 @@ def reduce_classes(
     return ((weights * score) / weights.sum(-1, keepdim=True).clamp(min=1)).sum(-1)
 
 
+def micro_state(task: Task, average: str) -> bool:
+    """Whether a ``task`` metric averaged as ``average`` keeps the micro state (``[wrong, correct]``)."""
+    return average == "micro" and per_class_state(task)
+
+
 def recall_metric(name: str, task: Task, average: str) -> Metric | None:
-    """Multiclass recall (= multiclass accuracy) straight from the confusion matrix, or ``None``.
+    """Multiclass recall (= multiclass accuracy) straight from the class counts, or ``None``.
 
     For global multiclass states with ``top_k == 1`` and zero_division 0 this gives the
     same values as ``scored_metric(name, task, average, tp / (tp + fn))`` in about half
-    the kernels: ``tp + fn`` is the row sum, ``tp + fp + fn != 0`` is ``row + col != 0``
-    (``tp`` is at most both sums) and the micro denominator is the total count. Other
-    configurations return ``None`` (use :func:`scored_metric`).
+    the kernels: ``tp + fn`` is the actual count, ``tp + fp + fn != 0`` is
+    ``actual + predicted != 0`` (``tp`` is at most both) and the micro value is the
+    fraction of correct elements. Other configurations return ``None`` (use
+    :func:`scored_metric`).
     """
     if task.kind != "multiclass" or task.samplewise or task.top_k != 1:
         return None
-    c = task.num
+    if micro_state(task, average):
 
-    def compute(s: MulticlassStatScoresState) -> Tensor:
-        cm = s.confmat.reshape(c, c)
-        tp = cm.diagonal()
+        def compute_micro(s: MulticlassMicroStatScoresState) -> Tensor:
+            wrong, correct = s.counts.long().unbind(0)
+            return count_divide(correct, wrong + correct)
+
+        return task_metric(name, task, compute_micro, micro=True)
+
+    def compute(s: MulticlassStatScoresState | MulticlassConfusionMatrixState) -> Tensor:
+        tp, predicted, support = class_counts_of(task, s)
         if average == "micro":
-            return count_divide(tp.sum(), cm.sum())
-        support = cm.sum(1)
+            return count_divide(tp.sum(), support.sum())
         score = count_divide(tp, support)
         if average == "none":
             return score
-        weights = support.to(score.dtype) if average == "weighted" else ((support + cm.sum(0)) != 0).to(score.dtype)
+        weights = support.to(score.dtype) if average == "weighted" else ((support + predicted) != 0).to(score.dtype)
         return ((weights * score) / weights.sum(-1, keepdim=True).clamp(min=1)).sum(-1)
 
     return task_metric(name, task, compute)
@@ -118,6 +138,8 @@ def scored_metric(
     """
     if task.kind == "binary":
         return stats_metric(name, task, lambda st: score_fn(*st))
+    if micro_state(task, average):  # counts already summed over classes
+        return stats_metric(name, task, lambda st: score_fn(*st), need_tn=_needs_tn(score_fn), micro=True)
     multilabel = task.kind == "multilabel"
     top_k = task.top_k if top_k_weights else 1
     return stats_metric(

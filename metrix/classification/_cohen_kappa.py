@@ -1,9 +1,11 @@
-"""Cohen's kappa, from the shared confusion matrix.
+"""Cohen's kappa: agreement between predictions and targets beyond chance.
 
 ``kappa = 1 − Σ w_ij O_ij / Σ w_ij E_ij`` with ``O`` the observed confusion matrix,
 ``E`` the one expected by chance (outer product of its marginals over the total) and
 ``w`` the disagreement weights: 0 on the diagonal and 1 off it, ``|i − j|``
-(``"linear"``) or ``(i − j)²`` (``"quadratic"``).
+(``"linear"``) or ``(i − j)²`` (``"quadratic"``). Unweighted multiclass kappa needs only
+the diagonal and the marginals, so it reads the O(C) per-class counts; the weighted
+forms keep the C×C confusion matrix.
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from torch import Tensor
 from metrix._core.metric import Metric, factory
 from metrix.classification._dispatch import dispatch
 from metrix.classification._inputs import check_choice
-from metrix.classification._stat_scores_state import Task, binary_task, confmat_of, multiclass_task, task_metric
+from metrix.classification._stat_scores_state import (
+    ClassCounts,
+    Task,
+    binary_task,
+    class_counts_of,
+    confusion_matrix_metric,
+    multiclass_task,
+    per_class_state,
+    task_metric,
+)
 
 __all__ = ["binary_cohen_kappa", "cohen_kappa", "multiclass_cohen_kappa"]
 
@@ -46,8 +57,24 @@ def kappa_from_confmat(confmat: Tensor, weights: str) -> Tensor:
     return 1 - (w * cm).sum() / (w * expected).sum()
 
 
+def kappa_from_class_counts(counts: ClassCounts) -> Tensor:
+    """Unweighted Cohen's kappa from per-class counts: ``1 - (s - Σ h_k) / (s - Σ a_k p_k / s)``.
+
+    The disagreements observed are the off-diagonal total, those expected by chance the
+    off-diagonal total of the outer product of the marginals; computed in float64 and
+    returned in float32 (it can differ from the confusion-matrix form in the last bit).
+    """
+    hits, predicted, actual = (x.to(torch.float64) for x in counts)
+    total = actual.sum()
+    observed = total - hits.sum()
+    expected = total - (actual * predicted).sum() / total
+    return (1 - observed / expected).to(torch.float32)
+
+
 def _kappa_metric(name: str, task: Task, weights: str) -> Metric:
-    return task_metric(name, task, lambda s: kappa_from_confmat(confmat_of(task, s), weights))
+    if weights == "none" and per_class_state(task):  # needs the marginals only: O(C) state
+        return task_metric(name, task, lambda s: kappa_from_class_counts(class_counts_of(task, s)))
+    return confusion_matrix_metric(name, task, lambda cm: kappa_from_confmat(cm, weights))
 
 
 @factory(higher_is_better=True)
@@ -126,17 +153,12 @@ def cohen_kappa(
 ) -> Metric:
     """Cohen's kappa for ``task="binary" | "multiclass"`` (TorchMetrics' dispatcher).
 
-    Args:
-        task: ``"binary"`` or ``"multiclass"``.
-        threshold: decision threshold (binary).
-        num_classes: number of classes (multiclass).
-        weights: ``"linear"``, ``"quadratic"`` or ``"none"``/``None``.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values.
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+    Builds :func:`binary_cohen_kappa` or :func:`multiclass_cohen_kappa` from the arguments that task's function
+    takes, passed by keyword (the others are ignored); they are documented there. ``task`` is ``"binary"`` or
+    ``"multiclass"``.
 
     Returns:
-        The task's kappa metric.
+        The task's metric.
 
     Example:
         >>> import torch

@@ -1,8 +1,10 @@
-"""Confusion matrices, read straight from the shared stat-scores state (rows are targets).
+"""Confusion matrices (rows are targets), int64 counts or normalised rates.
 
-The binary and multiclass matrices are the global stat-scores leaf reshaped, and the
-multilabel one is its per-label 2×2 counts, so a collection of a confusion matrix
-and accuracy/precision/… of the same task configuration updates one state.
+The binary matrix and the multilabel per-label 2×2 matrices are the shared stat-scores
+counts reshaped, so a collection of a confusion matrix and accuracy/precision/… of the
+same binary or multilabel configuration updates one state. The multiclass matrix is the
+one C×C state of the family (``C * C`` float64 counts): accuracy, precision, … keep O(C)
+per-class counts instead, so a collection holding both updates two states.
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ from metrix.classification._inputs import check_choice
 from metrix.classification._stat_scores_state import (
     Task,
     binary_task,
-    confmat_of,
+    confusion_matrix_metric,
     multiclass_task,
     multilabel_task,
-    task_metric,
 )
 
 __all__ = ["binary_confusion_matrix", "confusion_matrix", "multiclass_confusion_matrix", "multilabel_confusion_matrix"]
@@ -51,7 +52,7 @@ def normalize_confmat(confmat: Tensor, normalize: str) -> Tensor:
 
 
 def _confmat_metric(name: str, task: Task, normalize: str) -> Metric:
-    return task_metric(name, task, lambda s: normalize_confmat(confmat_of(task, s), normalize))
+    return confusion_matrix_metric(name, task, lambda cm: normalize_confmat(cm, normalize))
 
 
 @factory(higher_is_better=None)
@@ -174,18 +175,13 @@ def confusion_matrix(
 ) -> Metric:
     """Confusion matrix for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
 
-    Args:
-        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-        threshold: decision threshold (binary, multilabel).
-        num_classes: number of classes (multiclass).
-        num_labels: number of labels (multilabel).
-        normalize: ``"true"``, ``"pred"``, ``"all"`` or ``"none"``/``None``.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values.
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+    Builds :func:`binary_confusion_matrix`, :func:`multiclass_confusion_matrix` or
+    :func:`multilabel_confusion_matrix` from the arguments that task's function takes, passed by keyword (the
+    others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
+    ``"multilabel"``.
 
     Returns:
-        The task's confusion-matrix metric.
+        The task's metric.
 
     Example:
         >>> import torch

@@ -422,7 +422,14 @@ def auroc(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """AUROC for ``task``; see :func:`binary_auroc` (``max_fpr`` applies to binary only).
+    """AUROC for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Builds :func:`binary_auroc`, :func:`multiclass_auroc` or :func:`multilabel_auroc` from the arguments that
+    task's function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
+    ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
+
+    Returns:
+        The task's metric.
 
     Example:
         >>> import torch
@@ -446,7 +453,15 @@ def average_precision(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Average precision for ``task``; see :func:`binary_average_precision`.
+    """Average precision for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Builds :func:`binary_average_precision`, :func:`multiclass_average_precision` or
+    :func:`multilabel_average_precision` from the arguments that task's function takes, passed by keyword (the
+    others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
+    ``"multilabel"``.
+
+    Returns:
+        The task's metric.
 
     Example:
         >>> import torch

@@ -231,7 +231,14 @@ def eer(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Equal error rate for ``task``; see :func:`binary_eer`.
+    """Equal error rate for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Builds :func:`binary_eer`, :func:`multiclass_eer` or :func:`multilabel_eer` from the arguments that task's
+    function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
+    ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
+
+    Returns:
+        The task's metric.
 
     Example:
         >>> import torch
@@ -410,7 +417,15 @@ def logauc(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """LogAUC for ``task``; see :func:`binary_logauc` (``average=None`` as in TorchMetrics).
+    """LogAUC for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Builds :func:`binary_logauc`, :func:`multiclass_logauc` or :func:`multilabel_logauc` from the arguments that
+    task's function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
+    ``"binary"``, ``"multiclass"`` or ``"multilabel"``. As in TorchMetrics, ``average`` defaults to ``None`` here
+    (``"macro"`` in the task functions).
+
+    Returns:
+        The task's metric.
 
     Example:
         >>> import torch

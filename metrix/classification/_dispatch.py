@@ -1,16 +1,18 @@
 """The one ``task=`` dispatcher behind ``accuracy(task=...)``, ``auroc(task=...)``, … .
 
-Every public dispatcher keeps TorchMetrics' explicit signature and documents each
-argument; its body is one call, ``return dispatch(task, locals(), binary=..., multiclass=...,
+Every public dispatcher keeps TorchMetrics' explicit signature (every argument, its default
+and its place); its body is one call, ``return dispatch(task, locals(), binary=..., multiclass=...,
 multilabel=...)``, made first so that ``locals()`` holds exactly its arguments. The task's
 factory receives, by keyword, the arguments its own signature names; the others are
 ignored, as in TorchMetrics. Forwarding by keyword matters: the task factories do not all
 order their arguments alike (``multiclass_roc`` takes ``thresholds`` before ``average``,
 ``multiclass_auroc`` after).
 
-Docstring rule for a dispatcher: a summary line ``<Metric> for task="binary" |
-"multiclass" | ...``, a sentence naming the task factories it builds, ``Args`` listing every
-argument with the tasks it applies to in parentheses, ``Returns: the task's metric``, and a
+Docstring rule for a dispatcher (the arguments are documented once, on the task functions):
+a summary line ``<Metric> for task="binary" | "multiclass" | "multilabel" (TorchMetrics'
+dispatcher).``, a paragraph naming the task functions it builds, saying that the arguments
+are passed by keyword and documented there and which values ``task`` takes (plus any
+default that differs from the task functions'), ``Returns: the task's metric``, and a
 runnable example.
 """
 
@@ -23,6 +25,7 @@ from typing import Any
 
 from metrix._core.args import check_choice, type_error
 from metrix._core.metric import Metric
+from metrix.classification._inputs import TASKS
 
 __all__ = ["dispatch"]
 
@@ -47,7 +50,7 @@ def dispatch(task: Any, arguments: Mapping[str, Any], /, **factories: Callable[.
     Returns:
         ``factories[task](**forwarded)``, with every argument the factory names passed by keyword.
     """
-    fn = factories[check_choice(task, "task", tuple(factories))]
+    fn = factories[check_choice(task, "task", tuple(t for t in TASKS if t in factories))]
     names = _parameters(fn)
     for name in _REQUIRED_INTS:
         value = arguments.get(name)

@@ -165,18 +165,12 @@ def exact_match(
 ) -> Metric:
     """Exact match for ``task="multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
 
-    Args:
-        task: ``"multiclass"`` or ``"multilabel"``.
-        num_classes: number of classes (multiclass).
-        num_labels: number of labels (multilabel).
-        threshold: decision threshold (multilabel).
-        multidim_average: ``"global"`` or ``"samplewise"``.
-        ignore_index: target value whose elements count as matched.
-        validate_args: check input values.
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+    Builds :func:`multiclass_exact_match` or :func:`multilabel_exact_match` from the arguments that task's
+    function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
+    ``"multiclass"`` or ``"multilabel"``.
 
     Returns:
-        The task's exact-match metric.
+        The task's metric.
 
     Example:
         >>> import torch

@@ -183,19 +183,9 @@ def fbeta_score(
 ) -> Metric:
     """F-beta score for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
 
-    Args:
-        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-        beta: weight of recall against precision (> 0).
-        threshold: decision threshold (binary, multilabel).
-        num_classes: number of classes (multiclass).
-        num_labels: number of labels (multilabel).
-        average: class averaging (multiclass, multilabel).
-        multidim_average: ``"global"`` or ``"samplewise"``.
-        top_k: top-k hits (multiclass).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values.
-        zero_division: value returned where the denominator is 0 (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+    Builds :func:`binary_fbeta_score`, :func:`multiclass_fbeta_score` or :func:`multilabel_fbeta_score` from the
+    arguments that task's function takes, passed by keyword (the others are ignored); they are documented there.
+    ``task`` is ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
 
     Returns:
         The task's metric.
@@ -346,18 +336,9 @@ def f1_score(
 ) -> Metric:
     """F1 score for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
 
-    Args:
-        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-        threshold: decision threshold (binary, multilabel).
-        num_classes: number of classes (multiclass).
-        num_labels: number of labels (multilabel).
-        average: class averaging (multiclass, multilabel).
-        multidim_average: ``"global"`` or ``"samplewise"``.
-        top_k: top-k hits (multiclass).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values.
-        zero_division: value returned where the denominator is 0 (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+    Builds :func:`binary_f1_score`, :func:`multiclass_f1_score` or :func:`multilabel_f1_score` from the
+    arguments that task's function takes, passed by keyword (the others are ignored); they are documented there.
+    ``task`` is ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
 
     Returns:
         The task's metric.

@@ -18,6 +18,7 @@ Kernel-based Vector Machines", JMLR 2001.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -50,7 +51,7 @@ class HingeState:
     total: Tensor = leaf("sum")  # int64 (): counted samples
 
 
-def _init_fn(shape: tuple[int, ...]) -> Any:
+def _init_fn(shape: tuple[int, ...]) -> Callable[..., HingeState]:
     def init(*, device: Any = None) -> HingeState:
         return HingeState(
             torch.zeros(shape, dtype=torch.float64, device=device), torch.zeros((), dtype=torch.int64, device=device)
@@ -205,19 +206,11 @@ def hinge_loss(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Mean hinge loss for ``task="binary"`` or ``"multiclass"``.
+    """Mean hinge loss for ``task="binary" | "multiclass"`` (TorchMetrics' dispatcher).
 
-    Dispatches to :func:`binary_hinge_loss` or :func:`multiclass_hinge_loss` (which
-    needs ``num_classes``), like ``torchmetrics.functional.classification.hinge_loss``.
-
-    Args:
-        task: ``"binary"`` or ``"multiclass"``.
-        num_classes: number of classes, required for ``"multiclass"``.
-        squared: square each loss.
-        multiclass_mode: ``"crammer-singer"`` or ``"one-vs-all"`` (multiclass only).
-        ignore_index: target value that is not counted.
-        validate_args: check input values.
-        input_format: ``"auto"``, ``"probabilities"`` or ``"logits"``.
+    Builds :func:`binary_hinge_loss` or :func:`multiclass_hinge_loss` from the arguments that task's function
+    takes, passed by keyword (the others are ignored); they are documented there. ``task`` is ``"binary"`` or
+    ``"multiclass"``.
 
     Returns:
         The task's metric.

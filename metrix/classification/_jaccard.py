@@ -1,4 +1,4 @@
-"""Jaccard index (intersection over union) ``tp / (tp + fp + fn)``, from the shared confusion matrix."""
+"""Jaccard index (intersection over union) ``tp / (tp + fp + fn)``, from the shared stat-scores state."""
 
 from __future__ import annotations
 
@@ -10,32 +10,29 @@ from metrix.classification._dispatch import dispatch
 from metrix.classification._division import safe_divide
 from metrix.classification._inputs import check_average, check_zero_division
 from metrix.classification._stat_scores_state import (
+    Stats,
     Task,
     binary_task,
-    confmat_of,
     multiclass_task,
     multilabel_task,
-    task_metric,
+    stats_metric,
 )
 
 __all__ = ["binary_jaccard_index", "jaccard_index", "multiclass_jaccard_index", "multilabel_jaccard_index"]
 
 
-def _jaccard(confmat: Tensor, task: Task, average: str, zero_division: float) -> Tensor:
-    cm = confmat.to(torch.float32)
+def _jaccard(st: Stats, task: Task, average: str, zero_division: float) -> Tensor:
+    # float32 of exact integer counts, as TorchMetrics computes on its confusion matrix
+    tp, fp, fn = (x.to(torch.float32) for x in (st.tp, st.fp, st.fn))
     if task.kind == "binary":
-        return safe_divide(cm[1, 1], cm[0, 1] + cm[1, 0] + cm[1, 1], zero_division)
+        return safe_divide(tp, fp + fn + tp, zero_division)
     multilabel = task.kind == "multilabel"
     # TorchMetrics leaves the ignored class out of the micro and macro averages when
     # ignore_index is a valid class index
     ii = task.ignore_index
-    drop = ii is not None and 0 <= ii < cm.shape[0]
-    if multilabel:
-        num = cm[:, 1, 1]
-        den = cm[:, 1, 1] + cm[:, 0, 1] + cm[:, 1, 0]
-    else:
-        num = cm.diagonal()
-        den = cm.sum(0) + cm.sum(1) - num
+    drop = ii is not None and 0 <= ii < task.num
+    num = tp
+    den = tp + fp + fn
     if average == "micro":
         num = num.sum()
         den = den.sum() - (den[ii] if drop else 0.0)
@@ -43,18 +40,18 @@ def _jaccard(confmat: Tensor, task: Task, average: str, zero_division: float) ->
     if average in ("none", "micro"):
         return score
     if average == "weighted":
-        weights = cm[:, 1, 1] + cm[:, 1, 0] if multilabel else cm.sum(1)
+        weights = tp + fn
     else:
         weights = torch.ones_like(score)
         if drop:
-            weights = torch.where(torch.arange(score.shape[-1], device=cm.device) == ii, 0.0, weights)
+            weights = torch.where(torch.arange(score.shape[-1], device=score.device) == ii, 0.0, weights)
         if not multilabel:
-            weights = torch.where(cm.sum(1) + cm.sum(0) == 0, 0.0, weights)
+            weights = torch.where(den == 0, 0.0, weights)
     return ((weights * score) / weights.sum()).sum()
 
 
 def _jaccard_metric(name: str, task: Task, average: str, zero_division: float) -> Metric:
-    return task_metric(name, task, lambda s: _jaccard(confmat_of(task, s), task, average, zero_division))
+    return stats_metric(name, task, lambda st: _jaccard(st, task, average, zero_division), need_tn=False)
 
 
 @factory(higher_is_better=True)
@@ -175,19 +172,12 @@ def jaccard_index(
 ) -> Metric:
     """Jaccard index for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
 
-    Args:
-        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-        threshold: decision threshold (binary, multilabel).
-        num_classes: number of classes (multiclass).
-        num_labels: number of labels (multilabel).
-        average: class averaging (multiclass, multilabel).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values.
-        zero_division: value returned for an empty union (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+    Builds :func:`binary_jaccard_index`, :func:`multiclass_jaccard_index` or :func:`multilabel_jaccard_index`
+    from the arguments that task's function takes, passed by keyword (the others are ignored); they are
+    documented there. ``task`` is ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
 
     Returns:
-        The task's Jaccard-index metric.
+        The task's metric.
 
     Example:
         >>> import torch

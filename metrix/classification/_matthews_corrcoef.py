@@ -1,4 +1,4 @@
-"""Matthews correlation coefficient, from the shared confusion matrix.
+"""Matthews correlation coefficient, from the shared stat-scores state.
 
 ``MCC = (c·s − Σ t_k p_k) / sqrt((s² − Σ p_k²)(s² − Σ t_k²))`` with ``t_k``/``p_k`` the
 target/prediction counts of class ``k``, ``c`` the correct and ``s`` all samples
@@ -15,9 +15,11 @@ from torch import Tensor
 from metrix._core.metric import Metric, factory
 from metrix.classification._dispatch import dispatch
 from metrix.classification._stat_scores_state import (
+    ClassCounts,
     Task,
     binary_task,
-    confmat_of,
+    class_counts_of,
+    confusion_matrix_metric,
     multiclass_task,
     multilabel_task,
     task_metric,
@@ -31,17 +33,33 @@ __all__ = [
 ]
 
 
+def _gorodkin(tk: Tensor, pk: Tensor, c: Tensor, s: Tensor) -> tuple[Tensor, Tensor]:
+    """``(MCC, zero denominator)`` from float32 target/prediction counts per class, correct and all samples."""
+    num = c * s - (tk * pk).sum()
+    den = (s * s - (pk * pk).sum()) * (s * s - (tk * tk).sum())
+    zero = den == 0
+    return torch.where(zero, 0.0, num / torch.where(zero, 1.0, den).sqrt()), zero
+
+
+def mcc_from_class_counts(counts: ClassCounts) -> Tensor:
+    """MCC from per-class counts (no confusion matrix needed, except for its 2×2 special cases)."""
+    hits, predicted, actual = counts
+    if hits.shape[-1] == 2:  # the 2×2 matrix is known from the counts; TorchMetrics' rules apply to it
+        wrong = actual - hits  # off the diagonal of each row (target k, predicted the other class)
+        return mcc_from_confmat(torch.stack([torch.stack([hits[0], wrong[0]]), torch.stack([wrong[1], hits[1]])]))
+    # float32 of exact integer counts, as TorchMetrics computes on its confusion matrix
+    value, _ = _gorodkin(
+        actual.to(torch.float32), predicted.to(torch.float32), *(x.sum().to(torch.float32) for x in (hits, actual))
+    )
+    return value
+
+
 def mcc_from_confmat(confmat: Tensor) -> Tensor:
     """MCC of a ``(C, C)`` confusion matrix (a multilabel ``(L, 2, 2)`` is summed over labels first)."""
     if confmat.dim() == 3:
         confmat = confmat.sum(0)
     cm = confmat.to(torch.float32)
-    tk, pk = cm.sum(-1), cm.sum(-2)
-    c, s = cm.diagonal().sum(), cm.sum()
-    num = c * s - (tk * pk).sum()
-    den = (s * s - (pk * pk).sum()) * (s * s - (tk * tk).sum())
-    zero = den == 0
-    value = torch.where(zero, 0.0, num / torch.where(zero, 1.0, den).sqrt())
+    value, zero = _gorodkin(cm.sum(-1), cm.sum(-2), cm.diagonal().sum(), cm.sum())
     if cm.shape[-1] != 2:
         return value
     tn, fp, fn, tp = cm.reshape(-1).unbind()
@@ -57,7 +75,7 @@ def mcc_from_confmat(confmat: Tensor) -> Tensor:
         (tn == 0, tp - fp * fn),
         ((fp == 0) | (fn == 0), tp * tn),
     ]
-    special_num = torch.zeros_like(num)
+    special_num = torch.zeros_like(value)
     matched = torch.zeros_like(zero)
     for cond, rule_num in rules:
         special_num = torch.where(cond & ~matched, rule_num, special_num)
@@ -71,7 +89,9 @@ def mcc_from_confmat(confmat: Tensor) -> Tensor:
 
 
 def _mcc_metric(name: str, task: Task) -> Metric:
-    return task_metric(name, task, lambda s: mcc_from_confmat(confmat_of(task, s)))
+    if task.kind == "multiclass":
+        return task_metric(name, task, lambda s: mcc_from_class_counts(class_counts_of(task, s)))
+    return confusion_matrix_metric(name, task, mcc_from_confmat)
 
 
 @factory(higher_is_better=True)
@@ -178,17 +198,13 @@ def matthews_corrcoef(
 ) -> Metric:
     """Matthews correlation coefficient for ``task="binary" | "multiclass" | "multilabel"``.
 
-    Args:
-        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-        threshold: decision threshold (binary, multilabel).
-        num_classes: number of classes (multiclass).
-        num_labels: number of labels (multilabel).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values.
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+    Builds :func:`binary_matthews_corrcoef`, :func:`multiclass_matthews_corrcoef` or
+    :func:`multilabel_matthews_corrcoef` from the arguments that task's function takes, passed by keyword (the
+    others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
+    ``"multilabel"``.
 
     Returns:
-        The task's MCC metric.
+        The task's metric.
 
     Example:
         >>> import torch

@@ -320,7 +320,15 @@ def recall_at_fixed_precision(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Recall at fixed precision for ``task``; see :func:`binary_recall_at_fixed_precision`.
+    """Recall at fixed precision for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Builds :func:`binary_recall_at_fixed_precision`, :func:`multiclass_recall_at_fixed_precision` or
+    :func:`multilabel_recall_at_fixed_precision` from the arguments that task's function takes, passed by
+    keyword (the others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
+    ``"multilabel"``.
+
+    Returns:
+        The task's metric.
 
     Example:
         >>> import torch
@@ -351,7 +359,15 @@ def precision_at_fixed_recall(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Precision at fixed recall for ``task``; see :func:`binary_precision_at_fixed_recall`.
+    """Precision at fixed recall for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Builds :func:`binary_precision_at_fixed_recall`, :func:`multiclass_precision_at_fixed_recall` or
+    :func:`multilabel_precision_at_fixed_recall` from the arguments that task's function takes, passed by
+    keyword (the others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
+    ``"multilabel"``.
+
+    Returns:
+        The task's metric.
 
     Example:
         >>> import torch

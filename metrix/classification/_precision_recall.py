@@ -173,18 +173,9 @@ def precision(
 ) -> Metric:
     """Precision for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
 
-    Args:
-        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-        threshold: decision threshold (binary, multilabel).
-        num_classes: number of classes (multiclass).
-        num_labels: number of labels (multilabel).
-        average: class averaging (multiclass, multilabel).
-        multidim_average: ``"global"`` or ``"samplewise"``.
-        top_k: top-k hits (multiclass).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values.
-        zero_division: value returned where the denominator is 0 (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+    Builds :func:`binary_precision`, :func:`multiclass_precision` or :func:`multilabel_precision` from the
+    arguments that task's function takes, passed by keyword (the others are ignored); they are documented there.
+    ``task`` is ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
 
     Returns:
         The task's metric.
@@ -337,18 +328,9 @@ def recall(
 ) -> Metric:
     """Recall for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
 
-    Args:
-        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-        threshold: decision threshold (binary, multilabel).
-        num_classes: number of classes (multiclass).
-        num_labels: number of labels (multilabel).
-        average: class averaging (multiclass, multilabel).
-        multidim_average: ``"global"`` or ``"samplewise"``.
-        top_k: top-k hits (multiclass).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values.
-        zero_division: value returned where the denominator is 0 (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+    Builds :func:`binary_recall`, :func:`multiclass_recall` or :func:`multilabel_recall` from the arguments that
+    task's function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
+    ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
 
     Returns:
         The task's metric.

@@ -306,7 +306,15 @@ def sensitivity_at_specificity(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Sensitivity at specificity for ``task``; see :func:`binary_sensitivity_at_specificity`.
+    """Sensitivity at specificity for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Builds :func:`binary_sensitivity_at_specificity`, :func:`multiclass_sensitivity_at_specificity` or
+    :func:`multilabel_sensitivity_at_specificity` from the arguments that task's function takes, passed by
+    keyword (the others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
+    ``"multilabel"``.
+
+    Returns:
+        The task's metric.
 
     Example:
         >>> import torch
@@ -337,7 +345,15 @@ def specificity_at_sensitivity(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Specificity at sensitivity for ``task``; see :func:`binary_specificity_at_sensitivity`.
+    """Specificity at sensitivity for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Builds :func:`binary_specificity_at_sensitivity`, :func:`multiclass_specificity_at_sensitivity` or
+    :func:`multilabel_specificity_at_sensitivity` from the arguments that task's function takes, passed by
+    keyword (the others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
+    ``"multilabel"``.
+
+    Returns:
+        The task's metric.
 
     Example:
         >>> import torch

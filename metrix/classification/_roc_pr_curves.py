@@ -342,9 +342,14 @@ def roc(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """ROC curve for ``task`` in ``"binary"``, ``"multiclass"``, ``"multilabel"``.
+    """ROC curve for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
 
-    Dispatches to :func:`binary_roc`, :func:`multiclass_roc` or :func:`multilabel_roc`.
+    Builds :func:`binary_roc`, :func:`multiclass_roc` or :func:`multilabel_roc` from the arguments that task's
+    function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
+    ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
+
+    Returns:
+        The task's metric.
 
     Example:
         >>> import torch
@@ -368,7 +373,15 @@ def precision_recall_curve(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Precision-recall curve for ``task``; see :func:`binary_precision_recall_curve`.
+    """Precision-recall curve for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
+
+    Builds :func:`binary_precision_recall_curve`, :func:`multiclass_precision_recall_curve` or
+    :func:`multilabel_precision_recall_curve` from the arguments that task's function takes, passed by keyword
+    (the others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
+    ``"multilabel"``.
+
+    Returns:
+        The task's metric.
 
     Example:
         >>> import torch

@@ -145,17 +145,9 @@ def specificity(
 ) -> Metric:
     """Specificity for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
 
-    Args:
-        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-        threshold: decision threshold (binary, multilabel).
-        num_classes: number of classes (multiclass).
-        num_labels: number of labels (multilabel).
-        average: class averaging (multiclass, multilabel).
-        multidim_average: ``"global"`` or ``"samplewise"``.
-        top_k: top-k hits (multiclass).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values.
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+    Builds :func:`binary_specificity`, :func:`multiclass_specificity` or :func:`multilabel_specificity` from the
+    arguments that task's function takes, passed by keyword (the others are ignored); they are documented there.
+    ``task`` is ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
 
     Returns:
         The task's metric.

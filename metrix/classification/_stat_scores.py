@@ -11,6 +11,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
+from metrix.classification._class_averaging import micro_state
 from metrix.classification._dispatch import dispatch
 from metrix.classification._inputs import check_average
 from metrix.classification._stat_scores_state import (
@@ -120,6 +121,13 @@ def multiclass_stat_scores(
     """
     task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
     average = check_average(average)
+    if micro_state(task, average):  # counts already summed over classes
+        return stats_metric(
+            "multiclass_stat_scores",
+            task,
+            lambda st: _stat_scores_reduce(st, "none", binary=True, multilabel=False),
+            micro=True,
+        )
     return stats_metric(
         "multiclass_stat_scores", task, lambda st: _stat_scores_reduce(st, average, binary=False, multilabel=False)
     )
@@ -181,23 +189,12 @@ def stat_scores(
 ) -> Metric:
     """Stat scores for ``task="binary" | "multiclass" | "multilabel"``.
 
-    Dispatches to :func:`binary_stat_scores`, :func:`multiclass_stat_scores` or
-    :func:`multilabel_stat_scores` with the arguments that task uses.
-
-    Args:
-        task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-        threshold: decision threshold (binary, multilabel).
-        num_classes: number of classes (multiclass).
-        num_labels: number of labels (multilabel).
-        average: class averaging (multiclass, multilabel).
-        multidim_average: ``"global"`` or ``"samplewise"``.
-        top_k: top-k hits (multiclass).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values.
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+    Builds :func:`binary_stat_scores`, :func:`multiclass_stat_scores` or :func:`multilabel_stat_scores` from the
+    arguments that task's function takes, passed by keyword (the others are ignored); they are documented there.
+    ``task`` is ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
 
     Returns:
-        The task's stat-scores metric.
+        The task's metric.
 
     Example:
         >>> import torch

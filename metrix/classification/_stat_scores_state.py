@@ -1,16 +1,28 @@
-"""The stat-scores state and its kernel: the confusion counts accuracy, precision, recall, F1, … are made of.
+"""The stat-scores states: the confusion counts accuracy, precision, recall, F1, … are made of.
 
-Global statistics live in one int64 leaf: the flattened confusion matrix (binary: 4
-counts; multiclass: C×C, built with ``scatter_add`` of ``target * C + pred``) or the
-per-label 2×2 matrices (multilabel). tp/fp/tn/fn are derived in ``compute``: one leaf
-is cheaper per small-batch step than four. ``multidim_average="samplewise"`` keeps one
-row of counts per sample in ``cat`` storage, since those values are reported per
-sample.
+Global counts are float64 leaves holding exact integers (below 2**53; float64 so that
+weighted counts fit the same leaves), updated in O(batch + C) by the kernels of
+:mod:`metrix.classification._stat_scores_counting`:
 
-Every metric built on this state with the same :class:`Task` (task, number of classes,
-threshold, top_k, ignore_index, input handling) has the same ``Metric.key``, whatever its
-``average`` or ``zero_division``: a :func:`metrix.collection` of accuracy, precision,
-recall, F1, specificity, confusion matrix, … updates one state per batch.
+* binary: ``[tn, fp, fn, tp]``; multilabel: those four per label, ``(L, 4)``;
+* multiclass with more than ``SMALL_C`` (64) classes, per class: ``(3, C)`` rows ``[hits,
+  predicted, actual]`` (tp, tp + fp, tp + fn), from which every per-class count follows
+  (tn from the total); micro averages keep ``[wrong, correct]`` only (16 bytes whatever
+  ``C``: micro precision, recall, F-beta, specificity, … are functions of these two and
+  ``C``); the confusion matrix itself and linear/quadratic Cohen's kappa keep C×C counts.
+  ``num_classes=32000`` token accuracy keeps 16 bytes, not the 7.6 GiB of a C×C matrix;
+* multiclass with at most 64 classes: the C×C confusion matrix (at most 32 kB), whose
+  one-``bincount`` update is the fastest there and which serves every metric, the
+  confusion matrix included.
+
+``multidim_average="samplewise"`` keeps one int64 row of counts per sample in ``cat``
+storage, since those values are reported per sample.
+
+Every metric built on one of these states with the same :class:`Task` (task, number of
+classes, threshold, top_k, ignore_index, input handling) has the same ``Metric.key``,
+whatever its ``average`` or ``zero_division``: a :func:`metrix.collection` of accuracy,
+precision, recall, F1, specificity, … updates one state per batch (above 64 classes, one
+per kind of state among its members: micro averages, per-class counts, confusion matrix).
 """
 
 from __future__ import annotations
@@ -22,7 +34,6 @@ from typing import Any, NamedTuple, TypeAlias
 import torch
 from torch import Tensor
 
-from metrix._core.checks import is_tracing
 from metrix._core.metric import Metric
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix.classification._inputs import (
@@ -38,9 +49,21 @@ from metrix.classification._inputs import (
     multiclass_format_lean,
     multilabel_format,
 )
+from metrix.classification._stat_scores_counting import (
+    SMALL_C,
+    binary_counts,
+    class_counts,
+    confusion_counts,
+    micro_counts,
+    multilabel_counts,
+    samplewise_counts,
+)
 
 __all__ = [
     "BinaryStatScoresState",
+    "ClassCounts",
+    "MulticlassConfusionMatrixState",
+    "MulticlassMicroStatScoresState",
     "MulticlassStatScoresState",
     "MultilabelStatScoresState",
     "SamplewiseStatScoresState",
@@ -48,34 +71,54 @@ __all__ = [
     "Stats",
     "Task",
     "binary_task",
+    "class_counts_of",
     "confmat_of",
+    "confusion_matrix_metric",
     "multiclass_task",
     "multilabel_task",
+    "per_class_state",
     "stats_metric",
     "stats_of",
     "task_metric",
 ]
 
 
+F64 = torch.float64
+
+
 @state
 class BinaryStatScoresState:
     """Global binary counts."""
 
-    confmat: Tensor = leaf("sum")  # int64 (4,): [tn, fp, fn, tp] = bincount(2 * target + pred)
-
-
-@state
-class MulticlassStatScoresState:
-    """Global multiclass counts: the confusion matrix, rows are targets."""
-
-    confmat: Tensor = leaf("sum")  # int64 (C * C,): counts of target * C + pred
+    confmat: Tensor = leaf("sum")  # float64 (4,): [tn, fp, fn, tp]
 
 
 @state
 class MultilabelStatScoresState:
     """Global per-label counts."""
 
-    confmat: Tensor = leaf("sum")  # int64 (L, 4): [tn, fp, fn, tp] of each label
+    confmat: Tensor = leaf("sum")  # float64 (L, 4): [tn, fp, fn, tp] of each label
+
+
+@state
+class MulticlassStatScoresState:
+    """Global per-class counts of multiclass predictions."""
+
+    counts: Tensor = leaf("sum")  # float64 (3, C): [hits (tp), predicted (tp + fp), actual (tp + fn)] per class
+
+
+@state
+class MulticlassMicroStatScoresState:
+    """Global counts of micro-averaged multiclass metrics."""
+
+    counts: Tensor = leaf("sum")  # float64 (2,): [wrong, correct] over every counted element
+
+
+@state
+class MulticlassConfusionMatrixState:
+    """The multiclass confusion matrix (``confusion_matrix``, weighted Cohen's kappa)."""
+
+    confmat: Tensor = leaf("sum")  # float64 (C * C,): counts of target * C + pred
 
 
 @state
@@ -85,8 +128,21 @@ class SamplewiseStatScoresState:
     stats: Any = leaf("cat")  # int64 (N, 4) or (N, C, 4): [tp, fp, tn, fn] per sample (and class)
 
 
-GlobalStatScoresState: TypeAlias = BinaryStatScoresState | MulticlassStatScoresState | MultilabelStatScoresState
-StatScoresState: TypeAlias = GlobalStatScoresState | SamplewiseStatScoresState
+StatScoresState: TypeAlias = (
+    BinaryStatScoresState
+    | MultilabelStatScoresState
+    | MulticlassStatScoresState
+    | MulticlassMicroStatScoresState
+    | SamplewiseStatScoresState
+)
+
+
+class ClassCounts(NamedTuple):
+    """Per-class counts of a multiclass state, int64 ``(C,)`` each."""
+
+    hits: Tensor  # tp
+    predicted: Tensor  # tp + fp
+    actual: Tensor  # tp + fn (support)
 
 
 class Stats(NamedTuple):
@@ -185,130 +241,184 @@ def multilabel_task(
 
 
 # --------------------------------------------------------------------------------------
-# counting
+# state builders
 # --------------------------------------------------------------------------------------
 
 
-def _scatter_count(idx: Tensor, weight: Tensor, size: int) -> Tensor:
-    # scatter_add traces and batches under vmap (bincount has no vmap rule) and keeps
-    # exact int64 counts; ignore_index enters as weight 0, never by dropping elements.
-    return torch.zeros(size, dtype=torch.int64, device=idx.device).scatter_add(0, idx.reshape(-1), weight.reshape(-1))
+def _samplewise_fns(
+    task: Task,
+) -> tuple[Callable[..., SamplewiseStatScoresState], Callable[..., SamplewiseStatScoresState]]:
+    row = (4,) if task.kind == "binary" else (task.num, 4)
 
+    def init(*, device: Any = None) -> SamplewiseStatScoresState:
+        return SamplewiseStatScoresState(cat_init(row, torch.int64, device))
 
-def _global_counts(task: Task, pred: Tensor, target: Tensor, weight: Tensor | None) -> Tensor:
-    """Counts of one batch; ``weight=None`` (multiclass only) counts every element."""
-    if task.kind == "binary":
-        assert weight is not None
-        return _scatter_count(2 * target + pred, weight, 4)
-    if task.kind == "multilabel":
-        assert weight is not None
-        label = torch.arange(task.num, device=pred.device).reshape(1, -1, 1)
-        return _scatter_count(4 * label + 2 * target + pred, weight, 4 * task.num).reshape(task.num, 4)
-    c = task.num
-    idx = pred.add(target, alpha=c).reshape(-1)  # target * c + pred in one kernel
-    if weight is not None:
-        return _scatter_count(idx, weight, c * c)
-    if idx.device.type != "cpu" or is_tracing(idx):
-        return _scatter_count(idx, torch.ones_like(idx), c * c)
-    # eager CPU: an unweighted bincount of int64 indices gives int64 counts at about half
-    # the cost of scatter_add with a ones weight. Not traced (bincount has no vmap rule)
-    # nor on accelerators (there it reads the largest index back to the host).
-    return torch.bincount(idx, minlength=c * c)
-
-
-def _samplewise_counts(task: Task, pred: Tensor, target: Tensor, weight: Tensor) -> Tensor:
-    if task.kind == "multiclass":
-        w = weight.unsqueeze(-1)
-        pred_oh = torch.nn.functional.one_hot(pred, task.num) * w  # (N, M, C)
-        target_oh = torch.nn.functional.one_hot(target, task.num) * w
-        tp = (pred_oh * target_oh).sum(1)
-        fp = pred_oh.sum(1) - tp
-        fn = target_oh.sum(1) - tp
-        tn = weight.sum(1, keepdim=True) - tp - fp - fn
-    else:  # binary (N, M) or multilabel (N, L, M): sum over the last dim
-        p, t, w = pred.bool(), target.bool(), weight.bool()
-        tp = (p & t & w).sum(-1)
-        fp = (p & ~t & w).sum(-1)
-        tn = (~p & ~t & w).sum(-1)
-        fn = (~p & t & w).sum(-1)
-    return torch.stack([tp, fp, tn, fn], dim=-1)
-
-
-def _global_state_type(task: Task) -> type[GlobalStatScoresState]:
-    return {
-        "binary": BinaryStatScoresState,
-        "multiclass": MulticlassStatScoresState,
-        "multilabel": MultilabelStatScoresState,
-    }[task.kind]
-
-
-def _state_fns(task: Task) -> tuple[Callable[..., StatScoresState], Callable[..., StatScoresState]]:
-    """``init`` and ``update`` of the task's state."""
-    if task.samplewise:
-        row = (4,) if task.kind == "binary" else (task.num, 4)
-
-        def init_samplewise(*, device: Any = None) -> SamplewiseStatScoresState:
-            return SamplewiseStatScoresState(cat_init(row, torch.int64, device))
-
-        def update_samplewise(s: SamplewiseStatScoresState, preds: Tensor, target: Tensor) -> SamplewiseStatScoresState:
-            pred, tgt, w = task.format(preds, target)
-            return SamplewiseStatScoresState(cat_append(s.stats, _samplewise_counts(task, pred, tgt, w)))
-
-        return init_samplewise, update_samplewise
-    cls = _global_state_type(task)
-    shape = {"binary": (4,), "multiclass": (task.num * task.num,), "multilabel": (task.num, 4)}[task.kind]
-
-    def init(*, device: Any = None) -> GlobalStatScoresState:
-        return cls(torch.zeros(shape, dtype=torch.int64, device=device))
-
-    def update(s: GlobalStatScoresState, preds: Tensor, target: Tensor) -> GlobalStatScoresState:
-        pred, tgt, w = task.format_lean(preds, target)
-        return cls(s.confmat + _global_counts(task, pred, tgt, w))
+    def update(s: SamplewiseStatScoresState, preds: Tensor, target: Tensor) -> SamplewiseStatScoresState:
+        pred, tgt, w = task.format(preds, target)
+        return SamplewiseStatScoresState(cat_append(s.stats, samplewise_counts(task.kind, task.num, pred, tgt, w)))
 
     return init, update
 
 
-def confmat_of(task: Task, s: GlobalStatScoresState) -> Tensor:
-    """The confusion matrix of a global state: ``(2, 2)``, ``(C, C)`` or ``(L, 2, 2)``; rows are targets."""
+def _binary_fns(task: Task) -> tuple[Callable[..., BinaryStatScoresState], Callable[..., BinaryStatScoresState]]:
+    def init(*, device: Any = None) -> BinaryStatScoresState:
+        return BinaryStatScoresState(torch.zeros(4, dtype=F64, device=device))
+
+    def update(s: BinaryStatScoresState, preds: Tensor, target: Tensor) -> BinaryStatScoresState:
+        pred, tgt, w = task.format(preds, target)
+        return BinaryStatScoresState(s.confmat + binary_counts(pred, tgt, w))
+
+    return init, update
+
+
+def _multilabel_fns(
+    task: Task,
+) -> tuple[Callable[..., MultilabelStatScoresState], Callable[..., MultilabelStatScoresState]]:
+    def init(*, device: Any = None) -> MultilabelStatScoresState:
+        return MultilabelStatScoresState(torch.zeros((task.num, 4), dtype=F64, device=device))
+
+    def update(s: MultilabelStatScoresState, preds: Tensor, target: Tensor) -> MultilabelStatScoresState:
+        pred, tgt, w = task.format(preds, target)
+        return MultilabelStatScoresState(s.confmat + multilabel_counts(task.num, pred, tgt, w))
+
+    return init, update
+
+
+def _class_fns(task: Task) -> tuple[Callable[..., MulticlassStatScoresState], Callable[..., MulticlassStatScoresState]]:
+    def init(*, device: Any = None) -> MulticlassStatScoresState:
+        return MulticlassStatScoresState(torch.zeros((3, task.num), dtype=F64, device=device))
+
+    def update(s: MulticlassStatScoresState, preds: Tensor, target: Tensor) -> MulticlassStatScoresState:
+        pred, tgt, w = task.format_lean(preds, target)
+        return MulticlassStatScoresState(s.counts + class_counts(task.num, pred, tgt, w))
+
+    return init, update
+
+
+def _micro_fns(
+    task: Task,
+) -> tuple[Callable[..., MulticlassMicroStatScoresState], Callable[..., MulticlassMicroStatScoresState]]:
+    def init(*, device: Any = None) -> MulticlassMicroStatScoresState:
+        return MulticlassMicroStatScoresState(torch.zeros(2, dtype=F64, device=device))
+
+    def update(s: MulticlassMicroStatScoresState, preds: Tensor, target: Tensor) -> MulticlassMicroStatScoresState:
+        pred, tgt, w = task.format_lean(preds, target)
+        return MulticlassMicroStatScoresState(s.counts + micro_counts(pred, tgt, w))
+
+    return init, update
+
+
+def _confusion_fns(
+    task: Task,
+) -> tuple[Callable[..., MulticlassConfusionMatrixState], Callable[..., MulticlassConfusionMatrixState]]:
+    c = task.num
+
+    def init(*, device: Any = None) -> MulticlassConfusionMatrixState:
+        return MulticlassConfusionMatrixState(torch.zeros(c * c, dtype=F64, device=device))
+
+    def update(s: MulticlassConfusionMatrixState, preds: Tensor, target: Tensor) -> MulticlassConfusionMatrixState:
+        pred, tgt, w = task.format_lean(preds, target)
+        return MulticlassConfusionMatrixState(s.confmat + confusion_counts(c, pred, tgt, w))
+
+    return init, update
+
+
+def per_class_state(task: Task) -> bool:
+    """Whether a global multiclass ``task`` keeps O(C) counts (else the C×C matrix, below :data:`SMALL_C`)."""
+    return task.kind == "multiclass" and not task.samplewise and task.num > SMALL_C
+
+
+def _uses_micro_state(task: Task, micro: bool) -> bool:
+    return micro and per_class_state(task)
+
+
+def task_metric(name: str, task: Task, compute: Callable[[Any], Tensor], *, micro: bool = False) -> Metric:
+    """A metric over the stat-scores state of ``task``; ``compute`` maps the state to the value.
+
+    ``micro=True``: the value needs only counts summed over classes, so a global
+    multiclass task keeps the 2-element micro state instead of per-class counts.
+    """
+    if task.samplewise:
+        init, update, kind = *_samplewise_fns(task), "stat_scores"
+    elif task.kind == "binary":
+        init, update, kind = *_binary_fns(task), "stat_scores"
+    elif task.kind == "multilabel":
+        init, update, kind = *_multilabel_fns(task), "stat_scores"
+    elif _uses_micro_state(task, micro):
+        init, update, kind = *_micro_fns(task), "stat_scores_micro"
+    elif per_class_state(task):
+        init, update, kind = *_class_fns(task), "stat_scores"
+    else:  # few classes: the C×C matrix is cheaper to update and serves every member
+        init, update, kind = *_confusion_fns(task), "stat_scores"
+    return Metric(init, update, compute, name=name, key=(kind, task))
+
+
+def confusion_matrix_metric(name: str, task: Task, compute: Callable[[Tensor], Tensor]) -> Metric:
+    """A metric computed as ``compute(confusion matrix)``: int64 ``(2, 2)``, ``(C, C)`` or ``(L, 2, 2)``.
+
+    Binary and multilabel tasks read the shared stat-scores state; multiclass ones keep
+    the C×C matrix (shared by the confusion matrix and weighted Cohen's kappa).
+    """
+    if not per_class_state(task):
+        return task_metric(name, task, lambda s: compute(confmat_of(task, s)))
+    init, update = _confusion_fns(task)
+    return Metric(init, update, lambda s: compute(confmat_of(task, s)), name=name, key=("confusion_matrix", task))
+
+
+def confmat_of(
+    task: Task, s: BinaryStatScoresState | MultilabelStatScoresState | MulticlassConfusionMatrixState
+) -> Tensor:
+    """The int64 confusion matrix of a state: ``(2, 2)``, ``(C, C)`` or ``(L, 2, 2)``; rows are targets."""
     if task.kind == "binary":
-        return s.confmat.reshape(2, 2)
+        return s.confmat.long().reshape(2, 2)
     if task.kind == "multilabel":
-        return s.confmat.reshape(task.num, 2, 2)
-    return s.confmat.reshape(task.num, task.num)
+        return s.confmat.long().reshape(task.num, 2, 2)
+    return s.confmat.long().reshape(task.num, task.num)
+
+
+def class_counts_of(task: Task, s: MulticlassStatScoresState | MulticlassConfusionMatrixState) -> ClassCounts:
+    """The int64 per-class counts of a multiclass state."""
+    if isinstance(s, MulticlassConfusionMatrixState):
+        cm = confmat_of(task, s)
+        return ClassCounts(cm.diagonal(), cm.sum(0), cm.sum(1))
+    hits, predicted, actual = s.counts.long().unbind(0)
+    return ClassCounts(hits, predicted, actual)
 
 
 def stats_of(task: Task, s: StatScoresState, *, need_tn: bool = True) -> Stats:
-    """tp/fp/tn/fn of a state (derived from the confusion matrix for global states).
+    """int64 tp/fp/tn/fn of a state: per class (or label), per sample, or summed (micro state).
 
     ``need_tn=False`` may leave ``tn`` as ``None`` where it costs extra kernels to build.
     """
     if isinstance(s, SamplewiseStatScoresState):
         tp, fp, tn, fn = stored_values(s.stats).unbind(-1)
         return Stats(tp, fp, tn, fn)
-    if task.kind == "multiclass":
-        cm = confmat_of(task, s)
-        tp = cm.diagonal()
-        fp = cm.sum(0) - tp
-        fn = cm.sum(1) - tp
-        tn = cm.sum() - tp - fp - fn if need_tn else None
+    if isinstance(s, (MulticlassStatScoresState, MulticlassConfusionMatrixState)):
+        tp, predicted, actual = class_counts_of(task, s)
+        fp, fn = predicted - tp, actual - tp
+        tn = actual.sum() - tp - fp - fn if need_tn else None
         return Stats(tp, fp, tn, fn)  # type: ignore[arg-type]  # tn may be None (need_tn=False)
-    tn, fp, fn, tp = s.confmat.unbind(-1)
+    if isinstance(s, MulticlassMicroStatScoresState):
+        wrong, correct = s.counts.long().unbind(0)
+        # summed over classes: every wrong element is one fp (of its label) and one fn (of its target)
+        total = wrong + correct
+        tn = task.num * total - correct - 2 * wrong if need_tn else None
+        return Stats(correct, wrong, tn, wrong)  # type: ignore[arg-type]
+    tn, fp, fn, tp = s.confmat.long().unbind(-1)
     return Stats(tp, fp, tn, fn)
 
 
-def task_metric(name: str, task: Task, compute: Callable[[Any], Tensor]) -> Metric:
-    """A metric over the stat-scores state of ``task``; ``compute`` maps the state to the value."""
-    init, update = _state_fns(task)
-    return Metric(init, update, compute, name=name, key=("stat_scores", task))
-
-
-def stats_metric(name: str, task: Task, reduce: Callable[[Stats], Tensor], *, need_tn: bool = True) -> Metric:
+def stats_metric(
+    name: str, task: Task, reduce: Callable[[Stats], Tensor], *, need_tn: bool = True, micro: bool = False
+) -> Metric:
     """A metric computed as ``reduce(Stats)`` over the stat-scores state of ``task``.
 
     ``need_tn=False``: ``reduce`` does not read ``tn``, which may then be ``None``.
+    ``micro=True``: see :func:`task_metric` (``reduce`` then gets class-summed scalars for
+    a global multiclass task).
     """
 
     def compute(s: StatScoresState) -> Tensor:
         return reduce(stats_of(task, s, need_tn=need_tn))
 
-    return task_metric(name, task, compute)
+    return task_metric(name, task, compute, micro=micro)

@@ -470,4 +470,103 @@ DISPATCH = [
     _case("task_exact_match-ml", mc.exact_match, {"task": "multilabel", "num_labels": L}, ml_match, tmf.exact_match),
 ]
 
-CASES = MULTICLASS + BINARY + MULTILABEL + DISPATCH
+# ----------------------------------------------------------------------------- many classes
+
+# above SMALL_C (64) classes the multiclass state is per-class counts (micro averages: two
+# counts), not the C×C matrix: every law runs on those states too
+MANY = 70
+
+
+def many_logits(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    # targets concentrated on a fifth of the classes, so that per-class counts are not all 0 or 1
+    t = torch.where(torch.rand(n, generator=g) < 0.6, torch.randint(0, MANY // 5, (n,), generator=g), 0)
+    t = t + torch.randint(0, MANY, (n,), generator=g) * (t == 0)
+    return torch.randn(n, MANY, generator=g) + 3 * torch.nn.functional.one_hot(t, MANY), t
+
+
+def many_ignore(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    p, t = many_logits(g, n)
+    return p, torch.where(torch.rand(n, generator=g) < 0.2, -1, t)
+
+
+def many_labels(g: torch.Generator, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    p, t = many_logits(g, n)
+    return torch.where(torch.rand(n, generator=g) < 0.5, t, p.argmin(1)), t
+
+
+MANY_CLASSES = [
+    _case(
+        "mc70_accuracy-macro",
+        mc.multiclass_accuracy,
+        {"num_classes": MANY},
+        many_logits,
+        tmf.multiclass_accuracy,
+        bad_inputs=multiclass_bad(MANY),
+    ),
+    _case(
+        "mc70_accuracy-micro",
+        mc.multiclass_accuracy,
+        {"num_classes": MANY, "average": "micro"},
+        many_logits,
+        tmf.multiclass_accuracy,
+    ),
+    _case(
+        "mc70_f1-micro-ignore-top3",
+        mc.multiclass_f1_score,
+        {"num_classes": MANY, "average": "micro", "ignore_index": -1, "top_k": 3},
+        many_ignore,
+        tmf.multiclass_f1_score,
+    ),
+    _case(
+        "mc70_stat_scores-none-ignore",
+        mc.multiclass_stat_scores,
+        {"num_classes": MANY, "average": None, "ignore_index": -1},
+        many_ignore,
+        tmf.multiclass_stat_scores,
+    ),
+    _case(
+        "mc70_specificity-weighted-top2",
+        mc.multiclass_specificity,
+        {"num_classes": MANY, "average": "weighted", "top_k": 2},
+        many_logits,
+        tmf.multiclass_specificity,
+    ),
+    _case(
+        "mc70_precision-micro-labels",
+        mc.multiclass_precision,
+        {"num_classes": MANY, "average": "micro"},
+        many_labels,
+        tmf.multiclass_precision,
+    ),
+    _case(
+        "mc70_jaccard-ignore-class",
+        mc.multiclass_jaccard_index,
+        {"num_classes": MANY, "ignore_index": 3},
+        many_logits,
+        tmf.multiclass_jaccard_index,
+    ),
+    _case(
+        "mc70_mcc",
+        mc.multiclass_matthews_corrcoef,
+        {"num_classes": MANY},
+        many_labels,
+        tmf.multiclass_matthews_corrcoef,
+    ),
+    _case("mc70_kappa", mc.multiclass_cohen_kappa, {"num_classes": MANY}, many_labels, tmf.multiclass_cohen_kappa),
+    _case(
+        "mc70_kappa-quadratic",
+        mc.multiclass_cohen_kappa,
+        {"num_classes": MANY, "weights": "quadratic"},
+        many_labels,
+        tmf.multiclass_cohen_kappa,
+    ),
+    _case(
+        "mc70_confusion_matrix-ignore",
+        mc.multiclass_confusion_matrix,
+        {"num_classes": MANY, "ignore_index": -1},
+        many_ignore,
+        tmf.multiclass_confusion_matrix,
+    ),
+]
+
+CASES = MULTICLASS + BINARY + MULTILABEL + DISPATCH + MANY_CLASSES

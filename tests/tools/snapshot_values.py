@@ -16,6 +16,8 @@ What is recorded, on fixed seeds:
   ``multidim_average``, ``input_format``, ``threshold``, ``zero_division``,
   ``thresholds``, ``capacity``, ``normalize``, ``weights``, …) crossed with each other
   over the input generators of that factory's catalogue cases;
+* the stat-scores families at 70 and 300 classes, above the 64 where the multiclass state
+  turns from the C×C matrix into per-class counts (``large:`` entries);
 * the bad inputs of every case.
 
 A configuration or input that raises is recorded as its error type and message: the
@@ -206,13 +208,92 @@ def _grid(cases: list[Case], family: str) -> Iterator[tuple[str, Any]]:
                     yield f"grid:{fn.__qualname__}({_key(kwargs)})@{source}", _values(update, metric, inputs)
 
 
+# Stat-scores families checked at more classes than the catalogue uses (the C×C and the
+# O(C) states of the multiclass family switch at 64 classes).
+STAT_MODULES = (
+    "_accuracy",
+    "_cohen_kappa",
+    "_confusion_matrix",
+    "_exact_match",
+    "_f_beta",
+    "_hamming",
+    "_jaccard",
+    "_matthews_corrcoef",
+    "_negative_predictive_value",
+    "_precision_recall",
+    "_specificity",
+    "_stat_scores",
+)
+LARGE_C = (70, 300)
+LARGE_GRID: dict[str, tuple[Any, ...]] = {
+    "average": ("micro", "macro", "weighted", None),
+    "top_k": (1, 3),
+    "ignore_index": (None, -1, 5),
+    "multidim_average": ("global", "samplewise"),
+    "input_format": ("auto", "labels"),
+    "zero_division": (0, 1),
+    "normalize": (None, "true"),
+    "weights": (None, "quadratic"),
+    "beta": (2.0,),
+}
+
+
+def _large_inputs(c: int) -> list[tuple[str, Callable[[torch.Generator, int], Any]]]:
+    def ignore(t: Tensor, g: torch.Generator) -> Tensor:
+        return torch.where(torch.rand(t.shape, generator=g) < 0.15, -1, t)
+
+    # half the labels fall in the first quarter of the classes, so that per-class sums are not all tiny
+    def skewed(g: torch.Generator, shape: tuple[int, ...]) -> Tensor:
+        few, any_class = torch.randint(0, c // 4, shape, generator=g), torch.randint(0, c, shape, generator=g)
+        return torch.where(torch.rand(shape, generator=g) < 0.5, few, any_class)
+
+    return [
+        ("logits", lambda g, n: (torch.randn(n, c, generator=g), skewed(g, (n,)))),
+        ("labels", lambda g, n: (skewed(g, (n,)), skewed(g, (n,)))),
+        ("multidim", lambda g, n: (torch.randn(n, c, 3, generator=g), skewed(g, (n, 3)))),
+        ("ignore", lambda g, n: (torch.randn(n, c, generator=g), ignore(skewed(g, (n,)), g))),
+    ]
+
+
+def _plain_update(metric: metrix.Metric, state: Any, inputs: tuple[Any, ...]) -> Any:
+    return metric.update(state, *inputs)
+
+
+def _large_c_grid() -> Iterator[tuple[str, Any]]:
+    import metrix.classification as mc
+
+    fns = sorted(
+        (name, fn)
+        for name, fn in vars(mc).items()
+        if inspect.isfunction(fn)
+        and fn.__module__.rsplit(".", 1)[-1] in STAT_MODULES
+        and "num_classes" in inspect.signature(fn).parameters
+        and not name.startswith(("binary_", "multilabel_"))
+    )
+    for c in LARGE_C:
+        inputs = [(label, make(gen(11 + i), 200)) for i, (label, make) in enumerate(_large_inputs(c))]
+        for name, fn in fns:
+            params = inspect.signature(fn).parameters
+            base = {"num_classes": c, **({"task": "multiclass"} if "task" in params else {})}
+            axes = [(k, v) for k, v in LARGE_GRID.items() if k in params]
+            for values in itertools.product(*(v for _, v in axes)):
+                kwargs = {**base, **dict(zip((k for k, _ in axes), values))}
+                try:
+                    metric = fn(**kwargs)
+                except Exception as e:
+                    yield f"large:{name}({_key(kwargs)})", _error(e)
+                    continue
+                for label, x in inputs:
+                    yield f"large:{name}({_key(kwargs)})@{label}", _values(_plain_update, metric, x)
+
+
 def record(family: str) -> dict[str, Any]:
     """Every recorded value, by a readable key."""
     torch.manual_seed(0)
     out: dict[str, Any] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for k, v in itertools.chain(_catalogue(CASES), _grid(CASES, family)):
+        for k, v in itertools.chain(_catalogue(CASES), _grid(CASES, family), _large_c_grid()):
             out[k] = v
     return out
 

@@ -110,12 +110,14 @@ def check_labels(
     x: Tensor, num: int, *, name: str = "target", ignore_index: int | None = None, validate_args: bool
 ) -> None:
     """Values of ``x`` are class labels in ``[0, num)`` (or ``ignore_index``)."""
-    message = f"{name} must hold class labels in [0, {num}){ignored_text(ignore_index)}"
     check_in_range(
         x,
         0,
         num,
-        lambda: message + _offending(x, low=0, high=num, allowed=ignore_index),
+        lambda: (
+            f"{name} must hold class labels in [0, {num}){ignored_text(ignore_index)}"
+            + _offending(x, low=0, high=num, allowed=ignore_index)
+        ),
         allowed=ignore_index,
         enabled=validate_args,
     )
@@ -135,8 +137,11 @@ def check_binary_values(
         ok = ok | ~valid
     elif ignore_index is not None:
         ok = ok | (x == ignore_index)
-    message = f"{name} must hold only 0 and 1{ignored_text(ignore_index)}"
-    check(ok, lambda: message + _offending(x, ok), enabled=validate_args)
+    check(
+        ok,
+        lambda: f"{name} must hold only 0 and 1{ignored_text(ignore_index)}" + _offending(x, ok),
+        enabled=validate_args,
+    )
 
 
 def check_scores(preds: Tensor, input_format: str, *, validate_args: bool, valid: Tensor | None = None) -> None:
