@@ -62,9 +62,17 @@ def parse_batch(preds: Any, target: Any, iou_types: tuple[str, ...], box_format:
     check_list_pair(preds, target)
     bbox, segm = "bbox" in iou_types, "segm" in iou_types
     geometry = (["boxes"] if bbox else []) + (["masks"] if segm else [])
-    det_boxes, det_masks, det_scores, det_labels = [], [], [], []
-    gt_boxes, gt_masks, gt_labels, gt_crowds, gt_areas = [], [], [], [], []
-    det_count, gt_count = [], []
+    det_boxes: list[Tensor] = []
+    det_masks: list[Tensor] = []
+    det_scores: list[Tensor] = []
+    det_labels: list[Tensor] = []
+    gt_boxes: list[Tensor] = []
+    gt_masks: list[Tensor] = []
+    gt_labels: list[Tensor] = []
+    gt_crowds: list[Tensor | None] = []  # None: no 'iscrowd' given for that image
+    gt_areas: list[Tensor | None] = []  # None: no 'area' given for that image
+    det_count: list[int] = []
+    gt_count: list[int] = []
     device = None
     boxes_only = bbox and not segm
     for i, (p, t) in enumerate(zip(preds, target)):
@@ -300,6 +308,7 @@ def gt_areas(batch: Batch, iou_types: tuple[str, ...]) -> Tensor:
     if "segm" in iou_types:
         computed = mask_areas(batch.gt_masks or [], batch.gt_label.device)
     else:
+        assert batch.gt_boxes is not None  # parsed whenever iou_type is "bbox" alone
         computed = box_areas(batch.gt_boxes)
     given = batch.gt_area_given
     return torch.where(given > 0, given, computed)
