@@ -194,7 +194,7 @@ setattr(Buffer, _OPS_ATTR, (("data", "buffer"), ("count", "buffer")))
 _register(Buffer, ("data", "count"))
 
 
-CatStorage: TypeAlias = "tuple[Tensor, ...] | Buffer"
+CatStorage: TypeAlias = tuple[Tensor, ...] | Buffer
 """What a ``leaf("cat")`` field holds: a tuple of chunks (growing, eager) or a :class:`Buffer`."""
 
 
