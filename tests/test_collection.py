@@ -69,8 +69,10 @@ def test_collection_merges_and_compiles() -> None:
 
 
 def test_errors() -> None:
-    with pytest.raises(TypeError, match="non-empty dict"):
+    with pytest.raises(ValueError, match="metrics must be a non-empty dict"):
         metrix.collection({})
+    with pytest.raises(TypeError, match="metrics must be a non-empty dict .*, got 3 \\(int\\)"):
+        metrix.collection(3)
     with pytest.raises(TypeError, match="must be a metrix.Metric"):
         metrix.collection({"a": 3})
     with pytest.raises(TypeError, match="names must be non-empty strings"):

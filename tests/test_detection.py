@@ -187,7 +187,6 @@ def test_empty_and_degenerate_states() -> None:
         ({"box_format": "xyxz"}, "box_format"),
         ({"iou_type": "keypoints"}, "iou_type"),
         ({"iou_thresholds": [0.5, 1.5]}, "iou_thresholds"),
-        ({"rec_thresholds": 0.5}, "rec_thresholds"),
         ({"max_detection_thresholds": [1, 10]}, "max_detection_thresholds"),
         ({"average": "weighted"}, "average"),
         ({"capacity": 10}, "num_classes"),
@@ -204,6 +203,8 @@ def test_bad_arguments(kwargs: dict, match: str) -> None:
 def test_argument_of_a_wrong_type_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="class_metrics must be a bool, got 1"):
         md.mean_average_precision(class_metrics=1)
+    with pytest.raises(TypeError, match="rec_thresholds"):
+        md.mean_average_precision(rec_thresholds=0.5)
 
 
 @pytest.mark.parametrize("kind", ["iou", "giou", "diou", "ciou"])

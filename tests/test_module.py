@@ -128,7 +128,7 @@ def test_failed_update_leaves_module_state() -> None:
 
 
 def test_bad_constructor_arguments() -> None:
-    with pytest.raises(TypeError, match="expects a metrix.Metric"):
+    with pytest.raises(TypeError, match="metric must be a metrix.Metric, got"):
         metrix.MetricModule(lambda x: x)
     with pytest.raises(TypeError, match="sync_on_compute"):
         metrix.MetricModule(mean(), sync_on_compute="yes")

@@ -232,7 +232,7 @@ def test_bootstrap_in_a_module_forward_and_compute() -> None:
         ({"metric": mr.mean_squared_error(), "sampling_strategy": "jackknife"}, ValueError, "sampling_strategy"),
         ({"metric": mr.mean_squared_error(), "quantile": 1.5}, ValueError, "quantile"),
         ({"metric": mr.mean_squared_error(), "seed": -1}, ValueError, "seed"),
-        ({"metric": "mse"}, TypeError, "expects a metrix.Metric"),
+        ({"metric": "mse"}, TypeError, "metric must be a metrix.Metric, got"),
     ],
 )
 def test_bootstrap_arguments(kwargs, error, match) -> None:

@@ -20,8 +20,11 @@ __all__ = [
     "check_bool",
     "check_choice",
     "check_int",
+    "check_ints",
     "check_number",
+    "check_numbers",
     "check_optional_int",
+    "check_optional_number",
     "check_tensor",
     "check_unit",
     "type_error",
@@ -106,6 +109,88 @@ def check_number(value: Any, name: str, expected: str, ok: Callable[[float], boo
     if not ok(value):
         raise value_error(name, expected, value)
     return float(value)
+
+
+def check_optional_number(
+    value: Any, name: str, expected: str, ok: Callable[[float], bool] = math.isfinite
+) -> float | None:
+    """:func:`check_number` for an argument that may also be ``None`` (say so in ``expected``)."""
+    return None if value is None else check_number(value, name, expected, ok)
+
+
+def _items(value: Any, name: str, expected: str, scalar: Callable[[Any], bool], length: int | None) -> tuple[Any, ...]:
+    """``value`` as a tuple: a list or tuple of items, or one item alone when ``scalar(value)`` holds."""
+    if scalar(value):
+        return (value,) * (length or 1)
+    if not isinstance(value, (list, tuple)):
+        raise type_error(name, expected, value)
+    if not value or (length is not None and len(value) != length):
+        raise value_error(name, expected, value)
+    return tuple(value)
+
+
+def check_ints(
+    value: Any,
+    name: str,
+    minimum: int | None,
+    *,
+    length: int | None = None,
+    scalar: bool = False,
+    expected: str | None = None,
+) -> tuple[int, ...]:
+    """Validate a non-empty list or tuple of ints ``>= minimum`` (``top_k=(1, 5)``, ``kernel_size=(11, 11)``).
+
+    Args:
+        value: the argument.
+        name: its name in messages.
+        minimum: the smallest allowed item (``None``: any int).
+        length: the number of items required (``None``: any number >= 1).
+        scalar: also accept one int alone, repeated ``length`` times (once without a ``length``).
+        expected: what is allowed, in words (default: built from the other arguments).
+
+    Returns:
+        The items as a tuple of ints.
+    """
+    if expected is None:
+        ints = "ints" if minimum is None else f"ints >= {minimum}"
+        count = "a non-empty sequence" if length is None else f"a sequence of {length}"
+        expected = f"{'an int' + ints[3:] + ' or ' if scalar else ''}{count} of {ints}"
+    items = _items(value, name, expected, lambda v: scalar and _is_int(v), length)
+    if not all(_is_int(v) for v in items):
+        raise type_error(name, expected, value)
+    if minimum is not None and any(v < minimum for v in items):
+        raise value_error(name, expected, value)
+    return items
+
+
+def check_numbers(
+    value: Any,
+    name: str,
+    expected: str,
+    ok: Callable[[float], bool] = math.isfinite,
+    *,
+    length: int | None = None,
+    scalar: bool = False,
+) -> tuple[float, ...]:
+    """Validate a non-empty list or tuple of real numbers for which ``ok`` holds (``iou_thresholds``, ``betas``).
+
+    Args:
+        value: the argument.
+        name: its name in messages.
+        expected: what is allowed, in words (``"a non-empty list of floats in [0, 1]"``).
+        ok: the condition on each item (default: finite).
+        length: the number of items required (``None``: any number >= 1).
+        scalar: also accept one number alone, repeated ``length`` times (once without a ``length``).
+
+    Returns:
+        The items as a tuple of floats.
+    """
+    items = _items(value, name, expected, lambda v: scalar and _is_number(v), length)
+    if not all(_is_number(v) for v in items):
+        raise type_error(name, expected, value)
+    if not all(ok(v) for v in items):
+        raise value_error(name, expected, value)
+    return tuple(float(v) for v in items)
 
 
 def check_unit(value: Any, name: str) -> float:

@@ -8,6 +8,7 @@ from typing import Any
 
 import torch
 
+from metrix._core.args import type_error, value_error
 from metrix._core.metric import Metric, factory
 
 __all__ = ["collection", "default_name"]
@@ -88,10 +89,10 @@ def collection(
     """
     if isinstance(metrics, (list, tuple)):
         metrics = _named(metrics)
-    if not isinstance(metrics, Mapping) or not metrics:
-        raise TypeError(
-            f"collection(metrics) expects a non-empty dict of name -> Metric or a list of Metrics, got {metrics!r}"
-        )
+    if not isinstance(metrics, Mapping):
+        raise type_error("metrics", "a non-empty dict of name -> Metric or a list of Metrics", metrics)
+    if not metrics:
+        raise value_error("metrics", "a non-empty dict of name -> Metric or a list of Metrics", metrics)
     for name, m in metrics.items():
         if not isinstance(name, str) or not name:
             raise TypeError(f"collection: metric names must be non-empty strings, got {name!r}")

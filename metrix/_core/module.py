@@ -148,7 +148,7 @@ class MetricModule(nn.Module):
     ) -> None:
         super().__init__()
         if not isinstance(metric, Metric):
-            raise TypeError(f"MetricModule(metric) expects a metrix.Metric, got {type(metric).__name__}")
+            raise TypeError(f"MetricModule: metric must be a metrix.Metric, got {type(metric).__name__}")
         if sync_on_compute not in (None, True, False):
             raise TypeError(f"sync_on_compute must be None, True or False, got {sync_on_compute!r}")
         if not isinstance(persistent, bool):

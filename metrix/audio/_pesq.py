@@ -12,31 +12,21 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_choice
+from metrix._core.args import check_choice, check_int
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
-from metrix.audio._inputs import F64, check_bool, mean_score_metric, signal_pair
+from metrix._core.state import state
+from metrix.audio._inputs import F64, MeanScoreState, check_bool, host_backend, host_signals, mean_score_metric
 
 __all__ = ["PESQState", "perceptual_evaluation_speech_quality"]
 
 
 @state
-class PESQState:
+class PESQState(MeanScoreState):
     """Sum of per-signal PESQ (MOS-LQO) and number of signals."""
-
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
 
 
 def _backend() -> Any:
-    try:
-        import pesq
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "perceptual_evaluation_speech_quality needs the `pesq` package: pip install 'metrix[audio]' "
-            "(or pip install pesq)"
-        ) from err
-    return pesq
+    return host_backend("pesq", None, "perceptual_evaluation_speech_quality", "pesq")
 
 
 @factory(higher_is_better=True)
@@ -74,25 +64,22 @@ def perceptual_evaluation_speech_quality(
     Reference: ITU-T Recommendation P.862 (2001).
     """
     _backend()
-    check_choice(fs, "fs", (8000, 16000))
+    check_choice(check_int(fs, "fs", 1), "fs", (8000, 16000))
     check_choice(mode, "mode", ("wb", "nb"))
     if mode == "wb" and fs != 16000:
         raise ValueError("mode='wb' needs fs=16000, got fs=8000")
     keep_same_device = check_bool(keep_same_device, "keep_same_device")
-    if isinstance(n_processes, bool) or not isinstance(n_processes, int) or n_processes < 1:
-        raise ValueError(f"n_processes must be an int >= 1, got {n_processes!r}")
+    check_int(n_processes, "n_processes", 1)
     validate_args = check_bool(validate_args, "validate_args")
 
     def scores(preds: Any, target: Any) -> Tensor:
-        p, t = signal_pair(preds, target, validate_args=validate_args)
+        p_np, t_np, device = host_signals(preds, target, validate_args)
         pesq = _backend()
-        p_np = p.reshape(-1, p.shape[-1]).detach().cpu().double().numpy()
-        t_np = t.reshape(-1, t.shape[-1]).detach().cpu().double().numpy()
         if n_processes > 1 and p_np.shape[0] > 1:
             values = pesq.pesq_batch(fs, t_np, p_np, mode, n_processor=n_processes)
         else:
             values = [pesq.pesq(fs, t_np[i], p_np[i], mode) for i in range(p_np.shape[0])]
-        return torch.tensor([float(v) for v in values], dtype=F64, device=p.device)
+        return torch.tensor([float(v) for v in values], dtype=F64, device=device)
 
     name = "perceptual_evaluation_speech_quality"
     return mean_score_metric(name, PESQState, scores, (name, fs, mode, validate_args))

@@ -24,9 +24,9 @@ from torch import Tensor
 from metrix._core.args import check_choice, check_tensor
 from metrix._core.checks import check_finite
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
+from metrix._core.state import state
 from metrix._linear_assignment import linear_sum_assignment
-from metrix.audio._inputs import F64, check_bool, mean_score_metric
+from metrix.audio._inputs import F64, MeanScoreState, check_bool, mean_score_metric
 
 __all__ = ["PITState", "best_permutation", "permutation_invariant_training", "pit_permutate"]
 
@@ -34,11 +34,8 @@ _EXHAUSTIVE_MAX = 4
 
 
 @state
-class PITState:
+class PITState(MeanScoreState):
     """Sum of per-mixture best metric values and number of mixtures."""
-
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
 
 
 def _permutations(n: int, device: torch.device) -> Tensor:

@@ -20,9 +20,19 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.args import check_int, check_optional_int, check_optional_number
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
-from metrix.audio._inputs import F64, check_bool, mean_score_metric, per_signal_kernel, signal_pair
+from metrix._core.state import state
+from metrix.audio._inputs import (
+    F64,
+    MeanScoreState,
+    check_bool,
+    kernel_inputs,
+    mean_score_metric,
+    per_signal_kernel,
+    signal_kernel_metric,
+    signal_pair,
+)
 
 __all__ = [
     "scale_invariant_signal_distortion_ratio",
@@ -34,35 +44,23 @@ __all__ = [
 
 
 @state
-class SDRState:
+class SDRState(MeanScoreState):
     """Sum of per-signal SDR (dB) and number of signals."""
 
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
-
 
 @state
-class SISDRState:
+class SISDRState(MeanScoreState):
     """Sum of per-signal SI-SDR (dB) and number of signals."""
 
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
-
 
 @state
-class SASDRState:
+class SASDRState(MeanScoreState):
     """Sum of per-mixture SA-SDR (dB) and number of mixtures."""
-
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
 
 
 def si_sdr_kernel(preds: Tensor, target: Tensor, zero_mean: bool = False) -> Tensor:
     """Per-signal SI-SDR (dB) over the last dim."""
-    eps = torch.finfo(preds.dtype).eps
-    if zero_mean:
-        target = target - target.mean(dim=-1, keepdim=True)
-        preds = preds - preds.mean(dim=-1, keepdim=True)
+    preds, target, eps = kernel_inputs(preds, target, zero_mean)
     alpha = ((preds * target).sum(-1, keepdim=True) + eps) / ((target * target).sum(-1, keepdim=True) + eps)
     scaled = alpha * target
     noise = scaled - preds
@@ -189,15 +187,10 @@ def signal_distortion_ratio(
     Reference: Vincent, Gribonval, Févotte, "Performance measurement in blind audio source
     separation", IEEE TASLP 2006; Scheibler, "SDR — medium rare with fast computations", 2021.
     """
-    if use_cg_iter is not None and (
-        isinstance(use_cg_iter, bool) or not isinstance(use_cg_iter, int) or use_cg_iter < 1
-    ):
-        raise ValueError(f"use_cg_iter must be None or an int >= 1, got {use_cg_iter!r}")
-    if isinstance(filter_length, bool) or not isinstance(filter_length, int) or filter_length < 1:
-        raise ValueError(f"filter_length must be an int >= 1, got {filter_length!r}")
+    use_cg_iter = check_optional_int(use_cg_iter, "use_cg_iter", 1)
+    filter_length = check_int(filter_length, "filter_length", 1)
     zero_mean = check_bool(zero_mean, "zero_mean")
-    if load_diag is not None and (isinstance(load_diag, bool) or not isinstance(load_diag, (int, float))):
-        raise ValueError(f"load_diag must be None or a number, got {load_diag!r}")
+    check_optional_number(load_diag, "load_diag", "None or a number", lambda v: True)  # kept as given
     validate_args = check_bool(validate_args, "validate_args")
     options = dict(use_cg_iter=use_cg_iter, filter_length=filter_length, zero_mean=zero_mean, load_diag=load_diag)
 
@@ -238,22 +231,13 @@ def scale_invariant_signal_distortion_ratio(zero_mean: bool = False, *, validate
 
     Reference: Le Roux et al., "SDR — half-baked or well done?", ICASSP 2019.
     """
-    zero_mean = check_bool(zero_mean, "zero_mean")
-    validate_args = check_bool(validate_args, "validate_args")
-
-    def scores(preds: Any, target: Any) -> Tensor:
-        return si_sdr_kernel(*signal_pair(preds, target, validate_args=validate_args), zero_mean=zero_mean)
-
     name = "scale_invariant_signal_distortion_ratio"
-    return mean_score_metric(name, SISDRState, scores, (name, zero_mean, validate_args))
+    return signal_kernel_metric(name, SISDRState, si_sdr_kernel, validate_args, zero_mean=zero_mean)
 
 
 def sa_sdr_kernel(preds: Tensor, target: Tensor, scale_invariant: bool = True, zero_mean: bool = False) -> Tensor:
     """Per-mixture SA-SDR (dB) of ``(..., speakers, time)`` signals."""
-    eps = torch.finfo(preds.dtype).eps
-    if zero_mean:
-        target = target - target.mean(dim=-1, keepdim=True)
-        preds = preds - preds.mean(dim=-1, keepdim=True)
+    preds, target, eps = kernel_inputs(preds, target, zero_mean)
     if scale_invariant:
         num = (preds * target).sum(dim=-1, keepdim=True).sum(dim=-2, keepdim=True)
         alpha = (num + eps) / ((target * target).sum(dim=-1, keepdim=True).sum(dim=-2, keepdim=True) + eps)

@@ -13,8 +13,16 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
-from metrix.audio._inputs import check_bool, mean_score_metric, per_signal_kernel, signal_pair
+from metrix._core.state import state
+from metrix.audio._inputs import (
+    MeanScoreState,
+    check_bool,
+    kernel_inputs,
+    mean_score_metric,
+    per_signal_kernel,
+    signal_kernel_metric,
+    signal_pair,
+)
 from metrix.audio._sdr import si_sdr_kernel
 
 __all__ = [
@@ -26,35 +34,23 @@ __all__ = [
 
 
 @state
-class SNRState:
+class SNRState(MeanScoreState):
     """Sum of per-signal SNR (dB) and number of signals."""
 
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
-
 
 @state
-class SISNRState:
+class SISNRState(MeanScoreState):
     """Sum of per-signal SI-SNR (dB) and number of signals."""
 
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
-
 
 @state
-class ComplexSISNRState:
+class ComplexSISNRState(MeanScoreState):
     """Sum of per-signal complex SI-SNR (dB) and number of signals."""
-
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
 
 
 def snr_kernel(preds: Tensor, target: Tensor, zero_mean: bool = False) -> Tensor:
     """Per-signal SNR (dB) over the last dim."""
-    eps = torch.finfo(preds.dtype).eps
-    if zero_mean:
-        target = target - target.mean(dim=-1, keepdim=True)
-        preds = preds - preds.mean(dim=-1, keepdim=True)
+    preds, target, eps = kernel_inputs(preds, target, zero_mean)
     noise = target - preds
     return 10 * torch.log10(((target * target).sum(-1) + eps) / ((noise * noise).sum(-1) + eps))
 
@@ -87,13 +83,7 @@ def signal_noise_ratio(zero_mean: bool = False, *, validate_args: bool = True) -
         >>> signal_noise_ratio()(preds, target)
         tensor(16.1805, dtype=torch.float64)
     """
-    zero_mean = check_bool(zero_mean, "zero_mean")
-    validate_args = check_bool(validate_args, "validate_args")
-
-    def scores(preds: Any, target: Any) -> Tensor:
-        return snr_kernel(*signal_pair(preds, target, validate_args=validate_args), zero_mean=zero_mean)
-
-    return mean_score_metric("signal_noise_ratio", SNRState, scores, ("signal_noise_ratio", zero_mean, validate_args))
+    return signal_kernel_metric("signal_noise_ratio", SNRState, snr_kernel, validate_args, zero_mean=zero_mean)
 
 
 @factory(higher_is_better=True)
@@ -119,13 +109,7 @@ def scale_invariant_signal_noise_ratio(*, validate_args: bool = True) -> Metric:
 
     Reference: Luo, Mesgarani, "TasNet: time-domain audio separation network", ICASSP 2018.
     """
-    validate_args = check_bool(validate_args, "validate_args")
-
-    def scores(preds: Any, target: Any) -> Tensor:
-        return si_snr_kernel(*signal_pair(preds, target, validate_args=validate_args))
-
-    name = "scale_invariant_signal_noise_ratio"
-    return mean_score_metric(name, SISNRState, scores, (name, validate_args))
+    return signal_kernel_metric("scale_invariant_signal_noise_ratio", SISNRState, si_snr_kernel, validate_args)
 
 
 def complex_si_snr_kernel(preds: Tensor, target: Tensor, zero_mean: bool = False) -> Tensor:

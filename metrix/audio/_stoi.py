@@ -14,29 +14,19 @@ from torch import Tensor
 
 from metrix._core.args import check_int
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
-from metrix.audio._inputs import F64, check_bool, mean_score_metric, signal_pair
+from metrix._core.state import state
+from metrix.audio._inputs import F64, MeanScoreState, check_bool, host_backend, host_signals, mean_score_metric
 
 __all__ = ["STOIState", "short_time_objective_intelligibility"]
 
 
 @state
-class STOIState:
+class STOIState(MeanScoreState):
     """Sum of per-signal STOI and number of signals."""
-
-    total: Tensor = leaf("sum")  # float64 ()
-    count: Tensor = leaf("sum")  # int64 ()
 
 
 def _backend() -> Any:
-    try:
-        from pystoi import stoi
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "short_time_objective_intelligibility needs the `pystoi` package: pip install 'metrix[audio]' "
-            "(or pip install pystoi)"
-        ) from err
-    return stoi
+    return host_backend("pystoi", "stoi", "short_time_objective_intelligibility", "pystoi")
 
 
 @factory(higher_is_better=True)
@@ -79,12 +69,10 @@ def short_time_objective_intelligibility(
     validate_args = check_bool(validate_args, "validate_args")
 
     def scores(preds: Any, target: Any) -> Tensor:
-        p, t = signal_pair(preds, target, validate_args=validate_args)
+        p_np, t_np, device = host_signals(preds, target, validate_args)
         stoi = _backend()
-        p_np = p.reshape(-1, p.shape[-1]).detach().cpu().double().numpy()
-        t_np = t.reshape(-1, t.shape[-1]).detach().cpu().double().numpy()
         values = [stoi(t_np[i], p_np[i], fs, extended) for i in range(p_np.shape[0])]
-        return torch.tensor(values, dtype=F64, device=p.device)
+        return torch.tensor(values, dtype=F64, device=device)
 
     name = "short_time_objective_intelligibility"
     return mean_score_metric(name, STOIState, scores, (name, fs, extended, validate_args))

@@ -15,6 +15,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.args import check_optional_int
 from metrix._core.checks import check, check_in_range
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
@@ -49,12 +50,6 @@ def _score(counts: Tensor, sums: Tensor, squares: Tensor) -> Tensor:
     return torch.where(within <= 0, 1.0, between * (n - k) / (within * (k - 1)))
 
 
-def _check_size(value: Any, name: str) -> int | None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        raise ValueError(f"{name} must be an int >= 1 or None, got {value!r}")
-    return value
-
-
 @factory(higher_is_better=True)
 def calinski_harabasz_score(
     *, num_clusters: int | None = None, num_features: int | None = None, validate_args: bool = True
@@ -86,8 +81,8 @@ def calinski_harabasz_score(
         >>> calinski_harabasz_score(num_clusters=2, num_features=2)(data, labels)   # fixed sums
         tensor(101.7273, dtype=torch.float64)
     """
-    num_clusters = _check_size(num_clusters, "num_clusters")
-    num_features = _check_size(num_features, "num_features")
+    num_clusters = check_optional_int(num_clusters, "num_clusters", 1)
+    num_features = check_optional_int(num_features, "num_features", 1)
     validate_args = check_bool(validate_args, "validate_args")
     if (num_clusters is None) != (num_features is None):
         raise ValueError(

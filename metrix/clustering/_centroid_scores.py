@@ -17,6 +17,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.args import check_number
 from metrix._core.metric import Metric, factory
 from metrix.clustering._inputs import check_bool, intrinsic_inputs
 from metrix.clustering._samples import cluster_indices, samples_append, samples_init, samples_values
@@ -115,8 +116,7 @@ def dunn_index(p: float = 2, *, validate_args: bool = True) -> Metric:
         >>> dunn_index(p=2)(data, torch.tensor([0, 0, 1, 1, 1]))
         tensor(9.6566, dtype=torch.float64)
     """
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not (p > 0 or math.isinf(p)):
-        raise ValueError(f"p must be a number > 0 (or math.inf), got {p!r}")
+    check_number(p, "p", "a number > 0 (or math.inf)", lambda v: v > 0 or math.isinf(v))  # p is kept as given
     validate_args = check_bool(validate_args, "validate_args")
 
     def compute(s: Any) -> Tensor:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from metrix._core.args import check_int
 from metrix._core.metric import Metric, factory
 from metrix._linear_assignment import linear_sum_assignment
 from metrix.clustering._inputs import extrinsic_metric
@@ -50,6 +51,5 @@ def cluster_accuracy(num_classes: int, *, validate_args: bool = True) -> Metric:
         >>> cluster_accuracy(num_classes=3)(preds, target)
         tensor(0.8333, dtype=torch.float64)
     """
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-        raise ValueError(f"num_classes must be an int >= 1, got {num_classes!r}")
+    num_classes = check_int(num_classes, "num_classes", 1)
     return extrinsic_metric("cluster_accuracy", cluster_accuracy_of, num_classes, num_classes, validate_args)

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.args import check_number
 from metrix._core.metric import Metric, factory
 from metrix.clustering._information import entropy_of, marginals, mutual_info_of
 from metrix.clustering._inputs import extrinsic_metric
@@ -123,9 +124,7 @@ def v_measure_score(
         >>> v_measure_score(beta=2.0)(preds, target)
         tensor(0.4744, dtype=torch.float64)
     """
-    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta >= 0:
-        raise ValueError(f"beta must be a float >= 0, got {beta!r}")
-    beta = float(beta)
+    beta = check_number(beta, "beta", "a float >= 0", lambda v: v >= 0)
 
     def reduce(table: Tensor) -> Any:
         h, c = homogeneity_completeness(table)

@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.args import check_bool as check_bool
-from metrix._core.args import check_tensor
+from metrix._core.args import check_optional_int, check_tensor
 from metrix._core.checks import check_finite
 from metrix._core.metric import Metric
 from metrix.nominal._contingency import contingency_metric
@@ -24,9 +24,8 @@ __all__ = ["check_bool", "check_labels", "check_sizes", "cluster_labels", "extri
 
 def check_sizes(num_classes: Any, num_clusters: Any) -> tuple[int | None, int | None]:
     """Validate the optional label ranges; one given alone serves for both."""
-    for value, name in ((num_classes, "num_classes"), (num_clusters, "num_clusters")):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise ValueError(f"{name} must be an int >= 1 or None, got {value!r}")
+    check_optional_int(num_classes, "num_classes", 1)
+    check_optional_int(num_clusters, "num_clusters", 1)
     if num_classes is None:
         num_classes = num_clusters
     if num_clusters is None:

@@ -18,7 +18,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_bool
+from metrix._core.args import check_bool, check_number, check_optional_number
 from metrix._core.checks import check_finite
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
@@ -132,14 +132,10 @@ def _build(
     aggregate: Any,
     validate_args: Any,
 ) -> Metric:
-    if iou_threshold is not None and (isinstance(iou_threshold, bool) or not isinstance(iou_threshold, (int, float))):
-        raise ValueError(f"iou_threshold must be None or a float, got {iou_threshold!r}")
-    if isinstance(replacement_val, bool) or not isinstance(replacement_val, (int, float)):
-        raise ValueError(f"replacement_val must be a float, got {replacement_val!r}")
+    thr = check_optional_number(iou_threshold, "iou_threshold", "None or a float", lambda v: True)
+    repl = check_number(replacement_val, "replacement_val", "a float", lambda v: True)
     aggregate = check_bool(aggregate, "aggregate")
     validate_args = check_bool(validate_args, "validate_args")
-    thr = None if iou_threshold is None else float(iou_threshold)
-    repl = float(replacement_val)
 
     def threshold(iou: Tensor) -> Tensor:
         return iou if thr is None else torch.where(iou < thr, torch.full_like(iou, repl), iou)

@@ -25,7 +25,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_bool, check_choice
+from metrix._core.args import check_bool, check_choice, check_ints, check_numbers, check_optional_int
 from metrix._core.checks import check_in_range, is_tracing
 from metrix._core.metric import Metric, factory
 from metrix._core.state import buffer_init, cat_append, cat_init, leaf, state, stored_values
@@ -81,23 +81,14 @@ class MeanAveragePrecisionCountsState:
 def _thresholds(value: Any, name: str, default: list[float]) -> list[float]:
     if value is None:
         return default
-    if not isinstance(value, (list, tuple)) or not value:
-        raise ValueError(f"{name} must be None or a non-empty list of floats in [0, 1], got {value!r}")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0.0 <= v <= 1.0 for v in value):
-        raise ValueError(f"{name} must be None or a non-empty list of floats in [0, 1], got {value!r}")
-    return [float(v) for v in value]
+    return list(check_numbers(value, name, "None or a non-empty list of floats in [0, 1]", lambda v: 0.0 <= v <= 1.0))
 
 
 def _max_dets(value: Any) -> list[int]:
     if value is None:
         return [1, 10, 100]
-    if (
-        not isinstance(value, (list, tuple))
-        or len(value) != 3
-        or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
-    ):
-        raise ValueError(f"max_detection_thresholds must be None or a list of 3 positive ints, got {value!r}")
-    return sorted(value)
+    expected = "None or a list of 3 positive ints"
+    return sorted(check_ints(value, "max_detection_thresholds", 1, length=3, expected=expected))
 
 
 def _iou_types(value: Any) -> tuple[str, ...]:
@@ -206,13 +197,8 @@ def mean_average_precision(
     average = check_choice(average, "average", ("macro", "micro"))
     check_choice(backend, "backend", ("pycocotools", "faster_coco_eval"))
     validate_args = check_bool(validate_args, "validate_args")
-    if num_classes is not None and (isinstance(num_classes, bool) or not isinstance(num_classes, int)):
-        raise ValueError(f"num_classes must be None or a positive int, got {num_classes!r}")
-    if num_classes is not None and num_classes < 1:
-        raise ValueError(f"num_classes must be None or a positive int, got {num_classes!r}")
-    if capacity is not None:
-        if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
-            raise ValueError(f"capacity must be None or a positive int, got {capacity!r}")
+    num_classes = check_optional_int(num_classes, "num_classes", 1)
+    if check_optional_int(capacity, "capacity", 1) is not None:
         if num_classes is None:
             raise ValueError(
                 "capacity= needs num_classes= (the ground-truth counts then become a fixed (num_classes, 5) sum)"

@@ -19,7 +19,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_bool
+from metrix._core.args import check_bool, type_error
 from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
@@ -39,10 +39,11 @@ class PanopticQualityState:
 
 def _categories(things: Any, stuffs: Any) -> tuple[list[int], list[int]]:
     for name, values in (("things", things), ("stuffs", stuffs)):
+        expected = "a collection of int category ids"
         if isinstance(values, (str, bytes)) or not isinstance(values, Collection):
-            raise TypeError(f"{name} must be a collection of int category ids, got {type(values).__name__}")
+            raise type_error(name, expected, values)
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-            raise TypeError(f"{name} must hold int category ids, got {values!r}")
+            raise type_error(name, expected, values)
     t, s = sorted(set(things)), sorted(set(stuffs))
     if set(t) & set(s):
         raise ValueError(f"things and stuffs must not share category ids, got {sorted(set(t) & set(s))} in both")
@@ -64,7 +65,7 @@ def _segments(x: Tensor, ids: Tensor, stuff: Tensor, void: int) -> tuple[Tensor,
     return k, seg.reshape(k.shape), uniq[:, 1]
 
 
-def _build(things: Any, stuffs: Any, allow_unknown: Any, modified: bool, name: str, finish: Any, key: Any) -> Metric:
+def _build(things: Any, stuffs: Any, allow_unknown: Any, modified: bool, name: str, finish: Any) -> Metric:
     t_ids, s_ids = _categories(things, stuffs)
     allow_unknown = check_bool(allow_unknown, "allow_unknown_preds_category")
     ids_list = t_ids + s_ids  # continuous ids: things sorted, then stuffs sorted (TorchMetrics' order)
@@ -152,7 +153,7 @@ def _build(things: Any, stuffs: Any, allow_unknown: Any, modified: bool, name: s
         rq = torch.where(den > 0, tp / torch.where(den > 0, den, 1.0), 0.0)
         return finish(sq * rq, sq, rq, den > 0)
 
-    return Metric(init, update, compute, name=name, key=key)
+    return Metric(init, update, compute, name=name, key=(name, tuple(t_ids), tuple(s_ids), allow_unknown))
 
 
 def _mean(x: Tensor, valid: Tensor) -> Tensor:
@@ -208,8 +209,7 @@ def panoptic_quality(
             return torch.stack((_mean(pq, seen), _mean(sq, seen), _mean(rq, seen)))
         return _mean(pq, seen)
 
-    key = ("panoptic_quality", tuple(sorted(set(things))), tuple(sorted(set(stuffs))), allow_unknown_preds_category)
-    return _build(things, stuffs, allow_unknown_preds_category, False, "panoptic_quality", finish, key)
+    return _build(things, stuffs, allow_unknown_preds_category, False, "panoptic_quality", finish)
 
 
 @factory(higher_is_better=True)
@@ -238,10 +238,4 @@ def modified_panoptic_quality(
     def finish(pq: Tensor, sq: Tensor, rq: Tensor, seen: Tensor) -> Tensor:
         return _mean(pq, seen)
 
-    key = (
-        "modified_panoptic_quality",
-        tuple(sorted(set(things))),
-        tuple(sorted(set(stuffs))),
-        allow_unknown_preds_category,
-    )
-    return _build(things, stuffs, allow_unknown_preds_category, True, "modified_panoptic_quality", finish, key)
+    return _build(things, stuffs, allow_unknown_preds_category, True, "modified_panoptic_quality", finish)

@@ -20,14 +20,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, NamedTuple
 
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_tensor
+from metrix._core.args import check_int, check_optional_int, check_tensor
 from metrix._core.checks import check_finite
-from metrix._core.state import buffer_init, cat_append, cat_init, stored_masked
+from metrix._core.metric import Metric
+from metrix._core.state import buffer_init, cat_append, cat_init, leaf, state, stored_masked
 
 F64 = torch.float64
 PRIME = 2**31 - 1  # keys live in [0, PRIME): products of two stay below 2**62
@@ -83,6 +85,72 @@ def real_mask(real: Any, n: int, device: torch.device) -> Tensor | bool:
             raise ValueError(f"real as a tensor must have shape ({n},) (one flag per sample), got {tuple(real.shape)}")
         return real.to(device)
     raise TypeError(f"real must be a bool or a bool tensor, got {type(real).__name__}")
+
+
+@state
+class FeatureSamplesState:
+    """Every sample's features (or logits) with its real flag as a last column; each metric subclasses it."""
+
+    samples: Any = leaf("cat")  # float64 (n, D + 1), chunks or a Buffer
+
+
+class StoreOptions(NamedTuple):
+    """The checked options of every sample-storing metric."""
+
+    num_features: int
+    feature_extractor: Any
+    capacity: int | None
+
+
+def check_store_options(num_features: Any, feature_extractor: Any, capacity: Any) -> StoreOptions:
+    """Check ``num_features``, ``feature_extractor`` and ``capacity``."""
+    num_features = check_int(num_features, "num_features", 1)
+    return StoreOptions(num_features, check_extractor(feature_extractor), check_optional_int(capacity, "capacity", 1))
+
+
+def feature_samples_metric(
+    name: str,
+    state_cls: type[FeatureSamplesState],
+    compute: Callable[[Any], Any],
+    key: Hashable,
+    store: StoreOptions,
+    validate_args: bool,
+    *,
+    labelled: bool = True,
+) -> Metric:
+    """A metric that stores every sample's features and computes from them.
+
+    Args:
+        name: the metric's name.
+        state_cls: the metric's subclass of :class:`FeatureSamplesState`.
+        compute: the metric's ``compute`` (read the samples with :func:`stored_samples`).
+        key: the configuration's identity (dropped with a ``feature_extractor``: a module
+            is not a configuration a collection can compare).
+        store: the features' width ``D``, the extractor (``None``: features in) and the
+            capacity (``None``: eager storage).
+        validate_args: check that features are finite.
+        labelled: ``update(state, inputs, real)`` (KID, MiFID); ``False``: ``update(state,
+            inputs)``, every sample flagged real (IS).
+    """
+    num_features, feature_extractor, capacity = store
+
+    def init(*, device: Any = None) -> Any:
+        return state_cls(store_init(num_features, capacity, device))
+
+    if labelled:
+
+        def update(s: Any, inputs: Any, real: Any) -> Any:
+            feats = features_of(inputs, num_features, feature_extractor, validate_args)
+            return state_cls(store_append(s.samples, feats, real_mask(real, feats.shape[0], feats.device)))
+
+    else:
+
+        def update(s: Any, inputs: Any) -> Any:
+            return state_cls(
+                store_append(s.samples, features_of(inputs, num_features, feature_extractor, validate_args), True)
+            )
+
+    return Metric(init, update, compute, name=name, key=key if feature_extractor is None else None)
 
 
 def store_init(num_features: int, capacity: int | None, device: Any) -> Any:

@@ -11,6 +11,7 @@ product gives on PSD covariances, without complex arithmetic.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -61,7 +62,7 @@ def frechet_distance(mu1: Tensor, cov1: Tensor, mu2: Tensor, cov2: Tensor) -> Te
 
 @factory(higher_is_better=False)
 def frechet_inception_distance(
-    num_features: int = 2048, *, feature_extractor: Any = None, validate_args: bool = True
+    num_features: int = 2048, *, feature_extractor: Callable[[Tensor], Tensor] | None = None, validate_args: bool = True
 ) -> Metric:
     """Fréchet inception distance (FID) between real and generated samples' features.
 

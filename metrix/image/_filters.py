@@ -46,3 +46,19 @@ def separable_filter(x: Tensor, windows: Sequence[Tensor]) -> Tensor:
         shape[i] = w.numel()
         y = conv(y, w.to(y.dtype).reshape(1, 1, *shape).expand(n * c, 1, *shape), groups=n * c)
     return y.reshape(n, c, *y.shape[2:])
+
+
+def local_moments(preds: Tensor, target: Tensor, windows: Sequence[Tensor]) -> tuple[Tensor, ...]:
+    """Windowed first and second moments of an image pair (the SSIM and UQI statistics).
+
+    Returns:
+        ``(mu_pp, mu_tt, mu_pt, var_p, var_t, cov)``: the products of the local means, the
+        local variances (clamped at 0) and the local covariance, each of the images' shape.
+    """
+    b = preds.shape[0]
+    moments = separable_filter(torch.cat((preds, target, preds * preds, target * target, preds * target)), windows)
+    mu_p, mu_t, e_pp, e_tt, e_pt = moments.unflatten(0, (5, b))
+    mu_pp, mu_tt, mu_pt = mu_p * mu_p, mu_t * mu_t, mu_p * mu_t
+    var_p = torch.clamp(e_pp - mu_pp, min=0.0)
+    var_t = torch.clamp(e_tt - mu_tt, min=0.0)
+    return mu_pp, mu_tt, mu_pt, var_p, var_t, e_pt - mu_pt

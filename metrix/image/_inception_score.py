@@ -10,21 +10,20 @@ any batching or merge order. With ``splits=1`` both equal TorchMetrics exactly.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
+from metrix._core.state import state
 from metrix.image._features import (
     F64,
-    check_extractor,
-    features_of,
+    FeatureSamplesState,
+    check_store_options,
+    feature_samples_metric,
     hash_coefficients,
     row_hash,
-    store_append,
-    store_init,
     stored_samples,
 )
 from metrix.image._inputs import check_bool, check_int
@@ -33,10 +32,8 @@ __all__ = ["InceptionScoreState", "content_order", "inception_score"]
 
 
 @state
-class InceptionScoreState:
+class InceptionScoreState(FeatureSamplesState):
     """Every sample's logits (with a constant flag column, as the shared sample store has)."""
-
-    samples: Any = leaf("cat")  # float64 (n, C + 1), chunks or a Buffer
 
 
 def content_order(logits: Tensor, valid: Tensor, coefficients: Tensor) -> Tensor:
@@ -52,7 +49,7 @@ def inception_score(
     splits: int = 10,
     *,
     num_features: int = 1008,
-    feature_extractor: Any = None,
+    feature_extractor: Callable[[Tensor], Tensor] | None = None,
     capacity: int | None = None,
     seed: int = 0,
     validate_args: bool = True,
@@ -88,21 +85,11 @@ def inception_score(
     Reference: Salimans et al., "Improved techniques for training GANs", NeurIPS 2016.
     """
     splits = check_int(splits, "splits", 1)
-    num_features = check_int(num_features, "num_features", 1)
-    feature_extractor = check_extractor(feature_extractor)
-    if capacity is not None:
-        capacity = check_int(capacity, "capacity", 1)
+    store = check_store_options(num_features, feature_extractor, capacity)
     seed = check_int(seed, "seed", 0)
     validate_args = check_bool(validate_args, "validate_args")
-    coefficients = hash_coefficients(num_features, seed)
+    coefficients = hash_coefficients(store.num_features, seed)
     name = "inception_score"
-
-    def init(*, device: Any = None) -> InceptionScoreState:
-        return InceptionScoreState(store_init(num_features, capacity, device))
-
-    def update(s: InceptionScoreState, inputs: Any) -> InceptionScoreState:
-        logits = features_of(inputs, num_features, feature_extractor, validate_args)
-        return InceptionScoreState(store_append(s.samples, logits, True))
 
     def compute(s: InceptionScoreState) -> tuple[Tensor, Tensor]:
         logits, valid, _ = stored_samples(s.samples)
@@ -127,5 +114,5 @@ def inception_score(
         var = torch.where(used, (scores - mean) ** 2, torch.zeros_like(scores)).sum() / (k - 1)
         return mean, torch.sqrt(var)
 
-    key = (name, splits, num_features, capacity, seed, validate_args)
-    return Metric(init, update, compute, name=name, key=key if feature_extractor is None else None)
+    key = (name, splits, store.num_features, store.capacity, seed, validate_args)
+    return feature_samples_metric(name, InceptionScoreState, compute, key, store, validate_args, labelled=False)

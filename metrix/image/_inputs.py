@@ -17,6 +17,7 @@ from torch import Tensor
 from metrix._core.args import check_bool as check_bool
 from metrix._core.args import check_choice as check_choice
 from metrix._core.args import check_int as check_int
+from metrix._core.args import check_ints, check_number, check_numbers, type_error, value_error
 from metrix._core.args import check_tensor as check_tensor
 from metrix._core.checks import check_finite
 
@@ -32,9 +33,7 @@ def check_reduction(reduction: Any, allowed: Sequence[Any] = REDUCTIONS) -> str:
 
 def check_positive(value: Any, name: str) -> float:
     """A real number > 0 (``data_range``, ``sigma``, ``ratio``…)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a number > 0, got {value!r}")
-    return float(value)
+    return check_number(value, name, "a number > 0", lambda v: v > 0)
 
 
 def check_data_range(data_range: Any, *, optional: bool) -> tuple[float | None, tuple[float, float] | None]:
@@ -44,35 +43,32 @@ def check_data_range(data_range: Any, *, optional: bool) -> tuple[float | None, 
         ``(range, clamp)``: the range as a float (``None`` when it comes from the data) and
         the clamping bounds when a tuple was given.
     """
+    expected = "a number > 0 or a (min, max) tuple with max > min"
     if data_range is None:
         if optional:
             return None, None
-        raise ValueError("data_range must be a number > 0 or a (min, max) tuple, got None")
+        raise type_error("data_range", expected, data_range)
     if isinstance(data_range, tuple):
-        ok = len(data_range) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in data_range)
-        if not ok or not data_range[1] > data_range[0]:
-            raise ValueError(f"data_range as a tuple must be (min, max) with max > min, got {data_range!r}")
-        lo, hi = float(data_range[0]), float(data_range[1])
+        lo, hi = check_numbers(data_range, "data_range", expected, lambda v: True, length=2)
+        if not hi > lo:
+            raise value_error("data_range", expected, data_range)
         return hi - lo, (lo, hi)
-    return check_positive(data_range, "data_range"), None
+    return check_number(data_range, "data_range", expected, lambda v: v > 0), None
 
 
 def int_pair(value: Any, name: str, n: int, *, odd: bool = False) -> tuple[int, ...]:
     """An int or a sequence of ``n`` ints, each >= 1 (and odd when ``odd``)."""
-    values = tuple(value) if isinstance(value, Sequence) else (value,) * n
-    bad = len(values) != n or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in values)
-    if bad or (odd and any(v % 2 == 0 for v in values)):
-        kind = "odd ints >= 1" if odd else "ints >= 1"
-        raise ValueError(f"{name} must be an int or a sequence of {n} {kind}, got {value!r}")
+    expected = f"an int or a sequence of {n} {'odd ints' if odd else 'ints'} >= 1"
+    values = check_ints(value, name, 1, length=n, scalar=True, expected=expected)
+    if odd and any(v % 2 == 0 for v in values):
+        raise value_error(name, expected, value)
     return values
 
 
 def float_pair(value: Any, name: str, n: int) -> tuple[float, ...]:
     """A number or a sequence of ``n`` numbers, each > 0."""
-    values = tuple(value) if isinstance(value, Sequence) else (value,) * n
-    if len(values) != n:
-        raise ValueError(f"{name} must be a number or a sequence of {n} numbers > 0, got {value!r}")
-    return tuple(check_positive(v, name) for v in values)
+    expected = f"a number or a sequence of {n} numbers > 0"
+    return check_numbers(value, name, expected, lambda v: v > 0, length=n, scalar=True)
 
 
 def image(x: Any, name: str, ranks: tuple[int, ...] = (4,), *, validate_args: bool = True) -> Tensor:

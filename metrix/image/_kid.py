@@ -11,23 +11,21 @@ the same for any batching, merge order or number of ranks; TorchMetrics draws th
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import torch
 from torch import Tensor
 
 from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
+from metrix._core.state import state
 from metrix.image._features import (
     F64,
-    check_extractor,
-    features_of,
+    FeatureSamplesState,
+    check_store_options,
+    feature_samples_metric,
     hash_coefficients,
-    real_mask,
     row_hash,
-    store_append,
-    store_init,
     stored_samples,
     subset_keys,
 )
@@ -37,10 +35,8 @@ __all__ = ["KernelInceptionDistanceState", "kernel_inception_distance", "poly_mm
 
 
 @state
-class KernelInceptionDistanceState:
+class KernelInceptionDistanceState(FeatureSamplesState):
     """Every sample's features with its real flag as a last column."""
-
-    samples: Any = leaf("cat")  # float64 (n, D + 1), chunks or a Buffer
 
 
 def poly_mmd(real: Tensor, fake: Tensor, degree: int, gamma: float | None, coef: float) -> Tensor:
@@ -73,7 +69,7 @@ def kernel_inception_distance(
     gamma: float | None = None,
     coef: float = 1.0,
     *,
-    feature_extractor: Any = None,
+    feature_extractor: Callable[[Tensor], Tensor] | None = None,
     capacity: int | None = None,
     seed: int = 0,
     validate_args: bool = True,
@@ -114,30 +110,18 @@ def kernel_inception_distance(
 
     Reference: Bińkowski et al., "Demystifying MMD GANs", ICLR 2018.
     """
-    num_features = check_int(num_features, "num_features", 1)
+    store = check_store_options(num_features, feature_extractor, capacity)
     subsets = check_int(subsets, "subsets", 1)
     subset_size = check_int(subset_size, "subset_size", 2)
     degree = check_int(degree, "degree", 1)
     if gamma is not None:
         gamma = check_positive(gamma, "gamma")
     coef = check_positive(coef, "coef")
-    feature_extractor = check_extractor(feature_extractor)
-    if capacity is not None:
-        capacity = check_int(capacity, "capacity", 1)
     seed = check_int(seed, "seed", 0)
     validate_args = check_bool(validate_args, "validate_args")
     name = "kernel_inception_distance"
-    row_coef = hash_coefficients(num_features, seed)
+    row_coef = hash_coefficients(store.num_features, seed)
     real_coef, fake_coef = hash_coefficients(2 * subsets, seed + 1), hash_coefficients(2 * subsets, seed + 2)
-
-    def init(*, device: Any = None) -> KernelInceptionDistanceState:
-        return KernelInceptionDistanceState(store_init(num_features, capacity, device))
-
-    def update(s: KernelInceptionDistanceState, inputs: Any, real: Any) -> KernelInceptionDistanceState:
-        feats = features_of(inputs, num_features, feature_extractor, validate_args)
-        return KernelInceptionDistanceState(
-            store_append(s.samples, feats, real_mask(real, feats.shape[0], feats.device))
-        )
 
     def compute(s: KernelInceptionDistanceState) -> tuple[Tensor, Tensor]:
         feats, real, fake = stored_samples(s.samples)
@@ -154,5 +138,5 @@ def kernel_inception_distance(
         scores = torch.stack([poly_mmd(feats[idx_r[i]], feats[idx_f[i]], degree, gamma, coef) for i in range(subsets)])
         return scores.mean(), scores.std(unbiased=False)
 
-    key = (name, num_features, subsets, subset_size, degree, gamma, coef, capacity, seed, validate_args)
-    return Metric(init, update, compute, name=name, key=key if feature_extractor is None else None)
+    key = (name, store.num_features, subsets, subset_size, degree, gamma, coef, store.capacity, seed, validate_args)
+    return feature_samples_metric(name, KernelInceptionDistanceState, compute, key, store, validate_args)

@@ -9,25 +9,24 @@ Rows whose features sum to 0 are left out of the distance, as in TorchMetrics.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import torch
 from torch import Tensor
 
+from metrix._core.args import type_error, value_error
 from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
+from metrix._core.state import state
 from metrix.image._features import (
     F64,
-    check_extractor,
-    features_of,
-    real_mask,
-    store_append,
-    store_init,
+    FeatureSamplesState,
+    check_store_options,
+    feature_samples_metric,
     stored_samples,
 )
 from metrix.image._fid import frechet_distance, mean_cov
-from metrix.image._inputs import check_bool, check_int
+from metrix.image._inputs import check_bool
 
 __all__ = ["MemorizationInformedFIDState", "memorization_informed_frechet_inception_distance"]
 
@@ -35,10 +34,8 @@ _BLOCK = 1024  # real rows per block of the cosine-distance matrix (bounds its m
 
 
 @state
-class MemorizationInformedFIDState:
+class MemorizationInformedFIDState(FeatureSamplesState):
     """Every sample's features with its real flag as a last column."""
-
-    samples: Any = leaf("cat")  # float64 (n, D + 1), chunks or a Buffer
 
 
 def _masked_moments(feats: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
@@ -67,7 +64,7 @@ def memorization_informed_frechet_inception_distance(
     num_features: int = 2048,
     cosine_distance_eps: float = 0.1,
     *,
-    feature_extractor: Any = None,
+    feature_extractor: Callable[[Tensor], Tensor] | None = None,
     capacity: int | None = None,
     validate_args: bool = True,
 ) -> Metric:
@@ -103,25 +100,13 @@ def memorization_informed_frechet_inception_distance(
     Reference: Bai et al., "On training sample memorization: lessons from benchmarking
     generative modeling with a large-scale competition", KDD 2021.
     """
-    num_features = check_int(num_features, "num_features", 1)
-    if isinstance(cosine_distance_eps, bool) or not isinstance(cosine_distance_eps, float):
-        raise ValueError(f"cosine_distance_eps must be a float in (0, 1], got {cosine_distance_eps!r}")
+    store = check_store_options(num_features, feature_extractor, capacity)
+    if not isinstance(cosine_distance_eps, float):  # a float only, as TorchMetrics
+        raise type_error("cosine_distance_eps", "a float in (0, 1]", cosine_distance_eps)
     if not 0 < cosine_distance_eps <= 1:
-        raise ValueError(f"cosine_distance_eps must be a float in (0, 1], got {cosine_distance_eps!r}")
-    feature_extractor = check_extractor(feature_extractor)
-    if capacity is not None:
-        capacity = check_int(capacity, "capacity", 1)
+        raise value_error("cosine_distance_eps", "a float in (0, 1]", cosine_distance_eps)
     validate_args = check_bool(validate_args, "validate_args")
     name = "memorization_informed_frechet_inception_distance"
-
-    def init(*, device: Any = None) -> MemorizationInformedFIDState:
-        return MemorizationInformedFIDState(store_init(num_features, capacity, device))
-
-    def update(s: MemorizationInformedFIDState, inputs: Any, real: Any) -> MemorizationInformedFIDState:
-        feats = features_of(inputs, num_features, feature_extractor, validate_args)
-        return MemorizationInformedFIDState(
-            store_append(s.samples, feats, real_mask(real, feats.shape[0], feats.device))
-        )
 
     def compute(s: MemorizationInformedFIDState) -> Tensor:
         feats, real, fake = stored_samples(s.samples)
@@ -136,5 +121,5 @@ def memorization_informed_frechet_inception_distance(
         distance = _memorization_distance(feats, real, fake, cosine_distance_eps)
         return torch.where(fid > 1e-8, fid / (distance + 10e-15), torch.zeros_like(fid))
 
-    key = (name, num_features, cosine_distance_eps, capacity, validate_args)
-    return Metric(init, update, compute, name=name, key=key if feature_extractor is None else None)
+    key = (name, store.num_features, cosine_distance_eps, store.capacity, validate_args)
+    return feature_samples_metric(name, MemorizationInformedFIDState, compute, key, store, validate_args)

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from metrix._core.args import check_tensor
+from metrix._core.args import check_number, check_tensor
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.image._inputs import F64, check_bool, check_int, check_reduction, image
@@ -309,8 +309,7 @@ def quality_with_no_reference(
     without reference", PE&RS 2008.
     """
     for n, v in (("alpha", alpha), ("beta", beta)):
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
-            raise ValueError(f"{n} must be a number >= 0, got {v!r}")
+        check_number(v, n, "a number >= 0", lambda x: x >= 0)
     norm_order = check_int(norm_order, "norm_order", 1)
     window_size = check_int(window_size, "window_size", 1)
     reduction = check_reduction(reduction, _REDUCTIONS)

@@ -20,6 +20,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.args import check_ints
 from metrix._core.checks import check_finite, is_tracing
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
@@ -33,7 +34,7 @@ from metrix.image._inputs import (
     check_tensor,
     image_pair,
 )
-from metrix.image._scores import scores_metric
+from metrix.image._scores import ScoreSumsState, ScoreValuesState, scores_metric
 
 __all__ = [
     "PSNRBState",
@@ -52,19 +53,13 @@ class PSNRState:
 
 
 @state
-class PSNRSamplesState:
+class PSNRSamplesState(ScoreSumsState):
     """Sum and count of per-sample PSNR values (``dim`` without the batch dim)."""
-
-    total: Tensor = leaf("sum")  # float64 (): sum of per-sample PSNR
-    count: Tensor = leaf("sum")  # int64 (): values seen
 
 
 @state
-class PSNRValuesState:
+class PSNRValuesState(ScoreValuesState):
     """Every per-sample PSNR value (``reduction="none"``), flattened."""
-
-    values: Any = leaf("cat")  # float64 (n,)
-    shape: Tensor = leaf("max")  # int64 (0,): unused
 
 
 @state
@@ -95,10 +90,7 @@ def _to_db(mse: Tensor, data_range: float, base: float) -> Tensor:
 def _dims(dim: Any) -> tuple[int, ...] | None:
     if dim is None:
         return None
-    dims = (dim,) if isinstance(dim, int) and not isinstance(dim, bool) else dim
-    if not isinstance(dims, Sequence) or any(isinstance(d, bool) or not isinstance(d, int) for d in dims):
-        raise ValueError(f"dim must be None, an int or a sequence of ints, got {dim!r}")
-    return tuple(dims)
+    return check_ints(dim, "dim", None, scalar=True, expected="None, an int or a sequence of ints")
 
 
 @factory(higher_is_better=True)

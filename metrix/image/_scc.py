@@ -16,28 +16,22 @@ from torch import Tensor
 
 from metrix._core.args import check_tensor
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
+from metrix._core.state import state
 from metrix.image._filters import separable_filter, uniform_1d
 from metrix.image._inputs import check_bool, check_int, check_reduction, image_pair
-from metrix.image._scores import scores_metric
+from metrix.image._scores import ScoreSumsState, ScoreValuesState, scores_metric
 
 __all__ = ["SCCState", "spatial_correlation_coefficient"]
 
 
 @state
-class SCCState:
+class SCCState(ScoreSumsState):
     """Sum of per-image SCC and number of images."""
-
-    total: Tensor = leaf("sum")  # float64 (): sum of per-image mean correlations
-    count: Tensor = leaf("sum")  # int64 (): images seen
 
 
 @state
-class SCCValuesState:
+class SCCValuesState(ScoreValuesState):
     """Every per-image SCC (``reduction="none"``)."""
-
-    values: Any = leaf("cat")  # float64 (n,)
-    shape: Tensor = leaf("max")  # int64 (0,): unused
 
 
 def _symmetric_pad(x: Tensor, left: int, right: int, top: int, bottom: int) -> Tensor:

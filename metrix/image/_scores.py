@@ -10,8 +10,9 @@ Scores with a spatial shape (a per-pixel map) are kept flattened, with the map's
 a ``max`` leaf: a rank that saw nothing then still syncs (its empty storage has the same
 trailing shape, and its zero shape loses the ``max``).
 
-Each family declares its own two small state classes (so one metric refuses another's
-state) and builds its metric with :func:`scores_metric`.
+Each family declares its own two small state classes, subclasses of :class:`ScoreSumsState`
+and :class:`ScoreValuesState` (so one metric refuses another's state), and builds its
+metric with :func:`scores_metric`.
 """
 
 from __future__ import annotations
@@ -24,16 +25,32 @@ from torch import Tensor
 
 from metrix._core.checks import is_tracing
 from metrix._core.metric import Metric
-from metrix._core.state import cat_append, cat_init, stored_values
+from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 
 F64 = torch.float64
 MEANS = ("elementwise_mean", "mean")
 
 
+@state
+class ScoreSumsState:
+    """Sum of per-item scores and their number (the mean and sum reductions)."""
+
+    total: Tensor = leaf("sum")  # float64 (): sum of per-item scores
+    count: Tensor = leaf("sum")  # int64 (): scores seen
+
+
+@state
+class ScoreValuesState:
+    """Every per-item score (``reduction="none"``), flattened, and the shape of one item's map."""
+
+    values: Any = leaf("cat")  # float64, flattened (n, *map)
+    shape: Tensor = leaf("max")  # int64 (map_rank,): the map's shape ((0,) for one number per item)
+
+
 def scores_metric(
     name: str,
-    sums_cls: type,
-    values_cls: type,
+    sums_cls: type[ScoreSumsState],
+    values_cls: type[ScoreValuesState],
     scores: Callable[..., Tensor],
     reduction: str,
     *,
@@ -45,10 +62,10 @@ def scores_metric(
 
     Args:
         name: the metric's name.
-        sums_cls: a state class with ``total`` (float64 scalar) and ``count`` (int64
-            scalar) sum leaves, used by the mean and sum reductions.
-        values_cls: a state class with ``values`` (``cat``) and ``shape`` (``max``, int64
-            ``(map_rank,)``) leaves, used by ``reduction="none"``.
+        sums_cls: the family's subclass of :class:`ScoreSumsState`, used by the mean and
+            sum reductions.
+        values_cls: the family's subclass of :class:`ScoreValuesState`, used by
+            ``reduction="none"``.
         scores: ``scores(*inputs) -> Tensor``: checks the inputs and returns the batch's
             scores, shaped ``(N, *map)`` with ``len(map) == map_rank``.
         reduction: ``"elementwise_mean"``/``"mean"``, ``"sum"`` or ``"none"``.

@@ -20,17 +20,14 @@ from metrix._core.state import leaf, state
 from metrix.image._filters import separable_filter, uniform_1d
 from metrix.image._inputs import F64, check_bool, check_int, image_pair
 from metrix.image._scc import _symmetric_pad
-from metrix.image._scores import map_sums_add, map_sums_init, map_sums_total
+from metrix.image._scores import ScoreSumsState, map_sums_add, map_sums_init, map_sums_total
 
 __all__ = ["relative_average_spectral_error", "root_mean_squared_error_using_sliding_window"]
 
 
 @state
-class RMSESWState:
+class RMSESWState(ScoreSumsState):
     """Sum of per-image mean windowed RMSE (cropped) and number of images."""
-
-    total: Tensor = leaf("sum")  # float64 (): sum over images of the cropped map's mean
-    count: Tensor = leaf("sum")  # int64 (): images seen
 
 
 @state

@@ -13,43 +13,31 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
+from metrix._core.state import state
 from metrix.image._inputs import check_bool, check_positive, check_reduction, image_pair
-from metrix.image._scores import scores_metric
+from metrix.image._scores import ScoreSumsState, ScoreValuesState, scores_metric
 
 __all__ = ["error_relative_global_dimensionless_synthesis", "spectral_angle_mapper"]
 
 
 @state
-class SAMState:
+class SAMState(ScoreSumsState):
     """Sum of per-pixel spectral angles and their number."""
 
-    total: Tensor = leaf("sum")  # float64 (): sum of angles (radians)
-    count: Tensor = leaf("sum")  # int64 (): pixels seen
-
 
 @state
-class SAMValuesState:
+class SAMValuesState(ScoreValuesState):
     """Every per-pixel angle (``reduction="none"``), flattened."""
 
-    values: Any = leaf("cat")  # float64, flattened (n, H, W) angle maps
-    shape: Tensor = leaf("max")  # int64 (2,): (H, W)
-
 
 @state
-class ERGASState:
+class ERGASState(ScoreSumsState):
     """Sum of per-image ERGAS and number of images."""
 
-    total: Tensor = leaf("sum")  # float64 (): sum of per-image ERGAS
-    count: Tensor = leaf("sum")  # int64 (): images seen
-
 
 @state
-class ERGASValuesState:
+class ERGASValuesState(ScoreValuesState):
     """Every per-image ERGAS (``reduction="none"``)."""
-
-    values: Any = leaf("cat")  # float64 (n,)
-    shape: Tensor = leaf("max")  # int64 (0,): unused
 
 
 def _same_dtype(preds: Any, target: Any) -> None:

@@ -20,10 +20,11 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from metrix._core.args import check_ints, check_numbers, type_error, value_error
 from metrix._core.checks import is_tracing
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
-from metrix.image._filters import gaussian_1d, separable_filter, uniform_1d
+from metrix.image._filters import gaussian_1d, local_moments, uniform_1d
 from metrix.image._inputs import (
     F64,
     check_bool,
@@ -33,6 +34,7 @@ from metrix.image._inputs import (
     check_reduction,
     image_pair,
 )
+from metrix.image._scores import ScoreSumsState
 
 __all__ = [
     "MultiscaleSSIMState",
@@ -44,11 +46,8 @@ __all__ = [
 
 
 @state
-class SSIMState:
+class SSIMState(ScoreSumsState):
     """Sum of per-image SSIM and number of images."""
-
-    total: Tensor = leaf("sum")  # float64 (): sum of per-image SSIM
-    count: Tensor = leaf("sum")  # int64 (): images seen
 
 
 @state
@@ -63,11 +62,8 @@ class SSIMValuesState:
 
 
 @state
-class MultiscaleSSIMState:
+class MultiscaleSSIMState(ScoreSumsState):
     """Sum of per-image MS-SSIM and number of images."""
-
-    total: Tensor = leaf("sum")  # float64 (): sum of per-image MS-SSIM
-    count: Tensor = leaf("sum")  # int64 (): images seen
 
 
 @state
@@ -132,13 +128,7 @@ def ssim_maps(
         gaussian_1d(n, s, dtype, device) if gaussian_kernel else uniform_1d(n, dtype, device)
         for n, s in zip(lengths, sg)
     ]
-    b = preds.shape[0]
-    moments = separable_filter(torch.cat((preds, target, preds * preds, target * target, preds * target)), windows)
-    mu_p, mu_t, e_pp, e_tt, e_pt = moments.unflatten(0, (5, b))
-    mu_pp, mu_tt, mu_pt = mu_p * mu_p, mu_t * mu_t, mu_p * mu_t
-    var_p = torch.clamp(e_pp - mu_pp, min=0.0)
-    var_t = torch.clamp(e_tt - mu_tt, min=0.0)
-    cov = e_pt - mu_pt
+    mu_pp, mu_tt, mu_pt, var_p, var_t, cov = local_moments(preds, target, windows)
     upper = 2 * cov + c2
     lower = var_p + var_t + c2
     ssim = ((2 * mu_pt + c1) * upper) / ((mu_pp + mu_tt + c1) * lower)
@@ -157,16 +147,27 @@ def _per_image(x: Tensor) -> Tensor:
 
 def _check_sizes(kernel_size: Any, sigma: Any) -> tuple[Any, Any]:
     for name, value in (("kernel_size", kernel_size), ("sigma", sigma)):
-        values = tuple(value) if isinstance(value, Sequence) else (value,)
-        if isinstance(value, Sequence) and len(values) not in (2, 3):
-            raise ValueError(f"{name} must be a number or a sequence of 2 or 3 numbers, got {value!r}")
-    ks = tuple(kernel_size) if isinstance(kernel_size, Sequence) else (kernel_size,)
-    if any(isinstance(k, bool) or not isinstance(k, int) or k < 1 or k % 2 == 0 for k in ks):
-        raise ValueError(f"kernel_size must be an odd int >= 1 or a sequence of them, got {kernel_size!r}")
-    sg = tuple(sigma) if isinstance(sigma, Sequence) else (sigma,)
-    for s in sg:
-        check_positive(s, "sigma")
+        if isinstance(value, (list, tuple)) and len(value) not in (2, 3):
+            raise value_error(name, "a number or a sequence of 2 or 3 numbers", value)
+    expected = "an odd int >= 1 or a sequence of them"
+    if any(k % 2 == 0 for k in check_ints(kernel_size, "kernel_size", 1, scalar=True, expected=expected)):
+        raise value_error("kernel_size", expected, kernel_size)
+    check_numbers(sigma, "sigma", "a number > 0 or a sequence of them", lambda v: v > 0, scalar=True)
     return kernel_size, sigma
+
+
+def _ssim_options(
+    gaussian_kernel: Any, sigma: Any, kernel_size: Any, reduction: Any, data_range: Any, k1: Any, k2: Any
+) -> tuple[dict[str, Any], str]:
+    """The checked window and constant options of SSIM and MS-SSIM (``ssim_maps``' keywords), and the reduction."""
+    gaussian_kernel = check_bool(gaussian_kernel, "gaussian_kernel")
+    kernel_size, sigma = _check_sizes(kernel_size, sigma)
+    reduction = check_reduction(reduction)
+    rng, clamp = check_data_range(data_range, optional=True)
+    k1, k2 = check_positive(k1, "k1"), check_positive(k2, "k2")
+    options = dict(gaussian_kernel=gaussian_kernel, sigma=sigma, kernel_size=kernel_size, data_range=rng, clamp=clamp)
+    options.update(k1=k1, k2=k2)
+    return options, reduction
 
 
 @factory(higher_is_better=True)
@@ -222,18 +223,12 @@ def structural_similarity_index_measure(
     Reference: Wang, Bovik, Sheikh, Simoncelli, "Image quality assessment: from error
     visibility to structural similarity", IEEE TIP 2004.
     """
-    gaussian_kernel = check_bool(gaussian_kernel, "gaussian_kernel")
-    kernel_size, sigma = _check_sizes(kernel_size, sigma)
-    reduction = check_reduction(reduction)
-    rng, clamp = check_data_range(data_range, optional=True)
-    k1, k2 = check_positive(k1, "k1"), check_positive(k2, "k2")
+    options, reduction = _ssim_options(gaussian_kernel, sigma, kernel_size, reduction, data_range, k1, k2)
     return_full_image = check_bool(return_full_image, "return_full_image")
     return_contrast_sensitivity = check_bool(return_contrast_sensitivity, "return_contrast_sensitivity")
     validate_args = check_bool(validate_args, "validate_args")
     if return_full_image and return_contrast_sensitivity:
         raise ValueError("return_full_image and return_contrast_sensitivity are mutually exclusive; pass one of them")
-    options = dict(gaussian_kernel=gaussian_kernel, sigma=sigma, kernel_size=kernel_size, data_range=rng, clamp=clamp)
-    options.update(k1=k1, k2=k2)
     extra = return_full_image or return_contrast_sensitivity
     key = ("structural_similarity_index_measure", repr(options), reduction, return_full_image, extra, validate_args)
 
@@ -358,17 +353,13 @@ def multiscale_structural_similarity_index_measure(
     Reference: Wang, Simoncelli, Bovik, "Multiscale structural similarity for image quality
     assessment", Asilomar 2003.
     """
-    gaussian_kernel = check_bool(gaussian_kernel, "gaussian_kernel")
-    kernel_size, sigma = _check_sizes(kernel_size, sigma)
-    reduction = check_reduction(reduction)
-    rng, clamp = check_data_range(data_range, optional=True)
-    k1, k2 = check_positive(k1, "k1"), check_positive(k2, "k2")
-    if not isinstance(betas, tuple) or not betas or not all(isinstance(b, float) for b in betas):
-        raise ValueError(f"betas must be a non-empty tuple of floats, got {betas!r}")
+    options, reduction = _ssim_options(gaussian_kernel, sigma, kernel_size, reduction, data_range, k1, k2)
+    if not isinstance(betas, tuple) or not all(isinstance(b, float) for b in betas):  # floats only, as TorchMetrics
+        raise type_error("betas", "a non-empty tuple of floats", betas)
+    if not betas:
+        raise value_error("betas", "a non-empty tuple of floats", betas)
     check_choice(normalize, "normalize", ("relu", "simple", None))
     validate_args = check_bool(validate_args, "validate_args")
-    options = dict(gaussian_kernel=gaussian_kernel, sigma=sigma, kernel_size=kernel_size, data_range=rng, clamp=clamp)
-    options.update(k1=k1, k2=k2)
     levels = len(betas)
     key = ("multiscale_structural_similarity_index_measure", repr(options), betas, normalize, reduction, validate_args)
 

@@ -11,27 +11,21 @@ from typing import Any
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
+from metrix._core.state import state
 from metrix.image._inputs import check_bool, check_reduction, image
-from metrix.image._scores import scores_metric
+from metrix.image._scores import ScoreSumsState, ScoreValuesState, scores_metric
 
 __all__ = ["TotalVariationState", "total_variation"]
 
 
 @state
-class TotalVariationState:
+class TotalVariationState(ScoreSumsState):
     """Sum of per-image total variation and number of images."""
-
-    total: Tensor = leaf("sum")  # float64 (): sum of per-image TV
-    count: Tensor = leaf("sum")  # int64 (): images seen
 
 
 @state
-class TotalVariationValuesState:
+class TotalVariationValuesState(ScoreValuesState):
     """Every per-image total variation (``reduction="none"``)."""
-
-    values: Any = leaf("cat")  # float64 (n,)
-    shape: Tensor = leaf("max")  # int64 (0,): unused
 
 
 @factory(higher_is_better=False)

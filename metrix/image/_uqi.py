@@ -16,28 +16,22 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
-from metrix.image._filters import gaussian_1d, separable_filter
+from metrix._core.state import state
+from metrix.image._filters import gaussian_1d, local_moments
 from metrix.image._inputs import check_bool, check_reduction, float_pair, image_pair, int_pair
-from metrix.image._scores import scores_metric
+from metrix.image._scores import ScoreSumsState, ScoreValuesState, scores_metric
 
 __all__ = ["UQIState", "uqi_map", "universal_image_quality_index"]
 
 
 @state
-class UQIState:
+class UQIState(ScoreSumsState):
     """Sum of per-pixel UQI values and their number."""
-
-    total: Tensor = leaf("sum")  # float64 (): sum of the UQI map's values
-    count: Tensor = leaf("sum")  # int64 (): map values seen
 
 
 @state
-class UQIValuesState:
+class UQIValuesState(ScoreValuesState):
     """Every UQI map (``reduction="none"``), flattened."""
-
-    values: Any = leaf("cat")  # float64, flattened (n, C, H', W') maps
-    shape: Tensor = leaf("max")  # int64 (3,): (C, H', W') of one map
 
 
 def uqi_map(preds: Tensor, target: Tensor, kernel_size: Sequence[int], sigma: Sequence[float]) -> Tensor:
@@ -51,13 +45,7 @@ def uqi_map(preds: Tensor, target: Tensor, kernel_size: Sequence[int], sigma: Se
     target = F.pad(target, (pad_h, pad_h, pad_w, pad_w), mode="reflect")
     dtype, device = preds.dtype, preds.device
     windows = [gaussian_1d(kernel_size[i], sigma[i], dtype, device) for i in range(2)]
-    b = preds.shape[0]
-    moments = separable_filter(torch.cat((preds, target, preds * preds, target * target, preds * target)), windows)
-    mu_p, mu_t, e_pp, e_tt, e_pt = moments.unflatten(0, (5, b))
-    mu_pp, mu_tt, mu_pt = mu_p * mu_p, mu_t * mu_t, mu_p * mu_t
-    var_p = torch.clamp(e_pp - mu_pp, min=0.0)
-    var_t = torch.clamp(e_tt - mu_tt, min=0.0)
-    cov = e_pt - mu_pt
+    mu_pp, mu_tt, mu_pt, var_p, var_t, cov = local_moments(preds, target, windows)
     eps = torch.finfo(dtype).eps
     uqi = (2 * mu_pt * 2 * cov) / ((mu_pp + mu_tt) * (var_p + var_t) + eps)
     return uqi[..., pad_h:-pad_h, pad_w:-pad_w]

@@ -13,28 +13,22 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix._core.state import leaf, state
+from metrix._core.state import state
 from metrix.image._filters import separable_filter
 from metrix.image._inputs import check_bool, check_positive, check_reduction, image_pair
-from metrix.image._scores import scores_metric
+from metrix.image._scores import ScoreSumsState, ScoreValuesState, scores_metric
 
 __all__ = ["VIFState", "visual_information_fidelity"]
 
 
 @state
-class VIFState:
+class VIFState(ScoreSumsState):
     """Sum of per-image VIF and number of images."""
-
-    total: Tensor = leaf("sum")  # float64 (): sum of per-image VIF
-    count: Tensor = leaf("sum")  # int64 (): images seen
 
 
 @state
-class VIFValuesState:
+class VIFValuesState(ScoreValuesState):
     """Every per-image VIF (``reduction="none"``)."""
-
-    values: Any = leaf("cat")  # float64 (n,)
-    shape: Tensor = leaf("max")  # int64 (0,): unused
 
 
 def _window(size: int, dtype: torch.dtype, device: torch.device) -> Tensor:

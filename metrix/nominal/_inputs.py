@@ -15,7 +15,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.args import check_bool as check_bool
-from metrix._core.args import check_tensor
+from metrix._core.args import check_choice, check_optional_int, check_optional_number, check_tensor, value_error
 from metrix._core.checks import check
 
 __all__ = ["check_bool", "check_nan_strategy", "check_num_classes", "labels_of", "paired_labels"]
@@ -25,13 +25,11 @@ NAN_STRATEGIES = ("replace", "drop")
 
 def check_nan_strategy(nan_strategy: Any, nan_replace_value: Any) -> tuple[str, float | None]:
     """Validate ``nan_strategy`` and ``nan_replace_value`` (a number when replacing)."""
-    if nan_strategy not in NAN_STRATEGIES:
-        raise ValueError(f"nan_strategy must be one of {NAN_STRATEGIES}, got {nan_strategy!r}")
+    check_choice(nan_strategy, "nan_strategy", NAN_STRATEGIES)
+    check_optional_number(nan_replace_value, "nan_replace_value", "an int or float, or None", lambda v: True)
     if nan_strategy == "replace":
-        if isinstance(nan_replace_value, bool) or not isinstance(nan_replace_value, (int, float)):
-            raise ValueError(
-                f"nan_replace_value must be an int or float when nan_strategy='replace', got {nan_replace_value!r}"
-            )
+        if nan_replace_value is None:
+            raise value_error("nan_replace_value", "an int or float when nan_strategy='replace'", None)
         if not math.isfinite(nan_replace_value) or nan_replace_value != int(nan_replace_value):
             raise ValueError(f"nan_replace_value must be a category label (a whole number), got {nan_replace_value!r}")
     return nan_strategy, nan_replace_value
@@ -39,11 +37,7 @@ def check_nan_strategy(nan_strategy: Any, nan_replace_value: Any) -> tuple[str, 
 
 def check_num_classes(num_classes: Any, name: str = "num_classes") -> int | None:
     """Validate an optional number of categories (an int >= 1, or ``None`` for stored labels)."""
-    if num_classes is None:
-        return None
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-        raise ValueError(f"{name} must be an int >= 1 or None, got {num_classes!r}")
-    return num_classes
+    return check_optional_int(num_classes, name, 1)
 
 
 def as_1d(x: Any, name: str) -> Tensor:

@@ -15,7 +15,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_tensor
+from metrix._core.args import check_choice, check_number, check_tensor, type_error
 
 __all__ = [
     "pairwise_cosine_similarity",
@@ -32,10 +32,9 @@ def _inputs(x: Any, y: Any, zero_diagonal: Any, reduction: Any) -> tuple[Tensor,
     check_tensor(x, "x")
     if x.dim() != 2:
         raise ValueError(f"x must be 2-d of shape (N, d), got shape {tuple(x.shape)}")
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    check_choice(reduction, "reduction", REDUCTIONS)
     if zero_diagonal is not None and not isinstance(zero_diagonal, bool):
-        raise ValueError(f"zero_diagonal must be a bool or None, got {zero_diagonal!r}")
+        raise type_error("zero_diagonal", "a bool or None", zero_diagonal)
     if y is None:
         return x, x, True if zero_diagonal is None else zero_diagonal
     check_tensor(y, "y")
@@ -228,8 +227,7 @@ def pairwise_minkowski_distance(
                 [5.0317, 4.0039],
                 [8.1222, 7.0583]])
     """
-    if isinstance(exponent, bool) or not isinstance(exponent, (int, float)) or not exponent >= 1:
-        raise ValueError(f"exponent must be a number >= 1, got {exponent!r}")
+    check_number(exponent, "exponent", "a number >= 1", lambda v: v >= 1)
     x, y, zero_diagonal = _inputs(x, y, zero_diagonal, reduction)
     dtype = _float_dtype(x)
     distance = torch.cdist(

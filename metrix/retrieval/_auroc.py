@@ -11,13 +11,16 @@ segmented sums over tie groups: no per-query curve is built.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch import Tensor
 
+from metrix._core.args import check_optional_number
 from metrix._core.metric import Metric, factory
 from metrix.retrieval._forms import cutoff_metric
+from metrix.retrieval._inputs import Options
 from metrix.retrieval._ranking import Ranked
 
 __all__ = ["retrieval_auroc"]
@@ -59,21 +62,13 @@ def _auroc_kernel(max_fpr: float | None) -> Any:
     return kernel
 
 
-def _check_max_fpr(max_fpr: Any) -> float | None:
-    if max_fpr is None:
-        return None
-    if isinstance(max_fpr, bool) or not isinstance(max_fpr, (int, float)) or not 0 < max_fpr <= 1:
-        raise ValueError(f"max_fpr must be None or a float in (0, 1], got {max_fpr!r}")
-    return float(max_fpr)
-
-
 @factory(higher_is_better=True)
 def retrieval_auroc(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
     top_k: int | tuple[int, ...] | None = None,
     max_fpr: float | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -112,16 +107,6 @@ def retrieval_auroc(
         >>> retrieval_auroc()(preds, target, indexes=indexes)
         tensor(0.6667)
     """
-    max_fpr = _check_max_fpr(max_fpr)
-    return cutoff_metric(
-        "retrieval_auroc",
-        _auroc_kernel(max_fpr),
-        empty_target_action,
-        ignore_index,
-        top_k,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-        extra_key=(max_fpr,),
-    )
+    max_fpr = check_optional_number(max_fpr, "max_fpr", "None or a float in (0, 1]", lambda v: 0 < v <= 1)
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    return cutoff_metric("retrieval_auroc", _auroc_kernel(max_fpr), options, top_k, extra_key=(max_fpr,))

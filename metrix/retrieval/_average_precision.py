@@ -11,12 +11,13 @@ relevant hit (but its query is not empty for ``empty_target_action``).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix.retrieval._forms import cutoff_metric
+from metrix.retrieval._inputs import Options
 from metrix.retrieval._ranking import Ranked
 
 __all__ = ["retrieval_average_precision", "retrieval_reciprocal_rank"]
@@ -48,7 +49,7 @@ def retrieval_average_precision(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
     top_k: int | tuple[int, ...] | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -89,17 +90,8 @@ def retrieval_average_precision(
         >>> dense(torch.tensor([[0.2, 0.3, 0.5]]), torch.tensor([[0, 0, 1]]))
         tensor([1., 1.])
     """
-    return cutoff_metric(
-        "retrieval_average_precision",
-        _average_precision,
-        empty_target_action,
-        ignore_index,
-        top_k,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-    )
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    return cutoff_metric("retrieval_average_precision", _average_precision, options, top_k)
 
 
 @factory(higher_is_better=True)
@@ -107,7 +99,7 @@ def retrieval_reciprocal_rank(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
     top_k: int | tuple[int, ...] | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -144,14 +136,5 @@ def retrieval_reciprocal_rank(
         >>> retrieval_reciprocal_rank()(preds, target, indexes)
         tensor(0.6667)
     """
-    return cutoff_metric(
-        "retrieval_reciprocal_rank",
-        _reciprocal_rank,
-        empty_target_action,
-        ignore_index,
-        top_k,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-    )
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    return cutoff_metric("retrieval_reciprocal_rank", _reciprocal_rank, options, top_k)

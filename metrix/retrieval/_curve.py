@@ -15,6 +15,7 @@ for their fixed shapes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -52,22 +53,11 @@ def _curve_kernel(max_k: int | None, adaptive_k: bool) -> Any:
 
 
 def _curve_metric(
-    name: str,
-    max_k: Any,
-    adaptive_k: Any,
-    empty_target_action: Any,
-    ignore_index: Any,
-    aggregation: Any,
-    dense: Any,
-    capacity: Any,
-    validate_args: Any,
-    finish: Any,
-    extra_key: tuple[Any, ...] = (),
+    name: str, max_k: Any, adaptive_k: Any, opts: Options, finish: Any, extra_key: tuple[Any, ...] = ()
 ) -> Metric:
     if max_k is not None:
         (max_k,) = check_ks(max_k, "max_k")
     adaptive_k = check_bool(adaptive_k, "adaptive_k")
-    opts = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
     if max_k is None and (opts.dense or opts.capacity is not None):
         raise ValueError(
             f"{name}: max_k is required with dense=True or capacity= (the curve's length must be fixed); "
@@ -103,7 +93,7 @@ def retrieval_precision_recall_curve(
     adaptive_k: bool = False,
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -144,18 +134,8 @@ def retrieval_precision_recall_curve(
         >>> precision, recall, top_k
         (tensor([1.0000, 0.5000, 0.5000]), tensor([0.6667, 0.6667, 0.8333]), tensor([1, 2, 3]))
     """
-    return _curve_metric(
-        "retrieval_precision_recall_curve",
-        max_k,
-        adaptive_k,
-        empty_target_action,
-        ignore_index,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-        _curves_output,
-    )
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    return _curve_metric("retrieval_precision_recall_curve", max_k, adaptive_k, options, _curves_output)
 
 
 def _best_recall(min_precision: float) -> Any:
@@ -181,7 +161,7 @@ def retrieval_recall_at_fixed_precision(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
     *,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     dense: bool = False,
     capacity: int | None = None,
     validate_args: bool = True,
@@ -220,16 +200,6 @@ def retrieval_recall_at_fixed_precision(
         (tensor(0.6667), tensor(1))
     """
     min_precision = check_unit(min_precision, "min_precision")
-    return _curve_metric(
-        "retrieval_recall_at_fixed_precision",
-        max_k,
-        adaptive_k,
-        empty_target_action,
-        ignore_index,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-        _best_recall(min_precision),
-        extra_key=(min_precision,),
-    )
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    finish = _best_recall(min_precision)
+    return _curve_metric("retrieval_recall_at_fixed_precision", max_k, adaptive_k, options, finish, (min_precision,))

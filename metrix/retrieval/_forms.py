@@ -308,25 +308,19 @@ def _dense_metric(
 def cutoff_metric(
     name: str,
     kernel: Kernel,
-    empty_target_action: Any,
-    ignore_index: Any,
+    options: Options,
     top_k: Any,
-    aggregation: Any,
-    dense: Any,
-    capacity: Any,
-    validate_args: Any,
     *,
     graded: bool = False,
     empty_what: str = "positive",
     extra_key: tuple[Any, ...] = (),
 ) -> Metric:
     """A metric with one value per query and cut-off ``top_k`` (a scalar, or ``(K,)`` for several ks)."""
-    opts = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
     ks = check_ks(top_k)
     return retrieval_metric(
         name,
         kernel,
-        opts,
+        options,
         ks=ks,
         graded=graded,
         empty_what=empty_what,

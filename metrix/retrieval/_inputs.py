@@ -10,13 +10,13 @@ Two input forms exist (see :mod:`metrix.retrieval`):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_bool, check_choice, check_optional_int, check_tensor
+from metrix._core.args import check_bool, check_choice, check_ints, check_optional_int, check_tensor, type_error
 from metrix._core.checks import check, check_finite, check_in_range, is_tracing
 
 EMPTY_TARGET_ACTIONS = ("neg", "pos", "skip", "error")
@@ -45,7 +45,7 @@ class Options:
         self,
         empty_target_action: Any,
         ignore_index: Any,
-        aggregation: Any,
+        aggregation: str | Callable[..., Tensor],
         dense: Any,
         capacity: Any,
         validate_args: Any,
@@ -55,10 +55,11 @@ class Options:
         self.ignore_index = check_optional_int(ignore_index, "ignore_index")
         self.dense = check_bool(dense, "dense")
         self.validate_args = check_bool(validate_args, "validate_args")
+        expected = f"one of {AGGREGATIONS} or a callable taking (values, dim=...)"
+        if not (callable(aggregation) or isinstance(aggregation, str)):
+            raise type_error("aggregation", expected, aggregation)
         if not (callable(aggregation) or aggregation in AGGREGATIONS):
-            raise ValueError(
-                f"aggregation must be one of {AGGREGATIONS} or a callable taking (values, dim=...), got {aggregation!r}"
-            )
+            raise ValueError(f"aggregation must be {expected}, got {aggregation!r}")
         if self.dense and aggregation not in DENSE_AGGREGATIONS:
             raise ValueError(
                 f"aggregation={aggregation!r} needs every per-query value; dense=True keeps only their sum, min "
@@ -75,10 +76,8 @@ class Options:
 
 def check_capacity(capacity: Any, dense: bool) -> int | None:
     """``capacity`` is a positive int (flat form only) or ``None``."""
-    if capacity is None:
+    if check_optional_int(capacity, "capacity", 1) is None:
         return None
-    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
-        raise ValueError(f"capacity must be a positive int or None, got {capacity!r}")
     if dense:
         raise ValueError(
             "capacity= applies to the flat form (samples are stored); dense=True already has a fixed state"
@@ -90,14 +89,7 @@ def check_ks(top_k: Any, name: str = "top_k") -> tuple[int | None, ...]:
     """``top_k`` as a tuple of cut-offs: ``None`` (every document), an int >= 1 or a sequence of them."""
     if top_k is None:
         return (None,)
-    if isinstance(top_k, Sequence) and not isinstance(top_k, str):
-        ks = tuple(top_k)
-        if not ks or not all(isinstance(k, int) and not isinstance(k, bool) and k >= 1 for k in ks):
-            raise ValueError(f"{name} must be None, an int >= 1 or a non-empty sequence of ints >= 1, got {top_k!r}")
-        return ks
-    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
-        raise ValueError(f"{name} must be None, an int >= 1 or a non-empty sequence of ints >= 1, got {top_k!r}")
-    return (top_k,)
+    return check_ints(top_k, name, 1, scalar=True, expected="None, an int >= 1 or a non-empty sequence of ints >= 1")
 
 
 # ----------------------------------------------------------------------------- inputs

@@ -10,13 +10,14 @@ only 0/1. The ideal order needs a second sort of the relevance inside each query
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix.retrieval._forms import cutoff_metric
+from metrix.retrieval._inputs import Options
 from metrix.retrieval._ranking import Ranked
 
 __all__ = ["retrieval_normalized_dcg"]
@@ -39,7 +40,7 @@ def retrieval_normalized_dcg(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
     top_k: int | tuple[int, ...] | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -81,15 +82,5 @@ def retrieval_normalized_dcg(
     Reference: Järvelin and Kekäläinen, "Cumulated gain-based evaluation of IR
     techniques", ACM TOIS 2002; ``sklearn.metrics.ndcg_score``.
     """
-    return cutoff_metric(
-        "retrieval_normalized_dcg",
-        _ndcg,
-        empty_target_action,
-        ignore_index,
-        top_k,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-        graded=True,
-    )
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    return cutoff_metric("retrieval_normalized_dcg", _ndcg, options, top_k, graded=True)

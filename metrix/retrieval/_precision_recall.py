@@ -11,6 +11,7 @@ documents. As in TorchMetrics, precision and recall never count a document with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -20,6 +21,7 @@ from metrix._core.args import check_bool
 from metrix._core.metric import Metric, factory
 from metrix.retrieval._average_precision import scored_hits
 from metrix.retrieval._forms import cutoff_metric
+from metrix.retrieval._inputs import Options
 from metrix.retrieval._ranking import NO_CUTOFF, Ranked
 
 __all__ = [
@@ -77,7 +79,7 @@ def retrieval_precision(
     ignore_index: int | None = None,
     top_k: int | tuple[int, ...] | None = None,
     adaptive_k: bool = False,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -116,18 +118,8 @@ def retrieval_precision(
         tensor(0.5000)
     """
     adaptive_k = check_bool(adaptive_k, "adaptive_k")
-    return cutoff_metric(
-        "retrieval_precision",
-        _precision_kernel(adaptive_k),
-        empty_target_action,
-        ignore_index,
-        top_k,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-        extra_key=(adaptive_k,),
-    )
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    return cutoff_metric("retrieval_precision", _precision_kernel(adaptive_k), options, top_k, extra_key=(adaptive_k,))
 
 
 @factory(higher_is_better=True)
@@ -135,7 +127,7 @@ def retrieval_recall(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
     top_k: int | tuple[int, ...] | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -171,17 +163,8 @@ def retrieval_recall(
         >>> retrieval_recall(top_k=2)(preds, target, indexes=indexes)
         tensor(0.6667)
     """
-    return cutoff_metric(
-        "retrieval_recall",
-        _recall,
-        empty_target_action,
-        ignore_index,
-        top_k,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-    )
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    return cutoff_metric("retrieval_recall", _recall, options, top_k)
 
 
 @factory(higher_is_better=True)
@@ -189,7 +172,7 @@ def retrieval_hit_rate(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
     top_k: int | tuple[int, ...] | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -226,17 +209,8 @@ def retrieval_hit_rate(
         >>> retrieval_hit_rate(top_k=2)(preds, target, indexes=indexes)
         tensor(0.5000)
     """
-    return cutoff_metric(
-        "retrieval_hit_rate",
-        _hit_rate,
-        empty_target_action,
-        ignore_index,
-        top_k,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-    )
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    return cutoff_metric("retrieval_hit_rate", _hit_rate, options, top_k)
 
 
 @factory(higher_is_better=False)
@@ -244,7 +218,7 @@ def retrieval_fall_out(
     empty_target_action: str = "pos",
     ignore_index: int | None = None,
     top_k: int | tuple[int, ...] | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -281,25 +255,15 @@ def retrieval_fall_out(
         >>> retrieval_fall_out(top_k=2)(preds, target, indexes=indexes)
         tensor(0.7500)
     """
-    return cutoff_metric(
-        "retrieval_fall_out",
-        _fall_out,
-        empty_target_action,
-        ignore_index,
-        top_k,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-        empty_what="negative",
-    )
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    return cutoff_metric("retrieval_fall_out", _fall_out, options, top_k, empty_what="negative")
 
 
 @factory(higher_is_better=True)
 def retrieval_r_precision(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
-    aggregation: Any = "mean",
+    aggregation: str | Callable[..., Tensor] = "mean",
     *,
     dense: bool = False,
     capacity: int | None = None,
@@ -335,14 +299,5 @@ def retrieval_r_precision(
         >>> retrieval_r_precision()(preds, target, indexes=indexes)
         tensor(0.8333)
     """
-    return cutoff_metric(
-        "retrieval_r_precision",
-        _r_precision,
-        empty_target_action,
-        ignore_index,
-        None,
-        aggregation,
-        dense,
-        capacity,
-        validate_args,
-    )
+    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
+    return cutoff_metric("retrieval_r_precision", _r_precision, options, None)

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from metrix._core.args import check_bool, check_choice
+from metrix._core.args import check_bool, check_choice, check_numbers
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.segmentation._inputs import check_common, check_num_classes, one_hot_pair
@@ -111,9 +111,8 @@ def hausdorff_distance(
     directed = check_bool(directed, "directed")
     validate_args = check_bool(validate_args, "validate_args")
     if spacing is not None:
-        if not isinstance(spacing, (list, tuple, Tensor)) or not all(float(s) > 0 for s in spacing):
-            raise ValueError(f"spacing must be None or a list of positive pixel sizes, got {spacing!r}")
-        spacing = tuple(float(s) for s in spacing)
+        sizes = spacing.tolist() if isinstance(spacing, Tensor) else spacing
+        spacing = check_numbers(sizes, "spacing", "None or a list of positive pixel sizes", lambda v: v > 0)
 
     def init(*, device: Any = None) -> HausdorffDistanceState:
         return HausdorffDistanceState(

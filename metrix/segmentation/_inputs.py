@@ -15,19 +15,19 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from metrix._core.args import check_bool, check_choice
+from metrix._core.args import check_bool, check_choice, check_int, check_tensor, value_error
 from metrix._core.checks import check
 
 INPUT_FORMATS = ("one-hot", "index", "mixed")
 
 
-def check_num_classes(num_classes: Any, *, required: bool = True) -> int | None:
-    """``num_classes``: a positive int (or ``None`` where allowed)."""
-    if num_classes is None and not required:
+def check_num_classes(num_classes: Any, *, required: bool = True, optional: bool = False) -> int | None:
+    """``num_classes``: a positive int, or ``None`` where allowed (``optional``) and not needed (not ``required``)."""
+    if num_classes is None and optional:
+        if required:
+            raise value_error("num_classes", "an int >= 1 for this configuration", None)
         return None
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-        raise ValueError(f"num_classes must be a positive int, got {num_classes!r}")
-    return num_classes
+    return check_int(num_classes, "num_classes", 1)
 
 
 def check_common(include_background: Any, input_format: Any) -> tuple[bool, str]:
@@ -35,14 +35,6 @@ def check_common(include_background: Any, input_format: Any) -> tuple[bool, str]
     return check_bool(include_background, "include_background"), check_choice(
         input_format, "input_format", INPUT_FORMATS
     )
-
-
-def _tensor(x: Any, name: str) -> Tensor:
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    if x.is_complex():
-        raise TypeError(f"{name} must be real, got dtype {x.dtype}")
-    return x
 
 
 def _from_one_hot(x: Tensor, num_classes: int, name: str, validate_args: bool) -> Tensor:
@@ -76,7 +68,7 @@ def one_hot_pair(
     validate_args: bool,
 ) -> tuple[Tensor, Tensor]:
     """``(preds, target)`` as boolean ``(N, C', *spatial)`` maps (``C' = C - 1`` without background)."""
-    preds, target = _tensor(preds, "preds"), _tensor(target, "target")
+    preds, target = check_tensor(preds, "preds"), check_tensor(target, "target")
     if input_format == "mixed":
         if preds.dim() == target.dim() + 1:
             fmt_p, fmt_t = "one-hot", "index"

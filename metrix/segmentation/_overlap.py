@@ -105,7 +105,7 @@ def mean_iou(
     per_class = check_bool(per_class, "per_class")
     validate_args = check_bool(validate_args, "validate_args")
     needs_classes = per_class or input_format == "index"
-    num_classes = check_num_classes(num_classes, required=needs_classes)
+    num_classes = check_num_classes(num_classes, required=needs_classes, optional=True)
     out = (
         None
         if num_classes is None

@@ -25,9 +25,10 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_bool, check_int
+from metrix._core.args import check_bool, check_int, check_number
 from metrix._core.metric import Metric, factory
-from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.state import leaf, state
+from metrix.text._corpus import corpus_metric
 from metrix.text._inputs import counts_like, texts_with_references
 
 __all__ = ["ChrFCountsState", "ChrFSentencesState", "chrf_score"]
@@ -196,9 +197,7 @@ def chrf_score(
     """
     n_char_order = check_int(n_char_order, "n_char_order", 1)
     n_word_order = check_int(n_word_order, "n_word_order", 0)
-    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or beta < 0:
-        raise ValueError(f"beta must be a number >= 0, got {beta!r}")
-    beta = float(beta)
+    beta = check_number(beta, "beta", "a number >= 0", lambda v: v >= 0)
     lowercase = check_bool(lowercase, "lowercase")
     whitespace = check_bool(whitespace, "whitespace")
     sentence_level = check_bool(return_sentence_level_score, "return_sentence_level_score")
@@ -210,32 +209,17 @@ def chrf_score(
             torch.zeros(3, n_word_order, dtype=torch.int64, device=device),
         )
 
-    def batch(s: ChrFCountsState, preds: Any, target: Any) -> tuple[ChrFCountsState, list[float]]:
+    def statistics(preds: Any, target: Any) -> tuple[tuple[list[list[int]], list[list[int]]], list[float]]:
         p, refs = texts_with_references(preds, target, flat_target_for_one_pred="references_of_the_one")
         chars, words, scores = chrf_statistics(p, refs, extract, beta)
-        return ChrFCountsState(s.chars + counts_like(chars, s.chars), s.words + counts_like(words, s.words)), scores
+        return (chars, words), scores
 
-    def update(s: ChrFCountsState, preds: Any, target: Any) -> ChrFCountsState:
-        return batch(s, preds, target)[0]
+    def add(s: ChrFCountsState, counts: tuple[list[list[int]], list[list[int]]]) -> ChrFCountsState:
+        chars, words = counts
+        return ChrFCountsState(s.chars + counts_like(chars, s.chars), s.words + counts_like(words, s.words))
 
     def compute(s: ChrFCountsState) -> Tensor:
         return _corpus_score(s.chars, s.words, beta)
 
     key = ("chrf_counts", n_char_order, n_word_order, beta, lowercase, whitespace)
-    if not sentence_level:
-        return Metric(init_counts, update, compute, name="chrf_score", key=key)
-
-    def init_sentences(*, device: Any = None) -> ChrFSentencesState:
-        return ChrFSentencesState(init_counts(device=device), cat_init((), torch.float64, device))
-
-    def update_sentences(s: ChrFSentencesState, preds: Any, target: Any) -> ChrFSentencesState:
-        counts, scores = batch(s.counts, preds, target)
-        device = s.counts.chars.device
-        return ChrFSentencesState(
-            counts, cat_append(s.sentence_scores, torch.tensor(scores, dtype=torch.float64, device=device))
-        )
-
-    def compute_sentences(s: ChrFSentencesState) -> tuple[Tensor, Tensor]:
-        return compute(s.counts), stored_values(s.sentence_scores).to(torch.float32)
-
-    return Metric(init_sentences, update_sentences, compute_sentences, name="chrf_score", key=(*key, "sentences"))
+    return corpus_metric("chrf_score", key, init_counts, statistics, add, compute, ChrFSentencesState, sentence_level)

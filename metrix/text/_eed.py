@@ -23,9 +23,10 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_bool, check_choice
+from metrix._core.args import check_bool, check_choice, check_number
 from metrix._core.metric import Metric, factory
-from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.state import leaf, state
+from metrix.text._corpus import corpus_metric
 from metrix.text._inputs import texts_with_references
 
 __all__ = ["EEDSentencesState", "EEDState", "extended_edit_distance"]
@@ -99,9 +100,7 @@ def eed(hyp: str, ref: str, alpha: float, rho: float, deletion: float, insertion
 
 
 def _check_cost(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(f"{name} must be a non-negative float, got {value!r}")
-    return float(value)
+    return check_number(value, name, "a non-negative float", lambda v: v >= 0)
 
 
 @factory(higher_is_better=False)
@@ -146,9 +145,10 @@ def extended_edit_distance(
     )
     preprocess = _preprocess_en if language == "en" else _preprocess_ja
 
-    def scores(preds: Any, target: Any) -> list[float]:
+    def statistics(preds: Any, target: Any) -> tuple[list[float], list[float]]:
         p, refs = texts_with_references(preds, target, flat_target_for_one_pred="references_of_the_one")
-        return [min(eed(preprocess(h), preprocess(r), *costs) for r in rs) for h, rs in zip(p, refs)]
+        values = [min(eed(preprocess(h), preprocess(r), *costs) for r in rs) for h, rs in zip(p, refs)]
+        return values, values  # the statistics are the sentence scores
 
     def init(*, device: Any = None) -> EEDState:
         return EEDState(
@@ -158,27 +158,10 @@ def extended_edit_distance(
     def add(s: EEDState, values: list[float]) -> EEDState:
         return EEDState(s.total + sum(values), s.count + len(values))
 
-    def update(s: EEDState, preds: Any, target: Any) -> EEDState:
-        return add(s, scores(preds, target))
-
     def compute(s: EEDState) -> Tensor:
         return (s.total / s.count.clamp(min=1)).to(torch.float32)
 
     key = ("eed", language, *costs)
-    if not sentence_level:
-        return Metric(init, update, compute, name="extended_edit_distance", key=key)
-
-    def init_sentences(*, device: Any = None) -> EEDSentencesState:
-        return EEDSentencesState(init(device=device), cat_init((), torch.float64, device))
-
-    def update_sentences(s: EEDSentencesState, preds: Any, target: Any) -> EEDSentencesState:
-        values = scores(preds, target)
-        device = s.totals.total.device
-        stored = cat_append(s.sentence_scores, torch.tensor(values, dtype=torch.float64, device=device))
-        return EEDSentencesState(add(s.totals, values), stored)
-
-    def compute_sentences(s: EEDSentencesState) -> tuple[Tensor, Tensor]:
-        return compute(s.totals), stored_values(s.sentence_scores).to(torch.float32)
-
-    key = (*key, "sentences")
-    return Metric(init_sentences, update_sentences, compute_sentences, name="extended_edit_distance", key=key)
+    return corpus_metric(
+        "extended_edit_distance", key, init, statistics, add, compute, EEDSentencesState, sentence_level
+    )

@@ -65,18 +65,36 @@ def word_edit_counts(preds: list[str], target: list[str]) -> list[int]:
     return [edits, n_ref, n_pred, n_max]
 
 
-def _word_metric(name: str, finish: Callable[[Tensor], Tensor]) -> Metric:
-    def init(*, device: Any = None) -> WordErrorCountsState:
-        return WordErrorCountsState(torch.zeros(4, dtype=torch.int64, device=device))
+def _counts_metric(
+    name: str,
+    state_cls: type[WordErrorCountsState] | type[CharErrorCountsState],
+    size: int,
+    counts: Callable[[list[str], list[str]], list[int]],
+    finish: Callable[[Tensor], Tensor],
+    key: tuple[str],
+) -> Metric:
+    """A ratio of corpus-wide counts: ``size`` ints ``counts(preds, target)`` per batch, summed; ``finish`` of them."""
 
-    def update(s: WordErrorCountsState, preds: Any, target: Any) -> WordErrorCountsState:
+    def init(*, device: Any = None) -> Any:
+        return state_cls(torch.zeros(size, dtype=torch.int64, device=device))
+
+    def update(s: Any, preds: Any, target: Any) -> Any:
         p, t = paired_texts(preds, target)
-        return WordErrorCountsState(s.counts + counts_like(word_edit_counts(p, t), s.counts))
+        return state_cls(s.counts + counts_like(counts(p, t), s.counts))
 
-    def compute(s: WordErrorCountsState) -> Tensor:
+    def compute(s: Any) -> Tensor:
         return finish(s.counts.to(torch.float64)).to(torch.float32)
 
-    return Metric(init, update, compute, name=name, key=("word_edit_counts",))
+    return Metric(init, update, compute, name=name, key=key)
+
+
+def _word_metric(name: str, finish: Callable[[Tensor], Tensor]) -> Metric:
+    return _counts_metric(name, WordErrorCountsState, 4, word_edit_counts, finish, ("word_edit_counts",))
+
+
+def char_edit_counts(preds: list[str], target: list[str]) -> list[int]:
+    """``[edits, reference characters]`` of the pairs (every character counts, spaces included)."""
+    return [sum(levenshtein_many(preds, target)), sum(map(len, target))]
 
 
 def _information_preserved(c: Tensor) -> Tensor:
@@ -188,17 +206,6 @@ def char_error_rate() -> Metric:
         >>> char_error_rate()(preds, target)
         tensor(0.3415)
     """
-
-    def init(*, device: Any = None) -> CharErrorCountsState:
-        return CharErrorCountsState(torch.zeros(2, dtype=torch.int64, device=device))
-
-    def update(s: CharErrorCountsState, preds: Any, target: Any) -> CharErrorCountsState:
-        p, t = paired_texts(preds, target)
-        counts = [sum(levenshtein_many(p, t)), sum(map(len, t))]
-        return CharErrorCountsState(s.counts + counts_like(counts, s.counts))
-
-    def compute(s: CharErrorCountsState) -> Tensor:
-        c = s.counts.to(torch.float64)
-        return (c[0] / c[1]).to(torch.float32)
-
-    return Metric(init, update, compute, name="char_error_rate", key=("char_edit_counts",))
+    return _counts_metric(
+        "char_error_rate", CharErrorCountsState, 2, char_edit_counts, lambda c: c[0] / c[1], ("char_edit_counts",)
+    )

@@ -23,7 +23,8 @@ from torch import Tensor
 
 from metrix._core.args import check_bool
 from metrix._core.metric import Metric, factory
-from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.state import leaf, state
+from metrix.text._corpus import corpus_metric
 from metrix.text._inputs import texts_with_references
 from metrix.text._tercom import TercomNormalizer, tercom_edits
 
@@ -96,7 +97,7 @@ def translation_edit_rate(
     )
     sentence_level = check_bool(return_sentence_level_score, "return_sentence_level_score")
 
-    def statistics(preds: Any, target: Any) -> tuple[list[int], list[float]]:
+    def statistics(preds: Any, target: Any) -> tuple[tuple[list[int], list[float]], Tensor]:
         p, refs = texts_with_references(preds, target, flat_target_for_one_pred="references_of_the_one")
         edits, lengths = [], []
         for pred, references in zip(p, refs):
@@ -104,39 +105,22 @@ def translation_edit_rate(
             ref_words = [normalizer.words(r) for r in references]
             edits.append(min(tercom_edits(hyp, r) for r in ref_words))
             lengths.append(sum(len(r) for r in ref_words) / len(ref_words))
-        return edits, lengths
+        scores = _ter(torch.tensor(edits, dtype=torch.float64), torch.tensor(lengths, dtype=torch.float64))
+        return (edits, lengths), scores
 
     def init(*, device: Any = None) -> TERState:
         return TERState(
             torch.zeros((), dtype=torch.int64, device=device), torch.zeros((), dtype=torch.float64, device=device)
         )
 
-    def add(s: TERState, edits: list[int], lengths: list[float]) -> TERState:
+    def add(s: TERState, stats: tuple[list[int], list[float]]) -> TERState:
+        edits, lengths = stats
         return TERState(s.edits + sum(edits), s.ref_length + sum(lengths))
-
-    def update(s: TERState, preds: Any, target: Any) -> TERState:
-        return add(s, *statistics(preds, target))
 
     def compute(s: TERState) -> Tensor:
         return _ter(s.edits, s.ref_length).to(torch.float32)
 
     key = ("ter", normalize, no_punctuation, lowercase, asian_support)
-    if not sentence_level:
-        return Metric(init, update, compute, name="translation_edit_rate", key=key)
-
-    def init_sentences(*, device: Any = None) -> TERSentencesState:
-        return TERSentencesState(init(device=device), cat_init((), torch.float64, device))
-
-    def update_sentences(s: TERSentencesState, preds: Any, target: Any) -> TERSentencesState:
-        edits, lengths = statistics(preds, target)
-        scores = _ter(torch.tensor(edits, dtype=torch.float64), torch.tensor(lengths, dtype=torch.float64))
-        return TERSentencesState(
-            add(s.totals, edits, lengths), cat_append(s.sentence_scores, scores.to(s.totals.ref_length.device))
-        )
-
-    def compute_sentences(s: TERSentencesState) -> tuple[Tensor, Tensor]:
-        return compute(s.totals), stored_values(s.sentence_scores).to(torch.float32)
-
-    return Metric(
-        init_sentences, update_sentences, compute_sentences, name="translation_edit_rate", key=(*key, "sentences")
+    return corpus_metric(
+        "translation_edit_rate", key, init, statistics, add, compute, TERSentencesState, sentence_level
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from metrix._core.args import type_error, value_error
 from metrix._core.metric import Metric, factory
 
 __all__ = ["multitask"]
@@ -39,10 +40,10 @@ def multitask(task_metrics: Mapping[str, Metric], prefix: str | None = None, pos
         >>> {k: round(float(v), 4) for k, v in m(preds, target).items()}
         {'val_cls': 0.6667, 'val_reg': 1.3333}
     """
-    if not isinstance(task_metrics, Mapping) or not task_metrics:
-        raise TypeError(
-            f"multitask(task_metrics) expects a non-empty dict of task name -> Metric, got {task_metrics!r}"
-        )
+    if not isinstance(task_metrics, Mapping):
+        raise type_error("task_metrics", "a non-empty dict of task name -> Metric", task_metrics)
+    if not task_metrics:
+        raise value_error("task_metrics", "a non-empty dict of task name -> Metric", task_metrics)
     for task, m in task_metrics.items():
         if not isinstance(task, str) or not task:
             raise TypeError(f"multitask: task names must be non-empty strings, got {task!r}")

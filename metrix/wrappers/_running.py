@@ -22,6 +22,7 @@ from metrix._core.metric import Metric, factory
 from metrix._core.state import is_state, leaf, state
 from metrix._core.tree import Entry, flatten, map_entries, unflatten
 from metrix._core.weights import mark_sample_weight, takes_sample_weight
+from metrix.wrappers._stacking import check_metric
 
 __all__ = ["RunningState", "running"]
 
@@ -70,8 +71,7 @@ def running(metric: Metric, window: int) -> Metric:
         >>> m.compute(s)                      # mean of the last two updates
         tensor(3., dtype=torch.float64)
     """
-    if not isinstance(metric, Metric):
-        raise TypeError(f"running(metric) expects a metrix.Metric, got {type(metric).__name__}")
+    check_metric(metric, "running")
     if isinstance(window, bool) or not isinstance(window, int):
         raise type_error("window", "a positive int", window)
     if window < 1:

@@ -25,7 +25,7 @@ __all__ = ["check_fixed", "check_metric", "compute_stacked", "select", "stack_in
 def check_metric(metric: Any, wrapper: str, arg: str = "metric") -> Metric:
     """Raise ``TypeError`` unless ``metric`` is a :class:`metrix.Metric`."""
     if not isinstance(metric, Metric):
-        raise TypeError(f"{wrapper}({arg}) expects a metrix.Metric, got {type(metric).__name__}")
+        raise TypeError(f"{wrapper}: {arg} must be a metrix.Metric, got {type(metric).__name__}")
     return metric
 
 
