@@ -267,7 +267,7 @@ def _dense_metric(
 ) -> Metric:
     ignore, va, aggregation = opts.ignore_index, opts.validate_args, opts.aggregation
 
-    def init(*, device: Any = None) -> Any:
+    def init(*, device: Any = None) -> QuerySums | QueryMinimum | QueryMaximum:  # by aggregation=
         count = torch.zeros((), dtype=torch.int64, device=device)
         if aggregation == "mean":
             return QuerySums(torch.zeros(value_shape, dtype=_F64, device=device), count)
