@@ -197,6 +197,6 @@ def _name_member(err: BaseException, names: tuple[str, ...]) -> None:
     who = f"member {names[0]!r}" if len(names) == 1 else f"members {', '.join(map(repr, names))} (one shared state)"
     try:
         err.args = (f"collection {who}: {err.args[0]}",)
-        err.__metrix_member__ = True  # type: ignore[attr-defined]
+        err.__metrix_member__ = True  # type: ignore[attr-defined]  # a marker on the exception object
     except (AttributeError, TypeError):
         return

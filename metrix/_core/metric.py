@@ -432,8 +432,8 @@ def factory(*, higher_is_better: bool | None) -> Callable[[F], F]:
                 object.__setattr__(metric, "higher_is_better", higher_is_better)
             return metric
 
-        build.__metrix_factory__ = True  # type: ignore[attr-defined]
-        return build  # type: ignore[return-value]
+        build.__metrix_factory__ = True  # type: ignore[attr-defined]  # a marker attribute on a function object
+        return build  # type: ignore[return-value]  # functools.wraps gives _Wrapped; the signature is fn's (F)
 
     return decorate
 

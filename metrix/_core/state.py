@@ -145,6 +145,7 @@ def state(cls: type[T]) -> type[T]:
     names = tuple(f.name for f in fields)
     ops = tuple(f.metadata["reduce"] for f in fields)
     setattr(dc, _OPS_ATTR, tuple(zip(names, ops)))  # before _register, which reads it
+    # a method added to the decorated class at run time (mypy sees the class as written)
     dc.replace = lambda self, **changes: dataclasses.replace(self, **changes)  # type: ignore[attr-defined]
     _register(dc, names)
     return dc

@@ -123,4 +123,4 @@ def signal_kernel_metric(
 
 def per_signal_kernel(factory_fn: Callable[..., Any], kernel: Callable[..., Tensor]) -> None:
     """Attach the per-signal kernel to a public factory (used by permutation-invariant training)."""
-    factory_fn.__metrix_audio_kernel__ = kernel  # type: ignore[attr-defined]
+    factory_fn.__metrix_audio_kernel__ = kernel  # type: ignore[attr-defined]  # a marker attribute on a function object, which mypy does not let one declare
