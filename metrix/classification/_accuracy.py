@@ -18,6 +18,7 @@ from metrix.classification._class_averaging import recall_metric, scored_metric,
 from metrix.classification._dispatch import dispatch
 from metrix.classification._division import count_divide, safe_divide
 from metrix.classification._inputs import (
+    MulticlassOptions,
     check_average,
     check_ignore_index,
     check_input_format,
@@ -56,7 +57,7 @@ def _micro_accuracy(
             "num_classes=None supports only top_k=1 and multidim_average='global'; "
             f"got top_k={top_k!r}, multidim_average={multidim_average!r}: pass num_classes"
         )
-    fmt = dict(
+    fmt = MulticlassOptions(
         num_classes=None,
         top_k=1,
         ignore_index=check_ignore_index(ignore_index),

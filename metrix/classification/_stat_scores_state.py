@@ -38,6 +38,7 @@ from metrix._core.metric import Metric
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
 from metrix.classification._inputs import (
+    FormatOptions,
     binary_format,
     check_ignore_index,
     check_input_format,
@@ -142,6 +143,7 @@ StatScoresState: TypeAlias = (
     | MultilabelStatScoresState
     | MulticlassStatScoresState
     | MulticlassMicroStatScoresState
+    | MulticlassConfusionMatrixState
     | SamplewiseStatScoresState
 )
 
@@ -182,7 +184,7 @@ class Task:
 
     def format(self, preds: Tensor, target: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """Checked int64 ``(pred, target, weight)``: ``(N, M)`` or ``(N, L, M)`` for multilabel."""
-        common = dict(
+        common = FormatOptions(
             ignore_index=self.ignore_index,
             input_format=self.input_format,
             validate_args=self.validate_args,
@@ -386,6 +388,8 @@ def task_metric(name: str, task: Task, compute: Callable[[Any], Tensor], *, micr
     ``micro=True``: the value needs only counts summed over classes, so a global
     multiclass task keeps the 2-element micro state instead of per-class counts.
     """
+    init: Callable[..., StatScoresState]
+    update: Callable[..., StatScoresState]
     if task.samplewise:
         init, update, kind = *_samplewise_fns(task, name), "stat_scores"
     elif task.kind == "binary":
@@ -444,14 +448,15 @@ def stats_of(task: Task, s: StatScoresState, *, need_tn: bool = True) -> Stats:
     if isinstance(s, (MulticlassStatScoresState, MulticlassConfusionMatrixState)):
         tp, predicted, actual = class_counts_of(task, s)
         fp, fn = predicted - tp, actual - tp
-        tn = actual.sum() - tp - fp - fn if need_tn else None
-        return Stats(tp, fp, tn, fn)  # type: ignore[arg-type]  # tn may be None (need_tn=False)
+        # None only for a caller that reads no tn (need_tn=False): a dependency mypy cannot express
+        tn = actual.sum() - tp - fp - fn if need_tn else None  # type: ignore[assignment]
+        return Stats(tp, fp, tn, fn)
     if isinstance(s, MulticlassMicroStatScoresState):
         wrong, correct = s.counts.long().unbind(0)
         # summed over classes: every wrong element is one fp (of its label) and one fn (of its target)
         total = wrong + correct
-        tn = task.num * total - correct - 2 * wrong if need_tn else None
-        return Stats(correct, wrong, tn, wrong)  # type: ignore[arg-type]
+        tn = task.num * total - correct - 2 * wrong if need_tn else None  # type: ignore[assignment]  # as above
+        return Stats(correct, wrong, tn, wrong)
     tn, fp, fn, tp = s.confmat.long().unbind(-1)
     return Stats(tp, fp, tn, fn)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import torch
 from torch import Tensor
@@ -27,9 +27,22 @@ BatchFn = Callable[[Any, Any, Any], tuple[Tensor, Any]]
 FinishFn = Callable[[Tensor, Tensor], Tensor]
 
 
+class SumWeightState(Protocol):
+    """The form of every state :func:`sum_count_metric` builds (read-only fields)."""
+
+    @property
+    def total(self) -> Tensor: ...  # float64 (), or (num_outputs,)
+
+    @property
+    def weight(self) -> Tensor: ...  # float64 (): observations, weighted
+
+
+S = TypeVar("S", bound=SumWeightState)
+
+
 def sum_count_metric(
     name: str,
-    state_cls: type,
+    state_cls: Callable[[Tensor, Tensor], S],
     batch: BatchFn,
     finish: FinishFn,
     *,
@@ -51,15 +64,15 @@ def sum_count_metric(
         key: the state's identity, shared by metrics that build the same state.
     """
 
-    def init(*, device: Any = None) -> Any:
+    def init(*, device: Any = None) -> S:
         # A fresh tensor per leaf: shared storage would make the compiler guard on identity.
         return state_cls(torch.zeros(shape, dtype=F64, device=device), torch.zeros((), dtype=F64, device=device))
 
-    def update(s: Any, preds: Any, target: Any, *, sample_weight: Any = None) -> Any:
+    def update(s: S, preds: Any, target: Any, *, sample_weight: Any = None) -> S:
         total, weight = batch(preds, target, sample_weight)
         return state_cls(s.total + total, s.weight + weight)
 
-    def compute(s: Any) -> Tensor:
+    def compute(s: S) -> Tensor:
         return finish(s.total, s.weight)
 
     return Metric(init, update, compute, name=name, key=key)

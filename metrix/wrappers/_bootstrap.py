@@ -217,7 +217,7 @@ def bootstrap(
             # per-sample keyword inputs (e.g. by_group's groups=) are cut like the positional ones
             named = kwargs if whole else {k: _rows(v, lo, hi) if _per_sample(v, n) else v for k, v in kwargs.items()}
 
-            def one(replicate: Any, weight: Tensor, part: tuple[Any, ...] = part, named: dict = named) -> Any:
+            def one(replicate: Any, weight: Tensor, part: tuple[Any, ...] = part, named: dict[str, Any] = named) -> Any:
                 return base.update(replicate, *part, sample_weight=weight, **named)
 
             if user is None:  # Poisson or multinomial counts: valid weights by construction
