@@ -25,6 +25,7 @@ from metrix.classification._inputs import (
     check_validate_args,
     multiclass_format,
 )
+from metrix.classification._sample_weights import check_count_weights, element_weights
 from metrix.classification._stat_scores_state import binary_task, multiclass_task, multilabel_task
 
 __all__ = ["CorrectState", "accuracy", "binary_accuracy", "multiclass_accuracy", "multilabel_accuracy"]
@@ -67,8 +68,11 @@ def _micro_accuracy(
     def init(*, device: Any = None) -> CorrectState:
         return CorrectState(torch.zeros(2, dtype=torch.int64, device=device))
 
-    def update(s: CorrectState, preds: Tensor, target: Tensor) -> CorrectState:
+    def update(s: CorrectState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None) -> CorrectState:
         label, tgt, w = multiclass_format(preds, target, **fmt)
+        if sample_weight is not None:  # whole numbers: the int64 counts stay exact
+            sw = check_count_weights(sample_weight, target, "multiclass_accuracy", validate_args=fmt["validate_args"])
+            w = element_weights(sw.long(), w, tgt)
         counts = torch.stack([((label == tgt).long() * w).sum(), w.sum()])
         return CorrectState(s.counts + counts)
 

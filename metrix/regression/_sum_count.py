@@ -20,7 +20,7 @@ from torch import Tensor
 
 from metrix._core.checks import is_tracing
 from metrix._core.metric import Metric
-from metrix._core.weights import check_sample_weight, row_weights
+from metrix._core.weights import check_sample_weight_total, row_weights
 from metrix.regression._inputs import F64
 
 BatchFn = Callable[[Any, Any, Any], tuple[Tensor, Any]]
@@ -105,8 +105,11 @@ def weighted_sum(
     if sample_weight is None:
         total = values.sum(0) if outputs else values.sum()
         return total, (values.shape[0] if values.dim() else 1) * per_row
-    w = check_sample_weight(sample_weight, values if like is None else like, name, validate_args=validate_args)
-    total_weight = w.sum() if per_row == 1 else w.sum() * per_row
+    w, total_weight = check_sample_weight_total(
+        sample_weight, values if like is None else like, name, validate_args=validate_args
+    )
+    if per_row != 1:
+        total_weight = total_weight * per_row
     if values.dim() <= 1:
         return (values * w if values.dim() == 0 else torch.dot(w, values)), total_weight
     if is_tracing(w):

@@ -161,6 +161,7 @@ CALIBRATION = [
         binary_probs,
         tm_reference(tmf.binary_calibration_error),
         bad_inputs=BINARY_BAD,
+        weighted=True,
     ),
     Case(
         "binary_calibration_error-logits-l2",
@@ -168,6 +169,7 @@ CALIBRATION = [
         {"n_bins": 7, "norm": "l2", "input_format": "logits"},
         binary_logits,
         tm_reference(tmf.binary_calibration_error, n_bins=7, norm="l2"),
+        weighted=True,
     ),
     Case(
         "binary_calibration_error-ignore-max",
@@ -176,6 +178,7 @@ CALIBRATION = [
         binary_ignore,
         tm_reference(tmf.binary_calibration_error, n_bins=5, norm="max", ignore_index=-1),
         bad_inputs=PROBS_BAD,
+        weighted=True,
     ),
     Case(
         "multiclass_calibration_error-probs",
@@ -184,6 +187,7 @@ CALIBRATION = [
         mc_probs,
         tm_reference(tmf.multiclass_calibration_error, num_classes=C),
         bad_inputs=MC_BAD,
+        weighted=True,
     ),
     Case(
         "multiclass_calibration_error-logits-l2",
@@ -191,6 +195,7 @@ CALIBRATION = [
         {"num_classes": C, "n_bins": 10, "norm": "l2", "input_format": "logits"},
         mc_logits,
         tm_reference(tmf.multiclass_calibration_error, num_classes=C, n_bins=10, norm="l2"),
+        weighted=True,
     ),
     Case(
         "multiclass_calibration_error-multidim-ignore-max",
@@ -198,6 +203,7 @@ CALIBRATION = [
         {"num_classes": C, "norm": "max", "ignore_index": -1},
         mc_multidim_ignore,
         tm_reference(tmf.multiclass_calibration_error, num_classes=C, norm="max", ignore_index=-1),
+        weighted=True,
     ),
     Case(
         "calibration_error-task-binary",
@@ -205,6 +211,7 @@ CALIBRATION = [
         {"task": "binary", "n_bins": 4},
         binary_probs,
         tm_reference(tmf.calibration_error, task="binary", n_bins=4),
+        weighted=True,
     ),
     Case(
         "calibration_error-task-multiclass",
@@ -212,6 +219,7 @@ CALIBRATION = [
         {"task": "multiclass", "num_classes": C, "norm": "l2"},
         mc_probs,
         tm_reference(tmf.calibration_error, task="multiclass", num_classes=C, norm="l2"),
+        weighted=True,
     ),
 ]
 
@@ -223,6 +231,7 @@ HINGE = [
         binary_probs,
         tm_reference(tmf.binary_hinge_loss),
         bad_inputs=BINARY_BAD,
+        weighted=True,
     ),
     Case(
         "binary_hinge_loss-logits-squared",
@@ -230,6 +239,7 @@ HINGE = [
         {"squared": True, "input_format": "logits"},
         binary_logits,
         tm_reference(tmf.binary_hinge_loss, squared=True),
+        weighted=True,
     ),
     Case(
         "binary_hinge_loss-ignore",
@@ -237,6 +247,7 @@ HINGE = [
         {"ignore_index": -1},
         binary_ignore,
         tm_reference(tmf.binary_hinge_loss, ignore_index=-1),
+        weighted=True,
     ),
     Case(
         "multiclass_hinge_loss-probs",
@@ -245,6 +256,7 @@ HINGE = [
         mc_probs,
         tm_reference(tmf.multiclass_hinge_loss, num_classes=C),
         bad_inputs=MC_BAD,
+        weighted=True,
     ),
     Case(
         "multiclass_hinge_loss-logits-squared",
@@ -252,6 +264,7 @@ HINGE = [
         {"num_classes": C, "squared": True, "input_format": "logits"},
         mc_logits,
         tm_reference(tmf.multiclass_hinge_loss, num_classes=C, squared=True),
+        weighted=True,
     ),
     Case(
         "multiclass_hinge_loss-one-vs-all",
@@ -259,6 +272,7 @@ HINGE = [
         {"num_classes": C, "multiclass_mode": "one-vs-all"},
         mc_probs,
         tm_reference(tmf.multiclass_hinge_loss, num_classes=C, multiclass_mode="one-vs-all"),
+        weighted=True,
     ),
     Case(
         "multiclass_hinge_loss-one-vs-all-logits-squared",
@@ -266,6 +280,7 @@ HINGE = [
         {"num_classes": C, "multiclass_mode": "one-vs-all", "squared": True, "input_format": "logits"},
         mc_logits,
         tm_reference(tmf.multiclass_hinge_loss, num_classes=C, multiclass_mode="one-vs-all", squared=True),
+        weighted=True,
     ),
     Case(
         "multiclass_hinge_loss-multidim-ignore",
@@ -273,6 +288,7 @@ HINGE = [
         {"num_classes": C, "ignore_index": -1},
         mc_multidim_ignore,
         tm_reference(tmf.multiclass_hinge_loss, num_classes=C, ignore_index=-1),
+        weighted=True,
     ),
     Case(
         "hinge_loss-task-binary",
@@ -280,6 +296,7 @@ HINGE = [
         {"task": "binary"},
         binary_probs,
         tm_reference(tmf.hinge_loss, task="binary"),
+        weighted=True,
     ),
     Case(
         "hinge_loss-task-multiclass",
@@ -287,6 +304,7 @@ HINGE = [
         {"task": "multiclass", "num_classes": C, "multiclass_mode": "one-vs-all"},
         mc_probs,
         tm_reference(tmf.hinge_loss, task="multiclass", num_classes=C, multiclass_mode="one-vs-all"),
+        weighted=True,
     ),
 ]
 
@@ -300,6 +318,7 @@ RANKING = [
             {"num_labels": L},
             ml_probs,
             tm_reference(getattr(tmf, name), num_labels=L),
+            weighted=True,
         ),
         Case(
             f"{name}-logits-multidim",
@@ -307,6 +326,7 @@ RANKING = [
             {"num_labels": L, "input_format": "logits"},
             ml_logits_multidim,
             tm_reference(getattr(tmf, name), num_labels=L),
+            weighted=True,
         ),
         Case(
             f"{name}-ignore",
@@ -315,6 +335,7 @@ RANKING = [
             ml_ignore,
             tm_reference(getattr(tmf, name), num_labels=L, ignore_index=-1),
             bad_inputs=ML_BAD,
+            weighted=True,
         ),
     )
 ]
