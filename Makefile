@@ -20,7 +20,7 @@ $(VENV)/.runtime: $(VENV)/.created pyproject.toml
 	touch $@
 
 $(VENV)/.test: $(VENV)/.created pyproject.toml
-	$(PIP) install -q $(TORCH) -e ".[test,docs,plot]"
+	$(PIP) install -q $(TORCH) -e ".[test,docs,plot,lint]"
 	touch $@
 
 demo: $(VENV)/.runtime
@@ -29,6 +29,7 @@ demo: $(VENV)/.runtime
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 test: $(VENV)/.test lint
 	$(PY) -m pytest -n $(WORKERS) -q

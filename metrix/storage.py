@@ -18,10 +18,10 @@ sync, and the result keeps it).
 
 Example:
     >>> import torch, metrix
-    >>> from metrix.storage import cat_append, cat_init, stored_values
+    >>> from metrix.storage import CatStorage, cat_append, cat_init, stored_values
     >>> @metrix.state
     ... class Samples:
-    ...     values: tuple = metrix.leaf("cat")
+    ...     values: CatStorage = metrix.leaf("cat")
     >>> s = Samples(cat_init((), torch.float32))
     >>> s = Samples(cat_append(s.values, torch.tensor([1.0, 2.0])))
     >>> stored_values(metrix.merge(s, s).values)
@@ -29,6 +29,7 @@ Example:
 """
 
 from metrix._core.state import Buffer as Buffer
+from metrix._core.state import CatStorage as CatStorage
 from metrix._core.state import buffer_init as buffer_init
 from metrix._core.state import cat_append as cat_append
 from metrix._core.state import cat_init as cat_init
@@ -36,4 +37,4 @@ from metrix._core.state import cat_len as cat_len
 from metrix._core.state import stored_masked as stored_masked
 from metrix._core.state import stored_values as stored_values
 
-__all__ = ["Buffer", "buffer_init", "cat_append", "cat_init", "cat_len", "stored_masked", "stored_values"]
+__all__ = ["Buffer", "CatStorage", "buffer_init", "cat_append", "cat_init", "cat_len", "stored_masked", "stored_values"]

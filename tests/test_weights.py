@@ -31,10 +31,29 @@ from metrix._core.weights import check_sample_weight, takes_sample_weight
 from tests.catalogue import CASES, Case
 from tests.catalogue._case import assert_close, gen, inputs_len, slice_inputs, snapshot, unchanged
 
+# weighted random shards may be degenerate (a class never predicted under zero weights): the
+# MetrixWarning that says so is tested in tests/test_warnings.py, not by these laws
+pytestmark = pytest.mark.filterwarnings("ignore::metrix.MetrixWarning")
+
 WEIGHTED = [pytest.param(c, id=c.id) for c in CASES if c.weighted]
 # one Case per weighted state layout for the (slower) compile law; the float-weight Cases
 # of tests/catalogue/weighted.py compile every weighted factory in test_laws.py
-COMPILED = ["mse-outputs", "wmape", "csi", "r2", "pearson-multi", "mean-weighted", "max"]
+COMPILED = [
+    "mse-outputs",
+    "wmape",
+    "csi",
+    "r2",
+    "pearson-multi",
+    "mean-weighted",
+    "max",
+    "binary_accuracy-probs",
+    "mc70_accuracy-macro",
+    "ml_f1-macro-multidim",
+    "binary_auroc-binned",
+    "multiclass_hinge_loss-one-vs-all",
+    "multiclass_calibration_error-probs",
+    "multilabel_ranking_loss-probs",
+]
 
 
 def _repeat(inputs: tuple[Any, ...], w: torch.Tensor) -> tuple[Any, ...]:
@@ -183,7 +202,9 @@ def test_state_layout_does_not_depend_on_weights(case: Case) -> None:
     inputs = case.inputs(gen(26), 8)
     args, kwargs = case.call_args(inputs)
     plain = m.update(m.init(), *args, **kwargs)
-    weighted = m.update(m.init(), *args, **kwargs, sample_weight=torch.rand(inputs_len(inputs)))
+    weighted = m.update(
+        m.init(), *args, **kwargs, sample_weight=torch.randint(0, 4, (inputs_len(inputs),)).float()
+    )  # whole: counts
     assert metrix.signature(plain) == metrix.signature(weighted) == metrix.signature(m.init())
 
 
@@ -240,10 +261,50 @@ def test_cat_refuses_weights() -> None:
         m(torch.ones(3), sample_weight=torch.ones(3))
 
 
-def test_classification_does_not_claim_weights_yet() -> None:
-    # classification gets sample_weight in a later change; until then it must not be
-    # reported as weighted (a bootstrap over it is refused when built)
-    assert not takes_sample_weight(mc.binary_accuracy())
+CLASSIFICATION_REFUSE = [
+    (mc.binary_accuracy, {"multidim_average": "samplewise"}, r"binary_accuracy\(multidim_average='samplewise'\)"),
+    (
+        mc.multiclass_f1_score,
+        {"num_classes": 3, "multidim_average": "samplewise"},
+        r"multiclass_f1_score\(multidim_average='samplewise'\)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("factory", "kwargs", "name"), CLASSIFICATION_REFUSE)
+def test_samplewise_classification_refuses_weights(factory, kwargs, name) -> None:
+    m = factory(**kwargs)
+    assert not takes_sample_weight(m)
+    p = torch.randint(0, 2, (4, 3))
+    state = m.update(m.init(), p, p)
+    snap = snapshot(state)
+    with pytest.raises(TypeError, match=f"{name} does not take sample_weight: .*one value per sample"):
+        m.update(state, p, p, sample_weight=torch.ones(4))
+    assert unchanged(state, snap)
+
+
+def test_classification_counts_take_whole_weights_only() -> None:
+    p, t = torch.tensor([0.9, 0.2, 0.7]), torch.tensor([1, 0, 0])
+    m = mc.binary_accuracy()
+    assert takes_sample_weight(m)
+    state = m.init()
+    with pytest.raises(ValueError, match="binary_accuracy: sample_weight must hold whole numbers"):
+        m.update(state, p, t, sample_weight=torch.tensor([1.0, 0.5, 2.0]))
+    # a whole weight in any real dtype counts the sample that many times
+    for w in (torch.tensor([3, 0, 2]), torch.tensor([3.0, 0.0, 2.0], dtype=torch.float16)):
+        assert float(m(p, t, sample_weight=w)) == pytest.approx(3 / 5)
+
+
+def test_multidim_weight_applies_to_every_element_of_its_sample() -> None:
+    # (N, M) inputs: sample i weighs w[i] at each of its M positions; ignored positions weigh 0
+    p = torch.tensor([[1, 1, 0], [0, 0, 0]])
+    t = torch.tensor([[1, 0, -1], [1, 1, 1]])
+    w = torch.tensor([2.0, 1.0])
+    stat = mc.binary_stat_scores(ignore_index=-1)(p, t, sample_weight=w)
+    # sample 0 (x2): one tp, one fp (the third position is ignored); sample 1 (x1): three fn
+    assert stat.tolist() == [2, 2, 0, 3, 5]
+    rep = mc.binary_stat_scores(ignore_index=-1)(p.repeat_interleave(2, 0)[:3], t.repeat_interleave(2, 0)[:3])
+    assert stat.tolist() == rep.tolist()
 
 
 @pytest.mark.parametrize(
@@ -305,3 +366,34 @@ def test_the_docs_table_of_weighted_metrics_is_right() -> None:
             assert takes_sample_weight(getattr(module, name)(**required.get(name, {}))), name
         for name in public & refuse_names - take_names:
             assert not takes_sample_weight(getattr(module, name)(**required.get(name, {}))), name
+
+
+def test_the_docs_table_row_for_classification_is_generated_from_the_code() -> None:
+    """docs/guide/weights.md holds the row ``python -m tests.tools.weights_table`` prints."""
+    from pathlib import Path
+
+    from tests.tools.weights_table import row
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "guide" / "weights.md").read_text()
+    assert row() in page.splitlines(), "regenerate the row: python -m tests.tools.weights_table"
+
+
+def test_every_weighted_classification_factory_has_a_weighted_case() -> None:
+    from tests.tools.weights_table import REFUSES, statuses
+
+    covered = {c.factory.__name__ for c in CASES if c.weighted or "sample_weight" in c.keywords}
+    missing = [name for name, st in statuses().items() if st != REFUSES and name not in covered]
+    assert not missing, f"weighted classification factories without a weighted Case: {missing}"
+
+
+def test_metric_module_passes_weights_to_classification() -> None:
+    g = gen(28)
+    p, t = torch.rand(30, generator=g), torch.randint(0, 2, (30,), generator=g)
+    w = torch.randint(0, 3, (30,), generator=g).float()
+    m = mc.binary_f1_score()
+    mod = metrix.MetricModule(m)
+    mod.update(p[:10], t[:10], sample_weight=w[:10])
+    batch = mod(p[10:], t[10:], sample_weight=w[10:])
+    assert_close(batch, m(p[10:], t[10:], sample_weight=w[10:]), what="forward batch value")
+    rep = w.long()
+    assert_close(mod.compute(), m(p.repeat_interleave(rep), t.repeat_interleave(rep)), what="module vs repeated")

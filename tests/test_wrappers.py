@@ -121,6 +121,38 @@ def test_bootstrap_matches_numpy_resampling(strategy: str, factory, fn) -> None:
     assert_close(ours["std"], ours["raw"].std(), what="std of raw")
 
 
+def _binned_auroc(p: np.ndarray, t: np.ndarray) -> float:
+    return float(mc.binary_auroc(thresholds=50)(torch.from_numpy(p), torch.from_numpy(t)))
+
+
+@pytest.mark.parametrize(
+    ("factory", "fn"),
+    [
+        (mc.binary_accuracy, lambda p, t: float(np.mean((p > 0.5) == t))),
+        (lambda: mc.binary_auroc(thresholds=50), _binned_auroc),
+    ],
+    ids=["accuracy", "binned-auroc"],
+)
+def test_bootstrap_of_classification_matches_numpy_resampling(factory, fn) -> None:
+    """As above, for classification bases (whole-number Poisson weights on exact counts)."""
+    g = gen(4)
+    n, b = 300, 2000
+    target = torch.randint(0, 2, (n,), generator=g)
+    preds = (target * 0.3 + torch.rand(n, generator=g) * 0.7).float()
+    m = mw.bootstrap(factory(), num_bootstraps=b, quantile=[0.025, 0.975])
+    ours = m(preds, target)
+    theirs = _numpy_bootstrap(
+        fn, (preds.numpy(), target.numpy()), 400 if fn is _binned_auroc else b, np.random.default_rng(0)
+    )
+    sd = theirs.std(ddof=1)
+    # std within 15% (the NumPy side of the AUROC row has 400 replicates: ~3.5% standard error)
+    assert abs(float(ours["std"]) / sd - 1) < 0.15, (float(ours["std"]), sd)
+    assert abs(float(ours["mean"]) - theirs.mean()) < 0.2 * sd
+    lo, hi = np.quantile(theirs, [0.025, 0.975])
+    assert abs(float(ours["quantile"][0]) - lo) < 0.4 * sd
+    assert abs(float(ours["quantile"][1]) - hi) < 0.4 * sd
+
+
 def test_bootstrap_does_not_depend_on_the_batching_on_one_process() -> None:
     g = gen(3)
     p, t = torch.randn(200, generator=g), torch.randn(200, generator=g)
@@ -226,7 +258,7 @@ def test_bootstrap_in_a_module_forward_and_compute() -> None:
         ({"metric": mr.mean_squared_error(), "num_bootstraps": 2.5}, TypeError, "num_bootstraps must be an int >= 2"),
         ({"metric": mr.mean_squared_error(), "quantile": "0.5"}, TypeError, "quantile"),
         ({"metric": mr.mean_squared_error(), "mean": 1}, TypeError, "mean must be a bool"),
-        ({"metric": mc.binary_accuracy()}, TypeError, "binary_accuracy does not take sample_weight"),
+        ({"metric": mc.binary_auroc()}, TypeError, "binary_auroc does not take sample_weight"),
         ({"metric": mr.kendall_rank_corrcoef()}, TypeError, "kendall_rank_corrcoef does not take sample_weight"),
         ({"metric": agg.cat()}, TypeError, "cat does not take sample_weight"),
         ({"metric": mr.mean_squared_error(), "sampling_strategy": "jackknife"}, ValueError, "sampling_strategy"),
@@ -259,8 +291,8 @@ def test_by_group_with_weights_and_errors() -> None:
     with pytest.raises(TypeError, match="groups must be a torch.Tensor"):
         m.update(state, p, t, groups=[0] * 40)
     assert unchanged(state, snap)
-    with pytest.raises(TypeError, match="binary_accuracy does not take sample_weight"):
-        mw.by_group(mc.binary_accuracy(), num_groups=2)
+    with pytest.raises(TypeError, match="binary_auroc does not take sample_weight"):
+        mw.by_group(mc.binary_auroc(), num_groups=2)
     with pytest.raises(ValueError, match="num_groups must be an int >= 1"):
         mw.by_group(mr.mean_squared_error(), num_groups=0)
 
@@ -384,8 +416,8 @@ def test_multioutput_drops_nan_rows_of_an_unweighted_base_in_eager() -> None:
     g = gen(13)
     p, t = torch.rand(30, 3, generator=g), torch.randint(0, 2, (30, 3), generator=g)
     p = torch.where(torch.rand(30, 3, generator=g) < 0.2, torch.nan, p)
-    ours = mw.multioutput(mc.binary_accuracy(), num_outputs=3)
-    theirs = torchmetrics.wrappers.MultioutputWrapper(torchmetrics.classification.BinaryAccuracy(), num_outputs=3)
+    ours = mw.multioutput(mc.binary_auroc(capacity=64), num_outputs=3)  # exact curves take no weights
+    theirs = torchmetrics.wrappers.MultioutputWrapper(torchmetrics.classification.BinaryAUROC(), num_outputs=3)
     assert_close(ours(p, t), theirs(p, t), what="eager NaN removal")
     with pytest.raises(RuntimeError, match="pass remove_nans=False under torch.compile/vmap"):
         torch.func.vmap(ours.update)(metrix.stack([ours.init(), ours.init()]), torch.stack([p, p]), torch.stack([t, t]))
@@ -502,7 +534,8 @@ def test_operator_metrics_follow_the_laws() -> None:
 
 def test_wrappers_take_sample_weight_exactly_when_their_bases_do() -> None:
     assert takes_sample_weight(mw.minmax(mr.mean_squared_error()))
-    assert not takes_sample_weight(mw.minmax(mc.binary_accuracy()))
+    assert takes_sample_weight(mw.minmax(mc.binary_accuracy()))
+    assert not takes_sample_weight(mw.minmax(mc.binary_auroc()))
     assert takes_sample_weight(mw.bootstrap(mr.mean_squared_error()))
     assert takes_sample_weight(mr.mean_squared_error() + mr.r2_score())
     assert not takes_sample_weight(mr.mean_squared_error() + mr.kendall_rank_corrcoef())

@@ -131,8 +131,8 @@ def _concrete(t: Tensor) -> Tensor | None:
     return t if type(t) is Tensor else None
 
 
-def is_tracing(*tensors: Tensor) -> bool:
-    """Whether we run under ``torch.compile`` or any tensor is a vmap/grad wrapper."""
+def is_tracing(*tensors: Tensor | None) -> bool:
+    """Whether we run under ``torch.compile`` or any tensor is a vmap/grad wrapper (``None`` is not)."""
     if torch.compiler.is_compiling():
         return True
     for t in tensors:  # a loop, not any(<generator>): this runs several times per update

@@ -124,10 +124,7 @@ def collection(
         return {slot: m.init(device=device) for slot, m in owner_items}
 
     def update(state: dict[str, Any], *inputs: Any, **kwargs: Any) -> dict[str, Any]:
-        if set(state) != set(owners):
-            raise ValueError(
-                f"collection.update: state has entries {sorted(state)} but this collection expects {sorted(owners)}"
-            )
+        _check_entries(state, owners, "update")
         out: dict[str, Any] = {}
         slot = ""
         try:
@@ -140,10 +137,7 @@ def collection(
         return out
 
     def compute(state: dict[str, Any]) -> dict[str, Any]:
-        if set(state) != set(owners):
-            raise ValueError(
-                f"collection.compute: state has entries {sorted(state)} but this collection expects {sorted(owners)}"
-            )
+        _check_entries(state, owners, "compute")
         out: dict[str, Any] = {}
         name = ""
         try:
@@ -189,6 +183,13 @@ def _named(metrics: Sequence[Metric]) -> dict[str, Metric]:
     return out
 
 
+def _check_entries(state: dict[str, Any], owners: dict[str, Metric], where: str) -> None:
+    if set(state) != set(owners):
+        raise ValueError(
+            f"collection.{where}: state has entries {sorted(state)} but this collection expects {sorted(owners)}"
+        )
+
+
 def _name_member(err: BaseException, names: tuple[str, ...]) -> None:
     """Prefix an error with the collection member(s) it came from."""
     if len(err.args) != 1 or not isinstance(err.args[0], str):
@@ -196,6 +197,6 @@ def _name_member(err: BaseException, names: tuple[str, ...]) -> None:
     who = f"member {names[0]!r}" if len(names) == 1 else f"members {', '.join(map(repr, names))} (one shared state)"
     try:
         err.args = (f"collection {who}: {err.args[0]}",)
-        err.__metrix_member__ = True  # type: ignore[attr-defined]
+        err.__metrix_member__ = True  # type: ignore[attr-defined]  # a marker on the exception object
     except (AttributeError, TypeError):
         return

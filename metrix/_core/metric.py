@@ -8,7 +8,7 @@ import inspect
 import pickle
 import re
 from collections.abc import Callable, Hashable
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 import torch
 from torch import Tensor
@@ -18,6 +18,8 @@ from metrix._core.state import is_state, reduce_ops
 __all__ = ["ComputeFn", "InitFn", "Metric", "UpdateFn", "factory", "name_error"]
 
 F = TypeVar("F", bound=Callable[..., "Metric"])
+# what metric arithmetic combines a metric with: another metric, a number or a tensor
+Number: TypeAlias = "int | float | bool | Tensor"
 
 
 class InitFn(Protocol):
@@ -96,6 +98,23 @@ class Metric:
         "state_type",
         "update",
     )
+
+    # The slots, declared for the type checker (values are set once in ``__init__``). The
+    # state a metric works on is ``Any`` here: one ``Metric`` type serves every state class,
+    # and the closures a factory passes in are typed by their own state class.
+    name: str
+    key: Hashable | None
+    members: dict[str, Metric] | None
+    batch_merge: bool
+    higher_is_better: bool | None
+    state_type: type
+    init: Callable[..., Any]
+    update: Callable[..., Any]
+    compute: Callable[[Any], Any]
+    _init: Callable[..., Any]
+    _update: Callable[..., Any]
+    _compute: Callable[[Any], Any]
+    _origin: tuple[str, str, tuple[Any, ...], dict[str, Any]] | None
 
     def __init__(
         self,
@@ -259,6 +278,30 @@ class Metric:
     def __deepcopy__(self, memo: dict[int, Any]) -> Metric:
         return self
 
+    if TYPE_CHECKING:  # set below the class (metric arithmetic); declared here for the type checker
+
+        def __add__(self, other: Metric | Number) -> Metric: ...
+        def __radd__(self, other: Metric | Number) -> Metric: ...
+        def __sub__(self, other: Metric | Number) -> Metric: ...
+        def __rsub__(self, other: Metric | Number) -> Metric: ...
+        def __mul__(self, other: Metric | Number) -> Metric: ...
+        def __rmul__(self, other: Metric | Number) -> Metric: ...
+        def __truediv__(self, other: Metric | Number) -> Metric: ...
+        def __rtruediv__(self, other: Metric | Number) -> Metric: ...
+        def __floordiv__(self, other: Metric | Number) -> Metric: ...
+        def __rfloordiv__(self, other: Metric | Number) -> Metric: ...
+        def __mod__(self, other: Metric | Number) -> Metric: ...
+        def __rmod__(self, other: Metric | Number) -> Metric: ...
+        def __pow__(self, other: Metric | Number) -> Metric: ...
+        def __rpow__(self, other: Metric | Number) -> Metric: ...
+        def __lt__(self, other: Metric | Number) -> Metric: ...
+        def __le__(self, other: Metric | Number) -> Metric: ...
+        def __gt__(self, other: Metric | Number) -> Metric: ...
+        def __ge__(self, other: Metric | Number) -> Metric: ...
+        def __neg__(self) -> Metric: ...
+        def __abs__(self) -> Metric: ...
+        def __pos__(self) -> Metric: ...
+
 
 class _Signature:
     """What ``update`` accepts after the state, read once when the metric is built."""
@@ -389,8 +432,8 @@ def factory(*, higher_is_better: bool | None) -> Callable[[F], F]:
                 object.__setattr__(metric, "higher_is_better", higher_is_better)
             return metric
 
-        build.__metrix_factory__ = True  # type: ignore[attr-defined]
-        return build  # type: ignore[return-value]
+        build.__metrix_factory__ = True  # type: ignore[attr-defined]  # a marker attribute on a function object
+        return build  # type: ignore[return-value]  # functools.wraps gives _Wrapped; the signature is fn's (F)
 
     return decorate
 

@@ -160,7 +160,7 @@ class MetricModule(nn.Module):
         metric: Metric,
         *,
         sync_on_compute: bool | None = None,
-        process_group: Any = None,
+        process_group: dist.ProcessGroup | None = None,
         persistent: bool = False,
     ) -> None:
         super().__init__()

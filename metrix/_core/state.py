@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast, overload
 
 import optree
 import torch
 import torch.utils._cxx_pytree  # imported first: torch's register_pytree_node then registers with optree too
 import torch.utils._pytree as pytree
 from torch import Tensor
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 if sys.version_info >= (3, 11):
     from typing import dataclass_transform
@@ -37,6 +40,7 @@ else:  # typing_extensions is a dependency of torch
 __all__ = [
     "REDUCE_OPS",
     "Buffer",
+    "CatStorage",
     "buffer_init",
     "cat_append",
     "cat_init",
@@ -131,7 +135,7 @@ def state(cls: type[T]) -> type[T]:
         tensor(4)
     """
     dc = dataclasses.dataclass(frozen=True, eq=False)(cls)
-    fields = dataclasses.fields(dc)
+    fields = dataclasses.fields(cast("type[DataclassInstance]", dc))  # dataclass() made it one
     missing = [f.name for f in fields if "reduce" not in f.metadata]
     if missing:
         raise TypeError(
@@ -141,6 +145,7 @@ def state(cls: type[T]) -> type[T]:
     names = tuple(f.name for f in fields)
     ops = tuple(f.metadata["reduce"] for f in fields)
     setattr(dc, _OPS_ATTR, tuple(zip(names, ops)))  # before _register, which reads it
+    # a method added to the decorated class at run time (mypy sees the class as written)
     dc.replace = lambda self, **changes: dataclasses.replace(self, **changes)  # type: ignore[attr-defined]
     _register(dc, names)
     return dc
@@ -190,6 +195,10 @@ setattr(Buffer, _OPS_ATTR, (("data", "buffer"), ("count", "buffer")))
 _register(Buffer, ("data", "count"))
 
 
+CatStorage: TypeAlias = tuple[Tensor, ...] | Buffer
+"""What a ``leaf("cat")`` field holds: a tuple of chunks (growing, eager) or a :class:`Buffer`."""
+
+
 def cat_init(shape: tuple[int, ...] = (), dtype: torch.dtype = torch.float32, device: Any = None) -> tuple[Tensor, ...]:
     """Empty eager ``cat`` storage for samples of the given trailing shape and dtype.
 
@@ -223,7 +232,13 @@ def _compact(chunks: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
     return tuple(parts)
 
 
-def cat_append(store: Any, values: Tensor) -> Any:
+@overload
+def cat_append(store: Buffer, values: Tensor) -> Buffer: ...
+@overload
+def cat_append(store: tuple[Tensor, ...], values: Tensor) -> tuple[Tensor, ...]: ...
+@overload
+def cat_append(store: CatStorage, values: Tensor) -> CatStorage: ...
+def cat_append(store: CatStorage, values: Tensor) -> CatStorage:
     """Append samples (rows of ``values``) to ``cat`` storage; returns new storage.
 
     Works on both forms: a tuple of chunks (eager, amortised O(batch)) and a
@@ -276,14 +291,14 @@ def _buffer_append(buf: Buffer, values: Tensor) -> Buffer:
     return Buffer(data, new_count)
 
 
-def cat_len(store: Any) -> Tensor | int:
+def cat_len(store: CatStorage) -> Tensor | int:
     """Number of samples held (an int for chunks, an int64 tensor for a Buffer)."""
     if isinstance(store, Buffer):
         return store.count
     return sum(c.shape[0] for c in store)
 
 
-def stored_values(store: Any) -> Tensor:
+def stored_values(store: CatStorage | Tensor) -> Tensor:
     """All stored samples as one tensor (eager; a Buffer is sliced to its count)."""
     if isinstance(store, Buffer):
         count = int(store.count)
@@ -295,7 +310,7 @@ def stored_values(store: Any) -> Tensor:
     return store[0] if len(store) == 1 else torch.cat(store)
 
 
-def stored_masked(store: Any) -> tuple[Tensor, Tensor]:
+def stored_masked(store: CatStorage | Tensor) -> tuple[Tensor, Tensor]:
     """Stored samples and a validity mask, in a form that traces (compile and vmap).
 
     Returns:

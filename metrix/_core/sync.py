@@ -42,7 +42,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 import torch.distributed as dist
@@ -50,6 +50,9 @@ from torch import Tensor
 
 from metrix._core.state import Buffer, stored_values
 from metrix._core.tree import flatten, signature, unflatten
+
+if TYPE_CHECKING:
+    from torch.distributed import ProcessGroup
 
 __all__ = ["collectives_issued", "sync", "sync_collectives"]
 
@@ -77,7 +80,7 @@ def collectives_issued() -> int:
     return _COUNTER[0]
 
 
-def _is_active(group: Any) -> bool:
+def _is_active(group: ProcessGroup | None) -> bool:
     return dist.is_available() and dist.is_initialized() and dist.get_world_size(group) > 1
 
 
@@ -119,8 +122,8 @@ class _Plan:
     meta_width: int  # k of the (world, k) meta block: buffer count elements + cat leaves
 
 
-_KEYED = (torch.float64, torch.float32, torch.float16, torch.bfloat16, torch.int64, torch.int32, torch.int16)
-_KEYED += (torch.int8, torch.uint8, torch.bool)
+_KEYED: tuple[torch.dtype, ...] = (torch.float64, torch.float32, torch.float16, torch.bfloat16, torch.int64)
+_KEYED += (torch.int32, torch.int16, torch.int8, torch.uint8, torch.bool)
 
 
 def _sum_transport(dtype: torch.dtype) -> torch.dtype:
@@ -159,7 +162,9 @@ def _plan(entries: list[tuple[str, Any]], world: int) -> _Plan:
     return _Plan(buckets, buffers, cats, meta_width)
 
 
-def sync_collectives(state: Any, /, group: Any = None, *, fingerprint: bool = True, ensemble_dims: int = 0) -> int:
+def sync_collectives(
+    state: Any, /, group: ProcessGroup | None = None, *, fingerprint: bool = True, ensemble_dims: int = 0
+) -> int:
     """Number of collectives :func:`sync` issues for this state (in eager).
 
     Formula: ``fingerprint`` (1) + one ``all_reduce`` per SUM bucket (one per dtype of
@@ -190,22 +195,39 @@ def sync_collectives(state: Any, /, group: Any = None, *, fingerprint: bool = Tr
 _REDUCE_OPS = {"sum": "SUM", "max": "MAX"}
 
 
-def _all_reduce(flat: Tensor, op: str, group: Any, compiled: bool) -> Tensor:
+def _explicit(group: ProcessGroup | None) -> ProcessGroup:
+    """The group itself, or the world's (the functional collectives take no ``None``)."""
+    world = group if group is not None else dist.group.WORLD
+    if world is None:  # sync runs collectives only once a process group is initialised
+        raise RuntimeError("sync: no process group is initialised")
+    return world
+
+
+def _slot(i: int, meta: Tensor | None, entries: list[tuple[str, Any]]) -> Any:
+    """What a bucket slot carries: the ``(world, k)`` meta block, or the leaf of entry ``i``."""
+    if i != _META:
+        return entries[i][1]
+    if meta is None:  # the plan adds a _META slot only when it also has a meta block
+        raise RuntimeError("sync: a meta slot without a meta block")
+    return meta
+
+
+def _all_reduce(flat: Tensor, op: str, group: ProcessGroup | None, compiled: bool) -> Tensor:
     if compiled:
         import torch.distributed._functional_collectives as funcol
 
-        return funcol.wait_tensor(funcol.all_reduce(flat, op, group if group is not None else dist.group.WORLD))
+        return funcol.wait_tensor(funcol.all_reduce(flat, op, _explicit(group)))
     _COUNTER[0] += 1
     dist.all_reduce(flat, op=getattr(dist.ReduceOp, _REDUCE_OPS[op]), group=group)
     return flat
 
 
-def _all_gather(flat: Tensor, world: int, group: Any, compiled: bool) -> Tensor:
+def _all_gather(flat: Tensor, world: int, group: ProcessGroup | None, compiled: bool) -> Tensor:
     """Gather equal-length 1-d tensors; returns ``(world, n)``."""
     if compiled:
         import torch.distributed._functional_collectives as funcol
 
-        out = funcol.all_gather_tensor(flat, 0, group if group is not None else dist.group.WORLD)
+        out = funcol.all_gather_tensor(flat, 0, _explicit(group))
         return funcol.wait_tensor(out).reshape(world, -1)
     _COUNTER[0] += 1
     parts = [torch.empty_like(flat) for _ in range(world)]
@@ -218,7 +240,7 @@ def _hash(sig: Any) -> int:
     return int.from_bytes(digest[:8], "little") & ((1 << 62) - 1)  # so that -h fits in int64
 
 
-def _check_fingerprint(sig: Any, group: Any, world: int, device: torch.device) -> None:
+def _check_fingerprint(sig: Any, group: ProcessGroup | None, world: int, device: torch.device) -> None:
     h = _hash(sig)
     t = _all_reduce(torch.tensor([h, -h], dtype=torch.int64, device=device), "max", group, compiled=False)
     if int(t[0]) == h and -int(t[1]) == h:
@@ -303,7 +325,9 @@ def _decode(flat: Tensor, offset: int, like: Tensor, how: str, shared: bool) -> 
     return out.to(like.dtype).reshape(like.shape), offset + n
 
 
-def sync(state: Any, /, group: Any = None, *, fingerprint: bool | None = None, ensemble_dims: int = 0) -> Any:
+def sync(
+    state: Any, /, group: ProcessGroup | None = None, *, fingerprint: bool | None = None, ensemble_dims: int = 0
+) -> Any:
     """Combine a state over all ranks of a process group; returns a new state.
 
     On one process (or without an initialised process group, or on a rank outside
@@ -367,7 +391,7 @@ def sync(state: Any, /, group: Any = None, *, fingerprint: bool | None = None, e
 
     d = ensemble_dims
     cat_values = {i: _cat_values(entries[i][1], d) for i in plan.cats}
-    meta = None
+    meta: Tensor | None = None
     if plan.meta_width:
         # this rank's buffer counts and cat lengths, written in its own row of a zero block
         local = [entries[i][1].count.reshape(-1).to(torch.int64) for idx in plan.buffers.values() for i in idx]
@@ -381,11 +405,11 @@ def sync(state: Any, /, group: Any = None, *, fingerprint: bool | None = None, e
     for bucket in plan.buckets:
         pieces: list[Tensor] = []
         for i, how in bucket.slots:
-            pieces += _encode(meta if i == _META else entries[i][1], how, bucket.dtype)
+            pieces += _encode(_slot(i, meta, entries), how, bucket.dtype)
         flat = _all_reduce(torch.cat(pieces), bucket.op, group, compiled)  # cat: a fresh tensor, never the state
         offset, shared = 0, len(bucket.slots) > 1
         for i, how in bucket.slots:
-            like = meta if i == _META else entries[i][1]
+            like = _slot(i, meta, entries)
             value, offset = _decode(flat, offset, like, how, shared)
             if i == _META:
                 meta = value.reshape(world, plan.meta_width)
@@ -414,7 +438,7 @@ def _sync_buffers(
     meta: Tensor,
     results: list[Any],
     world: int,
-    group: Any,
+    group: ProcessGroup | None,
     compiled: bool,
     ensemble_dims: int,
 ) -> None:
@@ -475,7 +499,7 @@ def _sync_cats(
     lengths: list[list[int]],
     results: list[Any],
     world: int,
-    group: Any,
+    group: ProcessGroup | None,
     d: int,
 ) -> None:
     col = {i: j for j, i in enumerate(cats)}

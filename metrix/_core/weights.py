@@ -21,9 +21,10 @@ base metric when they are built.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import torch
@@ -33,13 +34,39 @@ from metrix._core.checks import check, is_tracing, validation_enabled
 
 __all__ = [
     "check_sample_weight",
+    "check_sample_weight_total",
     "mark_sample_weight",
     "refuse_sample_weight",
     "row_weights",
     "takes_sample_weight",
+    "trusted_weights",
+    "weights_trusted",
 ]
 
 _F64 = torch.float64
+_TRUSTED = False
+
+
+@contextlib.contextmanager
+def trusted_weights() -> Iterator[None]:
+    """Skip the value checks of ``sample_weight`` (not its shape, dtype and device) inside a block.
+
+    For weights valid by construction, such as the bootstrap's Poisson counts (non-negative
+    whole numbers): reading each of ``B x N`` weights back was a third of a bootstrap's
+    update. The checks of the metric's own inputs still run.
+    """
+    global _TRUSTED
+    previous = _TRUSTED
+    _TRUSTED = True
+    try:
+        yield
+    finally:
+        _TRUSTED = previous
+
+
+def weights_trusted() -> bool:
+    """Whether weight value checks are skipped (inside :func:`trusted_weights`)."""
+    return _TRUSTED
 
 
 def check_sample_weight(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool = True) -> Tensor:
@@ -91,9 +118,36 @@ def check_sample_weight(sample_weight: Any, like: Tensor, metric: str, *, valida
             f"move it with sample_weight.to({str(like.device)!r})"
         )
     w = sample_weight if sample_weight.dtype == _F64 else sample_weight.to(_F64)
-    if validate_args and validation_enabled():
+    if validate_args and validation_enabled() and not _TRUSTED:
         _check_values(w, metric)
     return w
+
+
+def check_sample_weight_total(
+    sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool = True
+) -> tuple[Tensor, Tensor]:
+    """:func:`check_sample_weight` and the float64 total weight, from one pass of the value check.
+
+    The total is needed by every weighted mean; the value check reads it (finite) and the
+    minimum (non-negative, not NaN) instead of a separate ``aminmax``.
+
+    Returns:
+        ``(w, total)``: the float64 weights ``(N,)`` and their float64 sum ``()``.
+    """
+    w = check_sample_weight(sample_weight, like, metric, validate_args=False)
+    total = w.sum()
+    if not (validate_args and validation_enabled() and not _TRUSTED):
+        return w, total
+    if is_tracing(w):
+        _check_values(w, metric)
+        return w, total
+    # values only: read them without autograd (no "requires_grad to scalar" warning)
+    low, seen = w.detach().min() if w.numel() else None, total.detach()
+    if low is not None and not (float(low) >= 0 and math.isfinite(float(seen))):
+        _check_values(w, metric)  # the failure path: name the problem
+        # a sum can overflow to inf from finite weights only past 1e308: report it as such
+        raise ValueError(f"{metric}: sample_weight sums to {float(seen)}; weights must be finite")
+    return w, total
 
 
 def _check_values(w: Tensor, metric: str) -> None:

@@ -16,7 +16,8 @@ the values, unchecked); given both, the weights multiply.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import torch
 from torch import Tensor
@@ -24,7 +25,7 @@ from torch import Tensor
 from metrix._core.args import type_error, value_error
 from metrix._core.checks import check, is_tracing, warn
 from metrix._core.metric import Metric, factory
-from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.state import CatStorage, cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import check_sample_weight, mark_sample_weight, refuse_sample_weight, row_weights
 
 __all__ = ["CatState", "MaxState", "MeanState", "MinState", "SumState", "cat", "max", "mean", "min", "sum"]
@@ -132,7 +133,7 @@ class MinState:
 class CatState:
     """Every value seen, in order."""
 
-    values: Any = leaf("cat")  # float64 (n, *value_shape)
+    values: CatStorage = leaf("cat")  # float64 (n, *value_shape)
 
 
 @factory(higher_is_better=None)
@@ -208,23 +209,7 @@ def max(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
         >>> max()(torch.tensor([1.0, 7.0, 3.0]))
         tensor(7., dtype=torch.float64)
     """
-    strategy = check_nan_strategy(nan_strategy)
-
-    def init(*, device: Any = None) -> MaxState:
-        return MaxState(torch.full((), -torch.inf, dtype=_F64, device=device))
-
-    def update(s: MaxState, value: Any, *, sample_weight: Any = None) -> MaxState:
-        v, _ = prepare(value, None, strategy, s.value.device, -torch.inf, "max")
-        sw = _sample_weights(sample_weight, v, "max")
-        if sw is not None:
-            v = torch.where(sw > 0, v, -torch.inf)  # a value of weight 0 is not seen
-        top = v.amax() if v.numel() else torch.full((), -torch.inf, dtype=_F64, device=v.device)
-        return MaxState(torch.maximum(s.value, top))
-
-    def compute(s: MaxState) -> Tensor:
-        return s.value
-
-    return Metric(init, update, compute, name="max")
+    return _extremum("max", MaxState, check_nan_strategy(nan_strategy), -torch.inf, Tensor.amax, torch.maximum)
 
 
 @factory(higher_is_better=None)
@@ -237,23 +222,37 @@ def min(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
         >>> min()(torch.tensor([1.0, 7.0, -3.0]))
         tensor(-3., dtype=torch.float64)
     """
-    strategy = check_nan_strategy(nan_strategy)
+    return _extremum("min", MinState, check_nan_strategy(nan_strategy), torch.inf, Tensor.amin, torch.minimum)
 
-    def init(*, device: Any = None) -> MinState:
-        return MinState(torch.full((), torch.inf, dtype=_F64, device=device))
 
-    def update(s: MinState, value: Any, *, sample_weight: Any = None) -> MinState:
-        v, _ = prepare(value, None, strategy, s.value.device, torch.inf, "min")
-        sw = _sample_weights(sample_weight, v, "min")
+Extremum = TypeVar("Extremum", MaxState, MinState)
+
+
+def _extremum(
+    name: str,
+    state_cls: type[Extremum],
+    strategy: str | float,
+    empty: float,
+    reduce: Callable[[Tensor], Tensor],
+    keep: Callable[[Tensor, Tensor], Tensor],
+) -> Metric:
+    """``max`` or ``min``: ``empty`` (the op's identity) before any data and for unseen values."""
+
+    def init(*, device: Any = None) -> Extremum:
+        return state_cls(torch.full((), empty, dtype=_F64, device=device))
+
+    def update(s: Extremum, value: Any, *, sample_weight: Any = None) -> Extremum:
+        v, _ = prepare(value, None, strategy, s.value.device, empty, name)
+        sw = _sample_weights(sample_weight, v, name)
         if sw is not None:
-            v = torch.where(sw > 0, v, torch.inf)  # a value of weight 0 is not seen
-        low = v.amin() if v.numel() else torch.full((), torch.inf, dtype=_F64, device=v.device)
-        return MinState(torch.minimum(s.value, low))
+            v = torch.where(sw > 0, v, empty)  # a value of weight 0 is not seen
+        batch = reduce(v) if v.numel() else torch.full((), empty, dtype=_F64, device=v.device)
+        return state_cls(keep(s.value, batch))
 
-    def compute(s: MinState) -> Tensor:
+    def compute(s: Extremum) -> Tensor:
         return s.value
 
-    return Metric(init, update, compute, name="min")
+    return Metric(init, update, compute, name=name)
 
 
 @factory(higher_is_better=None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 from torch import Tensor
@@ -82,20 +82,23 @@ def signal_pair(
     return preds, target
 
 
-def mean_score_metric(name: str, state_cls: type, scores: Callable[..., Tensor], key: Hashable) -> Metric:
+MeanScore = TypeVar("MeanScore", bound=MeanScoreState)
+
+
+def mean_score_metric(name: str, state_cls: type[MeanScore], scores: Callable[..., Tensor], key: Hashable) -> Metric:
     """A metric whose value is the mean of ``scores(preds, target)`` over every signal seen.
 
     ``state_cls`` has ``total`` (float64 scalar) and ``count`` (int64 scalar) sum leaves.
     """
 
-    def init(*, device: Any = None) -> Any:
+    def init(*, device: Any = None) -> MeanScore:
         return state_cls(torch.zeros((), dtype=F64, device=device), torch.zeros((), dtype=torch.int64, device=device))
 
-    def update(s: Any, preds: Any, target: Any) -> Any:
+    def update(s: MeanScore, preds: Any, target: Any) -> MeanScore:
         v = scores(preds, target).to(F64)
         return state_cls(s.total + v.sum(), s.count + v.numel())
 
-    def compute(s: Any) -> Tensor:
+    def compute(s: MeanScore) -> Tensor:
         return s.total / s.count.to(F64)
 
     return Metric(init, update, compute, name=name, key=key)
@@ -120,4 +123,4 @@ def signal_kernel_metric(
 
 def per_signal_kernel(factory_fn: Callable[..., Any], kernel: Callable[..., Tensor]) -> None:
     """Attach the per-signal kernel to a public factory (used by permutation-invariant training)."""
-    factory_fn.__metrix_audio_kernel__ = kernel  # type: ignore[attr-defined]
+    factory_fn.__metrix_audio_kernel__ = kernel  # type: ignore[attr-defined]  # a marker attribute on a function object, which mypy does not let one declare

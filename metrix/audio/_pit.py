@@ -181,4 +181,4 @@ def pit_permutate(preds: Tensor, perm: Tensor) -> Tensor:
     return preds.gather(1, index)
 
 
-pit_permutate.__metrix_plain_function__ = True  # type: ignore[attr-defined]
+pit_permutate.__metrix_plain_function__ = True  # type: ignore[attr-defined]  # a marker attribute on a function object, which mypy does not let one declare

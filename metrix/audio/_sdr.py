@@ -15,7 +15,7 @@ count), as TorchMetrics' classes do.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypedDict
 
 import torch
 from torch import Tensor
@@ -121,6 +121,15 @@ def _toeplitz_cg(col: Tensor, rhs: Tensor, n_iter: int) -> Tensor:
     return x
 
 
+class _SDROptions(TypedDict):
+    """The keyword options of :func:`sdr_kernel`."""
+
+    use_cg_iter: int | None
+    filter_length: int
+    zero_mean: bool
+    load_diag: float | None
+
+
 def sdr_kernel(
     preds: Tensor,
     target: Tensor,
@@ -192,7 +201,9 @@ def signal_distortion_ratio(
     zero_mean = check_bool(zero_mean, "zero_mean")
     check_optional_number(load_diag, "load_diag", "None or a number", lambda v: True)  # kept as given
     validate_args = check_bool(validate_args, "validate_args")
-    options = dict(use_cg_iter=use_cg_iter, filter_length=filter_length, zero_mean=zero_mean, load_diag=load_diag)
+    options = _SDROptions(
+        use_cg_iter=use_cg_iter, filter_length=filter_length, zero_mean=zero_mean, load_diag=load_diag
+    )
 
     def scores(preds: Any, target: Any) -> Tensor:
         p, t = signal_pair(preds, target, validate_args=validate_args)

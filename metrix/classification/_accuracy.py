@@ -18,12 +18,14 @@ from metrix.classification._class_averaging import recall_metric, scored_metric,
 from metrix.classification._dispatch import dispatch
 from metrix.classification._division import count_divide, safe_divide
 from metrix.classification._inputs import (
+    MulticlassOptions,
     check_average,
     check_ignore_index,
     check_input_format,
     check_validate_args,
     multiclass_format,
 )
+from metrix.classification._sample_weights import check_count_weights, element_weights
 from metrix.classification._stat_scores_state import binary_task, multiclass_task, multilabel_task
 
 __all__ = ["CorrectState", "accuracy", "binary_accuracy", "multiclass_accuracy", "multilabel_accuracy"]
@@ -55,7 +57,7 @@ def _micro_accuracy(
             "num_classes=None supports only top_k=1 and multidim_average='global'; "
             f"got top_k={top_k!r}, multidim_average={multidim_average!r}: pass num_classes"
         )
-    fmt = dict(
+    fmt = MulticlassOptions(
         num_classes=None,
         top_k=1,
         ignore_index=check_ignore_index(ignore_index),
@@ -66,8 +68,11 @@ def _micro_accuracy(
     def init(*, device: Any = None) -> CorrectState:
         return CorrectState(torch.zeros(2, dtype=torch.int64, device=device))
 
-    def update(s: CorrectState, preds: Tensor, target: Tensor) -> CorrectState:
+    def update(s: CorrectState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None) -> CorrectState:
         label, tgt, w = multiclass_format(preds, target, **fmt)
+        if sample_weight is not None:  # whole numbers: the int64 counts stay exact
+            sw = check_count_weights(sample_weight, target, "multiclass_accuracy", validate_args=fmt["validate_args"])
+            w = element_weights(sw.long(), w, tgt)
         counts = torch.stack([((label == tgt).long() * w).sum(), w.sum()])
         return CorrectState(s.counts + counts)
 

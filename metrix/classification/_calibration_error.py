@@ -37,6 +37,7 @@ from metrix.classification._inputs import (
     check_validate_args,
     multiclass_scores,
 )
+from metrix.classification._sample_weights import whole_row_weights
 
 __all__ = ["CalibrationState", "binary_calibration_error", "calibration_error", "multiclass_calibration_error"]
 
@@ -70,6 +71,7 @@ def _binned(
     correct: Tensor,
     valid: Tensor,
     bin_dtype: torch.dtype | None = None,
+    rows: Tensor | None = None,
 ) -> CalibrationState:
     # Boundaries in the confidences' own dtype (or ``bin_dtype``), as TorchMetrics builds
     # them, so that a confidence on a boundary lands in the same bin; the confidences are
@@ -78,12 +80,13 @@ def _binned(
     bounds = torch.linspace(0, 1, n_bins + 1, dtype=binned.dtype, device=confidence.device)
     # Ignored elements may carry any score: clamp their index into range, weight them 0.
     idx = (torch.bucketize(binned, bounds, right=True) - 1).clamp(0, n_bins)
-    w = valid.long()
+    w = valid.long() if rows is None else valid * rows  # rows: int64 whole-number sample weights
     zeros_i = torch.zeros_like(s.count)
+    conf = torch.where(valid, confidence, 0).double()
     return CalibrationState(
         s.count + zeros_i.scatter_add(0, idx, w),
         s.correct + zeros_i.scatter_add(0, idx, correct.long() * w),
-        s.confidence + torch.zeros_like(s.confidence).scatter_add(0, idx, torch.where(valid, confidence, 0).double()),
+        s.confidence + torch.zeros_like(s.confidence).scatter_add(0, idx, conf if rows is None else conf * rows),
     )
 
 
@@ -155,11 +158,18 @@ def binary_calibration_error(
     """
     _check_common(n_bins, norm, ignore_index, validate_args, input_format)
 
-    def update(s: CalibrationState, preds: Tensor, target: Tensor) -> CalibrationState:
+    def update(
+        s: CalibrationState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
+    ) -> CalibrationState:
         conf, t, valid = binary_scores(
             preds, target, ignore_index=ignore_index, validate_args=validate_args, input_format=input_format
         )
-        return _binned(s, n_bins, conf, t, valid)
+        rows = None
+        if sample_weight is not None:
+            rows = whole_row_weights(
+                sample_weight, target, conf.shape[0], "binary_calibration_error", validate_args=validate_args
+            )
+        return _binned(s, n_bins, conf, t, valid, rows=rows)
 
     key = ("binary_calibration_error", n_bins, ignore_index, validate_args, input_format)
     return Metric(_init_fn(n_bins), update, _compute_fn(norm), name="binary_calibration_error", key=key)
@@ -208,7 +218,9 @@ def multiclass_calibration_error(
     check_int(num_classes, "num_classes", 2)
     _check_common(n_bins, norm, ignore_index, validate_args, input_format)
 
-    def update(s: CalibrationState, preds: Tensor, target: Tensor) -> CalibrationState:
+    def update(
+        s: CalibrationState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
+    ) -> CalibrationState:
         probs, t, valid = multiclass_scores(
             preds,
             target,
@@ -219,7 +231,12 @@ def multiclass_calibration_error(
         )
         conf, pred = probs.max(1)
         # TorchMetrics bins multiclass confidences in float32 whatever the input dtype.
-        return _binned(s, n_bins, conf, pred == t, valid, bin_dtype=torch.float32)
+        rows = None
+        if sample_weight is not None:
+            rows = whole_row_weights(
+                sample_weight, target, conf.shape[0], "multiclass_calibration_error", validate_args=validate_args
+            )
+        return _binned(s, n_bins, conf, pred == t, valid, bin_dtype=torch.float32, rows=rows)
 
     key = ("multiclass_calibration_error", num_classes, n_bins, ignore_index, validate_args, input_format)
     return Metric(_init_fn(n_bins), update, _compute_fn(norm), name="multiclass_calibration_error", key=key)

@@ -39,7 +39,7 @@ def uses_stats(*names: str) -> Callable[[ScoreFn], ScoreFn]:
     """
 
     def mark(fn: ScoreFn) -> ScoreFn:
-        fn.metrix_uses_tn = "tn" in names  # type: ignore[attr-defined]
+        fn.metrix_uses_tn = "tn" in names  # type: ignore[attr-defined]  # a marker attribute on a function
         return fn
 
     return mark

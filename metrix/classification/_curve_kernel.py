@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TypeAlias
 
 import torch
 from torch import Tensor
 
 from metrix._core.checks import warn_if
 from metrix._core.metric import Metric
-from metrix.classification._curve_state import CurveSpec, CurveState, curve_metric, micro, stored
+from metrix.classification._curve_state import CurveSpec, CurveState, ExactCurveState, curve_metric, micro, stored
 from metrix.classification._division import safe_divide
 
 __all__ = [
+    "CurveOutput",
     "curve_output",
     "exact_counts",
     "float32_curves",
@@ -102,7 +103,7 @@ def binned_counts(hist: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
 # ----------------------------------------------------------------------------- points
 
 
-def _exact_columns(spec: CurveSpec, s: CurveState, pooled: bool) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+def _exact_columns(spec: CurveSpec, s: ExactCurveState, pooled: bool) -> tuple[Tensor, Tensor, Tensor, Tensor]:
     """``exact_counts`` of the stored samples (a capacity buffer keeps its length through merge and sync)."""
     scores, pos, valid = stored(spec, s)
     if scores.shape[-1] == 0:  # an empty eager store: one masked-out sample keeps the shapes legal
@@ -162,7 +163,7 @@ def roc_points(spec: CurveSpec, s: CurveState, pooled: bool = False) -> Curve:
     ``keep`` (exact form only) marks the points TorchMetrics reports; thresholds are
     ``(K, L)`` in the exact form and ``(T,)`` in the binned one.
     """
-    if spec.thresholds is None:
+    if isinstance(s, ExactCurveState):  # the form spec.thresholds=None builds
         thr, tps, fps, keep = _exact_columns(spec, s, pooled)
         _warn_roc(spec, tps[:, -1], fps[:, -1], pooled)
         zero = torch.zeros_like(tps[:, :1])
@@ -186,7 +187,7 @@ def pr_points(spec: CurveSpec, s: CurveState, pooled: bool = False) -> Curve:
 
     The final ``(1, 0)`` point is appended (see :func:`roc_points` for the shapes).
     """
-    if spec.thresholds is None:
+    if isinstance(s, ExactCurveState):  # the form spec.thresholds=None builds
         thr, tps, fps, keep = _exact_columns(spec, s, pooled)
         n_pos, n_neg = tps[:, -1:].clone(), fps[:, -1:].clone()
         precision = tps + fps
@@ -216,7 +217,7 @@ def pr_points(spec: CurveSpec, s: CurveState, pooled: bool = False) -> Curve:
 
 def support(spec: CurveSpec, s: CurveState) -> Tensor:
     """Positives per column (float64), the weights of ``average="weighted"``."""
-    if spec.thresholds is None:
+    if isinstance(s, ExactCurveState):  # the form spec.thresholds=None builds
         _, pos, valid = stored(spec, s)
         return (pos & valid).sum(-1).to(torch.float64)
     return s.hist[..., 1].sum(0).to(torch.float64)
@@ -234,7 +235,13 @@ def float32_curves(spec: CurveSpec, s: CurveState, kind: str, pooled: bool = Fal
 # ----------------------------------------------------------------------------- outputs and averages
 
 
-def curve_output(spec: CurveSpec, a: Tensor, b: Tensor, thr: Tensor, keep: Tensor | None, per_column: bool) -> Any:
+# (x, y, thresholds) of a curve: tensors, or one tensor per class for exact per-class curves
+CurveOutput: TypeAlias = tuple[Tensor | list[Tensor], Tensor | list[Tensor], Tensor | list[Tensor]]
+
+
+def curve_output(
+    spec: CurveSpec, a: Tensor, b: Tensor, thr: Tensor, keep: Tensor | None, per_column: bool
+) -> CurveOutput:
     """Shape a curve as TorchMetrics does: tensors, or lists of tensors for exact per-class curves."""
     a, b = a.to(torch.float32), b.to(torch.float32)
     if keep is None:  # binned: thresholds shared by every column
@@ -259,7 +266,9 @@ def _interp(x: Tensor, xp: Tensor, fp: Tensor) -> Tensor:
     return slope[idx] * x + intercept[idx]
 
 
-def macro_curve(xs: CurveState, ys: CurveState, thrs: CurveState, descending: bool) -> tuple[Tensor, Tensor, Tensor]:
+def macro_curve(
+    xs: Tensor | list[Tensor], ys: Tensor | list[Tensor], thrs: Tensor | list[Tensor], descending: bool
+) -> tuple[Tensor, Tensor, Tensor]:
     """Average per-class curves onto the union of their x values (TorchMetrics' macro curve)."""
     xs_l = list(xs) if isinstance(xs, list) else list(xs.unbind(0))
     ys_l = list(ys) if isinstance(ys, list) else list(ys.unbind(0))
@@ -285,14 +294,16 @@ def reduce_average(res: Tensor, average: str | None, weights: Tensor) -> Tensor:
     return (vals * w).sum()
 
 
-def per_column_metric(name: str, spec: CurveSpec, reduce: Callable[[CurveSpec, CurveState], Any]) -> Metric:
+def per_column_metric(
+    name: str, spec: CurveSpec, reduce: Callable[[CurveSpec, CurveState], Tensor | tuple[Tensor, ...]]
+) -> Metric:
     """A curve metric whose value ``reduce(spec, state)`` has one entry per column (a tuple of such).
 
     Binary tasks have one column: their value is that column's entry.
     """
     single = spec.task == "binary"
 
-    def compute(s: CurveState) -> Any:
+    def compute(s: CurveState) -> Tensor | tuple[Tensor, ...]:
         out = reduce(spec, s)
         if single:
             return tuple(x[0] for x in out) if isinstance(out, tuple) else out[0]

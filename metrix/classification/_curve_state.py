@@ -28,6 +28,7 @@ from torch import Tensor
 from metrix._core.args import type_error, value_error
 from metrix._core.metric import Metric
 from metrix._core.state import Buffer, buffer_init, cat_append, cat_init, leaf, state, stored_masked
+from metrix._core.weights import mark_sample_weight, refuse_sample_weight
 from metrix.classification._inputs import (
     TARGET_SMALL,
     check_bool,
@@ -36,6 +37,7 @@ from metrix.classification._inputs import (
     check_num,
     curve_inputs,
 )
+from metrix.classification._sample_weights import whole_row_weights
 
 __all__ = [
     "BinnedCurveState",
@@ -233,7 +235,13 @@ def columns(spec: CurveSpec, probs: Tensor, target: Tensor) -> tuple[Tensor, Ten
     return probs.T, (target == 1).T, (target >= 0).T
 
 
-def _exact_fns(spec: CurveSpec) -> tuple[Callable[..., ExactCurveState], Callable[..., ExactCurveState]]:
+_EXACT_REFUSAL = (
+    "exact curves (thresholds=None) keep the samples, not weighted counts, and weighted exact curves are not "
+    "built yet; pass thresholds= (binned curves take whole-number weights)"
+)
+
+
+def _exact_fns(spec: CurveSpec, name: str) -> tuple[Callable[..., ExactCurveState], Callable[..., ExactCurveState]]:
     trail = () if spec.task == "binary" else (spec.num,)
     ttrail = (spec.num,) if spec.task == "multilabel" else ()
     cap = spec.capacity
@@ -244,14 +252,17 @@ def _exact_fns(spec: CurveSpec) -> tuple[Callable[..., ExactCurveState], Callabl
             return ExactCurveState(cat_init(trail, torch.float32, device), cat_init(ttrail, tdtype, device))
         return ExactCurveState(buffer_init(cap, trail, torch.float32, device), buffer_init(cap, ttrail, tdtype, device))
 
-    def update(s: ExactCurveState, preds: Tensor, target: Tensor) -> ExactCurveState:
+    def update(
+        s: ExactCurveState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
+    ) -> ExactCurveState:
+        refuse_sample_weight(name, sample_weight, _EXACT_REFUSAL)
         probs, t = _inputs(spec, preds, target)
         return ExactCurveState(cat_append(s.preds, probs), cat_append(s.target, t))
 
-    return init, update
+    return init, mark_sample_weight(update, False)
 
 
-def _binned_fns(spec: CurveSpec) -> tuple[Callable[..., BinnedCurveState], Callable[..., BinnedCurveState]]:
+def _binned_fns(spec: CurveSpec, name: str) -> tuple[Callable[..., BinnedCurveState], Callable[..., BinnedCurveState]]:
     assert spec.thresholds is not None
     n_thr = spec.thresholds.numel()
     k = spec.num if spec.task != "binary" else 1
@@ -259,8 +270,15 @@ def _binned_fns(spec: CurveSpec) -> tuple[Callable[..., BinnedCurveState], Calla
     def init(*, device: Any = None) -> BinnedCurveState:
         return BinnedCurveState(torch.zeros((n_thr + 1, k, 2), dtype=torch.int64, device=device))
 
-    def update(s: BinnedCurveState, preds: Tensor, target: Tensor) -> BinnedCurveState:
+    def update(
+        s: BinnedCurveState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
+    ) -> BinnedCurveState:
         probs, t = _inputs(spec, preds, target)
+        rows = (
+            None
+            if sample_weight is None
+            else whole_row_weights(sample_weight, target, probs.shape[0], name, validate_args=spec.validate_args)
+        )
         scores, pos, valid = columns(spec, probs, t)
         thr = spec.thresholds_on(scores.device)
         # Compare in float32 when that is exact (scores are float32; float32/16 thresholds
@@ -279,8 +297,11 @@ def _binned_fns(spec: CurveSpec) -> tuple[Callable[..., BinnedCurveState], Calla
         size = s.hist.numel()
         idx.masked_fill_(~valid, size)
         flat = torch.cat([s.hist.reshape(-1), s.hist.new_zeros(1)])
-        ones = s.hist.new_ones(1).expand(idx.numel())
-        flat = flat.scatter_add(0, idx.reshape(-1), ones)
+        if rows is None:
+            counts = s.hist.new_ones(1).expand(idx.numel())
+        else:  # int64 whole-number weights: the histogram stays exact counts
+            counts = rows.unsqueeze(0).expand(idx.shape).reshape(-1)
+        flat = flat.scatter_add(0, idx.reshape(-1), counts)
         return BinnedCurveState(flat[:size].reshape(s.hist.shape))
 
     return init, update
@@ -293,7 +314,7 @@ def curve_metric(name: str, spec: CurveSpec, compute: Callable[[Any], Any]) -> M
     kernel's degenerate-target warnings name.
     """
     spec.name = name
-    init, update = _exact_fns(spec) if spec.thresholds is None else _binned_fns(spec)
+    init, update = _exact_fns(spec, name) if spec.thresholds is None else _binned_fns(spec, name)
     return Metric(init, update, compute, name=name, key=spec.key)
 
 

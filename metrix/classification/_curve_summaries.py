@@ -94,7 +94,7 @@ def _mean_skip_nan(res: Tensor) -> Tensor:
 # ----------------------------------------------------------------------------- EER
 
 
-def _eer_reduce(average: str | None) -> Callable[[CurveSpec, Any], Tensor]:
+def _eer_reduce(average: str | None) -> Callable[[CurveSpec, CurveState], Tensor]:
     def reduce(spec: CurveSpec, s: CurveState) -> Tensor:
         if average == "macro":
             fpr, tpr, thr, keep = roc_points(spec, s)

@@ -79,10 +79,10 @@ def _group_update_fn(
     def update(s: GroupStatsState, preds: Tensor, target: Tensor | None, groups: Tensor) -> GroupStatsState:
         check_tensor(preds, "preds")
         check_tensor(groups, "groups")
-        if use_target:
-            check_tensor(target, "target")
-            check_same_shape(preds, target)
-            check_labels_dtype(target, preds)
+        tgt = check_tensor(target, "target") if use_target else None
+        if tgt is not None:
+            check_same_shape(preds, tgt)
+            check_labels_dtype(tgt, preds)
         if groups.is_floating_point() or groups.is_complex() or groups.dtype == torch.bool:
             raise TypeError(f"groups must hold integer group ids, got dtype {groups.dtype}; pass groups.long()")
         if preds.dim() == 0 or groups.shape not in (preds.shape[:1], preds.shape):
@@ -105,7 +105,7 @@ def _group_update_fn(
             check_binary_values(flat, name="integer preds", validate_args=validate_args)
             hard = flat.long()
         # Demographic parity needs no target: TorchMetrics scores it against all zeros.
-        t = target.reshape(n, m).long() if use_target else torch.zeros_like(hard)
+        t = tgt.reshape(n, m).long() if tgt is not None else torch.zeros_like(hard)
         valid = torch.ones_like(t, dtype=torch.bool) if ignore_index is None else t != ignore_index
         check_binary_values(t, ignore_index=ignore_index, valid=valid, validate_args=validate_args)
         cell = torch.where(valid, 2 * t.clamp(0, 1) + hard.clamp(0, 1), 4)

@@ -37,6 +37,7 @@ from metrix.classification._inputs import (
     check_validate_args,
     multiclass_scores,
 )
+from metrix.classification._sample_weights import whole_row_weights
 
 __all__ = ["HingeState", "binary_hinge_loss", "hinge_loss", "multiclass_hinge_loss"]
 
@@ -110,13 +111,16 @@ def binary_hinge_loss(
     check_validate_args(validate_args)
     check_input_format(input_format, scores=True)
 
-    def update(s: HingeState, preds: Tensor, target: Tensor) -> HingeState:
+    def update(s: HingeState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None) -> HingeState:
         p, t, valid = binary_scores(
             preds, target, ignore_index=ignore_index, validate_args=validate_args, input_format=input_format
         )
         margin = torch.where(t == 1, p, -p)
         loss = torch.where(valid, _loss(margin, squared), 0).double()
-        return HingeState(s.measure + loss.sum(), s.total + valid.sum())
+        if sample_weight is None:
+            return HingeState(s.measure + loss.sum(), s.total + valid.sum())
+        w = whole_row_weights(sample_weight, target, p.shape[0], "binary_hinge_loss", validate_args=validate_args)
+        return HingeState(s.measure + torch.dot(loss, w.double()), s.total + (valid * w).sum())
 
     key = ("binary_hinge_loss", squared, ignore_index, validate_args, input_format)
     return Metric(_init_fn(()), update, _compute, name="binary_hinge_loss", key=key)
@@ -172,7 +176,7 @@ def multiclass_hinge_loss(
     check_input_format(input_format, scores=True)
     one_vs_all = multiclass_mode == "one-vs-all"
 
-    def update(s: HingeState, preds: Tensor, target: Tensor) -> HingeState:
+    def update(s: HingeState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None) -> HingeState:
         p, t, valid = multiclass_scores(
             preds,
             target,
@@ -182,14 +186,20 @@ def multiclass_hinge_loss(
             input_format=input_format,
         )
         is_target = torch.nn.functional.one_hot(t, num_classes).bool()
+        w = None
+        if sample_weight is not None:
+            w = whole_row_weights(
+                sample_weight, target, p.shape[0], "multiclass_hinge_loss", validate_args=validate_args
+            )
         if one_vs_all:
-            loss = _loss(torch.where(is_target, p, -p), squared)
-            loss = torch.where(valid[:, None], loss, 0).double().sum(0)
+            loss = torch.where(valid[:, None], _loss(torch.where(is_target, p, -p), squared), 0).double()
+            loss = loss.sum(0) if w is None else w.double() @ loss
         else:
             true_score = (p * is_target).sum(1)
             best_other = torch.where(is_target, float("-inf"), p).amax(1)
-            loss = torch.where(valid, _loss(true_score - best_other, squared), 0).double().sum()
-        return HingeState(s.measure + loss, s.total + valid.sum())
+            loss = torch.where(valid, _loss(true_score - best_other, squared), 0).double()
+            loss = loss.sum() if w is None else torch.dot(loss, w.double())
+        return HingeState(s.measure + loss, s.total + (valid.sum() if w is None else (valid * w).sum()))
 
     key = ("multiclass_hinge_loss", num_classes, squared, multiclass_mode, ignore_index, validate_args, input_format)
     shape = (num_classes,) if one_vs_all else ()

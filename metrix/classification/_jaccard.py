@@ -43,7 +43,7 @@ def _jaccard(st: Stats, task: Task, average: str, zero_division: float) -> Tenso
         weights = tp + fn
     else:
         weights = torch.ones_like(score)
-        if drop:
+        if drop and ii is not None:
             weights = torch.where(torch.arange(score.shape[-1], device=score.device) == ii, 0.0, weights)
         if not multilabel:
             weights = torch.where(den == 0, 0.0, weights)

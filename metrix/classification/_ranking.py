@@ -33,6 +33,7 @@ from metrix.classification._inputs import (
     check_validate_args,
     multilabel_scores,
 )
+from metrix.classification._sample_weights import whole_row_weights
 
 __all__ = [
     "RankingState",
@@ -94,10 +95,13 @@ def _ranking_metric(
     check_validate_args(validate_args)
     check_input_format(input_format, scores=True)
 
-    def update(s: RankingState, preds: Tensor, target: Tensor) -> RankingState:
+    def update(s: RankingState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None) -> RankingState:
         p, t, valid = _ranked_rows(preds, target, num_labels, ignore_index, validate_args, input_format)
         values = per_sample(p, t, valid, num_labels)
-        return RankingState(s.score + values.double().sum(), s.total + p.shape[0])
+        if sample_weight is None:
+            return RankingState(s.score + values.double().sum(), s.total + p.shape[0])
+        w = whole_row_weights(sample_weight, target, p.shape[0], name, validate_args=validate_args)
+        return RankingState(s.score + torch.dot(values.double(), w.double()), s.total + w.sum())
 
     key = (name, num_labels, ignore_index, validate_args, input_format)
     return Metric(_init, update, compute, name=name, key=key)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from metrix._core.metric import Metric, factory
-from metrix.classification._curve_kernel import curve_output, macro_curve, pr_points, roc_points
+from metrix.classification._curve_kernel import CurveOutput, curve_output, macro_curve, pr_points, roc_points
 from metrix.classification._curve_state import CurveState, build_spec, check_macro_capacity, curve_metric
 from metrix.classification._dispatch import dispatch
 from metrix.classification._inputs import check_choice
@@ -68,7 +68,7 @@ def binary_roc(
     """
     spec = build_spec("binary", None, thresholds, ignore_index, validate_args, input_format, capacity)
 
-    def compute(s: CurveState) -> Any:
+    def compute(s: CurveState) -> CurveOutput:
         fpr, tpr, thr, keep = roc_points(spec, s)
         return curve_output(spec, fpr, tpr, thr, keep, per_column=False)
 
@@ -123,7 +123,7 @@ def multiclass_roc(
     average = check_choice(average, "average", (None, "micro", "macro"))
     check_macro_capacity(average, spec.capacity)
 
-    def compute(s: CurveState) -> Any:
+    def compute(s: CurveState) -> CurveOutput:
         fpr, tpr, thr, keep = roc_points(spec, s, pooled=average == "micro")
         out = curve_output(spec, fpr, tpr, thr, keep, per_column=average != "micro")
         if average == "macro":
@@ -173,7 +173,7 @@ def multilabel_roc(
     """
     spec = build_spec("multilabel", num_labels, thresholds, ignore_index, validate_args, input_format, capacity)
 
-    def compute(s: CurveState) -> Any:
+    def compute(s: CurveState) -> CurveOutput:
         fpr, tpr, thr, keep = roc_points(spec, s)
         return curve_output(spec, fpr, tpr, thr, keep, per_column=True)
 
@@ -220,7 +220,7 @@ def binary_precision_recall_curve(
     """
     spec = build_spec("binary", None, thresholds, ignore_index, validate_args, input_format, capacity)
 
-    def compute(s: CurveState) -> Any:
+    def compute(s: CurveState) -> CurveOutput:
         p, r, thr, keep = pr_points(spec, s)
         return curve_output(spec, p, r, thr, keep, per_column=False)
 
@@ -272,7 +272,7 @@ def multiclass_precision_recall_curve(
     average = check_choice(average, "average", (None, "micro", "macro"))
     check_macro_capacity(average, spec.capacity)
 
-    def compute(s: CurveState) -> Any:
+    def compute(s: CurveState) -> CurveOutput:
         p, r, thr, keep = pr_points(spec, s, pooled=average == "micro")
         out = curve_output(spec, p, r, thr, keep, per_column=average != "micro")
         if average == "macro":
@@ -322,7 +322,7 @@ def multilabel_precision_recall_curve(
     """
     spec = build_spec("multilabel", num_labels, thresholds, ignore_index, validate_args, input_format, capacity)
 
-    def compute(s: CurveState) -> Any:
+    def compute(s: CurveState) -> CurveOutput:
         p, r, thr, keep = pr_points(spec, s)
         return curve_output(spec, p, r, thr, keep, per_column=True)
 

@@ -36,7 +36,9 @@ from torch import Tensor
 
 from metrix._core.metric import Metric
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.weights import mark_sample_weight, refuse_sample_weight
 from metrix.classification._inputs import (
+    FormatOptions,
     binary_format,
     check_ignore_index,
     check_input_format,
@@ -49,6 +51,7 @@ from metrix.classification._inputs import (
     multiclass_format_lean,
     multilabel_format,
 )
+from metrix.classification._sample_weights import SAMPLEWISE_REFUSAL, check_count_weights, element_weights
 from metrix.classification._stat_scores_counting import (
     SMALL_C,
     binary_counts,
@@ -57,6 +60,13 @@ from metrix.classification._stat_scores_counting import (
     micro_counts,
     multilabel_counts,
     samplewise_counts,
+)
+from metrix.classification._weighted_counting import (
+    binary_counts_weighted,
+    class_counts_weighted,
+    confusion_counts_weighted,
+    micro_counts_weighted,
+    multilabel_counts_weighted,
 )
 
 __all__ = [
@@ -133,6 +143,7 @@ StatScoresState: TypeAlias = (
     | MultilabelStatScoresState
     | MulticlassStatScoresState
     | MulticlassMicroStatScoresState
+    | MulticlassConfusionMatrixState
     | SamplewiseStatScoresState
 )
 
@@ -173,7 +184,7 @@ class Task:
 
     def format(self, preds: Tensor, target: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """Checked int64 ``(pred, target, weight)``: ``(N, M)`` or ``(N, L, M)`` for multilabel."""
-        common = dict(
+        common = FormatOptions(
             ignore_index=self.ignore_index,
             input_format=self.input_format,
             validate_args=self.validate_args,
@@ -245,80 +256,119 @@ def multilabel_task(
 # --------------------------------------------------------------------------------------
 
 
+def _weights(task: Task, name: str, sample_weight: Any, target: Tensor, like: Tensor, mask: Tensor | None) -> Tensor:
+    """float64 per-element weights shaped like ``like`` (the formatted labels): sample weight times ``mask``."""
+    w = check_count_weights(sample_weight, target, name, validate_args=task.validate_args)
+    # without ignore_index the mask (binary, multilabel) is all ones: no multiply
+    return element_weights(w, mask if task.ignore_index is not None else None, like)
+
+
 def _samplewise_fns(
-    task: Task,
+    task: Task, name: str
 ) -> tuple[Callable[..., SamplewiseStatScoresState], Callable[..., SamplewiseStatScoresState]]:
     row = (4,) if task.kind == "binary" else (task.num, 4)
 
     def init(*, device: Any = None) -> SamplewiseStatScoresState:
         return SamplewiseStatScoresState(cat_init(row, torch.int64, device))
 
-    def update(s: SamplewiseStatScoresState, preds: Tensor, target: Tensor) -> SamplewiseStatScoresState:
+    def update(
+        s: SamplewiseStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
+    ) -> SamplewiseStatScoresState:
+        refuse_sample_weight(f"{name}(multidim_average='samplewise')", sample_weight, SAMPLEWISE_REFUSAL)
         pred, tgt, w = task.format(preds, target)
         return SamplewiseStatScoresState(cat_append(s.stats, samplewise_counts(task.kind, task.num, pred, tgt, w)))
 
-    return init, update
+    return init, mark_sample_weight(update, False)
 
 
-def _binary_fns(task: Task) -> tuple[Callable[..., BinaryStatScoresState], Callable[..., BinaryStatScoresState]]:
+def _binary_fns(
+    task: Task, name: str
+) -> tuple[Callable[..., BinaryStatScoresState], Callable[..., BinaryStatScoresState]]:
     def init(*, device: Any = None) -> BinaryStatScoresState:
         return BinaryStatScoresState(torch.zeros(4, dtype=F64, device=device))
 
-    def update(s: BinaryStatScoresState, preds: Tensor, target: Tensor) -> BinaryStatScoresState:
+    def update(
+        s: BinaryStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
+    ) -> BinaryStatScoresState:
         pred, tgt, w = task.format(preds, target)
-        return BinaryStatScoresState(s.confmat + binary_counts(pred, tgt, w))
+        if sample_weight is None:
+            return BinaryStatScoresState(s.confmat + binary_counts(pred, tgt, w))
+        ew = _weights(task, name, sample_weight, target, pred, w)
+        return BinaryStatScoresState(s.confmat + binary_counts_weighted(pred, tgt, ew))
 
     return init, update
 
 
 def _multilabel_fns(
-    task: Task,
+    task: Task, name: str
 ) -> tuple[Callable[..., MultilabelStatScoresState], Callable[..., MultilabelStatScoresState]]:
     def init(*, device: Any = None) -> MultilabelStatScoresState:
         return MultilabelStatScoresState(torch.zeros((task.num, 4), dtype=F64, device=device))
 
-    def update(s: MultilabelStatScoresState, preds: Tensor, target: Tensor) -> MultilabelStatScoresState:
+    def update(
+        s: MultilabelStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
+    ) -> MultilabelStatScoresState:
         pred, tgt, w = task.format(preds, target)
-        return MultilabelStatScoresState(s.confmat + multilabel_counts(task.num, pred, tgt, w))
+        if sample_weight is None:
+            return MultilabelStatScoresState(s.confmat + multilabel_counts(task.num, pred, tgt, w))
+        ew = _weights(task, name, sample_weight, target, pred, w)
+        return MultilabelStatScoresState(s.confmat + multilabel_counts_weighted(task.num, pred, tgt, ew))
 
     return init, update
 
 
-def _class_fns(task: Task) -> tuple[Callable[..., MulticlassStatScoresState], Callable[..., MulticlassStatScoresState]]:
+def _class_fns(
+    task: Task, name: str
+) -> tuple[Callable[..., MulticlassStatScoresState], Callable[..., MulticlassStatScoresState]]:
     def init(*, device: Any = None) -> MulticlassStatScoresState:
         return MulticlassStatScoresState(torch.zeros((3, task.num), dtype=F64, device=device))
 
-    def update(s: MulticlassStatScoresState, preds: Tensor, target: Tensor) -> MulticlassStatScoresState:
+    def update(
+        s: MulticlassStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
+    ) -> MulticlassStatScoresState:
         pred, tgt, w = task.format_lean(preds, target)
-        return MulticlassStatScoresState(s.counts + class_counts(task.num, pred, tgt, w))
+        if sample_weight is None:
+            return MulticlassStatScoresState(s.counts + class_counts(task.num, pred, tgt, w))
+        ew = _weights(task, name, sample_weight, target, pred, w)
+        return MulticlassStatScoresState(s.counts + class_counts_weighted(task.num, pred, tgt, ew))
 
     return init, update
 
 
 def _micro_fns(
-    task: Task,
+    task: Task, name: str
 ) -> tuple[Callable[..., MulticlassMicroStatScoresState], Callable[..., MulticlassMicroStatScoresState]]:
     def init(*, device: Any = None) -> MulticlassMicroStatScoresState:
         return MulticlassMicroStatScoresState(torch.zeros(2, dtype=F64, device=device))
 
-    def update(s: MulticlassMicroStatScoresState, preds: Tensor, target: Tensor) -> MulticlassMicroStatScoresState:
+    def update(
+        s: MulticlassMicroStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
+    ) -> MulticlassMicroStatScoresState:
         pred, tgt, w = task.format_lean(preds, target)
-        return MulticlassMicroStatScoresState(s.counts + micro_counts(pred, tgt, w))
+        if sample_weight is None:
+            return MulticlassMicroStatScoresState(s.counts + micro_counts(pred, tgt, w))
+        ew = _weights(task, name, sample_weight, target, pred, w)
+        return MulticlassMicroStatScoresState(s.counts + micro_counts_weighted(pred, tgt, ew))
 
     return init, update
 
 
 def _confusion_fns(
-    task: Task,
+    task: Task, name: str
 ) -> tuple[Callable[..., MulticlassConfusionMatrixState], Callable[..., MulticlassConfusionMatrixState]]:
     c = task.num
 
     def init(*, device: Any = None) -> MulticlassConfusionMatrixState:
         return MulticlassConfusionMatrixState(torch.zeros(c * c, dtype=F64, device=device))
 
-    def update(s: MulticlassConfusionMatrixState, preds: Tensor, target: Tensor) -> MulticlassConfusionMatrixState:
+    def update(
+        s: MulticlassConfusionMatrixState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
+    ) -> MulticlassConfusionMatrixState:
         pred, tgt, w = task.format_lean(preds, target)
-        return MulticlassConfusionMatrixState(s.confmat + confusion_counts(c, pred, tgt, w))
+        if sample_weight is None:
+            return MulticlassConfusionMatrixState(s.confmat + confusion_counts(c, pred, tgt, w))
+        ew = _weights(task, name, sample_weight, target, pred, w)
+        return MulticlassConfusionMatrixState(s.confmat + confusion_counts_weighted(c, pred, tgt, ew))
 
     return init, update
 
@@ -338,18 +388,20 @@ def task_metric(name: str, task: Task, compute: Callable[[Any], Tensor], *, micr
     ``micro=True``: the value needs only counts summed over classes, so a global
     multiclass task keeps the 2-element micro state instead of per-class counts.
     """
+    init: Callable[..., StatScoresState]
+    update: Callable[..., StatScoresState]
     if task.samplewise:
-        init, update, kind = *_samplewise_fns(task), "stat_scores"
+        init, update, kind = *_samplewise_fns(task, name), "stat_scores"
     elif task.kind == "binary":
-        init, update, kind = *_binary_fns(task), "stat_scores"
+        init, update, kind = *_binary_fns(task, name), "stat_scores"
     elif task.kind == "multilabel":
-        init, update, kind = *_multilabel_fns(task), "stat_scores"
+        init, update, kind = *_multilabel_fns(task, name), "stat_scores"
     elif _uses_micro_state(task, micro):
-        init, update, kind = *_micro_fns(task), "stat_scores_micro"
+        init, update, kind = *_micro_fns(task, name), "stat_scores_micro"
     elif per_class_state(task):
-        init, update, kind = *_class_fns(task), "stat_scores"
+        init, update, kind = *_class_fns(task, name), "stat_scores"
     else:  # few classes: the C×C matrix is cheaper to update and serves every member
-        init, update, kind = *_confusion_fns(task), "stat_scores"
+        init, update, kind = *_confusion_fns(task, name), "stat_scores"
     return Metric(init, update, compute, name=name, key=(kind, task))
 
 
@@ -361,7 +413,7 @@ def confusion_matrix_metric(name: str, task: Task, compute: Callable[[Tensor], T
     """
     if not per_class_state(task):
         return task_metric(name, task, lambda s: compute(confmat_of(task, s)))
-    init, update = _confusion_fns(task)
+    init, update = _confusion_fns(task, name)
     return Metric(init, update, lambda s: compute(confmat_of(task, s)), name=name, key=("confusion_matrix", task))
 
 
@@ -396,14 +448,15 @@ def stats_of(task: Task, s: StatScoresState, *, need_tn: bool = True) -> Stats:
     if isinstance(s, (MulticlassStatScoresState, MulticlassConfusionMatrixState)):
         tp, predicted, actual = class_counts_of(task, s)
         fp, fn = predicted - tp, actual - tp
-        tn = actual.sum() - tp - fp - fn if need_tn else None
-        return Stats(tp, fp, tn, fn)  # type: ignore[arg-type]  # tn may be None (need_tn=False)
+        # None only for a caller that reads no tn (need_tn=False): a dependency mypy cannot express
+        tn = actual.sum() - tp - fp - fn if need_tn else None  # type: ignore[assignment]
+        return Stats(tp, fp, tn, fn)
     if isinstance(s, MulticlassMicroStatScoresState):
         wrong, correct = s.counts.long().unbind(0)
         # summed over classes: every wrong element is one fp (of its label) and one fn (of its target)
         total = wrong + correct
-        tn = task.num * total - correct - 2 * wrong if need_tn else None
-        return Stats(correct, wrong, tn, wrong)  # type: ignore[arg-type]
+        tn = task.num * total - correct - 2 * wrong if need_tn else None  # type: ignore[assignment]  # as above
+        return Stats(correct, wrong, tn, wrong)
     tn, fp, fn, tp = s.confmat.long().unbind(-1)
     return Stats(tp, fp, tn, fn)
 

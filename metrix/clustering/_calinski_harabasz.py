@@ -20,7 +20,13 @@ from metrix._core.checks import check, check_in_range
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.clustering._inputs import check_bool, intrinsic_inputs
-from metrix.clustering._samples import cluster_indices, samples_append, samples_init, samples_values
+from metrix.clustering._samples import (
+    ClusterSamplesState,
+    cluster_indices,
+    samples_append,
+    samples_init,
+    samples_values,
+)
 from metrix.nominal._contingency import range_message
 
 __all__ = ["ClusterSumsState", "calinski_harabasz_score"]
@@ -120,14 +126,14 @@ def calinski_harabasz_score(
 
         return Metric(init, update, compute, name="calinski_harabasz_score", key=("cluster_sums", k, d, validate_args))
 
-    def init_samples(*, device: Any = None) -> Any:
+    def init_samples(*, device: Any = None) -> ClusterSamplesState:
         return samples_init(device)
 
-    def update_samples(s: Any, data: Any, labels: Any) -> Any:
+    def update_samples(s: ClusterSamplesState, data: Any, labels: Any) -> ClusterSamplesState:
         x, y = intrinsic_inputs(data, labels, None, validate_args)
         return samples_append(s, x, y)
 
-    def compute_samples(s: Any) -> Tensor:
+    def compute_samples(s: ClusterSamplesState) -> Tensor:
         x, labels = samples_values(s, "calinski_harabasz_score")
         index, k = cluster_indices(labels)
         counts = torch.bincount(index, minlength=k)

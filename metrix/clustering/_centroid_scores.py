@@ -12,6 +12,7 @@ Both need each sample's distance to its cluster's centroid, so both keep the sam
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -20,14 +21,20 @@ from torch import Tensor
 from metrix._core.args import check_number
 from metrix._core.metric import Metric, factory
 from metrix.clustering._inputs import check_bool, intrinsic_inputs
-from metrix.clustering._samples import cluster_indices, samples_append, samples_init, samples_values
+from metrix.clustering._samples import (
+    ClusterSamplesState,
+    cluster_indices,
+    samples_append,
+    samples_init,
+    samples_values,
+)
 
 __all__ = ["davies_bouldin_score", "dunn_index"]
 
 F64 = torch.float64
 
 
-def _centroids(name: str, s: Any, *, fewer_than_samples: bool) -> tuple[Tensor, Tensor, Tensor, int]:
+def _centroids(name: str, s: ClusterSamplesState, *, fewer_than_samples: bool) -> tuple[Tensor, Tensor, Tensor, int]:
     """``(data, cluster index per row, centroids (k, D), k)``; raises unless the clusters allow a score."""
     x, labels = samples_values(s, name)
     index, k = cluster_indices(labels)
@@ -42,11 +49,11 @@ def _centroids(name: str, s: Any, *, fewer_than_samples: bool) -> tuple[Tensor, 
     return x, index, centroids, k
 
 
-def _sample_metric(name: str, reduce: Any, validate_args: bool) -> Metric:
-    def init(*, device: Any = None) -> Any:
+def _sample_metric(name: str, reduce: Callable[[ClusterSamplesState], Tensor], validate_args: bool) -> Metric:
+    def init(*, device: Any = None) -> ClusterSamplesState:
         return samples_init(device)
 
-    def update(s: Any, data: Any, labels: Any) -> Any:
+    def update(s: ClusterSamplesState, data: Any, labels: Any) -> ClusterSamplesState:
         x, y = intrinsic_inputs(data, labels, None, validate_args)
         return samples_append(s, x, y)
 
@@ -79,7 +86,7 @@ def davies_bouldin_score(*, validate_args: bool = True) -> Metric:
     """
     validate_args = check_bool(validate_args, "validate_args")
 
-    def compute(s: Any) -> Tensor:
+    def compute(s: ClusterSamplesState) -> Tensor:
         x, index, centroids, k = _centroids("davies_bouldin_score", s, fewer_than_samples=True)
         counts = torch.bincount(index, minlength=k).to(F64)
         spread = torch.linalg.vector_norm(x - centroids[index], dim=1)
@@ -119,7 +126,7 @@ def dunn_index(p: float = 2, *, validate_args: bool = True) -> Metric:
     check_number(p, "p", "a number > 0 (or math.inf)", lambda v: v > 0 or math.isinf(v))  # p is kept as given
     validate_args = check_bool(validate_args, "validate_args")
 
-    def compute(s: Any) -> Tensor:
+    def compute(s: ClusterSamplesState) -> Tensor:
         x, index, centroids, k = _centroids("dunn_index", s, fewer_than_samples=False)
         first, second = torch.triu_indices(k, k, 1, device=x.device)
         between = torch.linalg.vector_norm(centroids[first] - centroids[second], ord=p, dim=1).amin()

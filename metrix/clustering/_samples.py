@@ -14,7 +14,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.state import CatStorage, cat_append, cat_init, leaf, state, stored_values
 from metrix.nominal._rows import RowStore, rows_append, rows_init, rows_values
 
 __all__ = ["ClusterSamplesState", "cluster_indices", "samples_append", "samples_init", "samples_values"]
@@ -25,7 +25,7 @@ class ClusterSamplesState:
     """Every (data row, cluster label) seen."""
 
     data: RowStore = leaf("node")  # float64 rows (N, D), flattened
-    labels: Any = leaf("cat")  # int64 (N,) chunks
+    labels: CatStorage = leaf("cat")  # int64 (N,) chunks
 
 
 def samples_init(device: Any = None) -> ClusterSamplesState:

@@ -28,6 +28,8 @@ for a crowd region); masks as exact pixel counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -140,7 +142,7 @@ def match_groups(
     gt_key: Tensor,
     gt_crowd: Tensor,
     gt_outside: Tensor,
-    pair_iou: object,
+    pair_iou: Callable[[Tensor, Tensor], Tensor],
     thresholds: Tensor,
     max_det: int,
     ious_out: list[tuple[Tensor, ...]] | None = None,

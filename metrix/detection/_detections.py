@@ -47,6 +47,18 @@ class Batch:
     gt_boxes: Tensor | None  # float64 (G, 4) xywh
     gt_masks: list[Tensor] | None
 
+    def boxes(self) -> tuple[Tensor, Tensor]:
+        """``(det_boxes, gt_boxes)``, parsed whenever ``"bbox"`` is one of the IoU types."""
+        if self.det_boxes is None or self.gt_boxes is None:
+            raise RuntimeError("the boxes were not parsed: 'bbox' is not one of this metric's iou types")
+        return self.det_boxes, self.gt_boxes
+
+    def masks(self) -> tuple[list[Tensor], list[Tensor]]:
+        """``(det_masks, gt_masks)``, parsed whenever ``"segm"`` is one of the IoU types."""
+        if self.det_masks is None or self.gt_masks is None:
+            raise RuntimeError("the masks were not parsed: 'segm' is not one of this metric's iou types")
+        return self.det_masks, self.gt_masks
+
 
 def _cat(parts: list[Tensor], empty: Tensor) -> Tensor:
     return torch.cat(parts) if parts else empty
@@ -62,9 +74,17 @@ def parse_batch(preds: Any, target: Any, iou_types: tuple[str, ...], box_format:
     check_list_pair(preds, target)
     bbox, segm = "bbox" in iou_types, "segm" in iou_types
     geometry = (["boxes"] if bbox else []) + (["masks"] if segm else [])
-    det_boxes, det_masks, det_scores, det_labels = [], [], [], []
-    gt_boxes, gt_masks, gt_labels, gt_crowds, gt_areas = [], [], [], [], []
-    det_count, gt_count = [], []
+    det_boxes: list[Tensor] = []
+    det_masks: list[Tensor] = []
+    det_scores: list[Tensor] = []
+    det_labels: list[Tensor] = []
+    gt_boxes: list[Tensor] = []
+    gt_masks: list[Tensor] = []
+    gt_labels: list[Tensor] = []
+    gt_crowds: list[Tensor | None] = []  # None: no 'iscrowd' given for that image
+    gt_areas: list[Tensor | None] = []  # None: no 'area' given for that image
+    det_count: list[int] = []
+    gt_count: list[int] = []
     device = None
     boxes_only = bbox and not segm
     for i, (p, t) in enumerate(zip(preds, target)):
@@ -300,6 +320,6 @@ def gt_areas(batch: Batch, iou_types: tuple[str, ...]) -> Tensor:
     if "segm" in iou_types:
         computed = mask_areas(batch.gt_masks or [], batch.gt_label.device)
     else:
-        computed = box_areas(batch.gt_boxes)
+        computed = box_areas(batch.boxes()[1])
     given = batch.gt_area_given
     return torch.where(given > 0, given, computed)

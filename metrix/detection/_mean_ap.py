@@ -18,6 +18,8 @@ them, which decides ties in score between images.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Hashable
 from typing import Any
 
 import torch
@@ -96,11 +98,25 @@ def _iou_types(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(types))
 
 
+@dataclasses.dataclass(frozen=True)
 class _Config:
     """Validated options, closed over by init/update/compute."""
 
-    def __init__(self, **kw: Any) -> None:
-        self.__dict__.update(kw)
+    box_format: str
+    iou_types: tuple[str, ...]
+    thresholds: Tensor  # float64 (T,) IoU thresholds
+    rec_thresholds: Tensor  # float64 (R,) recall thresholds
+    max_dets: list[int]  # three, increasing
+    class_metrics: bool
+    extended: bool
+    average: str
+    num_classes: int | None
+    capacity: int | None
+    validate_args: bool
+    evals: list[tuple[str, bool]]  # (iou type, by class) per evaluation
+
+
+MeanAPState = MeanAveragePrecisionState | MeanAveragePrecisionCountsState
 
 
 @factory(higher_is_better=True)
@@ -209,7 +225,7 @@ def mean_average_precision(
     )
     t_n = len(iou_thr)
 
-    def init(*, device: Any = None) -> Any:
+    def init(*, device: Any = None) -> MeanAPState:
         def records() -> DetectionRecords:
             ious = (
                 cat_init((), torch.float64, device),
@@ -239,7 +255,7 @@ def mean_average_precision(
             recs, torch.zeros((num_classes, 1 + A), dtype=torch.int64, device=device)
         )
 
-    def update(s: Any, preds: Any, target: Any) -> Any:
+    def update(s: MeanAPState, preds: Any, target: Any) -> MeanAPState:
         batch = parse_batch(preds, target, iou_types, box_format, validate_args=validate_args)
         if num_classes is not None:
             msg = f"labels must be in [0, num_classes={num_classes})"
@@ -267,11 +283,11 @@ def mean_average_precision(
             )
         return type(s)(tuple(new_evals), _add_gt_counts(cfg, s.gt_counts, batch, traced))
 
-    def compute(s: Any) -> dict[str, Any]:
+    def compute(s: MeanAPState) -> dict[str, Any]:
         return _compute(cfg, s)
 
-    key = ("mean_average_precision", box_format, iou_types, tuple(iou_thr), tuple(max_dets), average, class_metrics)
-    key = (*key, extended_summary, num_classes, capacity, validate_args)
+    key: tuple[Hashable, ...] = ("mean_average_precision", box_format, iou_types, tuple(iou_thr), tuple(max_dets))
+    key = (*key, average, class_metrics, extended_summary, num_classes, capacity, validate_args)
     return Metric(init, update, compute, name="mean_average_precision", key=key)
 
 
@@ -283,7 +299,7 @@ def _outside(cfg: _Config, batch: Batch, iou_kind: str) -> tuple[Tensor, Tensor]
     if iou_kind == "segm":
         det_area = mask_areas(batch.det_masks or [], batch.det_score.device)
     else:
-        det_area = box_areas(batch.det_boxes)
+        det_area = box_areas(batch.boxes()[0])
     return outside_areas(det_area), outside_areas(gt_areas(batch, cfg.iou_types))
 
 
@@ -291,7 +307,7 @@ def _segm_pair_iou(batch: Batch) -> Any:
     """``pair_iou(det_index, gt_index)`` over flat indices, from per-image mask IoU matrices."""
     device = batch.det_score.device
     blocks, offsets, total = [], [], 0
-    for dm, gm, crowd in zip(batch.det_masks, batch.gt_masks, _split(batch.gt_crowd, batch.gt_count)):
+    for dm, gm, crowd in zip(*batch.masks(), _split(batch.gt_crowd, batch.gt_count)):
         offsets.append(total)
         if dm.shape[0] and gm.shape[0]:
             m = mask_iou_coco(dm, gm, crowd)
@@ -334,7 +350,7 @@ def _match_eager(
     else:
         det_key, gt_key = batch.det_image, batch.gt_image
     if iou_kind == "bbox":
-        db, gb, crowd = batch.det_boxes, batch.gt_boxes, batch.gt_crowd
+        (db, gb), crowd = batch.boxes(), batch.gt_crowd
 
         def pair_iou(d: Tensor, g: Tensor) -> Tensor:
             return box_iou_coco(db[d], gb[g], crowd[g])
@@ -392,12 +408,13 @@ def _match_traced(cfg: _Config, batch: Batch, iou_kind: str, by_class: bool) -> 
     gt_valid = _pad([torch.ones(n, dtype=torch.bool) for n in gc], g_max, False).to(batch.det_score.device)
     crowd = _pad(split_g(batch.gt_crowd), g_max, False)
     if iou_kind == "bbox":
-        db = _pad(split_d(batch.det_boxes), d_max, 0.0)
-        gb = _pad(split_g(batch.gt_boxes), g_max, 0.0)
+        det_boxes, gt_boxes = batch.boxes()
+        db = _pad(split_d(det_boxes), d_max, 0.0)
+        gb = _pad(split_g(gt_boxes), g_max, 0.0)
         iou = box_iou_coco(db.unsqueeze(2), gb.unsqueeze(1), crowd.unsqueeze(1))
     else:
         mats = []
-        for dm, gm, cr in zip(batch.det_masks, batch.gt_masks, split_g(batch.gt_crowd)):
+        for dm, gm, cr in zip(*batch.masks(), split_g(batch.gt_crowd)):
             m = mask_iou_coco(dm, gm, cr) if dm.shape[0] and gm.shape[0] else torch.zeros(dm.shape[0], gm.shape[0])
             mats.append(torch.nn.functional.pad(m.to(torch.float64), (0, g_max - m.shape[1], 0, d_max - m.shape[0])))
         iou = torch.stack(mats)
@@ -445,7 +462,7 @@ def _add_gt_counts(cfg: _Config, counts: Any, batch: Batch, traced: bool) -> Any
 # ----------------------------------------------------------------------------- compute
 
 
-def _gt_table(s: Any, device: Any) -> tuple[Tensor, Tensor]:
+def _gt_table(s: MeanAPState, device: Any) -> tuple[Tensor, Tensor]:
     """``(labels, counts (L, 1 + A))`` of every class seen in the ground truth."""
     if isinstance(s.gt_counts, Tensor):
         present = s.gt_counts[:, 0] > 0
@@ -484,7 +501,7 @@ def _squeeze(x: Any) -> Any:
     return x
 
 
-def _compute(cfg: _Config, s: Any) -> dict[str, Any]:
+def _compute(cfg: _Config, s: MeanAPState) -> dict[str, Any]:
     device = s.gt_counts.device if isinstance(s.gt_counts, Tensor) else s.gt_counts[0].device
     gt_labels, gt_counts = _gt_table(s, device)
     records = [tuple(stored_values(getattr(r, f)) for f in ("score", "label", "rank", "outcome")) for r in s.evals]

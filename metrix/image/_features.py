@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import torch
 from torch import Tensor
@@ -108,10 +108,13 @@ def check_store_options(num_features: Any, feature_extractor: Any, capacity: Any
     return StoreOptions(num_features, check_extractor(feature_extractor), check_optional_int(capacity, "capacity", 1))
 
 
+FeatureState = TypeVar("FeatureState", bound=FeatureSamplesState)
+
+
 def feature_samples_metric(
     name: str,
-    state_cls: type[FeatureSamplesState],
-    compute: Callable[[Any], Any],
+    state_cls: type[FeatureState],
+    compute: Callable[[FeatureState], Any],
     key: Hashable,
     store: StoreOptions,
     validate_args: bool,
@@ -134,22 +137,19 @@ def feature_samples_metric(
     """
     num_features, feature_extractor, capacity = store
 
-    def init(*, device: Any = None) -> Any:
+    def init(*, device: Any = None) -> FeatureState:
         return state_cls(store_init(num_features, capacity, device))
 
-    if labelled:
+    def update_labelled(s: FeatureState, inputs: Any, real: Any) -> FeatureState:
+        feats = features_of(inputs, num_features, feature_extractor, validate_args)
+        return state_cls(store_append(s.samples, feats, real_mask(real, feats.shape[0], feats.device)))
 
-        def update(s: Any, inputs: Any, real: Any) -> Any:
-            feats = features_of(inputs, num_features, feature_extractor, validate_args)
-            return state_cls(store_append(s.samples, feats, real_mask(real, feats.shape[0], feats.device)))
+    def update_real(s: FeatureState, inputs: Any) -> FeatureState:  # every sample is real
+        return state_cls(
+            store_append(s.samples, features_of(inputs, num_features, feature_extractor, validate_args), True)
+        )
 
-    else:
-
-        def update(s: Any, inputs: Any) -> Any:
-            return state_cls(
-                store_append(s.samples, features_of(inputs, num_features, feature_extractor, validate_args), True)
-            )
-
+    update: Callable[..., FeatureState] = update_labelled if labelled else update_real
     return Metric(init, update, compute, name=name, key=key if feature_extractor is None else None)
 
 

@@ -41,4 +41,4 @@ def image_gradients(img: Any) -> tuple[Tensor, Tensor]:
     return dy, dx
 
 
-image_gradients.__metrix_plain_function__ = True  # type: ignore[attr-defined]
+image_gradients.__metrix_plain_function__ = True  # type: ignore[attr-defined]  # a marker attribute on a function object, which mypy does not let one declare

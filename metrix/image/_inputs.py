@@ -9,7 +9,7 @@ Every message names the argument, what is expected and what was received.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 import torch
 from torch import Tensor
@@ -36,6 +36,10 @@ def check_positive(value: Any, name: str) -> float:
     return check_number(value, name, "a number > 0", lambda v: v > 0)
 
 
+@overload
+def check_data_range(data_range: Any, *, optional: Literal[False]) -> tuple[float, tuple[float, float] | None]: ...
+@overload
+def check_data_range(data_range: Any, *, optional: bool) -> tuple[float | None, tuple[float, float] | None]: ...
 def check_data_range(data_range: Any, *, optional: bool) -> tuple[float | None, tuple[float, float] | None]:
     """Validate ``data_range``: a number > 0, a ``(min, max)`` tuple with ``max > min``, or ``None``.
 

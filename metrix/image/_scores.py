@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 from torch import Tensor
 
 from metrix._core.checks import is_tracing
 from metrix._core.metric import Metric
-from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.state import CatStorage, cat_append, cat_init, leaf, state, stored_values
 
 F64 = torch.float64
 MEANS = ("elementwise_mean", "mean")
@@ -44,14 +44,18 @@ class ScoreSumsState:
 class ScoreValuesState:
     """Every per-item score (``reduction="none"``), flattened, and the shape of one item's map."""
 
-    values: Any = leaf("cat")  # float64, flattened (n, *map)
+    values: CatStorage = leaf("cat")  # float64, flattened (n, *map)
     shape: Tensor = leaf("max")  # int64 (map_rank,): the map's shape ((0,) for one number per item)
+
+
+Sums = TypeVar("Sums", bound=ScoreSumsState)
+Values = TypeVar("Values", bound=ScoreValuesState)
 
 
 def scores_metric(
     name: str,
-    sums_cls: type[ScoreSumsState],
-    values_cls: type[ScoreValuesState],
+    sums_cls: type[Sums],
+    values_cls: type[Values],
     scores: Callable[..., Tensor],
     reduction: str,
     *,
@@ -78,26 +82,26 @@ def scores_metric(
 
     if reduction in (*MEANS, "sum"):
 
-        def init(*, device: Any = None) -> Any:
+        def init(*, device: Any = None) -> Sums:
             return sums_cls(
                 torch.zeros((), dtype=F64, device=device), torch.zeros((), dtype=torch.int64, device=device)
             )
 
-        def update(s: Any, *inputs: Any, **kwargs: Any) -> Any:
+        def update(s: Sums, *inputs: Any, **kwargs: Any) -> Sums:
             v = scores(*inputs, **kwargs).to(F64)
             return sums_cls(s.total + v.sum(), s.count + v.numel())
 
-        def compute(s: Any) -> Tensor:
+        def compute(s: Sums) -> Tensor:
             if reduction == "sum":
                 return finish(s.total)
             return finish(s.total / s.count.to(F64))
 
         return Metric(init, _takes_inputs_of(update, scores), compute, name=name, key=key)
 
-    def init_values(*, device: Any = None) -> Any:
+    def init_values(*, device: Any = None) -> Values:
         return values_cls(cat_init((), F64, device), torch.zeros((map_rank,), dtype=torch.int64, device=device))
 
-    def update_values(s: Any, *inputs: Any, **kwargs: Any) -> Any:
+    def update_values(s: Values, *inputs: Any, **kwargs: Any) -> Values:
         v = scores(*inputs, **kwargs).to(F64)
         item = torch.tensor(v.shape[1:], dtype=torch.int64, device=s.shape.device)
         if v.shape[0] and map_rank and not is_tracing(v):
@@ -110,7 +114,7 @@ def scores_metric(
         shape = torch.maximum(s.shape, item) if v.shape[0] else s.shape
         return values_cls(cat_append(s.values, v.reshape(-1)), shape)
 
-    def compute_values(s: Any) -> Tensor:
+    def compute_values(s: Values) -> Tensor:
         flat = stored_values(s.values)
         return finish(flat.reshape(-1, *s.shape.tolist()) if map_rank else flat)
 

@@ -14,6 +14,7 @@ values per image, so those configurations keep them (eager chunk storage).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import EllipsisType
 from typing import Any
 
 import torch
@@ -137,7 +138,7 @@ def ssim_maps(
 
 def _crop(x: Tensor, pads: tuple[int, ...]) -> Tensor:
     # TorchMetrics crops contrast-sensitivity maps by the padding (3-d: D by pads[0], H by pads[1], W by pads[2])
-    index = (Ellipsis, *(slice(p, -p) for p in pads))
+    index: tuple[EllipsisType | slice, ...] = (Ellipsis, *(slice(p, -p) for p in pads))
     return x[index]
 
 

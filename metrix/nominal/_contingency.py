@@ -118,27 +118,27 @@ def contingency_metric(
         key: identifies the state's configuration (shared by metrics of one table).
         validate_args: check that labels are in range (fixed tables).
     """
-    fixed = num_rows is not None and num_cols is not None
     row_name, col_name = range_names
 
-    if fixed:
+    if num_rows is not None and num_cols is not None:
+        rows, cols = num_rows, num_cols  # int: the closures below see the narrowed sizes
 
         def init(*, device: Any = None) -> ContingencyState:
-            return ContingencyState(torch.zeros(num_rows, num_cols, dtype=torch.int64, device=device))
+            return ContingencyState(torch.zeros(rows, cols, dtype=torch.int64, device=device))
 
         def update(s: ContingencyState, preds: Any, target: Any) -> ContingencyState:
             p, t, valid = prepare(preds, target)
             traced = is_tracing(p, t)
             if validate_args:
-                for x, label, high, arg in ((p, "preds", num_cols, col_name), (t, "target", num_rows, row_name)):
+                for x, label, high, arg in ((p, "preds", cols, col_name), (t, "target", rows, row_name)):
                     masked = x if valid is None else torch.where(valid, x, 0)
                     text = f"{label} holds labels outside [0, {arg}={high}); pass {arg} above the largest label"
                     check_in_range(masked, 0, high, text if traced else _with_values(text, masked))
             else:  # unchecked labels are clamped, so a bad label cannot fail or land outside the table
-                p, t = p.clamp(0, num_cols - 1), t.clamp(0, num_rows - 1)
-            return ContingencyState(s.counts + count_pairs(t, p, valid, num_rows, num_cols, traced=traced))
+                p, t = p.clamp(0, cols - 1), t.clamp(0, rows - 1)
+            return ContingencyState(s.counts + count_pairs(t, p, valid, rows, cols, traced=traced))
 
-        def compute(s: ContingencyState) -> Any:
+        def compute(s: ContingencyState) -> Any:  # reduce's statistic: a tensor or a tuple of them
             return reduce(s.counts)
 
         return Metric(init, update, compute, name=name, key=key)

@@ -11,6 +11,7 @@ and the largest rater count (a max). Without it the count rows are stored exactl
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import torch
@@ -21,7 +22,7 @@ from metrix._core.checks import check, check_finite
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.nominal._inputs import check_bool, check_num_classes
-from metrix.nominal._rows import rows_append, rows_init, rows_values
+from metrix.nominal._rows import RowStore, rows_append, rows_init, rows_values
 
 __all__ = ["FleissKappaState", "fleiss_kappa"]
 
@@ -133,16 +134,16 @@ def fleiss_kappa(mode: str = "counts", *, num_categories: int | None = None, val
         def compute(s: FleissKappaState) -> Tensor:
             return _kappa(s.totals, s.squares, s.subjects, s.raters)
 
-        key = ("fleiss_kappa", mode, num_categories, validate_args)
+        key: tuple[Hashable, ...] = ("fleiss_kappa", mode, num_categories, validate_args)
         return Metric(init, update, compute, name="fleiss_kappa", key=key)
 
-    def init_rows(*, device: Any = None) -> Any:
+    def init_rows(*, device: Any = None) -> RowStore:
         return rows_init(torch.int64, device)
 
-    def update_rows(s: Any, ratings: Any) -> Any:
+    def update_rows(s: RowStore, ratings: Any) -> RowStore:
         return rows_append(s, _counts(ratings, mode, None, validate_args), "ratings")
 
-    def compute_rows(s: Any) -> Tensor:
+    def compute_rows(s: RowStore) -> Tensor:
         counts = rows_values(s, "fleiss_kappa")
         raters = counts.sum(1).amax() if counts.numel() else torch.zeros((), dtype=torch.int64)
         return _kappa(counts.sum(0), (counts * counts).sum(), torch.tensor(counts.shape[0]), raters)

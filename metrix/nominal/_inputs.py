@@ -58,7 +58,7 @@ def labels_of(
         return x.to(torch.int64)
     if nan_strategy == "replace":
         x = torch.where(torch.isnan(x), float(nan_replace_value), x)
-    else:
+    elif valid is not None:  # "drop": float labels always come with the mask of their pairs without NaN
         x = torch.where(valid, x, 0.0)
     check(
         (x == torch.trunc(x)) & torch.isfinite(x),

@@ -14,7 +14,7 @@ leaves a row out of a pair's table when either of the pair's values is ``NaN``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import torch
@@ -145,7 +145,7 @@ def _matrix_metric(
             warn_if(failed, name, BIAS_WARNING)
             return _assemble(upper, lower, v)
 
-        key = ("nominal_pair_tables", c, v, nan_strategy, nan_replace_value, validate_args)
+        key: tuple[Hashable, ...] = ("nominal_pair_tables", c, v, nan_strategy, nan_replace_value, validate_args)
         return Metric(init, update, compute, name=name, key=key)
 
     def init_rows(*, device: Any = None) -> RowStore:

@@ -13,7 +13,7 @@ from typing import Any
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.state import CatStorage, cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
 from metrix.regression._inputs import F64, check_bool, check_reduction, paired, rows_2d
 from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
@@ -33,7 +33,7 @@ class CosineSimilarityState:
 class SamplewiseCosineSimilarityState:
     """Every row's similarity, in arrival order."""
 
-    values: Any = leaf("cat")  # float64 (N,): cos(preds_i, target_i)
+    values: CatStorage = leaf("cat")  # float64 (N,): cos(preds_i, target_i)
 
 
 _PER_ROW = "it reports one value per row; weight the rows of its result instead"

@@ -14,13 +14,14 @@ sample ``i`` counts ``w_i`` times. Float64 holds unweighted counts exactly up to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.state import CatStorage, cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import check_sample_weight, mark_sample_weight, refuse_sample_weight, row_weights
 from metrix.regression._inputs import check_bool, check_number, check_optional_int, paired
 
@@ -43,14 +44,14 @@ class CriticalSuccessIndexState:
 class SamplewiseCriticalSuccessIndexState:
     """Counts per sample (``keep_sequence_dim=0``)."""
 
-    counts: Any = leaf("cat")  # int64 (N, 3): [hits, misses, false_alarms] per sample
+    counts: CatStorage = leaf("cat")  # int64 (N, 3): [hits, misses, false_alarms] per sample
 
 
 @state
 class PositionwiseCriticalSuccessIndexState:
     """Counts per position along ``keep_sequence_dim > 0``, one block per update."""
 
-    counts: Any = leaf("cat")  # float64 (rows, 4): [position, hits, misses, false_alarms], weighted
+    counts: CatStorage = leaf("cat")  # float64 (rows, 4): [position, hits, misses, false_alarms], weighted
 
 
 def _counts(p: Tensor, t: Tensor, threshold: float, dims: tuple[int, ...] | None, w: Tensor | None = None) -> Tensor:
@@ -119,58 +120,70 @@ def critical_success_index(
 
     key = ("critical_success_index", threshold, k, validate_args)
     if k is None:
-
-        def init(*, device: Any = None) -> CriticalSuccessIndexState:
-            return CriticalSuccessIndexState(torch.zeros(3, dtype=torch.float64, device=device))
-
-        def update(
-            s: CriticalSuccessIndexState, preds: Any, target: Any, *, sample_weight: Any = None
-        ) -> CriticalSuccessIndexState:
-            p, t, w = checked(preds, target, sample_weight)
-            return CriticalSuccessIndexState(s.counts + _counts(p, t, threshold, None, w))
-
-        def compute(s: CriticalSuccessIndexState) -> Tensor:
-            return _score(s.counts)
-
-        return Metric(init, update, compute, name="critical_success_index", key=key)
-
+        return _total_metric(checked, threshold, key)
     if k == 0:
+        return _samplewise_metric(checked, threshold, key)
+    return _positionwise_metric(checked, threshold, k, key)
 
-        def init(*, device: Any = None) -> SamplewiseCriticalSuccessIndexState:  # type: ignore[misc]
-            return SamplewiseCriticalSuccessIndexState(cat_init((3,), torch.int64, device))
 
-        def update(  # type: ignore[misc]
-            s: SamplewiseCriticalSuccessIndexState, preds: Any, target: Any, *, sample_weight: Any = None
-        ) -> Any:
-            refuse_sample_weight(
-                "critical_success_index(keep_sequence_dim=0)",
-                sample_weight,
-                "it reports one score per sample, which a weight on that sample cannot change",
-            )
-            p, t, _ = checked(preds, target)
-            dims = tuple(range(1, p.dim()))
-            return SamplewiseCriticalSuccessIndexState(cat_append(s.counts, _counts(p, t, threshold, dims)))
+# preds, target[, sample_weight] -> checked preds, target and weights (None: unweighted)
+_Checked = Callable[..., tuple[Tensor, Tensor, Tensor | None]]
 
-        mark_sample_weight(update, False)
 
-        def compute(s: SamplewiseCriticalSuccessIndexState) -> Tensor:  # type: ignore[misc]
-            return _score(stored_values(s.counts))
+def _total_metric(checked: _Checked, threshold: float, key: tuple[Any, ...]) -> Metric:
+    def init(*, device: Any = None) -> CriticalSuccessIndexState:
+        return CriticalSuccessIndexState(torch.zeros(3, dtype=torch.float64, device=device))
 
-        return Metric(init, update, compute, name="critical_success_index", key=key)
+    def update(
+        s: CriticalSuccessIndexState, preds: Any, target: Any, *, sample_weight: Any = None
+    ) -> CriticalSuccessIndexState:
+        p, t, w = checked(preds, target, sample_weight)
+        return CriticalSuccessIndexState(s.counts + _counts(p, t, threshold, None, w))
 
-    def init(*, device: Any = None) -> PositionwiseCriticalSuccessIndexState:  # type: ignore[misc]
+    def compute(s: CriticalSuccessIndexState) -> Tensor:
+        return _score(s.counts)
+
+    return Metric(init, update, compute, name="critical_success_index", key=key)
+
+
+def _samplewise_metric(checked: _Checked, threshold: float, key: tuple[Any, ...]) -> Metric:
+    def init(*, device: Any = None) -> SamplewiseCriticalSuccessIndexState:
+        return SamplewiseCriticalSuccessIndexState(cat_init((3,), torch.int64, device))
+
+    def update(
+        s: SamplewiseCriticalSuccessIndexState, preds: Any, target: Any, *, sample_weight: Any = None
+    ) -> SamplewiseCriticalSuccessIndexState:
+        refuse_sample_weight(
+            "critical_success_index(keep_sequence_dim=0)",
+            sample_weight,
+            "it reports one score per sample, which a weight on that sample cannot change",
+        )
+        p, t, _ = checked(preds, target)
+        dims = tuple(range(1, p.dim()))
+        return SamplewiseCriticalSuccessIndexState(cat_append(s.counts, _counts(p, t, threshold, dims)))
+
+    mark_sample_weight(update, False)
+
+    def compute(s: SamplewiseCriticalSuccessIndexState) -> Tensor:
+        return _score(stored_values(s.counts))
+
+    return Metric(init, update, compute, name="critical_success_index", key=key)
+
+
+def _positionwise_metric(checked: _Checked, threshold: float, k: int, key: tuple[Any, ...]) -> Metric:
+    def init(*, device: Any = None) -> PositionwiseCriticalSuccessIndexState:
         return PositionwiseCriticalSuccessIndexState(cat_init((4,), torch.float64, device))
 
-    def update(  # type: ignore[misc]
+    def update(
         s: PositionwiseCriticalSuccessIndexState, preds: Any, target: Any, *, sample_weight: Any = None
-    ) -> Any:
+    ) -> PositionwiseCriticalSuccessIndexState:
         p, t, w = checked(preds, target, sample_weight)
         dims = tuple(d for d in range(p.dim()) if d != k)
         counts = _counts(p, t, threshold, dims, w).to(torch.float64)
         position = torch.arange(p.shape[k], dtype=torch.float64, device=p.device).unsqueeze(1)
         return PositionwiseCriticalSuccessIndexState(cat_append(s.counts, torch.cat([position, counts], dim=1)))
 
-    def compute(s: PositionwiseCriticalSuccessIndexState) -> Tensor:  # type: ignore[misc]
+    def compute(s: PositionwiseCriticalSuccessIndexState) -> Tensor:
         rows = stored_values(s.counts)
         position = rows[:, 0].to(torch.int64)
         length = int(position.max()) + 1 if rows.shape[0] else 0

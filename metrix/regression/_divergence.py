@@ -18,7 +18,7 @@ from torch import Tensor
 
 from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
-from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.state import CatStorage, cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
 from metrix.regression._inputs import F64, check_bool, check_reduction, paired, rows_2d
 from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
@@ -45,7 +45,7 @@ class KLDivergenceState:
 class SamplewiseKLDivergenceState:
     """Every row's KL divergence, in arrival order."""
 
-    values: Any = leaf("cat")  # float64 (N,)
+    values: CatStorage = leaf("cat")  # float64 (N,)
 
 
 @state
@@ -60,7 +60,7 @@ class JensenShannonDivergenceState:
 class SamplewiseJensenShannonDivergenceState:
     """Every row's JS divergence, in arrival order."""
 
-    values: Any = leaf("cat")  # float64 (N,)
+    values: CatStorage = leaf("cat")  # float64 (N,)
 
 
 def _xlogy(x: Tensor, y: Tensor) -> Tensor:
@@ -89,11 +89,14 @@ def _js_rows(p: Tensor, q: Tensor, log_prob: bool) -> Tensor:
     return 0.5 * _kl_rows(p, m, log_prob) + 0.5 * _kl_rows(q, m, log_prob)
 
 
+Samplewise = SamplewiseKLDivergenceState | SamplewiseJensenShannonDivergenceState
+
+
 def _divergence_metric(
     name: str,
     rows_fn: Callable[[Tensor, Tensor, bool], Tensor],
-    state_cls: type,
-    samplewise_cls: type,
+    state_cls: type[KLDivergenceState | JensenShannonDivergenceState],
+    samplewise_cls: type[SamplewiseKLDivergenceState | SamplewiseJensenShannonDivergenceState],
     log_prob: Any,
     reduction: Any,
     validate_args: Any,
@@ -115,10 +118,10 @@ def _divergence_metric(
 
     if reduction == "none":
 
-        def init(*, device: Any = None) -> Any:
+        def init(*, device: Any = None) -> Samplewise:
             return samplewise_cls(cat_init((), F64, device))
 
-        def update(s: Any, p: Any, q: Any, *, sample_weight: Any = None) -> Any:
+        def update(s: Samplewise, p: Any, q: Any, *, sample_weight: Any = None) -> Samplewise:
             refuse_sample_weight(
                 f"{name}(reduction='none')",
                 sample_weight,
@@ -128,7 +131,7 @@ def _divergence_metric(
 
         mark_sample_weight(update, False)
 
-        def compute(s: Any) -> Tensor:
+        def compute(s: Samplewise) -> Tensor:
             return stored_values(s.values)
 
         return Metric(init, update, compute, name=name, key=(name, log_prob, "none", validate_args))

@@ -199,7 +199,7 @@ def moment_update(
         c = values - m
         comoments = (c[:, a_idx] * c[:, b_idx]).sum(0)  # (P, D) centred, two-pass
         total = torch.full((), float(n), dtype=F64, device=values.device)
-        count = n
+        count: Tensor | int = n
         top, bottom = _extrema(values, None)
     else:
         # Sums about the batch's own (unweighted) mean, as one matrix product of the weights

@@ -9,6 +9,7 @@ its sums, ``sum(w |preds - target|) / sum(w |target|)``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -18,7 +19,7 @@ from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix._core.weights import check_sample_weight, row_weights
 from metrix.regression._inputs import F64, check_bool, paired
-from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
+from metrix.regression._sum_count import S, mean_of, sum_count_metric, weighted_sum
 
 __all__ = [
     "MeanAbsolutePercentageErrorState",
@@ -56,6 +57,27 @@ class WeightedMeanAbsolutePercentageErrorState:
     scale: Tensor = leaf("sum")  # float64 (): sum of w * |target|
 
 
+def _ape(p: Tensor, t: Tensor) -> Tensor:
+    return (p - t).abs() / t.abs().clamp(min=EPSILON)
+
+
+def _sape(p: Tensor, t: Tensor) -> Tensor:
+    return 2 * (p - t).abs() / (t.abs() + p.abs()).clamp(min=EPSILON)
+
+
+def _mean_error_metric(
+    name: str, state_cls: Callable[[Tensor, Tensor], S], errors: Callable[[Tensor, Tensor], Tensor], validate_args: Any
+) -> Metric:
+    """The mean of ``errors(preds, target)`` over every element (weighted by ``sample_weight``)."""
+    validate_args = check_bool(validate_args, "validate_args")
+
+    def batch(preds: Any, target: Any, sample_weight: Any) -> tuple[Tensor, Any]:
+        p, t = paired(preds, target, validate_args=validate_args)
+        return weighted_sum(errors(p, t), sample_weight, name, validate_args=validate_args)
+
+    return sum_count_metric(name, state_cls, batch, mean_of, key=(name, validate_args))
+
+
 @factory(higher_is_better=False)
 def mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
     """Mean absolute percentage error ``mean(|preds - target| / max(|target|, 1.17e-6))``.
@@ -76,20 +98,7 @@ def mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
         >>> mean_absolute_percentage_error()(torch.tensor([0.9, 15.0, 1.2e6]), torch.tensor([1.0, 10.0, 1e6]))
         tensor(0.2667, dtype=torch.float64)
     """
-    validate_args = check_bool(validate_args, "validate_args")
-
-    def batch(preds: Any, target: Any, sample_weight: Any) -> tuple[Tensor, Any]:
-        p, t = paired(preds, target, validate_args=validate_args)
-        errors = (p - t).abs() / t.abs().clamp(min=EPSILON)
-        return weighted_sum(errors, sample_weight, "mean_absolute_percentage_error", validate_args=validate_args)
-
-    return sum_count_metric(
-        "mean_absolute_percentage_error",
-        MeanAbsolutePercentageErrorState,
-        batch,
-        mean_of,
-        key=("mean_absolute_percentage_error", validate_args),
-    )
+    return _mean_error_metric("mean_absolute_percentage_error", MeanAbsolutePercentageErrorState, _ape, validate_args)
 
 
 @factory(higher_is_better=False)
@@ -113,22 +122,8 @@ def symmetric_mean_absolute_percentage_error(*, validate_args: bool = True) -> M
         >>> smape(torch.tensor([0.9, 15.0, 1.2e6]), torch.tensor([1.0, 10.0, 1e6]))
         tensor(0.2290, dtype=torch.float64)
     """
-    validate_args = check_bool(validate_args, "validate_args")
-
-    def batch(preds: Any, target: Any, sample_weight: Any) -> tuple[Tensor, Any]:
-        p, t = paired(preds, target, validate_args=validate_args)
-        errors = 2 * (p - t).abs() / (t.abs() + p.abs()).clamp(min=EPSILON)
-        return weighted_sum(
-            errors, sample_weight, "symmetric_mean_absolute_percentage_error", validate_args=validate_args
-        )
-
-    return sum_count_metric(
-        "symmetric_mean_absolute_percentage_error",
-        SymmetricMeanAbsolutePercentageErrorState,
-        batch,
-        mean_of,
-        key=("symmetric_mean_absolute_percentage_error", validate_args),
-    )
+    name = "symmetric_mean_absolute_percentage_error"
+    return _mean_error_metric(name, SymmetricMeanAbsolutePercentageErrorState, _sape, validate_args)
 
 
 @factory(higher_is_better=False)
@@ -160,7 +155,7 @@ def weighted_mean_absolute_percentage_error(*, validate_args: bool = True) -> Me
 
     def update(
         s: WeightedMeanAbsolutePercentageErrorState, preds: Any, target: Any, *, sample_weight: Any = None
-    ) -> Any:
+    ) -> WeightedMeanAbsolutePercentageErrorState:
         p, t = paired(preds, target, validate_args=validate_args)
         errors, scale = (p - t).abs(), t.abs()
         if sample_weight is not None:

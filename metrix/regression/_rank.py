@@ -19,6 +19,7 @@ Neither takes ``sample_weight``: passing one raises a ``TypeError`` that names t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -26,7 +27,7 @@ from torch import Tensor
 
 from metrix._core.checks import warn_if
 from metrix._core.metric import Metric, factory
-from metrix._core.state import buffer_init, cat_append, cat_init, leaf, state, stored_masked
+from metrix._core.state import CatStorage, buffer_init, cat_append, cat_init, leaf, state, stored_masked
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
 from metrix.regression._inputs import check_bool, check_choice, check_optional_int
 from metrix.regression._moments import check_num_outputs, check_validate_args, paired_outputs
@@ -46,12 +47,21 @@ _NO_WEIGHTS = (
 class RankState:
     """Every sample seen, for rank statistics."""
 
-    preds: Any = leaf("cat")  # float64 (n, D) chunks, or a Buffer (capacity, D)
-    target: Any = leaf("cat")  # float64 (n, D) chunks, or a Buffer (capacity, D)
+    preds: CatStorage = leaf("cat")  # float64 (n, D) chunks, or a Buffer (capacity, D)
+    target: CatStorage = leaf("cat")  # float64 (n, D) chunks, or a Buffer (capacity, D)
+
+
+# (x, y, valid) -> the value: a coefficient, or (coefficient, p-value) with a test
+RankValue = Tensor | tuple[Tensor, Tensor]
 
 
 def _rank_metric(
-    name: str, d: int, capacity: int | None, validate_args: bool, floats_only: bool, reduce: Any
+    name: str,
+    d: int,
+    capacity: int | None,
+    validate_args: bool,
+    floats_only: bool,
+    reduce: Callable[[Tensor, Tensor, Tensor], RankValue],
 ) -> Metric:
     check_optional_int(capacity, "capacity", 1)
 
@@ -69,7 +79,7 @@ def _rank_metric(
         x, y = paired_outputs(preds, target, d, validate_args=validate_args)
         return RankState(cat_append(s.preds, x), cat_append(s.target, y))
 
-    def compute(s: RankState) -> Any:
+    def compute(s: RankState) -> RankValue:
         x, valid = stored_masked(s.preds)
         y, _ = stored_masked(s.target)
         return reduce(x, y, valid)
@@ -245,7 +255,7 @@ def kendall_rank_corrcoef(
     d = check_num_outputs(num_outputs)
     validate_args = check_validate_args(validate_args)
 
-    def reduce(x: Tensor, y: Tensor, valid: Tensor) -> Any:
+    def reduce(x: Tensor, y: Tensor, valid: Tensor) -> RankValue:
         n = valid.to(_F64).sum()
         w = valid.to(_F64)[:, None]
         _, tx = _ranks(x, valid)

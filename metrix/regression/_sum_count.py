@@ -13,23 +13,36 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import torch
 from torch import Tensor
 
 from metrix._core.checks import is_tracing
 from metrix._core.metric import Metric
-from metrix._core.weights import check_sample_weight, row_weights
+from metrix._core.weights import check_sample_weight_total, row_weights
 from metrix.regression._inputs import F64
 
 BatchFn = Callable[[Any, Any, Any], tuple[Tensor, Any]]
 FinishFn = Callable[[Tensor, Tensor], Tensor]
 
 
+class SumWeightState(Protocol):
+    """The form of every state :func:`sum_count_metric` builds (read-only fields)."""
+
+    @property
+    def total(self) -> Tensor: ...  # float64 (), or (num_outputs,)
+
+    @property
+    def weight(self) -> Tensor: ...  # float64 (): observations, weighted
+
+
+S = TypeVar("S", bound=SumWeightState)
+
+
 def sum_count_metric(
     name: str,
-    state_cls: type,
+    state_cls: Callable[[Tensor, Tensor], S],
     batch: BatchFn,
     finish: FinishFn,
     *,
@@ -51,15 +64,15 @@ def sum_count_metric(
         key: the state's identity, shared by metrics that build the same state.
     """
 
-    def init(*, device: Any = None) -> Any:
+    def init(*, device: Any = None) -> S:
         # A fresh tensor per leaf: shared storage would make the compiler guard on identity.
         return state_cls(torch.zeros(shape, dtype=F64, device=device), torch.zeros((), dtype=F64, device=device))
 
-    def update(s: Any, preds: Any, target: Any, *, sample_weight: Any = None) -> Any:
+    def update(s: S, preds: Any, target: Any, *, sample_weight: Any = None) -> S:
         total, weight = batch(preds, target, sample_weight)
         return state_cls(s.total + total, s.weight + weight)
 
-    def compute(s: Any) -> Tensor:
+    def compute(s: S) -> Tensor:
         return finish(s.total, s.weight)
 
     return Metric(init, update, compute, name=name, key=key)
@@ -92,8 +105,11 @@ def weighted_sum(
     if sample_weight is None:
         total = values.sum(0) if outputs else values.sum()
         return total, (values.shape[0] if values.dim() else 1) * per_row
-    w = check_sample_weight(sample_weight, values if like is None else like, name, validate_args=validate_args)
-    total_weight = w.sum() if per_row == 1 else w.sum() * per_row
+    w, total_weight = check_sample_weight_total(
+        sample_weight, values if like is None else like, name, validate_args=validate_args
+    )
+    if per_row != 1:
+        total_weight = total_weight * per_row
     if values.dim() <= 1:
         return (values * w if values.dim() == 0 else torch.dot(w, values)), total_weight
     if is_tracing(w):

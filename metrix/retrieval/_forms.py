@@ -254,6 +254,9 @@ def _flat_metric(
     return Metric(init, update, compute, name=name, key=key)
 
 
+QueryState = QuerySums | QueryMinimum | QueryMaximum  # by aggregation=: mean, min, max
+
+
 def _dense_metric(
     name: str,
     kernel: Kernel,
@@ -267,7 +270,7 @@ def _dense_metric(
 ) -> Metric:
     ignore, va, aggregation = opts.ignore_index, opts.validate_args, opts.aggregation
 
-    def init(*, device: Any = None) -> Any:
+    def init(*, device: Any = None) -> QueryState:
         count = torch.zeros((), dtype=torch.int64, device=device)
         if aggregation == "mean":
             return QuerySums(torch.zeros(value_shape, dtype=_F64, device=device), count)
@@ -276,8 +279,8 @@ def _dense_metric(
         return QueryMaximum(torch.full(value_shape, -torch.inf, dtype=_F64, device=device), count)
 
     def update(
-        s: Any, preds: Tensor, target: Tensor, mask: Tensor | None = None, *, indexes: Any = None
-    ) -> QuerySums | QueryMinimum | QueryMaximum:
+        s: QueryState, preds: Tensor, target: Tensor, mask: Tensor | None = None, *, indexes: Any = None
+    ) -> QueryState:
         if indexes is not None:
             raise TypeError(
                 f"{name}.update: dense=True takes (B, L) rows that are whole queries and no indexes; "
@@ -290,16 +293,16 @@ def _dense_metric(
         mask_shape = (-1,) + (1,) * len(value_shape)
         w = counted.reshape(mask_shape)
         count = s.count + counted.to(torch.int64).sum()
-        if aggregation == "mean":
+        if isinstance(s, QuerySums):  # aggregation="mean"
             return QuerySums(s.total + torch.where(w, values, 0.0).sum(0), count)
         if values.shape[0] == 0:  # an empty batch (static shape): nothing to fold in
             return type(s)(s.value, count)
-        if aggregation == "min":
+        if isinstance(s, QueryMinimum):
             return QueryMinimum(torch.minimum(s.value, torch.where(w, values, torch.inf).amin(0)), count)
         return QueryMaximum(torch.maximum(s.value, torch.where(w, values, -torch.inf).amax(0)), count)
 
-    def compute(s: Any) -> Any:
-        value = s.total / s.count.clamp(min=1) if aggregation == "mean" else s.value
+    def compute(s: QueryState) -> Any:
+        value = s.total / s.count.clamp(min=1) if isinstance(s, QuerySums) else s.value
         return finish(torch.where(s.count > 0, value, 0.0).to(torch.float32))
 
     return Metric(init, update, compute, name=name, key=("retrieval_dense", name, *key, opts.key, va))

@@ -110,9 +110,10 @@ def hausdorff_distance(
     distance_metric = check_choice(distance_metric, "distance_metric", ("euclidean", "chessboard", "taxicab"))
     directed = check_bool(directed, "directed")
     validate_args = check_bool(validate_args, "validate_args")
+    sizes: tuple[float, ...] | None = None  # the checked spacing
     if spacing is not None:
-        sizes = spacing.tolist() if isinstance(spacing, Tensor) else spacing
-        spacing = check_numbers(sizes, "spacing", "None or a list of positive pixel sizes", lambda v: v > 0)
+        given = spacing.tolist() if isinstance(spacing, Tensor) else spacing
+        sizes = check_numbers(given, "spacing", "None or a list of positive pixel sizes", lambda v: v > 0)
 
     def init(*, device: Any = None) -> HausdorffDistanceState:
         return HausdorffDistanceState(
@@ -124,9 +125,9 @@ def hausdorff_distance(
         dims = p.dim() - 2
         if dims not in (2, 3):
             raise ValueError(f"hausdorff_distance needs 2-d or 3-d maps, got {dims} spatial dims")
-        if spacing is not None and len(spacing) != dims:
-            raise ValueError(f"spacing has {len(spacing)} values but the maps have {dims} spatial dims")
-        step = torch.tensor(spacing or (1.0,) * dims, dtype=torch.float64, device=p.device)
+        if sizes is not None and len(sizes) != dims:
+            raise ValueError(f"spacing has {len(sizes)} values but the maps have {dims} spatial dims")
+        step = torch.tensor(sizes or (1.0,) * dims, dtype=torch.float64, device=p.device)
         flat_p = mask_edges(p.flatten(0, 1))
         flat_t = mask_edges(t.flatten(0, 1))
         total = torch.zeros((), dtype=torch.float64, device=p.device)
@@ -148,5 +149,5 @@ def hausdorff_distance(
     def compute(s: HausdorffDistanceState) -> Tensor:
         return torch.where(s.count > 0, s.total / s.count.clamp(min=1), torch.nan)
 
-    key = ("hausdorff_distance", num_classes, include_background, distance_metric, spacing, directed, input_format)
+    key = ("hausdorff_distance", num_classes, include_background, distance_metric, sizes, directed, input_format)
     return Metric(init, update, compute, name="hausdorff_distance", key=(*key, validate_args))

@@ -9,7 +9,7 @@ drops class 0. Shapes are checked in plain Python; label ranges through ``check`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 import torch
 import torch.nn.functional as F
@@ -21,6 +21,10 @@ from metrix._core.checks import check
 INPUT_FORMATS = ("one-hot", "index", "mixed")
 
 
+@overload
+def check_num_classes(num_classes: Any, *, required: bool = True, optional: Literal[False] = False) -> int: ...
+@overload
+def check_num_classes(num_classes: Any, *, required: bool = True, optional: bool) -> int | None: ...
 def check_num_classes(num_classes: Any, *, required: bool = True, optional: bool = False) -> int | None:
     """``num_classes``: a positive int, or ``None`` where allowed (``optional``) and not needed (not ``required``)."""
     if num_classes is None and optional:

@@ -127,7 +127,7 @@ def mean_iou(
         value = _ratio(total, count)
         return value.nan_to_num(-1.0) if per_class else value
 
-    shape = (out,) if per_class else ()
+    shape = (out,) if per_class and out is not None else ()  # per_class requires num_classes
     return _overlap_metric(
         "mean_iou",
         shape,

@@ -20,7 +20,8 @@ mark split off.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Hashable, Sequence
+from typing import Any, TypeVar
 
 import torch
 from torch import Tensor
@@ -65,11 +66,11 @@ def _words(sentence: str) -> list[str]:
     return out
 
 
-def _char_ngrams(chars: str, order: int) -> list[Counter]:
+def _char_ngrams(chars: str, order: int) -> list[Counter[str]]:
     return [Counter(chars[i : i + n] for i in range(len(chars) - n + 1)) for n in range(1, order + 1)]
 
 
-def _word_ngrams(words: list[str], order: int) -> list[Counter]:
+def _word_ngrams(words: list[str], order: int) -> list[Counter[tuple[str, ...]]]:
     return [Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1)) for n in range(1, order + 1)]
 
 
@@ -82,7 +83,10 @@ def _f_scores(matching: list[int], predicted: list[int], reference: list[int], b
     return total
 
 
-def _matches(a: list[Counter], b: list[Counter]) -> list[int]:
+Gram = TypeVar("Gram", bound=Hashable)  # a character n-gram (str) or a word n-gram (tuple of words)
+
+
+def _matches(a: Sequence[Counter[Gram]], b: Sequence[Counter[Gram]]) -> list[int]:
     out = []
     for ca, cb in zip(a, b):
         if len(cb) < len(ca):
@@ -97,7 +101,7 @@ class _Extractor:
     def __init__(self, n_char: int, n_word: int, lowercase: bool, whitespace: bool) -> None:
         self.n_char, self.n_word, self.lowercase, self.whitespace = n_char, n_word, lowercase, whitespace
 
-    def __call__(self, sentence: str) -> tuple[list[Counter], list[Counter]]:
+    def __call__(self, sentence: str) -> tuple[list[Counter[str]], list[Counter[tuple[str, ...]]]]:
         if self.lowercase:
             sentence = sentence.lower()
         chars = sentence if self.whitespace else sentence.strip().replace(" ", "")

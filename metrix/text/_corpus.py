@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 import torch.utils._pytree as pytree
@@ -26,13 +26,16 @@ __all__ = ["corpus_metric"]
 Statistics = Callable[[Any, Any], tuple[Any, "Sequence[float] | Tensor"]]
 
 
+Corpus = TypeVar("Corpus")  # the metric's corpus state class
+
+
 def corpus_metric(
     name: str,
     key: tuple[Any, ...],
-    init: Callable[..., Any],
+    init: Callable[..., Corpus],
     statistics: Statistics,
-    add: Callable[[Any, Any], Any],
-    compute: Callable[[Any], Tensor],
+    add: Callable[[Corpus, Any], Corpus],
+    compute: Callable[[Corpus], Tensor],
     sentences_cls: type,
     sentence_level: bool,
 ) -> Metric:
@@ -52,7 +55,7 @@ def corpus_metric(
         sentence_level: keep every sentence's score.
     """
 
-    def update(s: Any, preds: Any, target: Any) -> Any:
+    def update(s: Corpus, preds: Any, target: Any) -> Corpus:
         return add(s, statistics(preds, target)[0])
 
     if not sentence_level:

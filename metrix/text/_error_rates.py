@@ -16,7 +16,7 @@ count).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 from torch import Tensor
@@ -65,9 +65,12 @@ def word_edit_counts(preds: list[str], target: list[str]) -> list[int]:
     return [edits, n_ref, n_pred, n_max]
 
 
+ErrorCounts = TypeVar("ErrorCounts", WordErrorCountsState, CharErrorCountsState)
+
+
 def _counts_metric(
     name: str,
-    state_cls: type[WordErrorCountsState] | type[CharErrorCountsState],
+    state_cls: type[ErrorCounts],
     size: int,
     counts: Callable[[list[str], list[str]], list[int]],
     finish: Callable[[Tensor], Tensor],
@@ -75,14 +78,14 @@ def _counts_metric(
 ) -> Metric:
     """A ratio of corpus-wide counts: ``size`` ints ``counts(preds, target)`` per batch, summed; ``finish`` of them."""
 
-    def init(*, device: Any = None) -> Any:
+    def init(*, device: Any = None) -> ErrorCounts:
         return state_cls(torch.zeros(size, dtype=torch.int64, device=device))
 
-    def update(s: Any, preds: Any, target: Any) -> Any:
+    def update(s: ErrorCounts, preds: Any, target: Any) -> ErrorCounts:
         p, t = paired_texts(preds, target)
         return state_cls(s.counts + counts_like(counts(p, t), s.counts))
 
-    def compute(s: Any) -> Tensor:
+    def compute(s: ErrorCounts) -> Tensor:
         return finish(s.counts.to(torch.float64)).to(torch.float32)
 
     return Metric(init, update, compute, name=name, key=key)

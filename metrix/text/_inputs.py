@@ -109,6 +109,6 @@ def texts_with_references(
     return p, refs
 
 
-def counts_like(values: Sequence[int] | Sequence[float], like: Tensor) -> Tensor:
+def counts_like(values: Sequence[int] | Sequence[float] | Sequence[Sequence[int]], like: Tensor) -> Tensor:
     """Host-side counts as a tensor with the dtype and device of the state leaf ``like``."""
     return torch.tensor(values, dtype=like.dtype, device=like.device).reshape(like.shape)

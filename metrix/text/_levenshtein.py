@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Hashable, Iterator, Sequence
+from types import ModuleType
 from typing import Any
 
 __all__ = ["backend", "levenshtein", "levenshtein_many", "longest_common_subsequence", "use_backend"]
 
+_rapidfuzz_levenshtein: ModuleType | None
 try:  # the opt-in `text` extra
     from rapidfuzz.distance import Levenshtein as _rapidfuzz_levenshtein
 except ImportError:  # pragma: no cover - exercised by the fallback tests through use_backend("python")
@@ -132,7 +134,7 @@ def levenshtein(a: Sequence[Hashable], b: Sequence[Hashable], substitution_cost:
         >>> levenshtein("kitten", "sitting"), levenshtein(["a", "b"], ["b"]), levenshtein("ab", "ba", 2)
         (3, 1, 2)
     """
-    if _BACKEND == "rapidfuzz":
+    if _BACKEND == "rapidfuzz" and _rapidfuzz_levenshtein is not None:
         return _rapidfuzz_levenshtein.distance(a, b, weights=(1, 1, substitution_cost))
     return _python(a, b, substitution_cost)
 
@@ -141,7 +143,7 @@ def levenshtein_many(
     a: Sequence[Sequence[Hashable]], b: Sequence[Sequence[Hashable]], substitution_cost: int = 1
 ) -> list[int]:
     """:func:`levenshtein` of every pair ``(a[i], b[i])``."""
-    if _BACKEND == "rapidfuzz":
+    if _BACKEND == "rapidfuzz" and _rapidfuzz_levenshtein is not None:
         distance = _rapidfuzz_levenshtein.distance
         weights = (1, 1, substitution_cost)
         if substitution_cost == 1:

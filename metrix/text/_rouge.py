@@ -215,7 +215,9 @@ def rouge_score(
     words = _Words(_porter_stemmer() if use_stemmer else None, normalizer, tokenizer)
     lsum = "rougeLsum" in keys
 
-    def one_pair(pred: tuple[list[str], list[list[str]]], target: tuple[list[str], list[list[str]]]) -> list[tuple]:
+    def one_pair(
+        pred: tuple[list[str], list[list[str]]], target: tuple[list[str], list[list[str]]]
+    ) -> list[tuple[float, float, float]]:  # (precision, recall, f-measure) per key
         out = []
         for key in keys:
             if key == "rougeL":
@@ -236,6 +238,7 @@ def rouge_score(
             pred = prepared(pred_text)
             per_ref = [one_pair(pred, prepared(r)) for r in references]
             for k in range(len(keys)):
+                chosen: tuple[float, ...]
                 if accumulate == "best":
                     chosen = per_ref[0][k]
                     for scores in per_ref[1:]:

@@ -24,6 +24,7 @@ import functools
 import math
 import re
 from collections.abc import Iterator
+from typing import TypeAlias
 
 __all__ = ["TercomNormalizer", "tercom_edits"]
 
@@ -115,6 +116,7 @@ class TercomNormalizer:
 # ------------------------------------------------------------------------------ beam edit distance
 
 Row = tuple[tuple[int, str], ...]
+Trie: TypeAlias = "dict[str, tuple[Trie, Row]]"  # word -> (the words after it, its row)
 
 
 class _BeamEditDistance:
@@ -123,7 +125,7 @@ class _BeamEditDistance:
     def __init__(self, ref: tuple[str, ...]) -> None:
         self.ref = ref
         self.first_row: Row = tuple((j, _INS) for j in range(len(ref) + 1))
-        self.trie: dict[str, tuple[dict, Row]] = {}
+        self.trie: Trie = {}
         self.cached_rows = 0
 
     def __call__(self, hyp: tuple[str, ...]) -> tuple[int, str]:

@@ -28,6 +28,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Callable
+from typing import Protocol
 
 __all__ = ["TOKENIZERS", "flores_model_path", "get_tokenizer"]
 
@@ -163,8 +164,14 @@ def _tokenize_char(line: str) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------- MeCab
 
 
+class _Tagger(Protocol):
+    """What metrix uses of a MeCab tagger (``MeCab.Tagger`` or ``mecab_ko.Tagger``)."""
+
+    def parse(self, text: str) -> str: ...
+
+
 @functools.cache
-def _mecab_tagger(language: str) -> object:
+def _mecab_tagger(language: str) -> _Tagger:
     try:
         if language == "ja":
             import ipadic
@@ -187,7 +194,7 @@ def _mecab_tokenizer(language: str) -> Callable[[str], tuple[str, ...]]:
 
     @functools.lru_cache(maxsize=_CACHE)
     def tokenize(line: str) -> tuple[str, ...]:
-        return tuple(tagger.parse(line.strip()).strip().split())  # type: ignore[attr-defined]
+        return tuple(tagger.parse(line.strip()).strip().split())
 
     return tokenize
 

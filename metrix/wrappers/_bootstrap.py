@@ -37,7 +37,7 @@ from torch import Tensor
 from metrix._core.args import check_bool, check_choice, check_int, type_error, value_error
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
-from metrix._core.weights import check_sample_weight, mark_sample_weight, takes_sample_weight
+from metrix._core.weights import check_sample_weight, mark_sample_weight, takes_sample_weight, trusted_weights
 from metrix.wrappers._random import poisson, uniform_index, words
 from metrix.wrappers._stacking import check_fixed, check_metric, compute_stacked, stack_init
 
@@ -217,10 +217,14 @@ def bootstrap(
             # per-sample keyword inputs (e.g. by_group's groups=) are cut like the positional ones
             named = kwargs if whole else {k: _rows(v, lo, hi) if _per_sample(v, n) else v for k, v in kwargs.items()}
 
-            def one(replicate: Any, weight: Tensor, part: tuple[Any, ...] = part, named: dict = named) -> Any:
+            def one(replicate: Any, weight: Tensor, part: tuple[Any, ...] = part, named: dict[str, Any] = named) -> Any:
                 return base.update(replicate, *part, sample_weight=weight, **named)
 
-            replicates = torch.func.vmap(one)(replicates, w)
+            if user is None:  # Poisson or multinomial counts: valid weights by construction
+                with trusted_weights():
+                    replicates = torch.func.vmap(one)(replicates, w)
+            else:
+                replicates = torch.func.vmap(one)(replicates, w)
         return BootstrapState(replicates, s.rows + n)
 
     def compute(s: BootstrapState) -> dict[str, Any]:

@@ -122,7 +122,7 @@ def _is_tensor(x: Any) -> bool:
     return isinstance(x, torch.Tensor)
 
 
-BINARY = {
+BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "__add__": operator.add,
     "__sub__": operator.sub,
     "__mul__": operator.mul,
@@ -135,4 +135,4 @@ BINARY = {
     "__gt__": operator.gt,
     "__ge__": operator.ge,
 }
-UNARY = {"__neg__": operator.neg, "__abs__": operator.abs, "__pos__": operator.pos}
+UNARY: dict[str, Callable[[Any], Any]] = {"__neg__": operator.neg, "__abs__": operator.abs, "__pos__": operator.pos}

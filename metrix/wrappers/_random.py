@@ -32,6 +32,8 @@ import math
 import torch
 from torch import Tensor
 
+from metrix._core.checks import is_tracing
+
 __all__ = ["POISSON_THRESHOLDS", "mix", "mix_int", "poisson", "uniform_index", "words"]
 
 _M31 = 0x7FFFFFFF
@@ -104,11 +106,33 @@ def _thresholds() -> tuple[int, ...]:
 POISSON_THRESHOLDS = _thresholds()
 
 
+# Eager code compares every word with the first _DENSE thresholds only; the few words past
+# the next one (P(k >= 4), about 1.9%) get their exact count from a binary search over all
+# thresholds (searchsorted on that sparse tail): about half the time of twelve dense
+# comparisons. Traced code compares with all twelve.
+_DENSE = 4
+
+
 def poisson(u: Tensor) -> Tensor:
-    """Poisson(1) counts (uint8) from 31-bit words, by inversion of the CDF."""
+    """Poisson(1) counts (uint8) from 31-bit words, by inversion of the CDF.
+
+    ``k`` is the number of thresholds ``F(0) < F(1) < ...`` that ``u`` reaches: the same
+    counts, bit for bit, in eager code (a few dense comparisons and a sparse tail) and
+    while tracing (one comparison per threshold).
+    """
+    if u.dim() == 0 or is_tracing(u):  # torch.compile, vmap: no data-dependent shapes
+        k = (u >= POISSON_THRESHOLDS[0]).to(torch.uint8)
+        for t in POISSON_THRESHOLDS[1:]:
+            k = k + (u >= t)
+        return k
     k = (u >= POISSON_THRESHOLDS[0]).to(torch.uint8)
-    for t in POISSON_THRESHOLDS[1:]:
-        k = k + (u >= t)
+    for t in POISSON_THRESHOLDS[1:_DENSE]:
+        k += u >= t
+    flat = u.reshape(-1)
+    tail = (flat >= POISSON_THRESHOLDS[_DENSE]).nonzero().squeeze(1)
+    if tail.numel():
+        thresholds = torch.tensor(POISSON_THRESHOLDS, dtype=u.dtype, device=u.device)
+        k.view(-1).index_copy_(0, tail, torch.searchsorted(thresholds, flat[tail], right=True).to(torch.uint8))
     return k
 
 

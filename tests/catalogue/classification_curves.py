@@ -95,6 +95,7 @@ def _family(
             tm_reference(tm_fn, *args, **kwargs, thresholds=7),
             bad_inputs=bad,
             atol=tol,
+            weighted=True,  # binned curves take (whole-number) sample weights
         ),
     ]
     if not curve:

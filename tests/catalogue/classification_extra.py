@@ -167,6 +167,7 @@ CALIBRATION = [
         binary_probs,
         tm_reference(tmf.binary_calibration_error),
         bad_inputs=BINARY_BAD,
+        weighted=True,
     ),
     Case(
         "binary_calibration_error-logits-l2",
@@ -174,6 +175,7 @@ CALIBRATION = [
         {"n_bins": 7, "norm": "l2", "input_format": "logits"},
         binary_logits,
         tm_reference(tmf.binary_calibration_error, n_bins=7, norm="l2"),
+        weighted=True,
     ),
     Case(
         "binary_calibration_error-ignore-max",
@@ -182,6 +184,7 @@ CALIBRATION = [
         binary_ignore,
         tm_reference(tmf.binary_calibration_error, n_bins=5, norm="max", ignore_index=-1),
         bad_inputs=PROBS_BAD,
+        weighted=True,
     ),
     Case(
         "multiclass_calibration_error-probs",
@@ -190,6 +193,7 @@ CALIBRATION = [
         mc_probs,
         tm_reference(tmf.multiclass_calibration_error, num_classes=C),
         bad_inputs=MC_BAD,
+        weighted=True,
     ),
     Case(
         "multiclass_calibration_error-logits-l2",
@@ -197,6 +201,7 @@ CALIBRATION = [
         {"num_classes": C, "n_bins": 10, "norm": "l2", "input_format": "logits"},
         mc_logits,
         tm_reference(tmf.multiclass_calibration_error, num_classes=C, n_bins=10, norm="l2"),
+        weighted=True,
     ),
     Case(
         "multiclass_calibration_error-multidim-ignore-max",
@@ -204,6 +209,7 @@ CALIBRATION = [
         {"num_classes": C, "norm": "max", "ignore_index": -1},
         mc_multidim_ignore,
         tm_reference(tmf.multiclass_calibration_error, num_classes=C, norm="max", ignore_index=-1),
+        weighted=True,
     ),
     Case(
         "calibration_error-task-binary",
@@ -211,6 +217,7 @@ CALIBRATION = [
         {"task": "binary", "n_bins": 4},
         binary_probs,
         tm_reference(tmf.calibration_error, task="binary", n_bins=4),
+        weighted=True,
     ),
     Case(
         "calibration_error-task-multiclass",
@@ -218,6 +225,7 @@ CALIBRATION = [
         {"task": "multiclass", "num_classes": C, "norm": "l2"},
         mc_probs,
         tm_reference(tmf.calibration_error, task="multiclass", num_classes=C, norm="l2"),
+        weighted=True,
     ),
 ]
 
@@ -229,6 +237,7 @@ HINGE = [
         binary_probs,
         tm_reference(tmf.binary_hinge_loss),
         bad_inputs=BINARY_BAD,
+        weighted=True,
     ),
     Case(
         "binary_hinge_loss-logits-squared",
@@ -236,6 +245,7 @@ HINGE = [
         {"squared": True, "input_format": "logits"},
         binary_logits,
         tm_reference(tmf.binary_hinge_loss, squared=True),
+        weighted=True,
     ),
     Case(
         "binary_hinge_loss-ignore",
@@ -243,6 +253,7 @@ HINGE = [
         {"ignore_index": -1},
         binary_ignore,
         tm_reference(tmf.binary_hinge_loss, ignore_index=-1),
+        weighted=True,
     ),
     Case(
         "multiclass_hinge_loss-probs",
@@ -251,6 +262,7 @@ HINGE = [
         mc_probs,
         tm_reference(tmf.multiclass_hinge_loss, num_classes=C),
         bad_inputs=MC_BAD,
+        weighted=True,
     ),
     Case(
         "multiclass_hinge_loss-logits-squared",
@@ -258,6 +270,7 @@ HINGE = [
         {"num_classes": C, "squared": True, "input_format": "logits"},
         mc_logits,
         tm_reference(tmf.multiclass_hinge_loss, num_classes=C, squared=True),
+        weighted=True,
     ),
     Case(
         "multiclass_hinge_loss-one-vs-all",
@@ -265,6 +278,7 @@ HINGE = [
         {"num_classes": C, "multiclass_mode": "one-vs-all"},
         mc_probs,
         tm_reference(tmf.multiclass_hinge_loss, num_classes=C, multiclass_mode="one-vs-all"),
+        weighted=True,
     ),
     Case(
         "multiclass_hinge_loss-one-vs-all-logits-squared",
@@ -272,6 +286,7 @@ HINGE = [
         {"num_classes": C, "multiclass_mode": "one-vs-all", "squared": True, "input_format": "logits"},
         mc_logits,
         tm_reference(tmf.multiclass_hinge_loss, num_classes=C, multiclass_mode="one-vs-all", squared=True),
+        weighted=True,
     ),
     Case(
         "multiclass_hinge_loss-multidim-ignore",
@@ -279,6 +294,7 @@ HINGE = [
         {"num_classes": C, "ignore_index": -1},
         mc_multidim_ignore,
         tm_reference(tmf.multiclass_hinge_loss, num_classes=C, ignore_index=-1),
+        weighted=True,
     ),
     Case(
         "hinge_loss-task-binary",
@@ -286,6 +302,7 @@ HINGE = [
         {"task": "binary"},
         binary_probs,
         tm_reference(tmf.hinge_loss, task="binary"),
+        weighted=True,
     ),
     Case(
         "hinge_loss-task-multiclass",
@@ -293,6 +310,7 @@ HINGE = [
         {"task": "multiclass", "num_classes": C, "multiclass_mode": "one-vs-all"},
         mc_probs,
         tm_reference(tmf.hinge_loss, task="multiclass", num_classes=C, multiclass_mode="one-vs-all"),
+        weighted=True,
     ),
 ]
 
@@ -306,6 +324,7 @@ RANKING = [
             {"num_labels": L},
             ml_probs,
             tm_reference(getattr(tmf, name), num_labels=L),
+            weighted=True,
         ),
         Case(
             f"{name}-logits-multidim",
@@ -313,6 +332,7 @@ RANKING = [
             {"num_labels": L, "input_format": "logits"},
             ml_logits_multidim,
             tm_reference(getattr(tmf, name), num_labels=L),
+            weighted=True,
         ),
         Case(
             f"{name}-ignore",
@@ -321,6 +341,7 @@ RANKING = [
             ml_ignore,
             tm_reference(getattr(tmf, name), num_labels=L, ignore_index=-1),
             bad_inputs=ML_BAD,
+            weighted=True,
         ),
     )
 ]

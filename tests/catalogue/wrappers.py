@@ -254,7 +254,7 @@ CASES = [
         keywords=("groups",),
         weighted=True,
     ),
-    # classwise: classification bases (no weights needed)
+    # classwise: classification bases
     Case(
         "classwise-accuracy",
         mw.classwise,
@@ -265,6 +265,7 @@ CASES = [
                 torchmetrics.classification.MulticlassAccuracy(num_classes=4, average=None)
             )
         ),
+        weighted=True,
     ),
     Case(
         "classwise-recall-labels",
@@ -282,6 +283,7 @@ CASES = [
                 prefix="rec/",
             )
         ),
+        weighted=True,
     ),
     # minmax
     Case(
@@ -290,6 +292,7 @@ CASES = [
         {"metric": mc.binary_accuracy()},
         _binary,
         _tm_module(lambda: torchmetrics.wrappers.MinMaxMetric(torchmetrics.classification.BinaryAccuracy())),
+        weighted=True,
     ),
     Case(
         "minmax-mse",
@@ -300,7 +303,14 @@ CASES = [
         weighted=True,
     ),
     # tracker: one step (compute is the current step's value)
-    Case("tracker-accuracy", mw.tracker, {"metric": mc.binary_accuracy(), "capacity": 4}, _binary, tmc.binary_accuracy),
+    Case(
+        "tracker-accuracy",
+        mw.tracker,
+        {"metric": mc.binary_accuracy(), "capacity": 4},
+        _binary,
+        tmc.binary_accuracy,
+        weighted=True,
+    ),
     Case(
         "tracker-mae",
         mw.tracker,
@@ -341,6 +351,7 @@ CASES = [
                 torchmetrics.classification.BinaryAccuracy(), num_outputs=3, remove_nans=False
             )
         ),
+        weighted=True,
     ),
     # multitask
     Case(
@@ -385,6 +396,7 @@ CASES = [
         _tm_module(
             lambda: torchmetrics.wrappers.BinaryTargetTransformer(torchmetrics.classification.BinaryAccuracy(), 1)
         ),
+        weighted=True,
     ),
     Case(
         "binary_target-mse",
@@ -400,6 +412,7 @@ CASES = [
         {"metric": mc.binary_accuracy(), "transform_pred": torch.sigmoid},
         lambda g, n: (torch.randn(n, generator=g) * 3, torch.randint(0, 2, (n,), generator=g)),
         lambda p, t: tmc.binary_accuracy(torch.sigmoid(p), t),
+        weighted=True,
     ),
     Case(
         "lambda_input-mse",
@@ -426,6 +439,7 @@ CASES = [
         _binary,
         lambda p, t: -tmc.binary_accuracy(p, t),
         args=(torch.neg, mc.binary_accuracy()),
+        weighted=True,
     ),
     # running windows over a regression metric (one update: one slot)
     Case(

@@ -183,7 +183,9 @@ def _key(kwargs: dict[str, Any]) -> str:
 def _grid(cases: list[Case], family: str) -> Iterator[tuple[str, Any]]:
     by_factory: dict[Any, list[Case]] = {}
     for case in cases:
-        if case.factory.__module__.startswith(f"metrix.{family}"):
+        # Cases passing sample_weight= are recorded as cases; the grid crosses options over the
+        # unweighted generators only (so adding weighted Cases leaves the grid's entries as they were)
+        if case.factory.__module__.startswith(f"metrix.{family}") and "sample_weight" not in case.keywords:
             by_factory.setdefault(case.factory, []).append(case)
     for fn, fcases in sorted(by_factory.items(), key=lambda kv: kv[0].__qualname__):
         # the structural arguments (task, num_classes, …) of each case; options vary on top,

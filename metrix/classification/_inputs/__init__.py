@@ -28,6 +28,8 @@ from metrix.classification._inputs.arguments import check_top_k as check_top_k
 from metrix.classification._inputs.arguments import check_unit as check_unit
 from metrix.classification._inputs.arguments import check_validate_args as check_validate_args
 from metrix.classification._inputs.arguments import check_zero_division as check_zero_division
+from metrix.classification._inputs.labels import FormatOptions as FormatOptions
+from metrix.classification._inputs.labels import MulticlassOptions as MulticlassOptions
 from metrix.classification._inputs.labels import binary_format as binary_format
 from metrix.classification._inputs.labels import multiclass_format as multiclass_format
 from metrix.classification._inputs.labels import multiclass_format_lean as multiclass_format_lean

@@ -8,6 +8,8 @@ indexing, so everything here traces.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import torch
 from torch import Tensor
 
@@ -26,7 +28,33 @@ from metrix.classification._inputs.tensors import (
     to_probabilities,
 )
 
-__all__ = ["binary_format", "multiclass_format", "multiclass_format_lean", "multilabel_format"]
+__all__ = [
+    "FormatOptions",
+    "MulticlassOptions",
+    "binary_format",
+    "multiclass_format",
+    "multiclass_format_lean",
+    "multilabel_format",
+]
+
+
+class FormatOptions(TypedDict):
+    """Keyword options every ``*_format`` below takes, for a caller that passes them as ``**options``."""
+
+    ignore_index: int | None
+    input_format: str
+    validate_args: bool
+    samplewise: bool
+
+
+class MulticlassOptions(TypedDict):
+    """Keyword options of :func:`multiclass_format` (``samplewise`` left at its default)."""
+
+    num_classes: int | None
+    top_k: int
+    ignore_index: int | None
+    input_format: str
+    validate_args: bool
 
 
 def _check_format(preds: Tensor, input_format: str, scores: bool, *, multiclass: bool = False) -> None:
@@ -228,6 +256,7 @@ def multiclass_format_lean(
             check_labels(preds, c, name="integer preds", validate_args=validate_args)
         label = preds.long()
         return label if label.dim() == 2 else label.reshape(n, m), target, weight
+    assert c is not None  # scores (N, C, ...) fix the class count (_multiclass_shapes)
     if input_format == "probabilities":  # every score is read: finite and in [0, 1]
         check_scores(preds, input_format, validate_args=validate_args)
     if top_k == 1:

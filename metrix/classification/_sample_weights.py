@@ -1,0 +1,69 @@
+"""Sample weights in classification: per-sample weights turned into per-element count weights.
+
+Every classification state that takes ``sample_weight=`` is made of exact counts (the
+float64 stat-scores counts, the int64 histogram of binned curves): a weight adds to those
+counts what repeating the sample would add. The weights are therefore frequency weights,
+whole numbers (``0, 1, 2, ...``, in any real dtype), which is what scikit-learn's
+``sample_weight`` means for a count, what the weighted laws (``k`` = ``k`` repeats) are
+and what the bootstrap's Poisson(1) weights are. A fractional weight is a ``ValueError``
+naming ``sample_weight`` (a value check: it runs under ``torch.compile`` and ``vmap``
+too and turns off with ``validate_args=False``), never silently truncated.
+
+Inputs with extra dims ``(N, ...)``: the weight of sample ``i`` applies to each of its
+elements (``ignore_index`` elements weigh 0), as if the sample were repeated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from metrix._core.checks import check, is_tracing, validation_enabled
+from metrix._core.weights import check_sample_weight, weights_trusted
+
+__all__ = ["SAMPLEWISE_REFUSAL", "check_count_weights", "element_weights", "row_weights_of", "whole_row_weights"]
+
+SAMPLEWISE_REFUSAL = (
+    "multidim_average='samplewise' gives one value per sample, which a weight of that sample "
+    "cannot change; weight the samples when you average those values"
+)
+
+
+def check_count_weights(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool) -> Tensor:
+    """:func:`~metrix._core.weights.check_sample_weight` plus whole numbers; float64 ``(N,)``.
+
+    Raises:
+        TypeError / ValueError: as the shared check; ``ValueError`` for a fractional weight.
+    """
+    w = check_sample_weight(sample_weight, like, metric, validate_args=validate_args)
+    if validate_args and validation_enabled() and not weights_trusted():
+        message = (
+            f"{metric}: sample_weight must hold whole numbers (frequency weights: a weight k counts the sample "
+            "k times); classification states are exact counts"
+        )
+        if is_tracing(w):
+            check(w == w.round(), message)
+        elif w.numel() and not bool(torch.equal(w, w.round())):
+            raise ValueError(message)
+    return w
+
+
+def element_weights(w: Tensor, mask: Tensor | None, like: Tensor) -> Tensor:
+    """Per-element weights of ``like`` ``(N, ...)``: ``w`` ``(N,)`` broadcast over the extra dims, times ``mask``."""
+    shaped = w.reshape(tuple(w.shape) + (1,) * (like.dim() - w.dim())) if w.dim() else w
+    out = shaped.expand(like.shape)
+    return out if mask is None else out * mask
+
+
+def row_weights_of(w: Tensor, rows: int) -> Tensor:
+    """Weights ``(N,)`` repeated for the ``rows`` flattened rows of ``(N, ...)`` inputs (``rows // N`` per sample)."""
+    n = w.numel()
+    return w.reshape(n, 1).expand(n, rows // n if n else 0).reshape(-1)
+
+
+def whole_row_weights(sample_weight: Any, target: Tensor, rows: int, metric: str, *, validate_args: bool) -> Tensor:
+    """Checked whole-number weights as int64, one per flattened row (see :func:`row_weights_of`)."""
+    w = check_count_weights(sample_weight, target, metric, validate_args=validate_args).long()
+    return row_weights_of(w, rows)
