@@ -92,7 +92,7 @@ def lean_multiclass_update(state_type: type) -> Callable[..., Any]:
             counts = torch.zeros(C * C, dtype=torch.int64).scatter_add(0, idx, torch.ones_like(idx))
         else:  # bincount is faster in eager; it has no vmap rule, so only here
             counts = torch.bincount(idx, minlength=C * C)
-        return state_type(s.confmat + counts)
+        return state_type(s.confmat + counts)  # int64 counts added to the float64 state
 
     return update
 
@@ -102,7 +102,7 @@ def lean_macro_accuracy(s: Any) -> torch.Tensor:
     cm = s.confmat.view(C, C)
     support = cm.sum(1)
     present = (support + cm.sum(0)) > 0
-    recall = cm.diagonal() / support.clamp(min=1)
+    recall = cm.diagonal().long() / support.long().clamp(min=1)
     return (recall * present).sum() / present.sum().clamp(min=1)
 
 

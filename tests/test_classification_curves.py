@@ -4,6 +4,7 @@ fixed-capacity curves under compile/vmap, constructor validation, input formats.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -235,15 +236,14 @@ def test_probabilities_format_rejects_scores_outside_unit_interval() -> None:
 def test_multiclass_quirk_when_every_target_is_label_zero() -> None:
     probs = torch.randn(10, 3, generator=_gen(12)).softmax(-1)
     target = torch.zeros(10, dtype=torch.long)
+    quirk = "the target of a class has no positive samples: its recall is set to 1 at every threshold"
     for avg in ("none", "macro"):
-        assert_close(
-            mc.multiclass_average_precision(3, average=avg)(probs, target),
-            quietly(tmf.multiclass_average_precision, probs, target, 3, average=avg),
-        )
-    assert_close(
-        mc.multiclass_precision_recall_curve(3)(probs, target),
-        quietly(tmf.multiclass_precision_recall_curve, probs, target, 3),
-    )
+        with pytest.warns(metrix.MetrixWarning, match=f"^multiclass_average_precision: {quirk}"):
+            got = mc.multiclass_average_precision(3, average=avg)(probs, target)
+        assert_close(got, quietly(tmf.multiclass_average_precision, probs, target, 3, average=avg))
+    with pytest.warns(metrix.MetrixWarning, match=f"^multiclass_precision_recall_curve: {quirk}"):
+        got = mc.multiclass_precision_recall_curve(3)(probs, target)
+    assert_close(got, quietly(tmf.multiclass_precision_recall_curve, probs, target, 3))
 
 
 def test_curve_metrics_share_a_state_key() -> None:
@@ -362,7 +362,12 @@ def test_fixed_point_search_skips_undefined_precision() -> None:
     ids=lambda m: m.name,
 )
 def test_compute_on_an_empty_state_does_not_crash(metric) -> None:
-    metric.compute(metric.init())
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        metric.compute(metric.init())
+    # no positive (and for ROC no negative) samples: each said once, naming the metric
+    assert seen and all(issubclass(w.category, metrix.MetrixWarning) for w in seen)
+    assert all(str(w.message).startswith(f"{metric.name}: ") and "has no" in str(w.message) for w in seen)
 
 
 def test_capacity_curves_keep_their_length_through_merge() -> None:

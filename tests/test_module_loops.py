@@ -42,6 +42,9 @@ def _module(case: Case, **kwargs) -> metrix.MetricModule:
 # ------------------------------------------------------------------ 1. no autograd history in the state
 
 
+# small random batches may be degenerate (a class never predicted under zero sample weights):
+# the MetrixWarning that says so is tested in tests/test_warnings.py, not here
+@pytest.mark.filterwarnings("ignore::metrix.MetrixWarning")
 @pytest.mark.parametrize("case", ALL)
 def test_module_in_a_training_loop(case: Case) -> None:
     """Every catalogue metric: no autograd history, independent copies, errors that name it."""
@@ -308,8 +311,8 @@ def test_persistent_round_trip_and_strict_load_of_older_checkpoints() -> None:
 
 
 def test_compute_before_update_warns_once_naming_the_metric() -> None:
-    module = metrix.MetricModule(mc.binary_auroc())
-    with pytest.warns(metrix.MetrixWarning, match=r"^binary_auroc: MetricModule.compute\(\) was called before any"):
+    module = metrix.MetricModule(mc.binary_accuracy())
+    with pytest.warns(metrix.MetrixWarning, match=r"^binary_accuracy: MetricModule.compute\(\) was called before any"):
         module.compute()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -358,8 +361,34 @@ def _declares_keywords(m: metrix.Metric) -> bool:
 
 def test_unknown_keyword_lists_the_inputs() -> None:
     m = mc.multiclass_accuracy(num_classes=3)
-    with pytest.raises(TypeError, match=r"it takes multiclass_accuracy.update\(state, preds, target\)"):
+    with pytest.raises(
+        TypeError, match=r"it takes multiclass_accuracy.update\(state, preds, target, sample_weight=None\)"
+    ):
         metrix.MetricModule(m).update(torch.randn(4, 3), torch.tensor([0, 1, 2, 0]), weights=torch.ones(4))
+
+
+@pytest.mark.parametrize(
+    ("factory", "kwargs", "inputs"),
+    [
+        ("total_variation", {}, "img"),
+        ("total_variation", {"reduction": "none"}, "img"),
+        ("spectral_angle_mapper", {}, "preds, target"),
+        ("error_relative_global_dimensionless_synthesis", {}, "preds, target"),
+        ("spatial_correlation_coefficient", {}, "preds, target"),
+        ("peak_signal_noise_ratio", {"data_range": 1.0, "dim": (1, 2, 3)}, "preds, target"),
+        ("universal_image_quality_index", {}, "preds, target"),
+        ("visual_information_fidelity", {}, "preds, target"),
+    ],
+)
+def test_image_score_metrics_list_their_inputs(factory: str, kwargs: dict, inputs: str) -> None:
+    # these updates forward their inputs to a per-image score function: they declare its inputs
+    import metrix.image as mi
+
+    m = getattr(mi, factory)(**kwargs)
+    assert _declares_keywords(m)
+    expected = rf"it takes {factory}.update\(state, {inputs}\) \(keywords accepted: {inputs}\)"
+    with pytest.raises(TypeError, match=expected):
+        m.update(m.init(), torch.rand(2, 3, 16, 16), not_an_input=1)
 
 
 def test_collection_errors_name_the_member() -> None:

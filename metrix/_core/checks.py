@@ -135,7 +135,10 @@ def is_tracing(*tensors: Tensor | None) -> bool:
     """Whether we run under ``torch.compile`` or any tensor is a vmap/grad wrapper (``None`` is not)."""
     if torch.compiler.is_compiling():
         return True
-    return any(isinstance(t, Tensor) and _is_batched(t) for t in tensors)
+    for t in tensors:  # a loop, not any(<generator>): this runs several times per update
+        if isinstance(t, Tensor) and _is_batched(t):
+            return True
+    return False
 
 
 def check(cond: Tensor, message: str | Callable[[], str], *, enabled: bool = True) -> None:
@@ -182,18 +185,21 @@ def check_finite(x: Tensor, name: str, *, enabled: bool = True) -> None:
         return
     if x.requires_grad:  # the check reads values only: no autograd node, no "requires_grad to scalar" warning
         x = x.detach()
-    message = f"{name} contains NaN or inf values; metrics need finite inputs"
     if torch.compiler.is_compiling():
-        _check_op(torch.isfinite(x), message)
+        _check_op(torch.isfinite(x), _not_finite(name))
         return
     if _is_batched(x):
         plain = _concrete(x)
         if plain is None:
-            _check_op(torch.isfinite((x - x).sum()), message)
+            _check_op(torch.isfinite((x - x).sum()), _not_finite(name))
             return
         x = plain.detach()  # the wrapper may not require grad while the tensor under it does
     if not math.isfinite(float(x.sum())) and not bool(torch.isfinite(x).all()):
-        raise ValueError(message)
+        raise ValueError(_not_finite(name))
+
+
+def _not_finite(name: str) -> str:
+    return f"{name} contains NaN or inf values; metrics need finite inputs"
 
 
 def check_in_range(
@@ -225,10 +231,12 @@ def check_in_range(
         return
     if x.requires_grad:
         x = x.detach()
-    if is_tracing(x):
+    traced = is_tracing(x)
+    if traced:
         plain = _concrete(x)
-        x = x if plain is None else plain
-    if is_tracing(x) or x.is_floating_point() or x.dtype == torch.bool:
+        if plain is not None:  # eager vmap/grad: the values under the wrapper are read directly
+            x, traced = plain, False
+    if traced or x.is_floating_point() or x.dtype == torch.bool:
         ok = (x >= low) & (x < high)
         if allowed is not None:
             ok = ok | (x == allowed)
@@ -236,8 +244,8 @@ def check_in_range(
         return
     if x.numel() == 0:
         return
-    lo, hi = (int(v) for v in torch.aminmax(x))
-    if lo >= low and hi < high:
+    lo, hi = torch.aminmax(x)
+    if int(lo) >= low and int(hi) < high:
         return
     if allowed is not None:
         ok = ((x >= low) & (x < high)) | (x == allowed)

@@ -68,7 +68,7 @@ def collection(
         metrics: name → metric (names must be non-empty strings), or a list or tuple of
             metrics, named as TorchMetrics names them: by class name
             (``[binary_accuracy(), binary_auroc()]`` → ``"BinaryAccuracy"``,
-            ``"BinaryAUROC"``; see :func:`default_name`).
+            ``"BinaryAUROC"``, ``[mean()]`` → ``"MeanMetric"``).
         prefix: prepended to every name in the result.
         postfix: appended to every name in the result.
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import optree
 import torch
 import torch.distributed as dist
-import torch.utils._pytree as pytree
 from torch import Tensor, nn
 
 from metrix._core.checks import warn
@@ -16,7 +14,7 @@ from metrix._core.merge import check_compatible, merge_unchecked
 from metrix._core.metric import Metric, is_state_type
 from metrix._core.state import Buffer, stored_values
 from metrix._core.sync import sync as _sync
-from metrix._core.tree import Entry, flatten, map_entries
+from metrix._core.tree import Entry, flatten, map_entries, unflatten
 
 __all__ = ["MetricModule"]
 
@@ -78,15 +76,34 @@ def _may_carry_grad(inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     return False
 
 
+def _entry_tensors(e: Entry) -> tuple[Any, ...]:
+    """The tensors of one state entry (a buffer's data and count, every chunk of growing storage)."""
+    if e.op == "buffer":
+        return (e.value.data, e.value.count)
+    if e.op == "cat" and isinstance(e.value, tuple):
+        return e.value
+    return (e.value,)
+
+
 def _detached(state: Any) -> Any:
-    """``state`` with no autograd history (leaves that require grad are detached)."""
-    if torch.compiler.is_compiling():  # dynamo traces torch's Python pytree, not optree's C++ one
-        return pytree.tree_map(_detach, state)
-    # reading the leaves is cheaper than rebuilding the state, and most batch states (counts)
-    # hold nothing that requires grad
-    if not any(isinstance(t, Tensor) and t.requires_grad for t in optree.tree_leaves(state, namespace="torch")):
+    """``state`` with no autograd history (leaves that require grad are detached).
+
+    One walk of the state (:func:`metrix._core.tree.flatten`, which also traces under
+    ``torch.compile``): reading the leaves is cheaper than rebuilding the state, and most
+    batch states (counts) hold nothing that requires grad, so they are returned as they are.
+    """
+    entries, spec = flatten(state)
+    if not any(t.requires_grad for e in entries for t in _entry_tensors(e)):
         return state
-    return optree.tree_map(_detach, state, namespace="torch")
+
+    def detach(e: Entry) -> Any:
+        if e.op == "buffer":
+            return Buffer(_detach(e.value.data), _detach(e.value.count))
+        if e.op == "cat" and isinstance(e.value, tuple):
+            return tuple(_detach(c) for c in e.value)
+        return _detach(e.value)
+
+    return unflatten(spec, [detach(e) for e in entries])
 
 
 class MetricModule(nn.Module):

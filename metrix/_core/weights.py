@@ -141,10 +141,12 @@ def check_sample_weight_total(
     if is_tracing(w):
         _check_values(w, metric)
         return w, total
-    if w.numel() and not (float(w.min()) >= 0 and math.isfinite(float(total))):
+    # values only: read them without autograd (no "requires_grad to scalar" warning)
+    low, seen = w.detach().min() if w.numel() else None, total.detach()
+    if low is not None and not (float(low) >= 0 and math.isfinite(float(seen))):
         _check_values(w, metric)  # the failure path: name the problem
         # a sum can overflow to inf from finite weights only past 1e308: report it as such
-        raise ValueError(f"{metric}: sample_weight sums to {float(total)}; weights must be finite")
+        raise ValueError(f"{metric}: sample_weight sums to {float(seen)}; weights must be finite")
     return w, total
 
 

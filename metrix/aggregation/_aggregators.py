@@ -16,7 +16,6 @@ the values, unchecked); given both, the weights multiply.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -24,7 +23,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.args import type_error, value_error
-from metrix._core.checks import check, is_tracing
+from metrix._core.checks import check, is_tracing, warn
 from metrix._core.metric import Metric, factory
 from metrix._core.state import CatStorage, cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import check_sample_weight, mark_sample_weight, refuse_sample_weight, row_weights
@@ -58,10 +57,16 @@ def _as_tensor(value: Any, name: str, device: torch.device) -> Tensor:
     raise TypeError(f"{name} must be a tensor or a number, got {type(value).__name__}")
 
 
+_NAN_DROPPED = "value contains NaN: dropped (nan_strategy='warn')"
+
+
 def prepare(
-    value: Any, weight: Any, nan_strategy: str | float, device: torch.device, fill: float
+    value: Any, weight: Any, nan_strategy: str | float, device: torch.device, fill: float, name: str
 ) -> tuple[Tensor, Tensor]:
-    """Return ``(value, weight)`` in float64 with NaNs handled; dropped entries get weight 0 and ``fill``."""
+    """Return ``(value, weight)`` in float64 with NaNs handled; dropped entries get weight 0 and ``fill``.
+
+    ``nan_strategy="warn"`` warns in the update (it is asked for), naming the metric ``name``.
+    """
     value = _as_tensor(value, "value", device)
     if value.is_complex():
         raise TypeError(f"value must be real, got dtype {value.dtype}")
@@ -85,7 +90,7 @@ def prepare(
     if isinstance(nan_strategy, float):
         return torch.where(nans, nan_strategy, value), torch.where(nans, 1.0, w)
     if nan_strategy == "warn" and not is_tracing(nans) and bool(nans.any()):
-        warnings.warn("Encountered NaN values; they are dropped (nan_strategy='warn')", UserWarning, stacklevel=4)
+        warn(name, _NAN_DROPPED)
     return torch.where(nans, fill, value), torch.where(nans, 0.0, w)
 
 
@@ -154,7 +159,7 @@ def mean(nan_strategy: str | float = "warn") -> Metric:
         return MeanState(torch.zeros((), dtype=_F64, device=device), torch.zeros((), dtype=_F64, device=device))
 
     def update(s: MeanState, value: Any, weight: Any = None, *, sample_weight: Any = None) -> MeanState:
-        v, w = prepare(value, weight, strategy, s.total.device, 0.0)
+        v, w = prepare(value, weight, strategy, s.total.device, 0.0, "mean")
         sw = _sample_weights(sample_weight, v, "mean")
         if sw is not None:
             w = w * sw
@@ -182,7 +187,7 @@ def sum(nan_strategy: str | float = "warn") -> Metric:  # noqa: A001 - TorchMetr
         return SumState(torch.zeros((), dtype=_F64, device=device))
 
     def update(s: SumState, value: Any, *, sample_weight: Any = None) -> SumState:
-        v, w = prepare(value, None, strategy, s.total.device, 0.0)
+        v, w = prepare(value, None, strategy, s.total.device, 0.0, "sum")
         sw = _sample_weights(sample_weight, v, "sum")
         if sw is not None:
             return SumState(s.total + (v * (sw if strategy == "disable" else w * sw)).sum())
@@ -237,7 +242,7 @@ def _extremum(
         return state_cls(torch.full((), empty, dtype=_F64, device=device))
 
     def update(s: Extremum, value: Any, *, sample_weight: Any = None) -> Extremum:
-        v, _ = prepare(value, None, strategy, s.value.device, empty)
+        v, _ = prepare(value, None, strategy, s.value.device, empty, name)
         sw = _sample_weights(sample_weight, v, name)
         if sw is not None:
             v = torch.where(sw > 0, v, empty)  # a value of weight 0 is not seen
@@ -313,9 +318,7 @@ def cat(nan_strategy: str | float = "warn", *, value_shape: tuple[int, ...] = ()
                 )
             if bool(nans.any()):
                 if strategy == "warn":
-                    warnings.warn(
-                        "Encountered NaN values; they are dropped (nan_strategy='warn')", UserWarning, stacklevel=3
-                    )
+                    warn("cat", _NAN_DROPPED)
                 v = v[~nans]
         return CatState(cat_append(s.values, v))
 

@@ -70,13 +70,16 @@ def _binned(
     confidence: Tensor,
     correct: Tensor,
     valid: Tensor,
+    bin_dtype: torch.dtype | None = None,
     rows: Tensor | None = None,
 ) -> CalibrationState:
-    # Boundaries in the confidences' own dtype, as TorchMetrics builds them, so that a
-    # confidence on a boundary lands in the same bin.
-    bounds = torch.linspace(0, 1, n_bins + 1, dtype=confidence.dtype, device=confidence.device)
+    # Boundaries in the confidences' own dtype (or ``bin_dtype``), as TorchMetrics builds
+    # them, so that a confidence on a boundary lands in the same bin; the confidences are
+    # summed in float64 whatever the bins' dtype (float64 scores keep every digit).
+    binned = confidence if bin_dtype is None else confidence.to(bin_dtype)
+    bounds = torch.linspace(0, 1, n_bins + 1, dtype=binned.dtype, device=confidence.device)
     # Ignored elements may carry any score: clamp their index into range, weight them 0.
-    idx = (torch.bucketize(confidence, bounds, right=True) - 1).clamp(0, n_bins)
+    idx = (torch.bucketize(binned, bounds, right=True) - 1).clamp(0, n_bins)
     w = valid.long() if rows is None else valid * rows  # rows: int64 whole-number sample weights
     zeros_i = torch.zeros_like(s.count)
     conf = torch.where(valid, confidence, 0).double()
@@ -95,12 +98,14 @@ def _compute_fn(norm: str) -> Callable[[CalibrationState], Tensor]:
         accuracy = torch.where(nonempty, s.correct / safe, 0.0)
         confidence = torch.where(nonempty, s.confidence / safe, 0.0)
         gap = accuracy - confidence
+        # float64, the accumulators' precision (TorchMetrics: the input's dtype for binary,
+        # float32 for multiclass)
         if norm == "max":
-            return gap.abs().max().float()
+            return gap.abs().max()
         weight = count / count.sum()
         if norm == "l1":
-            return (gap.abs() * weight).sum().float()
-        return (gap.square() * weight).sum().sqrt().float()
+            return (gap.abs() * weight).sum()
+        return (gap.square() * weight).sum().sqrt()
 
     return compute
 
@@ -139,7 +144,7 @@ def binary_calibration_error(
 
     Returns:
         A metric taking ``preds`` (float, ``(N, ...)``) and ``target`` (int in {0, 1},
-        same shape) and computing a float32 scalar.
+        same shape) and computing a float64 scalar.
 
     Example:
         >>> import torch
@@ -147,9 +152,9 @@ def binary_calibration_error(
         >>> preds = torch.tensor([0.25, 0.25, 0.55, 0.75, 0.75])
         >>> target = torch.tensor([0, 0, 1, 1, 1])
         >>> binary_calibration_error(n_bins=2, norm="l1")(preds, target)
-        tensor(0.2900)
+        tensor(0.2900, dtype=torch.float64)
         >>> binary_calibration_error(n_bins=2, norm="max")(preds, target)
-        tensor(0.3167)
+        tensor(0.3167, dtype=torch.float64)
     """
     _check_common(n_bins, norm, ignore_index, validate_args, input_format)
 
@@ -164,7 +169,7 @@ def binary_calibration_error(
             rows = whole_row_weights(
                 sample_weight, target, conf.shape[0], "binary_calibration_error", validate_args=validate_args
             )
-        return _binned(s, n_bins, conf, t, valid, rows)
+        return _binned(s, n_bins, conf, t, valid, rows=rows)
 
     key = ("binary_calibration_error", n_bins, ignore_index, validate_args, input_format)
     return Metric(_init_fn(n_bins), update, _compute_fn(norm), name="binary_calibration_error", key=key)
@@ -198,7 +203,7 @@ def multiclass_calibration_error(
 
     Returns:
         A metric taking ``preds`` (float, ``(N, C, ...)``) and ``target`` (int labels,
-        ``(N, ...)``) and computing a float32 scalar.
+        ``(N, ...)``) and computing a float64 scalar.
 
     Example:
         >>> import torch
@@ -206,9 +211,9 @@ def multiclass_calibration_error(
         >>> preds = torch.tensor([[0.25, 0.20, 0.55], [0.55, 0.05, 0.40], [0.10, 0.30, 0.60], [0.90, 0.05, 0.05]])
         >>> target = torch.tensor([0, 1, 2, 0])
         >>> multiclass_calibration_error(num_classes=3, n_bins=3, norm="l1")(preds, target)
-        tensor(0.2000)
+        tensor(0.2000, dtype=torch.float64)
         >>> multiclass_calibration_error(num_classes=3, n_bins=3, norm="l2")(preds, target)
-        tensor(0.2082)
+        tensor(0.2082, dtype=torch.float64)
     """
     check_int(num_classes, "num_classes", 2)
     _check_common(n_bins, norm, ignore_index, validate_args, input_format)
@@ -231,7 +236,7 @@ def multiclass_calibration_error(
             rows = whole_row_weights(
                 sample_weight, target, conf.shape[0], "multiclass_calibration_error", validate_args=validate_args
             )
-        return _binned(s, n_bins, conf.float(), pred == t, valid, rows)
+        return _binned(s, n_bins, conf, pred == t, valid, bin_dtype=torch.float32, rows=rows)
 
     key = ("multiclass_calibration_error", num_classes, n_bins, ignore_index, validate_args, input_format)
     return Metric(_init_fn(n_bins), update, _compute_fn(norm), name="multiclass_calibration_error", key=key)
@@ -261,6 +266,6 @@ def calibration_error(
         >>> import torch
         >>> from metrix.classification import calibration_error
         >>> calibration_error("binary", n_bins=2)(torch.tensor([0.25, 0.75]), torch.tensor([0, 1]))
-        tensor(0.2500)
+        tensor(0.2500, dtype=torch.float64)
     """
     return dispatch(task, locals(), binary=binary_calibration_error, multiclass=multiclass_calibration_error)

@@ -27,7 +27,7 @@ from metrix.classification._stat_scores_state import (
     task_metric,
 )
 
-__all__ = ["ScoreFn", "micro_state", "recall_metric", "reduce_classes", "scored_metric", "uses_stats"]
+__all__ = ["ScoreFn", "micro_state", "recall_metric", "reduce_classes", "scored_metric", "uses_stats", "weighted_mean"]
 
 ScoreFn = Callable[[Tensor, Tensor, Tensor, Tensor], Tensor]  # (tp, fp, tn, fn) -> score
 
@@ -71,17 +71,26 @@ def reduce_classes(
     if average == "none":
         return score
     if average == "weighted":
-        weights = (tp + fn).to(score.dtype)
-    elif multilabel:
-        weights = torch.ones_like(score)
-    else:
-        present = (tp + fp + fn != 0) if top_k == 1 else (tp + fn != 0)
-        weights = present.to(score.dtype)
-    # The weights are counts, so their sum is 0 or >= 1, and where it is 0 every
-    # weights * score is 0 (scores are finite): dividing by the sum clamped to 1 gives
-    # exactly safe_divide(weights * score, sum) in one kernel instead of four, with the
-    # same per-element division (and so the same rounding) as TorchMetrics.
-    return ((weights * score) / weights.sum(-1, keepdim=True).clamp(min=1)).sum(-1)
+        return weighted_mean(score, (tp + fn).to(score.dtype))
+    if multilabel:
+        return weighted_mean(score, torch.ones_like(score))
+    # a class is present where one of its counts is not 0 (the counts are not negative)
+    present = torch.logical_or(torch.logical_or(tp, fp), fn) if top_k == 1 else torch.logical_or(tp, fn)
+    return weighted_mean(score, present)
+
+
+def weighted_mean(score: Tensor, weights: Tensor) -> Tensor:
+    """``sum(weights * score) / sum(weights)`` over the last dim, 0 where the weights sum to 0.
+
+    The weights are counts (or a bool mask of present classes), so their sum is 0 or >= 1,
+    and where it is 0 every ``weights * score`` is 0 (scores are finite): dividing by the
+    sum clamped to 1 gives exactly ``safe_divide(weights * score, sum)`` in one kernel
+    instead of four, with the same per-element division (and so the same rounding) as
+    TorchMetrics. A bool mask multiplies and sums as the 0.0 / 1.0 weights it stands for
+    (``score * True`` is ``score``, ``score * False`` is ``+0.0``; its sum is an exact
+    int64 count), without converting it first: three kernels fewer per compute.
+    """
+    return ((score * weights) / weights.sum(-1, keepdim=True).clamp(min=1)).sum(-1)
 
 
 def micro_state(task: Task, average: str) -> bool:
@@ -116,9 +125,22 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
         score = count_divide(tp, support)
         if average == "none":
             return score
-        weights = support.to(score.dtype) if average == "weighted" else ((support + predicted) != 0).to(score.dtype)
-        return ((weights * score) / weights.sum(-1, keepdim=True).clamp(min=1)).sum(-1)
+        if average == "weighted":
+            return weighted_mean(score, support.to(score.dtype))
+        return weighted_mean(score, torch.logical_or(support, predicted))  # present: seen or predicted
 
+    if average == "macro" and not per_class_state(task):
+        c = task.num
+
+        def compute_macro(s: MulticlassConfusionMatrixState) -> Tensor:
+            # compute() above for the C x C matrix, written out: MetricModule.forward computes
+            # it at every batch, and each Python layer costs about 1 us (count_divide(tp,
+            # support) with zero_division 0 is tp / support.clamp(min=1): the same kernels)
+            cm = s.confmat.long().view(c, c)
+            support = cm.sum(1)
+            return weighted_mean(cm.diagonal() / support.clamp(min=1), torch.logical_or(support, cm.sum(0)))
+
+        return task_metric(name, task, compute_macro)
     return task_metric(name, task, compute)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.checks import warn_if
 from metrix._core.metric import Metric, factory
 from metrix.classification._dispatch import dispatch
 from metrix.classification._inputs import check_choice
@@ -36,8 +37,18 @@ def check_normalize(normalize: Any) -> str:
     return "none" if normalize is None else normalize
 
 
-def normalize_confmat(confmat: Tensor, normalize: str) -> Tensor:
-    """Divide by the row sums (``"true"``), column sums (``"pred"``) or total (``"all"``); 0/0 gives 0."""
+_EMPTY = {
+    "true": "a row (a target value) has no samples: its normalized entries are set to 0",
+    "pred": "a column (a predicted value) has no samples: its normalized entries are set to 0",
+    "all": "the matrix has no samples: its normalized entries are set to 0",
+}
+
+
+def normalize_confmat(confmat: Tensor, normalize: str, name: str = "") -> Tensor:
+    """Divide by the row sums (``"true"``), column sums (``"pred"``) or total (``"all"``); 0/0 gives 0.
+
+    As TorchMetrics, a metric ``name``d here warns when it sets such 0/0 entries to 0.
+    """
     if normalize == "none":
         return confmat
     cm = confmat.to(torch.float32)
@@ -48,11 +59,13 @@ def normalize_confmat(confmat: Tensor, normalize: str) -> Tensor:
     else:
         den = cm.sum((-2, -1), keepdim=True)
     # an empty row/column only happens with all-zero counts: TorchMetrics reports 0 there
+    if name:
+        warn_if(den == 0, name, _EMPTY[normalize])
     return torch.where(den != 0, cm / torch.where(den != 0, den, 1), 0.0)
 
 
 def _confmat_metric(name: str, task: Task, normalize: str) -> Metric:
-    return confusion_matrix_metric(name, task, lambda cm: normalize_confmat(cm, normalize))
+    return confusion_matrix_metric(name, task, lambda cm: normalize_confmat(cm, normalize, name))
 
 
 @factory(higher_is_better=None)

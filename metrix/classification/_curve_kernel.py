@@ -17,6 +17,7 @@ from typing import TypeAlias
 import torch
 from torch import Tensor
 
+from metrix._core.checks import warn_if
 from metrix._core.metric import Metric
 from metrix.classification._curve_state import CurveSpec, CurveState, ExactCurveState, curve_metric, micro, stored
 from metrix.classification._division import safe_divide
@@ -125,6 +126,37 @@ def _rates(counts: Tensor) -> Tensor:
     return counts.div_(torch.where(ok, den, 1)).masked_fill_(~ok, 0.0)
 
 
+# ----------------------------------------------------------------------------- degenerate targets
+
+
+def _whose(spec: CurveSpec, pooled: bool) -> str:
+    if spec.task == "binary" or pooled:
+        return "the target"
+    return "the target of a class" if spec.task == "multiclass" else "a label"
+
+
+def _warn_roc(spec: CurveSpec, n_pos: Tensor, n_neg: Tensor, pooled: bool) -> None:
+    """Warn (in eager, in compute) when a column has no positive or no negative target, as TorchMetrics does."""
+    if not spec.name:
+        return
+    whose = _whose(spec, pooled)
+    warn_if(n_pos == 0, spec.name, f"{whose} has no positive samples: its true positive rate is set to 0")
+    warn_if(n_neg == 0, spec.name, f"{whose} has no negative samples: its false positive rate is set to 0")
+
+
+def _warn_pr(spec: CurveSpec, n_pos: Tensor, set_to_one: Tensor | None, pooled: bool) -> None:
+    """Warn when a column has no positive target: its recall is undefined (1 where TorchMetrics sets it, else NaN)."""
+    if not spec.name:
+        return
+    whose = _whose(spec, pooled)
+    if set_to_one is None:
+        nan = n_pos == 0
+    else:
+        warn_if(set_to_one, spec.name, f"{whose} has no positive samples: its recall is set to 1 at every threshold")
+        nan = (n_pos == 0) & ~set_to_one
+    warn_if(nan, spec.name, f"{whose} has no positive samples: its recall is undefined (NaN; averages leave it out)")
+
+
 def roc_points(spec: CurveSpec, s: CurveState, pooled: bool = False) -> Curve:
     """``(fpr, tpr, thresholds, keep)``, float64 ``(K, L)``, in order of decreasing threshold.
 
@@ -133,6 +165,7 @@ def roc_points(spec: CurveSpec, s: CurveState, pooled: bool = False) -> Curve:
     """
     if isinstance(s, ExactCurveState):  # the form spec.thresholds=None builds
         thr, tps, fps, keep = _exact_columns(spec, s, pooled)
+        _warn_roc(spec, tps[:, -1], fps[:, -1], pooled)
         zero = torch.zeros_like(tps[:, :1])
         fpr = _rates(torch.cat([zero, fps], -1))
         del fps
@@ -143,6 +176,7 @@ def roc_points(spec: CurveSpec, s: CurveState, pooled: bool = False) -> Curve:
         return fpr, tpr, thr, keep
     hist = s.hist.sum(1, keepdim=True) if pooled else s.hist
     tps, fps, fns, tns = binned_counts(hist)
+    _warn_roc(spec, tps[:, 0] + fns[:, 0], fps[:, 0] + tns[:, 0], pooled)
     tpr = safe_divide(tps, tps + fns, 0.0).flip(-1)
     fpr = safe_divide(fps, fps + tns, 0.0).flip(-1)
     return fpr, tpr, spec.thresholds_on(tpr.device).flip(0), None
@@ -165,6 +199,7 @@ def pr_points(spec: CurveSpec, s: CurveState, pooled: bool = False) -> Curve:
             all_zero = n_neg[:1].eq(0).expand_as(n_pos)
         else:
             all_zero = n_pos.eq(0)
+        _warn_pr(spec, n_pos, all_zero, pooled)
         recall = (tps / n_pos.clamp(min=1)).masked_fill_(n_pos == 0, torch.nan).masked_fill_(all_zero, 1.0)
         one, zero = torch.ones_like(tps[:, :1]), torch.zeros_like(tps[:, :1])
         precision = torch.cat([precision.flip(-1), one], -1)
@@ -173,6 +208,7 @@ def pr_points(spec: CurveSpec, s: CurveState, pooled: bool = False) -> Curve:
         return precision, recall, thr.flip(-1), keep
     hist = s.hist.sum(1, keepdim=True) if pooled else s.hist
     tps, fps, fns, _ = binned_counts(hist)
+    _warn_pr(spec, tps[:, 0] + fns[:, 0], None, pooled)
     precision = safe_divide(tps, tps + fps, torch.nan)
     recall = safe_divide(tps, tps + fns, torch.nan)
     one, zero = torch.ones_like(tps[:, :1]), torch.zeros_like(tps[:, :1])

@@ -148,6 +148,8 @@ class CurveSpec:
         self.validate_args = validate_args
         self.input_format = check_input_format(input_format, scores=True)
         self.capacity = capacity
+        # the metric built on this spec, named in its warnings (set by curve_metric; not part of the key)
+        self.name = ""
 
     def thresholds_on(self, device: torch.device) -> Tensor:
         """The thresholds on ``device``.
@@ -306,7 +308,12 @@ def _binned_fns(spec: CurveSpec, name: str) -> tuple[Callable[..., BinnedCurveSt
 
 
 def curve_metric(name: str, spec: CurveSpec, compute: Callable[[Any], Any]) -> Metric:
-    """A metric over the curve state of ``spec``; ``compute`` maps the state to the value."""
+    """A metric over the curve state of ``spec``; ``compute`` maps the state to the value.
+
+    Every curve metric is built here, once per spec: the spec records ``name``, which the
+    kernel's degenerate-target warnings name.
+    """
+    spec.name = name
     init, update = _exact_fns(spec, name) if spec.thresholds is None else _binned_fns(spec, name)
     return Metric(init, update, compute, name=name, key=spec.key)
 

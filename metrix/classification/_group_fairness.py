@@ -30,7 +30,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.args import check_tensor
-from metrix._core.checks import check
+from metrix._core.checks import check, warn
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.classification._division import safe_divide
@@ -95,7 +95,7 @@ def _group_update_fn(
         g = groups.reshape(n, flat_len(groups.shape[1:])).expand(n, m).long()
         check(
             (g >= 0) & (g < num_groups),
-            f"groups must hold group ids in [0, {num_groups}) for num_groups={num_groups}",
+            f"groups must hold group ids in [0, {int(num_groups)}) for num_groups={int(num_groups)}",
             enabled=validate_args,
         )
         if preds.is_floating_point():
@@ -145,12 +145,12 @@ def _ratio(rates: Tensor, present: Tensor, prefix: str) -> dict[str, Tensor]:
 
 def _demographic_parity(stats: Tensor) -> dict[str, Tensor]:
     tn, fp, fn, tp, _ = stats.unbind(1)
-    return _ratio(safe_divide(tp + fp, tp + fp + tn + fn), stats.sum(1) > 0, "DP")
+    return _ratio(safe_divide((tp + fp).double(), tp + fp + tn + fn), stats.sum(1) > 0, "DP")
 
 
 def _equal_opportunity(stats: Tensor) -> dict[str, Tensor]:
     _, _, fn, tp, _ = stats.unbind(1)
-    return _ratio(safe_divide(tp, tp + fn), stats.sum(1) > 0, "EO")
+    return _ratio(safe_divide(tp.double(), tp + fn), stats.sum(1) > 0, "EO")
 
 
 @factory(higher_is_better=False)
@@ -188,8 +188,9 @@ def binary_groups_stat_rates(
         >>> preds = torch.tensor([0.11, 0.84, 0.22, 0.73, 0.33, 0.92])
         >>> target = torch.tensor([0, 1, 0, 1, 0, 1])
         >>> groups = torch.tensor([0, 1, 0, 1, 0, 1])
-        >>> binary_groups_stat_rates(num_groups=2)(preds, target, groups)
-        {'group_0': tensor([0., 0., 1., 0.]), 'group_1': tensor([1., 0., 0., 0.])}
+        >>> rates = binary_groups_stat_rates(num_groups=2)(preds, target, groups)
+        >>> rates["group_0"], rates["group_1"]
+        (tensor([0., 0., 1., 0.], dtype=torch.float64), tensor([1., 0., 0., 0.], dtype=torch.float64))
     """
     threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
     update = _group_update_fn(num_groups, threshold, ignore_index, validate_args, input_format, use_target=True)
@@ -197,8 +198,8 @@ def binary_groups_stat_rates(
     def compute(s: GroupStatsState) -> dict[str, Tensor]:
         tn, fp, fn, tp, _ = s.stats.unbind(1)
         counts = torch.stack([tp, fp, tn, fn], dim=1)
-        rates = counts / counts.sum(1, keepdim=True)
-        return {f"group_{g}": rates[g].float() for g in range(num_groups)}
+        rates = counts.double() / counts.sum(1, keepdim=True)
+        return {f"group_{g}": rates[g] for g in range(num_groups)}
 
     key = ("binary_group_stats", num_groups, threshold, ignore_index, validate_args, input_format)
     return Metric(_init_fn(num_groups), update, compute, name="binary_groups_stat_rates", key=key)
@@ -233,7 +234,7 @@ def binary_fairness(
 
     Returns:
         A metric taking ``preds``, ``target`` and ``groups`` and computing a dict of
-        the ratios (float32) and the ids (int64) of the groups compared.
+        the ratios (float64) and the ids (int64) of the groups compared.
 
     Example:
         >>> import torch
@@ -242,12 +243,19 @@ def binary_fairness(
         >>> target = torch.tensor([0, 1, 0, 1, 0, 1])
         >>> groups = torch.tensor([0, 1, 0, 1, 0, 1])
         >>> binary_fairness(num_groups=2)(preds, target, groups)
-        {'DP': tensor(0.), 'DP_min_group': tensor(0), 'DP_max_group': tensor(1), 'EO': tensor(0.), 'EO_min_group': tensor(0), 'EO_max_group': tensor(1)}
+        {'DP': tensor(0., dtype=torch.float64), 'DP_min_group': tensor(0), 'DP_max_group': tensor(1), 'EO': tensor(0., dtype=torch.float64), 'EO_min_group': tensor(0), 'EO_max_group': tensor(1)}
     """  # noqa: E501
     check_choice(task, "task", FAIRNESS_TASKS)
     threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
     dp_only = task == "demographic_parity"
     update = _group_update_fn(num_groups, threshold, ignore_index, validate_args, input_format, use_target=not dp_only)
+    if dp_only:
+        counts = update
+
+        def update(s: GroupStatsState, preds: Tensor, target: Tensor | None, groups: Tensor) -> GroupStatsState:
+            if target is not None:  # as TorchMetrics: the target is ignored, say so
+                warn("binary_fairness", "task='demographic_parity' does not use target (pass target=None)")
+            return counts(s, preds, target, groups)
 
     def compute(s: GroupStatsState) -> dict[str, Tensor]:
         out: dict[str, Tensor] = {}
@@ -294,7 +302,7 @@ def demographic_parity(
         >>> preds = torch.tensor([0.11, 0.84, 0.62, 0.73, 0.33, 0.92])
         >>> groups = torch.tensor([0, 1, 0, 1, 0, 1])
         >>> demographic_parity(num_groups=2)(preds, groups)
-        {'DP': tensor(0.3333), 'DP_min_group': tensor(0), 'DP_max_group': tensor(1)}
+        {'DP': tensor(0.3333, dtype=torch.float64), 'DP_min_group': tensor(0), 'DP_max_group': tensor(1)}
     """
     threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
     inner = _group_update_fn(num_groups, threshold, ignore_index, validate_args, input_format, use_target=False)
@@ -341,7 +349,7 @@ def equal_opportunity(
         >>> target = torch.tensor([0, 1, 1, 1, 0, 1])
         >>> groups = torch.tensor([0, 1, 0, 1, 0, 1])
         >>> equal_opportunity(num_groups=2)(preds, target, groups)
-        {'EO': tensor(1.), 'EO_min_group': tensor(0), 'EO_max_group': tensor(0)}
+        {'EO': tensor(1., dtype=torch.float64), 'EO_min_group': tensor(0), 'EO_max_group': tensor(0)}
     """
     threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
     update = _group_update_fn(num_groups, threshold, ignore_index, validate_args, input_format, use_target=True)

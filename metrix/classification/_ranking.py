@@ -108,7 +108,7 @@ def _ranking_metric(
 
 
 def _mean(s: RankingState) -> Tensor:
-    return (s.score / s.total).float()
+    return s.score / s.total  # float64, the accumulator's precision
 
 
 def _coverage(p: Tensor, t: Tensor, valid: Tensor, num_labels: int) -> Tensor:
@@ -143,7 +143,7 @@ def multilabel_coverage_error(
 
     Returns:
         A metric taking ``preds`` (float) and ``target`` (int in {0, 1}), both
-        ``(N, L, ...)``, and computing a float32 scalar.
+        ``(N, L, ...)``, and computing a float64 scalar.
 
     Example:
         >>> import torch
@@ -151,7 +151,7 @@ def multilabel_coverage_error(
         >>> preds = torch.tensor([[0.75, 0.5, 1.0], [1.0, 0.2, 0.1]])
         >>> target = torch.tensor([[1, 0, 0], [0, 0, 1]])
         >>> multilabel_coverage_error(num_labels=3)(preds, target)
-        tensor(2.5000)
+        tensor(2.5000, dtype=torch.float64)
     """
     return _ranking_metric(
         "multilabel_coverage_error", _coverage, num_labels, ignore_index, validate_args, input_format, _mean
@@ -194,7 +194,7 @@ def multilabel_ranking_average_precision(
 
     Returns:
         A metric taking ``preds`` (float) and ``target`` (int in {0, 1}), both
-        ``(N, L, ...)``, and computing a float32 scalar.
+        ``(N, L, ...)``, and computing a float64 scalar.
 
     Example:
         >>> import torch
@@ -202,7 +202,7 @@ def multilabel_ranking_average_precision(
         >>> preds = torch.tensor([[0.75, 0.5, 1.0], [1.0, 0.2, 0.1]])
         >>> target = torch.tensor([[1, 0, 0], [0, 0, 1]])
         >>> multilabel_ranking_average_precision(num_labels=3)(preds, target)
-        tensor(0.4167)
+        tensor(0.4167, dtype=torch.float64)
     """
     return _ranking_metric(
         "multilabel_ranking_average_precision", _lrap, num_labels, ignore_index, validate_args, input_format, _mean
@@ -223,7 +223,7 @@ def _ranking_loss(p: Tensor, t: Tensor, valid: Tensor, num_labels: int) -> Tenso
 
 def _loss_mean(s: RankingState) -> Tensor:
     # TorchMetrics returns 0 (not NaN) when no sample was seen.
-    return torch.where(s.total > 0, s.score / s.total.clamp(min=1), 0.0).float()
+    return torch.where(s.total > 0, s.score / s.total.clamp(min=1), 0.0)
 
 
 @factory(higher_is_better=False)
@@ -252,7 +252,7 @@ def multilabel_ranking_loss(
 
     Returns:
         A metric taking ``preds`` (float) and ``target`` (int in {0, 1}), both
-        ``(N, L, ...)``, and computing a float32 scalar.
+        ``(N, L, ...)``, and computing a float64 scalar.
 
     Example:
         >>> import torch
@@ -260,7 +260,7 @@ def multilabel_ranking_loss(
         >>> preds = torch.tensor([[0.75, 0.5, 1.0], [1.0, 0.2, 0.1]])
         >>> target = torch.tensor([[1, 0, 0], [0, 0, 1]])
         >>> multilabel_ranking_loss(num_labels=3)(preds, target)
-        tensor(0.7500)
+        tensor(0.7500, dtype=torch.float64)
     """
     return _ranking_metric(
         "multilabel_ranking_loss", _ranking_loss, num_labels, ignore_index, validate_args, input_format, _loss_mean

@@ -85,6 +85,8 @@ def _spectral_sums(preds: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
 
 def _spectral_value(s: Any, p: int, reduction: str) -> Tensor:
     sums = map_sums_total(s)
+    if not sums.numel():  # no image yet: no value (as every image metric on an empty state)
+        return torch.full((), torch.nan, dtype=F64)
     c = int((1 + (1 + 8 * sums.shape[1]) ** 0.5) / 2) if sums.numel() else 1
     if c == 1:
         return torch.zeros((), dtype=F64)
@@ -205,6 +207,8 @@ def _spatial_sums(preds: Tensor, ms: Tensor, pan: Tensor, pan_lr: Tensor | None,
 
 def _spatial_value(s: Any, norm_order: int, reduction: str) -> Tensor:
     sums = map_sums_total(s)
+    if not sums.numel():  # no image yet: NaN (no band for reduction="none")
+        return torch.full((0,) if reduction == "none" else (), torch.nan, dtype=F64)
     means = sums / s.count.to(F64).reshape(2, 1)
     diff = (means[0] - means[1]).abs() ** norm_order
     reduced = diff.mean() if reduction == "elementwise_mean" else diff.sum() if reduction == "sum" else diff

@@ -17,6 +17,7 @@ metric with :func:`scores_metric`.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -95,7 +96,7 @@ def scores_metric(
                 return finish(s.total)
             return finish(s.total / s.count.to(F64))
 
-        return Metric(init, update, compute, name=name, key=key)
+        return Metric(init, _takes_inputs_of(update, scores), compute, name=name, key=key)
 
     def init_values(*, device: Any = None) -> Values:
         return values_cls(cat_init((), F64, device), torch.zeros((map_rank,), dtype=torch.int64, device=device))
@@ -117,7 +118,20 @@ def scores_metric(
         flat = stored_values(s.values)
         return finish(flat.reshape(-1, *s.shape.tolist()) if map_rank else flat)
 
-    return Metric(init_values, update_values, compute_values, name=name, key=key)
+    return Metric(init_values, _takes_inputs_of(update_values, scores), compute_values, name=name, key=key)
+
+
+def _takes_inputs_of(update: Callable[..., Any], scores: Callable[..., Tensor]) -> Callable[..., Any]:
+    """``update(state, *inputs, **kwargs)`` declared with the inputs of ``scores``.
+
+    ``update`` forwards its inputs to ``scores``; declaring them (``update.__signature__``,
+    which ``Metric`` reads) lets an unknown keyword fail at the update with the list of
+    the inputs it accepts, instead of deep inside ``scores``.
+    """
+    params = list(inspect.signature(scores).parameters.values())
+    state = inspect.Parameter("state", inspect.Parameter.POSITIONAL_ONLY)
+    update.__signature__ = inspect.Signature([state, *params])  # type: ignore[attr-defined]
+    return update
 
 
 def map_sums_init(state_cls: type, rank: int, device: Any = None, *, counts: int = 1) -> Any:

@@ -195,6 +195,8 @@ def relative_average_spectral_error(window_size: int = 8, *, validate_args: bool
 
     def compute(s: RASEState) -> Tensor:
         n = s.sums.count[0].to(F64)
+        if not bool(s.sums.count[0]):  # no image yet (the map's shape is unknown): NaN, as RMSE-SW
+            return torch.full((), torch.nan, dtype=F64)
         rmse_map, target_sum = map_sums_total(s.sums) / n
         rase_map = 100 / target_sum.mean(0) * torch.sqrt(torch.mean(rmse_map**2, 0))
         crop = round(window_size / 2)

@@ -19,6 +19,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.checks import warn_if
 from metrix._core.metric import Metric, factory
 from metrix.regression._moments import (
     MomentState,
@@ -60,7 +61,13 @@ def _correlation_metric(name: str, num_outputs: Any, validate_args: Any, reduce:
     return Metric(init, update, compute, name=name, key=key)
 
 
-def _pearson(s: MomentState) -> Tensor:
+_CONSTANT = (
+    "the variance of preds or target is close to zero (a constant input): the coefficient is NaN there, "
+    "as in TorchMetrics"
+)
+
+
+def _pearson(s: MomentState, name: str) -> Tensor:
     n = s.weight
     var_x = comoment(s, 0, 0, 0) / (n - 1)
     var_y = comoment(s, 1, 1, 1) / (n - 1)
@@ -72,6 +79,7 @@ def _pearson(s: MomentState) -> Tensor:
     rel_x, rel_y = var_x / dev_x**2, var_y / dev_y**2
     bad = (rel_x < _BOUND) | (rel_y < _BOUND) | ~torch.isfinite(rel_x) | ~torch.isfinite(rel_y)
     bad = bad | ~torch.isfinite(cov / (dev_x * dev_y))
+    warn_if(bad, name, _CONSTANT)
     r = torch.clamp(cov / torch.sqrt(var_x * var_y), -1.0, 1.0)
     return torch.where(bad, torch.full_like(r, torch.nan), r)
 
@@ -100,7 +108,11 @@ def pearson_corrcoef(*, num_outputs: int = 1, validate_args: bool = True) -> Met
         >>> pearson_corrcoef()(torch.tensor([2.5, 0.0, 2, 8]), torch.tensor([3, -0.5, 2, 7]))
         tensor(0.9849, dtype=torch.float64)
     """
-    return _correlation_metric("pearson_corrcoef", num_outputs, validate_args, _pearson)
+    return _correlation_metric("pearson_corrcoef", num_outputs, validate_args, _pearson_of)
+
+
+def _pearson_of(s: MomentState) -> Tensor:
+    return _pearson(s, "pearson_corrcoef")
 
 
 def _concordance(s: MomentState) -> Tensor:
@@ -108,7 +120,8 @@ def _concordance(s: MomentState) -> Tensor:
     var_x = comoment(s, 0, 0, 0) / (n - 1)
     var_y = comoment(s, 1, 1, 1) / (n - 1)
     shift = mean(s, 0) - mean(s, 1)
-    return 2.0 * _pearson(s) * torch.sqrt(var_x) * torch.sqrt(var_y) / (var_x + var_y + shift**2)
+    r = _pearson(s, "concordance_corrcoef")
+    return 2.0 * r * torch.sqrt(var_x) * torch.sqrt(var_y) / (var_x + var_y + shift**2)
 
 
 @factory(higher_is_better=True)

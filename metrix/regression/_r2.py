@@ -19,13 +19,12 @@ the total weight (frequency weights: an integer weight ``k`` counts a sample ``k
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import torch
 from torch import Tensor
 
-from metrix._core.checks import check, is_tracing
+from metrix._core.checks import check, is_tracing, warn, warn_if
 from metrix._core.metric import Metric, factory
 from metrix.regression._inputs import check_bool, check_choice, check_int
 from metrix.regression._moments import (
@@ -47,6 +46,10 @@ _F64 = torch.float64
 _PAIRS = ((0, 0), (1, 1))  # yy, dd
 _MULTIOUTPUT = ("raw_values", "uniform_average", "variance_weighted")
 _NORMALIZATIONS = ("mean", "range", "std", "l2")
+
+
+# TorchMetrics answers a constant target by convention, silently; metrix says so once
+_CONSTANT_TARGET = "target is constant (zero variance): the score is 1 for a perfect fit, else 0, by convention"
 
 
 def _check_multioutput(multioutput: Any) -> str:
@@ -119,15 +122,14 @@ def r2_score(
         rss_zero = rss.abs() <= 1e-4  # TorchMetrics' isclose(., 0, atol=1e-4)
         tss_zero = tss.abs() <= 1e-4
         raw = torch.where(rss_zero, 1.0, torch.where(tss_zero, 0.0, 1 - rss / torch.where(tss_zero, 1.0, tss)))
+        warn_if(tss_zero, "r2_score", _CONSTANT_TARGET)
         r2 = _average(raw, tss, multioutput, d)
         if adjusted == 0:
             return r2
         n = s.weight  # the number of samples, or the total weight (frequency weights)
         if not is_tracing(n) and adjusted >= float(n) - 1:
             what = "More independent regressors than data points" if adjusted > float(n) - 1 else "Division by zero"
-            warnings.warn(
-                f"{what} in adjusted r2 score; falls back to the standard r2 score", UserWarning, stacklevel=2
-            )
+            warn("r2_score", f"{what} in the adjusted score (adjusted={adjusted}): falls back to the plain r2 score")
         denom = n - adjusted - 1
         return torch.where(denom > 0, 1 - (1 - r2) * (n - 1) / torch.where(denom > 0, denom, 1.0), r2)
 
@@ -168,6 +170,7 @@ def explained_variance(
         numerator = comoment(s, 1, 1, 1) / n
         denominator = comoment(s, 0, 0, 0) / n
         num_zero, den_zero = numerator == 0, denominator == 0
+        warn_if(den_zero, "explained_variance", _CONSTANT_TARGET)
         raw = torch.where(
             num_zero, 1.0, torch.where(den_zero, 0.0, 1 - numerator / torch.where(den_zero, 1.0, denominator))
         )

@@ -25,6 +25,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.checks import warn_if
 from metrix._core.metric import Metric, factory
 from metrix._core.state import CatStorage, buffer_init, cat_append, cat_init, leaf, state, stored_masked
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
@@ -115,6 +116,7 @@ def _spearman(x: Tensor, y: Tensor, valid: Tensor) -> Tensor:
     sx = torch.sqrt((cx * cx).sum(0) / n)
     sy = torch.sqrt((cy * cy).sum(0) / n)
     # TorchMetrics' 1e-6 in the denominator: a constant input gives 0, not NaN
+    warn_if((sx == 0) | (sy == 0), "spearman_corrcoef", "preds or target is constant: the coefficient is set to 0")
     return torch.clamp(cov / (sx * sy + 1e-6), -1.0, 1.0)
 
 
@@ -276,6 +278,9 @@ def kendall_rank_corrcoef(
             distinct = torch.minimum((w / tx).sum(0), (w / ty).sum(0))
             tau = 2 * diff / ((distinct - 1) / distinct * n**2)
         tau = torch.clamp(tau, -1.0, 1.0)
+        all_pairs = n * (n - 1) / 2
+        constant = (n >= 2) & ((ties_x == all_pairs) | (ties_y == all_pairs))
+        warn_if(constant, "kendall_rank_corrcoef", "preds or target is constant: the coefficient is NaN")
         if not t_test:
             return tau[0] if d == 1 else tau
         base = n * (n - 1) * (2 * n + 5)

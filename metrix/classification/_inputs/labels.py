@@ -130,7 +130,7 @@ def multilabel_format(
 ) -> tuple[Tensor, Tensor, Tensor]:
     """Check multilabel inputs ``(N, L, ...)``; return int64 ``(hard, target, weight)`` of shape ``(N, L, M)``."""
     check_pair(preds, target)
-    check_same_shape(preds, target, f" (N, {num_labels}, ...)")
+    check_same_shape(preds, target, f" (N, {int(num_labels)}, ...)")
     if preds.dim() < 2 or preds.shape[1] != num_labels:
         got = preds.shape[1] if preds.dim() >= 2 else None
         raise ValueError(

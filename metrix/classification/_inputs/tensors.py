@@ -40,7 +40,9 @@ def flat_len(shape: torch.Size | tuple[int, ...]) -> int:
 
 def ignored_text(ignore_index: int | None) -> str:
     """`` (or ignore_index=k)`` when an ignore index is set."""
-    return "" if ignore_index is None else f" (or ignore_index={ignore_index})"
+    # int(): under torch.compile(dynamic=True) an int closed over by a factory is symbolic, and
+    # dynamo formats only constants into strings; int() specialises it (it is a constant anyway)
+    return "" if ignore_index is None else f" (or ignore_index={int(ignore_index)})"
 
 
 def check_pair(preds: object, target: object) -> tuple[Tensor, Tensor]:
@@ -115,7 +117,7 @@ def check_labels(
         0,
         num,
         lambda: (
-            f"{name} must hold class labels in [0, {num}){ignored_text(ignore_index)}"
+            f"{name} must hold class labels in [0, {int(num)}){ignored_text(ignore_index)}"
             + _offending(x, low=0, high=num, allowed=ignore_index)
         ),
         allowed=ignore_index,

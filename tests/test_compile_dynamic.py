@@ -1,0 +1,105 @@
+"""Dynamic batch sizes under ``torch.compile(fullgraph=True)`` for the fixed-state classification catalogue.
+
+A loader's last, smaller batch must not fail or recompile without end: with
+``dynamic=True`` (or ``mark_dynamic`` on the batch dim) batches of 16, 7, 1 and 0
+samples cost three graphs (one for every size >= 2; dynamo specialises 1 and 0), and the
+state equals eager mode's. Under ``dynamic=True`` the integers a factory closes over
+(``num_classes``, ``ignore_index``, ``num_groups``…) are symbolic too, so an f-string
+message built while tracing must format them through ``int()`` (dynamo formats only
+constants): these tests catch any that does not.
+
+Every such case costs about three seconds of tracing, so the suite runs one case per
+kind of input handling (``REPRESENTATIVE``); ``METRIX_COMPILE_SWEEP=1`` runs every
+fixed-state classification case (205, a few minutes).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import torch
+
+from metrix._core.tree import flatten
+from tests.catalogue import CASES, Case
+from tests.catalogue._case import assert_close, gen
+
+REPRESENTATIVE = {
+    "binary_accuracy-probs",
+    "binary_accuracy-ignore",
+    "mc_accuracy-macro-labels",
+    "mc70_accuracy-macro",
+    "mc_accuracy-ignore",
+    "ml_accuracy-micro-thr",
+    "binary_auroc-ignore-capacity",
+    "multiclass_auroc-weighted-ignore-binned",
+    "multilabel_ap-ignore-capacity",
+    "multiclass_calibration_error-multidim-ignore-max",
+    "multiclass_hinge_loss-multidim-ignore",
+    "binary_groups_stat_rates-labels-ignore",
+    "multilabel_coverage_error-ignore",
+}
+# mark_dynamic keeps closed-over ints constant (only the batch dim is symbolic): a few cases suffice
+MARKED = {"binary_accuracy-ignore", "mc_accuracy-ignore", "ml_accuracy-micro-thr", "binary_auroc-ignore-capacity"}
+_SWEEP = os.environ.get("METRIX_COMPILE_SWEEP") == "1"
+CASES_AND_MODES = [
+    pytest.param(c, mode, id=f"{c.id}-{mode}")
+    for c in CASES
+    if c.fixed_state and c.compile and c.factory.__module__.startswith("metrix.classification")
+    for mode in ("dynamic=True", "mark_dynamic")
+    if _SWEEP or c.id in (REPRESENTATIVE if mode == "dynamic=True" else MARKED)
+]
+
+
+class CountingBackend:
+    """A torch.compile backend that counts compilations and runs the graph eagerly."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, gm: torch.fx.GraphModule, example_inputs: list) -> object:
+        self.count += 1
+        return gm.forward
+
+
+def _state_dims(state: object) -> set[int]:
+    entries, _ = flatten(state)
+    tensors = []
+    for e in entries:
+        if e.op == "buffer":
+            tensors += [e.value.data, e.value.count]
+        else:
+            tensors += e.value if isinstance(e.value, tuple) else [e.value]
+    return {d for t in tensors for d in t.shape}
+
+
+def test_the_representative_cases_exist() -> None:
+    assert MARKED <= REPRESENTATIVE <= {c.id for c in CASES}
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::metrix.MetrixWarning")
+@pytest.mark.parametrize(("case", "mode"), CASES_AND_MODES)
+def test_batches_16_7_1_0_compile_three_graphs(case: Case, mode: str) -> None:
+    torch._dynamo.reset()
+    m = case.metric()
+    backend = CountingBackend()
+    update = torch.compile(m.update, backend=backend, fullgraph=True, dynamic=mode == "dynamic=True")
+    state_c = state_e = m.init()
+    for step, n in enumerate([16, 7, 1, 0]):
+        args, kwargs = case.call_args(case.inputs(gen(20 + step), n))
+        if mode == "mark_dynamic":
+            for x in args:
+                if isinstance(x, torch.Tensor) and x.dim():
+                    torch._dynamo.mark_dynamic(x, 0)
+        state_c = update(state_c, *args, **kwargs)
+        state_e = m.update(state_e, *args, **kwargs)
+    # one graph for every size >= 2; dynamo specialises sizes 1 and 0 (one graph each).
+    # dynamic=True makes the state's dims symbolic too: a first batch of 16 samples beside a
+    # state dim of 16 (a 4x4 confusion matrix, 16 bins) shares its symbol ("duck sizing"), and
+    # the next size may cost one graph more (when a guard relates the two). mark_dynamic
+    # marks the batch dim only.
+    duck = mode == "dynamic=True" and 16 in _state_dims(m.init())
+    expected = {3, 4} if duck else {3}
+    assert backend.count in expected, f"{backend.count} compiles for batches of 16, 7, 1 and 0 samples"
+    assert_close(m.compute(state_c), m.compute(state_e), atol=case.atol, rtol=case.rtol, what="compiled vs eager")
