@@ -336,3 +336,22 @@ def test_a_collection_member_warns_with_its_own_name() -> None:
     c = metrix.collection({"auc": mc.binary_auroc(), "acc": mc.binary_accuracy()})
     with pytest.warns(metrix.MetrixWarning, match="^binary_auroc: the target has no positive samples"):
         c(P_BIN, T_NEG)
+
+
+def test_module_forward_batch_values_are_quiet_and_compute_warns() -> None:
+    # a batch without positives is common in small batches: forward's batch value does not warn
+    # about it, compute() of the accumulated state warns while the whole epoch is degenerate
+    module = metrix.MetricModule(mc.binary_auroc())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        batch_value = module(P_BIN, T_NEG)
+    # the pure one-shot call still warns: it is the value of everything it was given
+    with pytest.warns(metrix.MetrixWarning, match="^binary_auroc: the target has no positive samples"):
+        expected = mc.binary_auroc()(P_BIN, T_NEG)
+    assert_close(batch_value, expected, what="batch value")
+    with pytest.warns(metrix.MetrixWarning, match="^binary_auroc: the target has no positive samples"):
+        module.compute()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        module(P_BIN, T_BIN)  # the epoch now has positives: neither the batch nor the epoch warns
+        module.compute()

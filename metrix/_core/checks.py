@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -29,6 +30,7 @@ __all__ = [
     "check_finite",
     "check_in_range",
     "is_tracing",
+    "quietly",
     "set_validation",
     "validation",
     "validation_enabled",
@@ -258,13 +260,37 @@ class MetrixWarning(UserWarning):
     """A degenerate input or state that a metric answers by convention (a 0, a NaN), as TorchMetrics warns."""
 
 
+class _Quiet(threading.local):
+    depth = 0  # > 0 while this thread computes a batch value for MetricModule.forward
+
+
+_quiet = _Quiet()
+
+
+def quietly(compute: Callable[[Any], Any], state: Any) -> Any:
+    """``compute(state)`` without :class:`MetrixWarning` (and without the host reads behind them).
+
+    ``MetricModule.forward`` computes its batch value this way: a batch of 16 samples often
+    lacks a class or holds a constant target, and warning about every such batch would bury the
+    warnings that matter, those of ``compute()`` over the accumulated state.
+    """
+    if torch.compiler.is_compiling():  # warnings are silent while tracing anyway
+        return compute(state)
+    _quiet.depth += 1
+    try:
+        return compute(state)
+    finally:
+        _quiet.depth -= 1
+
+
 def warn(metric: str, message: str) -> None:
     """Warn with :class:`MetrixWarning`, naming the metric; silent under ``torch.compile``.
 
     All metrix warnings are issued from this one place with the metric's name in the text,
-    so Python's default filter shows each (metric, message) once per process.
+    so Python's default filter shows each (metric, message) once per process. Silent too
+    while :func:`quietly` computes a batch value.
     """
-    if torch.compiler.is_compiling():
+    if torch.compiler.is_compiling() or _quiet.depth:
         return
     warnings.warn(f"{metric}: {message}", MetrixWarning, stacklevel=2)
 
@@ -275,7 +301,7 @@ def warn_if(cond: Tensor, metric: str, message: str | Callable[[], str]) -> None
     Reading ``cond`` is a host sync, so this belongs in ``compute`` (once per value),
     not in ``update``. While tracing there is no value to read and nothing is warned.
     """
-    if torch.compiler.is_compiling():
+    if torch.compiler.is_compiling() or _quiet.depth:
         return
     if cond.requires_grad:
         cond = cond.detach()

@@ -9,7 +9,7 @@ import torch
 import torch.distributed as dist
 from torch import Tensor, nn
 
-from metrix._core.checks import warn
+from metrix._core.checks import quietly, warn
 from metrix._core.merge import check_compatible, merge_unchecked
 from metrix._core.metric import Metric, is_state_type
 from metrix._core.state import Buffer, stored_values
@@ -257,7 +257,8 @@ class MetricModule(nn.Module):
         metric = self.metric
         batch = metric.update(self._empty, *inputs, **kwargs)
         on_compute = getattr(metric, "on_compute", None)
-        value = metric.compute(batch) if on_compute is None else None
+        # the batch value does not warn about a degenerate batch (compute() of the epoch does)
+        value = quietly(metric.compute, batch) if on_compute is None else None
         d = self.__dict__  # as in update: plain attributes, no nn.Module.__setattr__
         carry = torch.is_grad_enabled() and _may_carry_grad(inputs, kwargs)
         if metric.batch_merge:
@@ -271,7 +272,7 @@ class MetricModule(nn.Module):
         self._count_update()
         if on_compute is not None:  # minmax: the batch value is recorded too, as TorchMetrics' forward does
             d["_state"], view = on_compute(d["_state"], batch)
-            value = metric.compute(view)
+            value = quietly(metric.compute, view)
         return value
 
     def _should_sync(self) -> bool:
