@@ -371,3 +371,29 @@ def test_module_adapter_accumulates() -> None:
     mod.update(p[:25], t[:25])
     mod.update(p[25:], t[25:])
     assert_close(mod.compute(), tmf.multiclass_f1_score(p, t, C))
+
+
+@pytest.mark.parametrize("top_k", [1, 2])
+@pytest.mark.parametrize("ignore_index", [None, 1])
+@pytest.mark.parametrize(
+    "preds_shape, target_shape, labels",
+    [((8, 4), (8,), False), ((8, 4, 3), (8, 3), False), ((8, 4, 2, 3), (8, 2, 3), False), ((8, 3), (8, 3), True)],
+)
+def test_flat_format_is_the_batched_one_flattened(preds_shape, target_shape, labels, ignore_index, top_k) -> None:
+    # the counting kernels take flat labels (format_lean(flat=True)); they must be the (N, M) ones, flattened
+    from metrix.classification._inputs import multiclass_format_lean
+
+    if labels and top_k > 1:
+        pytest.skip("top_k > 1 needs float scores")
+    g = torch.Generator().manual_seed(0)
+    target = torch.randint(0, 4, target_shape, generator=g)
+    preds = torch.randint(0, 4, preds_shape, generator=g) if labels else torch.randn(preds_shape, generator=g)
+    options = dict(num_classes=4, top_k=top_k, ignore_index=ignore_index, input_format="auto", validate_args=True)
+    batched = multiclass_format_lean(preds, target, **options)
+    flat = multiclass_format_lean(preds, target, flat=True, **options)
+    for b, f in zip(batched, flat):
+        if b is None:
+            assert f is None
+            continue
+        assert b.dim() == 2 and f.dim() == 1
+        assert torch.equal(b.reshape(-1), f)

@@ -138,7 +138,11 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
             # support) with zero_division 0 is tp / support.clamp(min=1): the same kernels)
             cm = s.confmat.long().view(c, c)
             support = cm.sum(1)
-            return weighted_mean(cm.diagonal() / support.clamp(min=1), torch.logical_or(support, cm.sum(0)))
+            score = cm.diagonal() / support.clamp(min=1)
+            # weighted_mean(score, present) without its mask multiply: a class neither seen
+            # nor predicted has no hits, so its score is already +0.0 (score * mask == score)
+            present = torch.logical_or(support, cm.sum(0)).sum().clamp(min=1)
+            return (score / present).sum()
 
         return task_metric(name, task, compute_macro)
     return task_metric(name, task, compute)

@@ -39,12 +39,13 @@ SMALL_C = 64
 
 
 def _eager_cpu(x: Tensor) -> bool:
-    return x.device.type == "cpu" and not is_tracing(x)
+    return not is_tracing(x) and x.is_cpu  # is_cpu: no torch.device object built per call
 
 
 def _count(idx: Tensor, size: int, dumped: bool) -> Tensor:
     """int64 counts of the values ``0 .. size - 1`` in ``idx``; with ``dumped``, the value ``size`` is a dump bin."""
-    idx = idx.reshape(-1)
+    if idx.dim() != 1:  # flat labels (format_lean(flat=True)) need no reshape call
+        idx = idx.reshape(-1)
     bins = size + 1 if dumped else size
     if _eager_cpu(idx):
         # an unweighted bincount of int64 indices is about half the cost of scatter_add

@@ -196,8 +196,11 @@ class Task:
             return multilabel_format(preds, target, num_labels=self.num, threshold=self.threshold, **common)
         return multiclass_format(preds, target, num_classes=self.num, top_k=self.top_k, **common)
 
-    def format_lean(self, preds: Tensor, target: Tensor) -> tuple[Tensor, Tensor, Tensor | None]:
-        """:meth:`format`, with ``weight=None`` for multiclass inputs when every element counts."""
+    def format_lean(self, preds: Tensor, target: Tensor, *, flat: bool = False) -> tuple[Tensor, Tensor, Tensor | None]:
+        """:meth:`format`, with ``weight=None`` for multiclass inputs when every element counts.
+
+        ``flat=True`` (multiclass only): the tensors come flattened, ``(N * M,)``.
+        """
         if self.kind != "multiclass":
             return self.format(preds, target)
         return multiclass_format_lean(
@@ -209,6 +212,7 @@ class Task:
             input_format=self.input_format,
             validate_args=self.validate_args,
             samplewise=self.samplewise,
+            flat=flat,
         )
 
 
@@ -326,9 +330,10 @@ def _class_fns(
     def update(
         s: MulticlassStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> MulticlassStatScoresState:
-        pred, tgt, w = task.format_lean(preds, target)
-        if sample_weight is None:
+        if sample_weight is None:  # the counting kernels flatten the labels: take them flat
+            pred, tgt, w = task.format_lean(preds, target, flat=True)
             return MulticlassStatScoresState(s.counts + class_counts(task.num, pred, tgt, w))
+        pred, tgt, w = task.format_lean(preds, target)
         ew = _weights(task, name, sample_weight, target, pred, w)
         return MulticlassStatScoresState(s.counts + class_counts_weighted(task.num, pred, tgt, ew))
 
@@ -344,9 +349,10 @@ def _micro_fns(
     def update(
         s: MulticlassMicroStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> MulticlassMicroStatScoresState:
-        pred, tgt, w = task.format_lean(preds, target)
-        if sample_weight is None:
+        if sample_weight is None:  # the counting kernels flatten the labels: take them flat
+            pred, tgt, w = task.format_lean(preds, target, flat=True)
             return MulticlassMicroStatScoresState(s.counts + micro_counts(pred, tgt, w))
+        pred, tgt, w = task.format_lean(preds, target)
         ew = _weights(task, name, sample_weight, target, pred, w)
         return MulticlassMicroStatScoresState(s.counts + micro_counts_weighted(pred, tgt, ew))
 
@@ -364,9 +370,10 @@ def _confusion_fns(
     def update(
         s: MulticlassConfusionMatrixState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> MulticlassConfusionMatrixState:
-        pred, tgt, w = task.format_lean(preds, target)
-        if sample_weight is None:
+        if sample_weight is None:  # the counting kernels flatten the labels: take them flat
+            pred, tgt, w = task.format_lean(preds, target, flat=True)
             return MulticlassConfusionMatrixState(s.confmat + confusion_counts(c, pred, tgt, w))
+        pred, tgt, w = task.format_lean(preds, target)
         ew = _weights(task, name, sample_weight, target, pred, w)
         return MulticlassConfusionMatrixState(s.confmat + confusion_counts_weighted(c, pred, tgt, ew))
 
