@@ -267,8 +267,8 @@ def multiclass_format_lean(
         # (N, C) scores stay 2-D (a 2-D reduction is faster than over (N, C, 1)). max(1)
         # gives argmax's labels (the first largest score) and the largest scores themselves,
         # which the finiteness check below reads.
-        flat = preds if 2 <= preds.dim() <= 3 else preds.reshape(n, c, m)
-        best, label = flat.max(1)
+        rows = preds if 2 <= preds.dim() <= 3 else preds.reshape(n, c, m)
+        best, label = rows.max(1)
     else:
         by_sample = target.reshape(n, m) if flat else target  # (N, M)
         top = preds.reshape(n, c, m).topk(top_k, dim=1)  # (N, k, M)
