@@ -52,6 +52,30 @@ def default_name(metric: Metric) -> str:
     return "".join(_WORDS.get(w, w.capitalize()) for w in base.split("_") if w)
 
 
+def check_named_metrics(
+    where: str, arg: str, expected: str, noun: str, metrics: Any, prefix: Any, postfix: Any
+) -> Mapping[str, Metric]:
+    """Check a ``{name: Metric}`` argument and its ``prefix``/``postfix`` (``collection``, ``multitask``).
+
+    ``metrics`` must be a non-empty mapping (``TypeError`` for another type, ``ValueError`` when
+    empty) of non-empty string names to :class:`Metric`; ``prefix``/``postfix`` a str or None.
+    Returns ``metrics``.
+    """
+    if not isinstance(metrics, Mapping):
+        raise type_error(arg, f"a non-empty dict of {expected}", metrics)
+    if not metrics:
+        raise value_error(arg, f"a non-empty dict of {expected}", metrics)
+    for name, m in metrics.items():
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"{where}: {noun} names must be non-empty strings, got {name!r}")
+        if not isinstance(m, Metric):
+            raise TypeError(f"{where}: {arg}[{name!r}] must be a metrix.Metric, got {type(m).__name__}")
+    for option, v in (("prefix", prefix), ("postfix", postfix)):
+        if v is not None and not isinstance(v, str):
+            raise TypeError(f"{where}: {option} must be a str or None, got {type(v).__name__}")
+    return metrics
+
+
 @factory(higher_is_better=None)
 def collection(
     metrics: Mapping[str, Metric] | Sequence[Metric], /, *, prefix: str | None = None, postfix: str | None = None
@@ -89,18 +113,9 @@ def collection(
     """
     if isinstance(metrics, (list, tuple)):
         metrics = _named(metrics)
-    if not isinstance(metrics, Mapping):
-        raise type_error("metrics", "a non-empty dict of name -> Metric or a list of Metrics", metrics)
-    if not metrics:
-        raise value_error("metrics", "a non-empty dict of name -> Metric or a list of Metrics", metrics)
-    for name, m in metrics.items():
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"collection: metric names must be non-empty strings, got {name!r}")
-        if not isinstance(m, Metric):
-            raise TypeError(f"collection: metrics[{name!r}] must be a metrix.Metric, got {type(m).__name__}")
-    for arg, v in (("prefix", prefix), ("postfix", postfix)):
-        if v is not None and not isinstance(v, str):
-            raise TypeError(f"collection: {arg} must be a str or None, got {type(v).__name__}")
+    metrics = check_named_metrics(
+        "collection", "metrics", "name -> Metric or a list of Metrics", "metric", metrics, prefix, postfix
+    )
     pre, post = prefix or "", postfix or ""
 
     # group members by state key: the first member with a key owns the slot

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from metrix._core.args import type_error, value_error
+from metrix._core.collection import check_named_metrics
 from metrix._core.metric import Metric, factory
 
 __all__ = ["multitask"]
@@ -40,18 +40,7 @@ def multitask(task_metrics: Mapping[str, Metric], prefix: str | None = None, pos
         >>> {k: round(float(v), 4) for k, v in m(preds, target).items()}
         {'val_cls': 0.6667, 'val_reg': 1.3333}
     """
-    if not isinstance(task_metrics, Mapping):
-        raise type_error("task_metrics", "a non-empty dict of task name -> Metric", task_metrics)
-    if not task_metrics:
-        raise value_error("task_metrics", "a non-empty dict of task name -> Metric", task_metrics)
-    for task, m in task_metrics.items():
-        if not isinstance(task, str) or not task:
-            raise TypeError(f"multitask: task names must be non-empty strings, got {task!r}")
-        if not isinstance(m, Metric):
-            raise TypeError(f"multitask: task_metrics[{task!r}] must be a metrix.Metric, got {type(m).__name__}")
-    for arg, value in (("prefix", prefix), ("postfix", postfix)):
-        if value is not None and not isinstance(value, str):
-            raise TypeError(f"multitask: {arg} must be a str or None, got {type(value).__name__}")
+    check_named_metrics("multitask", "task_metrics", "task name -> Metric", "task", task_metrics, prefix, postfix)
     tasks = tuple(task_metrics.items())
     names = [t for t, _ in tasks]
     pre, post = prefix or "", postfix or ""
