@@ -15,7 +15,7 @@ from torch import Tensor
 
 from metrix._core.state import is_state, reduce_ops
 
-__all__ = ["ComputeFn", "InitFn", "Metric", "UpdateFn", "factory", "name_error"]
+__all__ = ["ComputeFn", "InitFn", "Metric", "UpdateFn", "check_metric", "factory", "name_error"]
 
 F = TypeVar("F", bound=Callable[..., "Metric"])
 # what metric arithmetic combines a metric with: another metric, a number or a tensor
@@ -492,3 +492,10 @@ for _name in ("__lt__", "__le__", "__gt__", "__ge__"):
     setattr(Metric, _name, _binary_operator(_name))
 for _name in ("__neg__", "__abs__", "__pos__"):
     setattr(Metric, _name, _unary_operator(_name))
+
+
+def check_metric(metric: Any, where: str, arg: str = "metric") -> Metric:
+    """``metric`` if it is a :class:`Metric`, else ``TypeError("<where>: <arg> must be a metrix.Metric, ...")``."""
+    if not isinstance(metric, Metric):
+        raise TypeError(f"{where}: {arg} must be a metrix.Metric, got {type(metric).__name__}")
+    return metric

@@ -11,7 +11,7 @@ from torch import Tensor, nn
 
 from metrix._core.checks import quietly, warn
 from metrix._core.merge import check_compatible, merge_unchecked
-from metrix._core.metric import Metric, is_state_type
+from metrix._core.metric import Metric, check_metric, is_state_type
 from metrix._core.state import Buffer, stored_values
 from metrix._core.sync import sync as _sync
 from metrix._core.tree import Entry, flatten, map_entries, unflatten
@@ -164,8 +164,7 @@ class MetricModule(nn.Module):
         persistent: bool = False,
     ) -> None:
         super().__init__()
-        if not isinstance(metric, Metric):
-            raise TypeError(f"MetricModule: metric must be a metrix.Metric, got {type(metric).__name__}")
+        check_metric(metric, "MetricModule")
         if sync_on_compute not in (None, True, False):
             raise TypeError(f"sync_on_compute must be None, True or False, got {sync_on_compute!r}")
         if not isinstance(persistent, bool):

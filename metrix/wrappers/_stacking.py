@@ -16,17 +16,10 @@ import torch
 import torch.utils._pytree as pytree
 from torch import Tensor
 
-from metrix._core.metric import Metric
+from metrix._core.metric import Metric, check_metric
 from metrix._core.state import Buffer, is_state, reduce_ops
 
 __all__ = ["check_fixed", "check_metric", "compute_stacked", "select", "stack_init", "write"]
-
-
-def check_metric(metric: Any, wrapper: str, arg: str = "metric") -> Metric:
-    """Raise ``TypeError`` unless ``metric`` is a :class:`metrix.Metric`."""
-    if not isinstance(metric, Metric):
-        raise TypeError(f"{wrapper}: {arg} must be a metrix.Metric, got {type(metric).__name__}")
-    return metric
 
 
 def check_fixed(tree: Any, wrapper: str, name: str, path: str = "state") -> None:
