@@ -70,10 +70,15 @@ def check_named_metrics(
             raise TypeError(f"{where}: {noun} names must be non-empty strings, got {name!r}")
         if not isinstance(m, Metric):
             raise TypeError(f"{where}: {arg}[{name!r}] must be a metrix.Metric, got {type(m).__name__}")
+    check_affixes(where, prefix, postfix)
+    return metrics
+
+
+def check_affixes(where: str, prefix: Any, postfix: Any) -> None:
+    """``TypeError`` unless the result-name ``prefix`` and ``postfix`` are each a str or None."""
     for option, v in (("prefix", prefix), ("postfix", postfix)):
         if v is not None and not isinstance(v, str):
             raise TypeError(f"{where}: {option} must be a str or None, got {type(v).__name__}")
-    return metrics
 
 
 @factory(higher_is_better=None)

@@ -12,6 +12,7 @@ from typing import Any
 
 from torch import Tensor
 
+from metrix._core.collection import check_affixes
 from metrix._core.metric import Metric, factory
 from metrix._core.weights import mark_sample_weight, takes_sample_weight
 from metrix.wrappers._stacking import check_metric
@@ -52,9 +53,7 @@ def classwise(
         isinstance(labels, str) or not isinstance(labels, Sequence) or not all(isinstance(x, str) for x in labels)
     ):
         raise TypeError(f"classwise: labels must be a list of str or None, got {labels!r}")
-    for arg, value in (("prefix", prefix), ("postfix", postfix)):
-        if value is not None and not isinstance(value, str):
-            raise TypeError(f"classwise: {arg} must be a str or None, got {type(value).__name__}")
+    check_affixes("classwise", prefix, postfix)
     names = tuple(labels) if labels is not None else None
     if not prefix and not postfix:
         pre, post = f"{base.name.replace('_', '')}_", ""
