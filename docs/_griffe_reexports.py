@@ -5,6 +5,9 @@
   treats imported names as private by default.
 * A Google ``Example:`` section is read as ``Examples:``, so its doctests render as
   code (griffe only knows the plural title; the singular one became a plain admonition).
+* A docstring that metrix writes at import (a ``metrix._core.docstrings.Glossary`` fills
+  a factory's ``Args:`` section from its signature) is read from the live function:
+  griffe reads source text, which lacks the shared entries.
 * Sphinx roles (``:class:`Metric```, ``:func:`~metrix.merge```, ``:math:`x```) and
   ``.. math::`` lines become inline code: the site renders Markdown, where they showed
   literally (and a role's colon made griffe read a ``Returns:`` line as ``name: text``).
@@ -14,6 +17,8 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 import re
 from typing import Any
 
@@ -45,6 +50,18 @@ class RedundantAliasesArePublic(griffe.Extension):
             return
         if any(a.asname == alias.name and a.name.rsplit(".", 1)[-1] == alias.name for a in node.names):
             alias.public = True
+
+
+class LiveDocstrings(griffe.Extension):
+    """Take the docstring a ``Glossary`` wrote at import for the functions it decorates."""
+
+    def on_instance(self, *, node: Any, obj: griffe.Object, agent: Any, **kwargs: Any) -> None:
+        """Called for every module, class, function and attribute."""
+        if not obj.is_function or obj.docstring is None or not obj.path.startswith("metrix."):
+            return
+        live = getattr(importlib.import_module(obj.module.path), obj.name, None)
+        if getattr(live, "__metrix_glossary__", False):
+            obj.docstring.value = inspect.cleandoc(live.__doc__ or "")
 
 
 class ExampleSections(griffe.Extension):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
+from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._class_averaging import ScoreFn, recall_metric, scored_metric, uses_stats
 from metrix.classification._dispatch import dispatch
 from metrix.classification._division import count_divide
@@ -40,6 +41,7 @@ def _recall(zero_division: float) -> ScoreFn:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.BINARY
 def binary_precision(
     threshold: float = 0.5,
     multidim_average: str = "global",
@@ -52,14 +54,6 @@ def binary_precision(
     """Precision of binary predictions: ``tp / (tp + fp)``.
 
     Same arguments, defaults and values as ``torchmetrics.functional.classification.binary_precision``.
-
-    Args:
-        threshold: probability above which a prediction counts as positive.
-        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        zero_division: value returned where the denominator is 0 (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar (``(N,)`` samplewise).
@@ -75,6 +69,7 @@ def binary_precision(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.MULTICLASS
 def multiclass_precision(
     num_classes: int,
     average: str | None = "macro",
@@ -89,17 +84,6 @@ def multiclass_precision(
     """Precision of multiclass predictions, per class then averaged.
 
     ``preds`` are float scores ``(N, C, ...)`` or integer labels ``(N, ...)``.
-
-    Args:
-        num_classes: number of classes ``C`` (an int >= 2).
-        average: ``"micro"`` (counts summed over classes), ``"macro"`` (mean over the
-            classes that occur), ``"weighted"`` (by support) or ``"none"``/``None``.
-        top_k: a prediction is a hit when the target is among the ``top_k`` highest scores.
-        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        zero_division: value returned where the denominator is 0 (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar (``(C,)`` for ``average="none"``; leading
@@ -118,6 +102,7 @@ def multiclass_precision(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.MULTILABEL
 def multilabel_precision(
     num_labels: int,
     threshold: float = 0.5,
@@ -130,16 +115,6 @@ def multilabel_precision(
     input_format: str = "auto",
 ) -> Metric:
     """Precision of multilabel predictions ``(N, L, ...)``, per label then averaged.
-
-    Args:
-        num_labels: number of labels ``L`` (an int >= 2).
-        threshold: probability above which a label counts as predicted.
-        average: ``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.
-        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        zero_division: value returned where the denominator is 0 (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar (``(L,)`` for ``average="none"``).
@@ -193,6 +168,7 @@ def precision(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.BINARY
 def binary_recall(
     threshold: float = 0.5,
     multidim_average: str = "global",
@@ -205,14 +181,6 @@ def binary_recall(
     """Recall of binary predictions: ``tp / (tp + fn)``.
 
     Same arguments, defaults and values as ``torchmetrics.functional.classification.binary_recall``.
-
-    Args:
-        threshold: probability above which a prediction counts as positive.
-        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        zero_division: value returned where the denominator is 0 (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar (``(N,)`` samplewise).
@@ -228,6 +196,7 @@ def binary_recall(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.MULTICLASS
 def multiclass_recall(
     num_classes: int,
     average: str | None = "macro",
@@ -242,17 +211,6 @@ def multiclass_recall(
     """Recall of multiclass predictions, per class then averaged.
 
     ``preds`` are float scores ``(N, C, ...)`` or integer labels ``(N, ...)``.
-
-    Args:
-        num_classes: number of classes ``C`` (an int >= 2).
-        average: ``"micro"`` (counts summed over classes), ``"macro"`` (mean over the
-            classes that occur), ``"weighted"`` (by support) or ``"none"``/``None``.
-        top_k: a prediction is a hit when the target is among the ``top_k`` highest scores.
-        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        zero_division: value returned where the denominator is 0 (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar (``(C,)`` for ``average="none"``; leading
@@ -273,6 +231,7 @@ def multiclass_recall(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.MULTILABEL
 def multilabel_recall(
     num_labels: int,
     threshold: float = 0.5,
@@ -285,16 +244,6 @@ def multilabel_recall(
     input_format: str = "auto",
 ) -> Metric:
     """Recall of multilabel predictions ``(N, L, ...)``, per label then averaged.
-
-    Args:
-        num_labels: number of labels ``L`` (an int >= 2).
-        threshold: probability above which a label counts as predicted.
-        average: ``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.
-        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        zero_division: value returned where the denominator is 0 (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar (``(L,)`` for ``average="none"``).

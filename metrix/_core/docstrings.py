@@ -1,0 +1,144 @@
+"""Shared ``Args:`` entries for families of factories with the same parameters.
+
+Sibling factories (``binary_precision``, ``binary_recall``, ``binary_specificity``…) take the
+same TorchMetrics-shaped parameters, and each parameter means the same thing in all of them.
+A :class:`Glossary` holds that meaning once; decorating a factory with it writes the
+factory's ``Args:`` section from its signature:
+
+* a parameter the docstring describes itself keeps its own entry (the place for wording that
+  differs in this one factory);
+* every other parameter takes the glossary's entry;
+* a parameter found in neither, or an entry for a name the signature lacks, is an error at
+  import, so no parameter goes undocumented and no entry outlives its parameter.
+
+The entries follow the signature's order. The section replaces the docstring's ``Args:``
+section, or goes before its first other section (``Returns:``, ``Raises:``, ``Example:``…)
+when it has none. ``help()``, doctest and the API reference (``docs/_griffe_reexports.py``
+reads the written docstring) all see the finished text.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import textwrap
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+__all__ = ["Glossary"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_SECTION = re.compile(
+    r"^(Args|Arguments|Returns|Yields|Raises|Example|Examples|Note|Notes|Warning|Warnings|See Also|References):\s*$"
+)
+_ENTRY = re.compile(r"^(\*{0,2}[A-Za-z_][A-Za-z_0-9]*)\s*(?:\([^)]*\))?:\s?(.*)$")
+_INDENT = "    "
+
+
+def _split_sections(doc: str) -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """The lines before the first section, each section's body lines, and the section order."""
+    head: list[str] = []
+    sections: dict[str, list[str]] = {}
+    order: list[str] = []
+    current: list[str] = head
+    for line in doc.splitlines():
+        m = _SECTION.match(line)
+        if m:
+            order.append(m.group(1))
+            current = sections.setdefault(m.group(1), [])
+            continue
+        current.append(line)
+    return head, sections, order
+
+
+def _parse_args(lines: list[str], where: str) -> dict[str, str]:
+    """``{name: text}`` of an ``Args:`` body (entries at one indent, continuations deeper)."""
+    entries: dict[str, str] = {}
+    name = None
+    for line in lines:
+        if not line.strip():
+            continue
+        if line.startswith(_INDENT) and not line.startswith(_INDENT * 2):
+            m = _ENTRY.match(line[len(_INDENT) :])
+            if m is None:
+                raise ValueError(f"{where}: cannot read the Args entry {line.strip()!r}")
+            name = m.group(1).lstrip("*")
+            entries[name] = m.group(2)
+        elif name is not None and line.startswith(_INDENT * 2):
+            entries[name] += "\n" + line[len(_INDENT) * 2 :]
+        else:
+            raise ValueError(f"{where}: cannot read the Args line {line!r}")
+    return entries
+
+
+def _entry_lines(name: str, text: str) -> list[str]:
+    first, *rest = text.split("\n")
+    return [f"{_INDENT}{name}: {first}".rstrip()] + [f"{_INDENT * 2}{r}".rstrip() for r in rest]
+
+
+class Glossary:
+    r"""The ``Args:`` entries that a family of factories shares; a decorator (see the module docstring).
+
+    Args:
+        entries: ``{parameter: text}``. A long text may hold ``\n``; its later lines are
+            indented as continuation lines.
+
+    Example:
+        >>> from metrix._core.docstrings import Glossary
+        >>> shared = Glossary({"threshold": "probability above which a prediction counts as positive."})
+        >>> @shared
+        ... def hits(threshold: float = 0.5, scale: float = 1.0):
+        ...     '''Count hits.
+        ...
+        ...     Args:
+        ...         scale: factor applied to the count.
+        ...     '''
+        >>> print(hits.__doc__)
+        Count hits.
+        <BLANKLINE>
+        Args:
+            threshold: probability above which a prediction counts as positive.
+            scale: factor applied to the count.
+    """
+
+    def __init__(self, entries: Mapping[str, str]) -> None:
+        self.entries = {k: textwrap.dedent(v).strip() for k, v in entries.items()}
+
+    def __or__(self, more: Mapping[str, str] | Glossary) -> Glossary:
+        """A glossary with ``more``'s entries added (they win where a name is in both)."""
+        extra = more.entries if isinstance(more, Glossary) else more
+        return Glossary({**self.entries, **extra})
+
+    def __call__(self, fn: F) -> F:
+        """Write ``fn``'s ``Args:`` section; returns ``fn`` itself."""
+        where = f"{fn.__module__}.{fn.__qualname__}"
+        doc = inspect.cleandoc(fn.__doc__ or "")
+        head, sections, order = _split_sections(doc)
+        own = _parse_args(sections.get("Args", []), where)
+        params = [
+            p.name
+            for p in inspect.signature(fn).parameters.values()
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name != "self"
+        ]
+        stray = sorted(set(own) - set(params))
+        if stray:
+            raise ValueError(f"{where}: the docstring describes {stray}, which the signature does not have")
+        missing = [p for p in params if p not in own and p not in self.entries]
+        if missing:
+            raise ValueError(f"{where}: no Args entry for {missing} in the docstring or the glossary")
+        args = [line for p in params for line in _entry_lines(p, own.get(p, self.entries.get(p, "")))]
+        if "Args" not in order:
+            order.insert(0, "Args")
+        sections["Args"] = [*args, ""]
+        out = list(head)
+        while out and not out[-1].strip():
+            out.pop()
+        for title in order:
+            body = sections[title]
+            while body and not body[-1].strip():
+                body.pop()
+            out += ["", f"{title}:", *body]
+        fn.__doc__ = "\n".join(out).strip() + "\n"
+        fn.__metrix_glossary__ = True  # type: ignore[attr-defined]  # a marker read by the docs' griffe extension
+        return fn

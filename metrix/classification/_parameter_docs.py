@@ -1,0 +1,37 @@
+"""The ``Args:`` entries that classification factories share (see ``metrix._core.docstrings``).
+
+One glossary per task: a parameter such as ``threshold`` or ``average`` reads differently for
+binary, multiclass and multilabel inputs. A factory describes in its own docstring only the
+parameters whose meaning is its own.
+"""
+
+from __future__ import annotations
+
+from metrix._core.docstrings import Glossary
+
+__all__ = ["BINARY", "MULTICLASS", "MULTILABEL"]
+
+_COMMON = Glossary(
+    {
+        "multidim_average": '``"global"`` or ``"samplewise"`` (one value per sample).',
+        "ignore_index": "target value whose elements are not counted.",
+        "validate_args": "check input values (shapes and dtypes are always checked).",
+        "zero_division": "value returned where the denominator is 0 (0 or 1).",
+        "input_format": '``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.',
+    }
+)
+
+BINARY = _COMMON | {"threshold": "probability above which a prediction counts as positive."}
+
+MULTICLASS = _COMMON | {
+    "num_classes": "number of classes ``C`` (an int >= 2).",
+    "average": '``"micro"`` (counts summed over classes), ``"macro"`` (mean over the\n'
+    'classes that occur), ``"weighted"`` (by support) or ``"none"``/``None``.',
+    "top_k": "a prediction is a hit when the target is among the ``top_k`` highest scores.",
+}
+
+MULTILABEL = _COMMON | {
+    "num_labels": "number of labels ``L`` (an int >= 2).",
+    "threshold": "probability above which a label counts as predicted.",
+    "average": '``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.',
+}

@@ -1,0 +1,93 @@
+"""``metrix._core.docstrings.Glossary``: shared Args entries written from the signature."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+import metrix.classification as cls
+from metrix._core.docstrings import Glossary
+
+SHARED = Glossary({"threshold": "probability above which a prediction counts as positive.", "top_k": "hits."})
+
+
+def test_own_entry_wins_and_order_follows_the_signature():
+    @SHARED
+    def f(scale: float, threshold: float = 0.5, *, top_k: int = 1):
+        """Summary.
+
+        Args:
+            top_k: the ``k`` highest scores,
+                a continuation line.
+            scale: a factor.
+
+        Returns:
+            A number.
+        """
+
+    assert (
+        f.__doc__
+        == inspect.cleandoc(
+            """Summary.
+
+        Args:
+            scale: a factor.
+            threshold: probability above which a prediction counts as positive.
+            top_k: the ``k`` highest scores,
+                a continuation line.
+
+        Returns:
+            A number.
+        """
+        )
+        + "\n"
+    )
+
+
+def test_args_section_goes_before_the_first_section_when_absent():
+    @SHARED
+    def f(threshold: float = 0.5):
+        """Summary.
+
+        Example:
+            >>> 1
+            1
+        """
+
+    assert f.__doc__.split("\n\n")[1].startswith("Args:\n    threshold: probability")
+    assert "Example:\n    >>> 1" in f.__doc__
+
+
+def test_undocumented_parameter_is_an_error_naming_it():
+    with pytest.raises(ValueError, match=r"no Args entry for \['missing'\]"):
+
+        @SHARED
+        def f(threshold: float = 0.5, missing: int = 0):
+            """Summary."""
+
+
+def test_entry_for_a_name_the_signature_lacks_is_an_error():
+    with pytest.raises(ValueError, match=r"describes \['gone'\]"):
+
+        @SHARED
+        def f(threshold: float = 0.5):
+            """Summary.
+
+            Args:
+                gone: no longer a parameter.
+            """
+
+
+def test_or_adds_and_overrides_entries():
+    more = SHARED | {"threshold": "other.", "extra": "new."}
+    assert more.entries == {"threshold": "other.", "top_k": "hits.", "extra": "new."}
+    assert SHARED.entries["threshold"].startswith("probability")
+
+
+def test_catalogue_factories_document_every_parameter():
+    # a filled factory (pickled as its factory, wrapped by @factory) keeps the written text
+    doc = cls.multiclass_recall.__doc__
+    names = [p for p in inspect.signature(cls.multiclass_recall).parameters]
+    args = doc.split("Args:\n", 1)[1].split("\n\n", 1)[0]
+    assert [line.split(":")[0].strip() for line in args.splitlines() if not line.startswith("        ")] == names
