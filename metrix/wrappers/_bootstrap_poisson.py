@@ -12,23 +12,25 @@ the batching, and another stream per rank. It is built from the 31-bit mixer of
 * **inversion by table.** ``m`` random bits (``m`` = 15 or 16) pick a cell ``j`` of
   ``[0, 1)``; a ``2**m``-entry table gives the Poisson(1) count of every cell that no CDF
   threshold crosses (one ``index_select``).
-* **exact fallback.** A cell that a threshold crosses (10 cells of 32,768 or 65,536:
+* **exact fallback.** A cell that a threshold crosses (8 cells of 32,768 or 65,536:
   about 2 draws in 10,000) is resolved with 31 fresh bits from a second hash of
-  ``(seed, stream, i, b)``, compared with the thresholds inside the cell.
+  ``(seed, stream, i, b)``.
 
-**The distribution.** With ideal random bits, a draw is ``k`` = the number of thresholds
-``T_t = ceil(F(t) * 2**(m + 31))`` that the ``(m + 31)``-bit uniform ``Z`` reaches, ``F``
-the Poisson(1) CDF computed in exact rational arithmetic. Each probability is within
-``2**-(m + 31)`` of Poisson(1)'s and counts past the last threshold below ``2**(m + 31)``
-(``k >= 16``, probability ``1e-14``) are not produced: the total-variation distance
-from Poisson(1) is below ``2**-40`` for both tables, far under the ``2**-32`` the spec
-asks (:func:`total_variation` computes it exactly; the tests check it).
+**The distribution.** A draw is ``k`` = the number of thresholds
+``T_t = ceil(F(t) * 2**(m + 31))`` (``F`` the Poisson(1) CDF, in exact rational
+arithmetic; ``T_t < 2**(m + 31)``) at or below ``Z = cell * 2**31 + fresh``, the
+``(m + 31)``-bit number made of the cell's bits and the fallback word; the table is that
+count wherever it does not depend on ``fresh``. With ideal random bits each probability
+is within ``2**-(m + 31)`` of Poisson(1)'s, and the largest count, 16, stands for all
+``k >= 16`` (probability ``1.4e-14``): the total-variation distance from Poisson(1) is
+below ``2**-44`` for both tables, far under the ``2**-32`` asked (:func:`total_variation`
+computes it exactly; the tests check it).
 
-**Eager code** (the bootstrap's hot loop) computes in cache-sized tiles of ``B x 128``
+**Eager code** (the bootstrap's hot loop) computes in cache-sized tiles of ``B x 256``
 draws with in-place int32 ops (their products wrap modulo ``2**32`` and the masks keep
 31 bits), finds the rare fallback cells by a scan of the table's output as int64 words,
 and writes float64 weights into the caller's buffer. **Traced code** (``torch.compile``,
-``vmap``) runs the same arithmetic densely and functionally, in int64 under compile
+``vmap``) counts the thresholds below ``Z`` densely and functionally, in int64 under compile
 (inductor's C++ must not rely on wrap-around); the tests check that the two agree bit
 for bit.
 """
@@ -84,48 +86,28 @@ def _thresholds(bits: int) -> list[int]:
         term /= t
 
 
-def _table(bits: int) -> tuple[list[int], list[int], list[list[int]]]:
-    """The cell table of ``bits``-bit cells, the base count of each crossed cell and its sub-thresholds."""
-    thresholds = _thresholds(bits + FALLBACK_BITS)
+def _table(bits: int) -> tuple[list[int], list[int]]:
+    """The ``2**bits`` cell table (counts, or ``_FLAG | id`` for a crossed cell) and the crossed cells by id."""
     width = 1 << FALLBACK_BITS
-    starts = [0] * ((1 << bits) + 1)  # every cell from ceil(T / width) on lies above the threshold T
-    for t in thresholds:
+    starts = [0] * ((1 << bits) + 1)  # every cell from ceil(T / width) on lies wholly above the threshold T
+    for t in _THRESHOLDS[bits]:
         starts[-(-t // width)] += 1
     table = list(accumulate(starts[:-1]))
-    base: list[int] = []
-    subs: list[list[int]] = []
-    for t in thresholds:
-        cell, inside = divmod(t, width)
-        if inside:  # the threshold crosses cell `cell`: its draws need the fallback bits
-            if table[cell] & _FLAG:
-                subs[table[cell] & ~_FLAG].append(inside)
-            else:
-                base.append(table[cell])
-                subs.append([inside])
-                table[cell] = _FLAG | (len(base) - 1)
-    if len(base) >= _FLAG:  # pragma: no cover - a few cells are crossed
-        raise AssertionError("too many crossed cells")
-    return table, base, subs
+    crossed = sorted({t // width for t in _THRESHOLDS[bits] if t % width})
+    for n, cell in enumerate(crossed):
+        table[cell] = _FLAG | n
+    return table, crossed
 
 
+_THRESHOLDS = {bits: _thresholds(bits + FALLBACK_BITS) for bits in TABLE_BITS}
 _TABLES = {bits: _table(bits) for bits in TABLE_BITS}
 
 
 def exact_pmf(bits: int) -> dict[int, Fraction]:
-    """The exact distribution of a draw from the ``bits``-bit table, given ideal random bits."""
-    table, base, subs = _TABLES[bits]
-    width = 1 << FALLBACK_BITS
-    total = Fraction(1, (1 << bits) * width)
-    counts: dict[int, int] = {}
-    for entry in table:
-        if entry & _FLAG:
-            cell = entry & ~_FLAG
-            edges = [0, *subs[cell], width]
-            for n, (a, b) in enumerate(pairwise(edges)):
-                counts[base[cell] + n] = counts.get(base[cell] + n, 0) + (b - a)
-        else:
-            counts[entry] = counts.get(entry, 0) + width
-    return {k: v * total for k, v in sorted(counts.items())}
+    """The exact distribution of a draw that uses ``bits`` cell bits, given ideal random bits."""
+    scale = 1 << (bits + FALLBACK_BITS)
+    edges = [0, *_THRESHOLDS[bits], scale]
+    return {k: Fraction(b - a, scale) for k, (a, b) in enumerate(pairwise(edges))}
 
 
 def total_variation(bits: int) -> Fraction:
@@ -147,24 +129,19 @@ def _salt(seed: int, stream: int, constant: int) -> int:
 
 
 class _Device:
-    """The tables as tensors on one device (built once per device)."""
+    """The tables and constants as tensors on one device (built once per device)."""
 
     def __init__(self, device: torch.device) -> None:
         self.table = {b: torch.tensor(_TABLES[b][0], dtype=torch.uint8, device=device) for b in TABLE_BITS}
-        self.base = {b: torch.tensor(_TABLES[b][1], dtype=torch.int64, device=device) for b in TABLE_BITS}
-        width = max(len(s) for b in TABLE_BITS for s in _TABLES[b][2])
+        self.crossed = {b: torch.tensor(_TABLES[b][1], dtype=torch.int64, device=device) for b in TABLE_BITS}
         # the eager loop's constants as 0-dim tensors: a Python int costs a conversion on every op
         const = {k: torch.tensor(v, dtype=torch.int32, device=device) for k, v in _CONSTANTS.items()}
         self.c1, self.c2, self.m31, self.m15 = const["c1"], const["c2"], const["m31"], const["m15"]
         self.s15, self.s16 = const["s15"], const["s16"]
         self.flags = torch.tensor(_FLAGS, dtype=torch.int64, device=device)
-        self.subs = {  # padded with 2**31: a 31-bit word never reaches it
-            b: torch.tensor([s + [1 << FALLBACK_BITS] * (width - len(s)) for s in _TABLES[b][2]], device=device)
-            for b in TABLE_BITS
-        }
 
 
-_DEVICES: dict[torch.device, _Device] = {}
+_DEVICES: dict[torch.device, _Device] = {torch.device("cpu"): _Device(torch.device("cpu"))}
 
 
 def _on(device: torch.device) -> _Device:
@@ -190,32 +167,30 @@ def _keys(seed: int, stream: int, first: Tensor, rows: int, replicates: int, dty
     )
 
 
-def _fallback(tables: _Device, bits: int, cell: Tensor, word: Tensor) -> Tensor:
-    """Counts (int64) of draws in crossed cells ``cell`` (their index in the cell list), from 31-bit words."""
-    subs = tables.subs[bits][cell]
-    return tables.base[bits][cell] + (word.to(torch.int64).unsqueeze(-1) >= subs).sum(-1)
+def _count(bits: int, cell: Tensor, fresh: Tensor) -> Tensor:
+    """The draw: the number of thresholds at or below ``cell * 2**31 + fresh`` (int64, any shape)."""
+    z = (cell.to(torch.int64) << FALLBACK_BITS) | fresh.to(torch.int64)
+    k = torch.zeros_like(z)
+    for t in _THRESHOLDS[bits]:
+        k = k + (z >= t)
+    return k
 
 
 def _traced(seed: int, stream: int, first: Tensor, rows: int, replicates: int) -> Tensor:
-    """The weights ``(replicates, rows)`` by dense functional ops (torch.compile, vmap)."""
+    """The weights ``(replicates, rows)`` by the definition, densely and functionally (torch.compile, vmap)."""
     dtype = torch.int64 if torch.compiler.is_compiling() else torch.int32
-    tables = _on(first.device)
     row_key, rep_key, fall_row, fall_rep = _keys(seed, stream, first, rows, replicates, dtype)
     half = (replicates + 1) // 2
     word = mix(rep_key[:half].unsqueeze(1) ^ row_key.unsqueeze(0))
-    fall = mix(mix(fall_rep.unsqueeze(1) ^ fall_row.unsqueeze(0)))
-    parts = []
-    for bits, cells, fresh in ((15, word & 0x7FFF, fall[:half]), (16, (word >> 15)[: replicates - half], fall[half:])):
-        entry = tables.table[bits][cells.to(torch.int64)].to(torch.int64)
-        crossed = entry >= _FLAG
-        exact = _fallback(tables, bits, torch.where(crossed, entry - _FLAG, 0), fresh)
-        parts.append(torch.where(crossed, exact, entry))
-    return torch.cat(parts, 0).to(torch.float64)
+    fresh = mix(mix(fall_rep.unsqueeze(1) ^ fall_row.unsqueeze(0)))
+    low = _count(15, word & 0x7FFF, fresh[:half])
+    high = _count(16, (word >> 15)[: replicates - half], fresh[half:])
+    return torch.cat([low, high], 0).to(torch.float64)
 
 
 def _eager(seed: int, stream: int, first: Tensor, rows: int, replicates: int, out: Tensor) -> Tensor:
     """The weights written into ``out`` (float64 ``(replicates, rows)``), tile by tile with in-place int32 ops."""
-    c = tables = _on(first.device)
+    c = _on(first.device)
     device = first.device
     row_key, rep_key, fall_row, fall_rep = _keys(seed, stream, first, rows, replicates, torch.int32)
     b, half = replicates, (replicates + 1) // 2
@@ -253,22 +228,20 @@ def _eager(seed: int, stream: int, first: Tensor, rows: int, replicates: int, ou
             crossed.append(torch.div(at, n, rounding_mode="floor") * rows + a + at % n)
         out[:, a : a + n].copy_(draws[: b * n].view(b, n))
     if crossed:
-        _resolve(tables, torch.cat(crossed), half, out, fall_row, fall_rep)
+        _resolve(c, torch.cat(crossed), half, out, fall_row, fall_rep)
     return out
 
 
 def _resolve(tables: _Device, at: Tensor, half: int, out: Tensor, fall_row: Tensor, fall_rep: Tensor) -> None:
-    """Replace the flagged entries at flat positions ``at`` of ``out`` by their exact counts (fallback words)."""
+    """Replace the flagged entries at flat positions ``at`` of ``out`` by their draws (the fallback words)."""
     rows = out.shape[1]
     rep, col = torch.div(at, rows, rounding_mode="floor"), at % rows
-    cell = out[rep, col].to(torch.int64) - _FLAG
+    crossed = out[rep, col].to(torch.int64) - _FLAG
     fresh = mix(mix(fall_rep[rep] ^ fall_row[col]))
     high = rep >= half
-    counts = torch.where(
-        high,
-        _fallback(tables, 16, torch.where(high, cell, 0), fresh),
-        _fallback(tables, 15, torch.where(high, 0, cell), fresh),
-    )
+    low_cell = tables.crossed[15][torch.where(high, 0, crossed)]
+    high_cell = tables.crossed[16][torch.where(high, crossed, 0)]
+    counts = torch.where(high, _count(16, high_cell, fresh), _count(15, low_cell, fresh))
     out[rep, col] = counts.to(out.dtype)
 
 
