@@ -18,7 +18,7 @@ from scipy import stats
 
 from metrix.wrappers import _bootstrap_poisson as bp
 from metrix.wrappers._bootstrap_poisson import exact_pmf, poisson_weights, total_variation
-from metrix.wrappers._random import mix_int, words
+from metrix.wrappers._random import mix_int
 
 # ----------------------------------------------------------------------------- exactness
 
@@ -117,13 +117,11 @@ def test_weights_are_exact_when_compiled_with_inductor() -> None:
     # inductor's C++ computes the int64 words; they must equal the eager int32 ones, fallback included
     torch._dynamo.reset()
 
-    def draw(first: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return poisson_weights(3, 1, first, 3001, 9), words(3, 1, first, 257, 9)  # words: the multinomial's
+    def draw(first: torch.Tensor) -> torch.Tensor:
+        return poisson_weights(3, 1, first, 3001, 9)
 
     first = torch.tensor(2**31 - 100)
-    compiled, eager = torch.compile(draw)(first), draw(first)
-    assert torch.equal(compiled[0], eager[0])
-    assert torch.equal(compiled[1], eager[1])
+    assert torch.equal(torch.compile(draw)(first), draw(first))
 
 
 # ----------------------------------------------------------------------------- the distribution
@@ -184,11 +182,11 @@ def test_chi_square_against_poisson_over_ten_million_draws() -> None:
 
 
 @pytest.mark.slow
-def test_chi_square_of_the_far_tail_over_two_hundred_million_draws() -> None:
-    # bins 0..8 and k >= 9 (expected 230 draws); 20 batches of 10**7
+def test_chi_square_of_the_far_tail_over_a_hundred_million_draws() -> None:
+    # bins 0..8 and k >= 9 (expected 115 draws); 10 batches of 10**7
     counts = torch.zeros(10, dtype=torch.float64)
     buffer = torch.empty(1000, 10_000, dtype=torch.float64)
-    for batch in range(20):
+    for batch in range(10):
         w = poisson_weights(12, 3, torch.tensor(batch * 10_000), 10_000, 1000, out=buffer)
         counts += torch.bincount(w.clamp(max=9).long().reshape(-1), minlength=10).double()
     chi2 = _chi_square(counts, _poisson_bins(9))

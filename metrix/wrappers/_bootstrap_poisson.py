@@ -74,7 +74,8 @@ def _exp_minus_one() -> Fraction:
 def _thresholds(bits: int) -> list[int]:
     """``T_t = ceil(F(t) * 2**bits)`` for ``t = 0, 1, ...`` while ``T_t < 2**bits`` (exact rationals)."""
     e, scale = _exp_minus_one(), 2**bits
-    out, cdf, term, t = [], Fraction(0), Fraction(1), 0
+    out: list[int] = []
+    cdf, term, t = Fraction(0), Fraction(1), 0
     while True:
         cdf += term
         value = cdf * e * scale
@@ -134,6 +135,7 @@ class _Device:
     def __init__(self, device: torch.device) -> None:
         self.table = {b: torch.tensor(_TABLES[b][0], dtype=torch.uint8, device=device) for b in TABLE_BITS}
         self.crossed = {b: torch.tensor(_TABLES[b][1], dtype=torch.int64, device=device) for b in TABLE_BITS}
+        self.thresholds = {b: torch.tensor(_THRESHOLDS[b], dtype=torch.int64, device=device) for b in TABLE_BITS}
         # the eager loop's constants as 0-dim tensors: a Python int costs a conversion on every op
         const = {k: torch.tensor(v, dtype=torch.int32, device=device) for k, v in _CONSTANTS.items()}
         self.c1, self.c2, self.m31, self.m15 = const["c1"], const["c2"], const["m31"], const["m15"]
@@ -170,10 +172,7 @@ def _keys(seed: int, stream: int, first: Tensor, rows: int, replicates: int, dty
 def _count(bits: int, cell: Tensor, fresh: Tensor) -> Tensor:
     """The draw: the number of thresholds at or below ``cell * 2**31 + fresh`` (int64, any shape)."""
     z = (cell.to(torch.int64) << FALLBACK_BITS) | fresh.to(torch.int64)
-    k = torch.zeros_like(z)
-    for t in _THRESHOLDS[bits]:
-        k = k + (z >= t)
-    return k
+    return (z.unsqueeze(-1) >= _on(z.device).thresholds[bits]).sum(-1)
 
 
 def _traced(seed: int, stream: int, first: Tensor, rows: int, replicates: int) -> Tensor:
