@@ -18,7 +18,7 @@ from scipy import stats
 
 from metrix.wrappers import _bootstrap_poisson as bp
 from metrix.wrappers._bootstrap_poisson import exact_pmf, poisson_weights, total_variation
-from metrix.wrappers._random import mix_int
+from metrix.wrappers._random import mix, mix_int
 
 # ----------------------------------------------------------------------------- exactness
 
@@ -82,8 +82,6 @@ def test_fallback_cells_match_the_reference_where_they_are_drawn() -> None:
     ours = poisson_weights(seed, stream, torch.tensor(0), rows, b)
     tables = {m: bp._TABLES[m][0] for m in bp.TABLE_BITS}
     # recompute the cells from the main words to find the crossed draws
-    from metrix.wrappers._random import mix
-
     row_key, rep_key, _, _ = bp._keys(seed, stream, torch.tensor(0), rows, b, torch.int64)
     word = mix(rep_key[:2].unsqueeze(1) ^ row_key.unsqueeze(0))
     cells = torch.cat([word & 0x7FFF, word >> 15])

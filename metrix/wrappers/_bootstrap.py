@@ -8,9 +8,10 @@ replicates (TorchMetrics' ``BootStrapper`` updates ``B`` deep copies in a Python
 HF evaluate keeps every prediction). The state is the base state with a leading
 ``(B,)`` dim, so it merges, syncs, compiles once and vmaps like any state.
 
-The weights come from a counter-based generator (:mod:`metrix.wrappers._random`) inside
-the pure update: the weight of sample ``i`` in replicate ``b`` is a hash of
-``(seed, stream, i, b)``, with ``i`` the sample's index in the state's stream (the state
+The weights come from a counter-based generator inside the pure update
+(:mod:`metrix.wrappers._bootstrap_poisson`; the multinomial's from
+:mod:`metrix.wrappers._random`): the weight of sample ``i`` in replicate ``b`` is a hash
+of ``(seed, stream, i, b)``, with ``i`` the sample's index in the state's stream (the state
 counts the samples it has seen) and ``stream`` the process rank. On one process the
 result does not depend on how the data is batched; every rank draws its own stream;
 ``seed`` makes runs reproducible. Two states updated separately from ``init()`` on one
