@@ -13,7 +13,9 @@ factory's ``Args:`` section from its signature:
 
 The entries follow the signature's order. The section replaces the docstring's ``Args:``
 section, or goes before its first other section (``Returns:``, ``Raises:``, ``Example:``…)
-when it has none. ``help()``, doctest and the API reference (``docs/_griffe_reexports.py``
+when it has none. A glossary made with ``returns=`` also writes that ``Returns:`` section
+after ``Args:`` in a docstring that has none of its own (siblings that return the same kind
+of metric). ``help()``, doctest and the API reference (``docs/_griffe_reexports.py``
 reads the written docstring) all see the finished text.
 """
 
@@ -83,6 +85,7 @@ class Glossary:
     Args:
         entries: ``{parameter: text}``. A long text may hold ``\n``; its later lines are
             indented as continuation lines.
+        returns: the ``Returns:`` text for docstrings without one (``None``: none written).
 
     Example:
         >>> from metrix._core.docstrings import Glossary
@@ -102,13 +105,18 @@ class Glossary:
             scale: factor applied to the count.
     """
 
-    def __init__(self, entries: Mapping[str, str]) -> None:
+    def __init__(self, entries: Mapping[str, str], *, returns: str | None = None) -> None:
         self.entries = {k: textwrap.dedent(v).strip() for k, v in entries.items()}
+        self.returns = None if returns is None else textwrap.dedent(returns).strip()
 
     def __or__(self, more: Mapping[str, str] | Glossary) -> Glossary:
-        """A glossary with ``more``'s entries added (they win where a name is in both)."""
-        extra = more.entries if isinstance(more, Glossary) else more
-        return Glossary({**self.entries, **extra})
+        """A glossary with ``more``'s entries added (they win where a name is in both).
+
+        ``more``'s ``returns`` wins when it has one.
+        """
+        if isinstance(more, Glossary):
+            return Glossary({**self.entries, **more.entries}, returns=more.returns or self.returns)
+        return Glossary({**self.entries, **more}, returns=self.returns)
 
     def __call__(self, fn: F) -> F:
         """Write ``fn``'s ``Args:`` section; returns ``fn`` itself."""
@@ -131,6 +139,9 @@ class Glossary:
         if "Args" not in order:
             order.insert(0, "Args")
         sections["Args"] = [*args, ""]
+        if self.returns is not None and "Returns" not in order:
+            order.insert(order.index("Args") + 1, "Returns")
+            sections["Returns"] = [f"{_INDENT}{line}".rstrip() for line in self.returns.split("\n")]
         out = list(head)
         while out and not out[-1].strip():
             out.pop()
