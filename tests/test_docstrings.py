@@ -116,3 +116,19 @@ def test_returns_is_written_after_args_only_where_the_docstring_has_none():
     assert "Args:\n    threshold: probability above which a prediction counts as positive.\n\n" in f.__doc__
     assert "\n\nReturns:\n    A metric over labels,\n    a float64 scalar.\n\nExample:\n    >>> 1" in f.__doc__
     assert g.__doc__.endswith("Returns:\n    Its own.\n") and g.__doc__.count("Returns:") == 1
+
+
+def test_intro_ends_the_description():
+    @Glossary({"threshold": "t."}, intro="Fed as ``update(state, x)``,\nbatch by batch.")
+    def f(threshold: float = 0.5):
+        """Summary.
+
+        More about it.
+
+        Example:
+            >>> 1
+            1
+        """
+
+    intro = "Fed as ``update(state, x)``,\nbatch by batch."
+    assert f.__doc__.startswith(f"Summary.\n\nMore about it.\n\n{intro}\n\nArgs:\n")
