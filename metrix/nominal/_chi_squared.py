@@ -18,6 +18,7 @@ from torch import Tensor
 
 from metrix._core.checks import warn_if
 from metrix._core.metric import Metric, factory
+from metrix.nominal import _parameter_docs as parameter_docs
 from metrix.nominal._contingency import contingency_metric
 from metrix.nominal._inputs import check_bool, check_nan_strategy, check_num_classes, paired_labels
 
@@ -128,6 +129,7 @@ def nominal_metric(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.PAIR
 def cramers_v(
     num_classes: int | None = None,
     bias_correction: bool = True,
@@ -143,19 +145,6 @@ def cramers_v(
     present. Same arguments and values as ``torchmetrics.functional.nominal.cramers_v``
     (and the ``CramersV`` class with ``num_classes``), in float64. A table whose
     corrected number of categories is 1 gives NaN with a warning, as in TorchMetrics.
-
-    Args:
-        num_classes: number of categories ``C``; labels must lie in ``[0, C)`` and the
-            state is a fixed ``(C, C)`` table (compiles once, vmaps, O(C²) memory).
-            ``None`` stores every label exactly (any whole numbers), as TorchMetrics'
-            functional does.
-        nan_strategy: ``"replace"`` replaces ``NaN`` labels by ``nan_replace_value``;
-            ``"drop"`` leaves out every pair holding a ``NaN``.
-        nan_replace_value: the label that replaces ``NaN`` (a whole number).
-        validate_args: check label values (whole numbers, in range); shapes and dtypes
-            are always checked.
-        bias_correction: use Bergsma's bias-corrected estimates (and Yates' correction
-            on 2×2 tables).
 
     Returns:
         A metric whose ``update(state, preds, target)`` takes two ``(N,)`` label vectors
@@ -182,6 +171,7 @@ def cramers_v(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.PAIR
 def tschuprows_t(
     num_classes: int | None = None,
     bias_correction: bool = True,
@@ -196,23 +186,6 @@ def tschuprows_t(
     ``target`` (rows) and ``preds`` (columns). Same arguments and values as
     ``torchmetrics.functional.nominal.tschuprows_t`` (and the ``TschuprowsT`` class),
     in float64.
-
-    Args:
-        num_classes: number of categories ``C``; labels must lie in ``[0, C)`` and the
-            state is a fixed ``(C, C)`` table (compiles once, vmaps, O(C²) memory).
-            ``None`` stores every label exactly (any whole numbers), as TorchMetrics'
-            functional does.
-        nan_strategy: ``"replace"`` replaces ``NaN`` labels by ``nan_replace_value``;
-            ``"drop"`` leaves out every pair holding a ``NaN``.
-        nan_replace_value: the label that replaces ``NaN`` (a whole number).
-        validate_args: check label values (whole numbers, in range); shapes and dtypes
-            are always checked.
-        bias_correction: use Bergsma's bias-corrected estimates (and Yates' correction
-            on 2×2 tables).
-
-    Returns:
-        A metric whose ``update(state, preds, target)`` takes two ``(N,)`` label vectors
-        (or ``(N, C)`` scores) and whose value is a float64 scalar.
 
     Example:
         >>> import torch
@@ -233,6 +206,7 @@ def tschuprows_t(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.PAIR
 def pearsons_contingency_coefficient(
     num_classes: int | None = None,
     nan_strategy: str = "replace",
@@ -246,21 +220,6 @@ def pearsons_contingency_coefficient(
     (columns). Same arguments and values as
     ``torchmetrics.functional.nominal.pearsons_contingency_coefficient`` (and the
     ``PearsonsContingencyCoefficient`` class), in float64.
-
-    Args:
-        num_classes: number of categories ``C``; labels must lie in ``[0, C)`` and the
-            state is a fixed ``(C, C)`` table (compiles once, vmaps, O(C²) memory).
-            ``None`` stores every label exactly (any whole numbers), as TorchMetrics'
-            functional does.
-        nan_strategy: ``"replace"`` replaces ``NaN`` labels by ``nan_replace_value``;
-            ``"drop"`` leaves out every pair holding a ``NaN``.
-        nan_replace_value: the label that replaces ``NaN`` (a whole number).
-        validate_args: check label values (whole numbers, in range); shapes and dtypes
-            are always checked.
-
-    Returns:
-        A metric whose ``update(state, preds, target)`` takes two ``(N,)`` label vectors
-        (or ``(N, C)`` scores) and whose value is a float64 scalar.
 
     Example:
         >>> import torch
