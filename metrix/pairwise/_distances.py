@@ -15,7 +15,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_choice, check_number, check_tensor, type_error
+from metrix._core.args import check_choice, check_number, check_tensor, float_dtype_of, type_error
 
 __all__ = [
     "pairwise_cosine_similarity",
@@ -57,10 +57,6 @@ def _finish(distance: Tensor, zero_diagonal: bool, reduction: str | None) -> Ten
     return distance
 
 
-def _float_dtype(x: Tensor) -> torch.dtype:
-    return x.dtype if x.is_floating_point() else torch.get_default_dtype()
-
-
 def pairwise_cosine_similarity(
     x: Tensor, y: Tensor | None = None, reduction: str | None = None, zero_diagonal: bool | None = None
 ) -> Tensor:
@@ -88,7 +84,7 @@ def pairwise_cosine_similarity(
                 [0.5300, 0.8533]])
     """
     x, y, zero_diagonal = _inputs(x, y, zero_diagonal, reduction)
-    dtype = _float_dtype(x)
+    dtype = float_dtype_of(x)
     x, y = x.to(dtype), y.to(dtype)
     x = x / torch.linalg.vector_norm(x, dim=1, keepdim=True)
     y = y / torch.linalg.vector_norm(y, dim=1, keepdim=True)
@@ -125,7 +121,7 @@ def pairwise_euclidean_distance(
                 [8.9443, 7.6158]])
     """
     x, y, zero_diagonal = _inputs(x, y, zero_diagonal, reduction)
-    dtype = _float_dtype(x)
+    dtype = float_dtype_of(x)
     a, b = x.to(torch.float64), y.to(torch.float64)
     squared = (a * a).sum(1, keepdim=True) + (b * b).sum(1) - 2 * a @ b.T
     distance = torch.sqrt(torch.clamp(squared, min=0.0)).to(dtype)
@@ -229,7 +225,7 @@ def pairwise_minkowski_distance(
     """
     check_number(exponent, "exponent", "a number >= 1", lambda v: v >= 1)
     x, y, zero_diagonal = _inputs(x, y, zero_diagonal, reduction)
-    dtype = _float_dtype(x)
+    dtype = float_dtype_of(x)
     distance = torch.cdist(
         x.to(torch.float64), y.to(torch.float64), p=float(exponent), compute_mode="donot_use_mm_for_euclid_dist"
     )
