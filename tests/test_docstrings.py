@@ -132,3 +132,16 @@ def test_intro_ends_the_description():
 
     intro = "Fed as ``update(state, x)``,\nbatch by batch."
     assert f.__doc__.startswith(f"Summary.\n\nMore about it.\n\n{intro}\n\nArgs:\n")
+
+
+def test_a_factory_without_parameters_gets_no_empty_args_section():
+    @Glossary({"threshold": "t."}, returns="A metric.")
+    def f():
+        """Summary.
+
+        Example:
+            >>> 1
+            1
+        """
+
+    assert f.__doc__ == "Summary.\n\nReturns:\n    A metric.\n\nExample:\n    >>> 1\n    1\n"

@@ -141,11 +141,12 @@ class Glossary:
         if missing:
             raise ValueError(f"{where}: no Args entry for {missing} in the docstring or the glossary")
         args = [line for p in params for line in _entry_lines(p, own.get(p, self.entries.get(p, "")))]
-        if "Args" not in order:
+        if args and "Args" not in order:
             order.insert(0, "Args")
-        sections["Args"] = [*args, ""]
+        if args:
+            sections["Args"] = [*args, ""]
         if self.returns is not None and "Returns" not in order:
-            order.insert(order.index("Args") + 1, "Returns")
+            order.insert(order.index("Args") + 1 if args else 0, "Returns")
             sections["Returns"] = [f"{_INDENT}{line}".rstrip() for line in self.returns.split("\n")]
         out = list(head)
         while out and not out[-1].strip():

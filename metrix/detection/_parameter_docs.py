@@ -12,14 +12,14 @@ __all__ = ["BOX_IOU"]
 
 BOX_IOU = Glossary(
     {
-        "iou_threshold": ("values below it are replaced by ``replacement_val`` (``None``: none)."),
-        "replacement_val": ("the replacement for values below ``iou_threshold``."),
+        "iou_threshold": "values below it are replaced by ``replacement_val`` (``None``: none).",
+        "replacement_val": "the replacement for values below ``iou_threshold``.",
         "aggregate": (
             "``True``: the mean over paired boxes (``preds[i]`` with ``target[i]``,\n"
             "TorchMetrics' mean of the matrix diagonal); ``False``: the ``(N, M)`` matrix of\n"
             "every prediction against every target seen."
         ),
-        "validate_args": ("check that the boxes are finite."),
+        "validate_args": "check that the boxes are finite.",
     },
     returns=(
         "A metric whose ``update(state, preds, target)`` takes ``(N, 4)`` ``(x1, y1, x2, y2)``\n"
