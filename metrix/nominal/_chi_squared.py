@@ -11,6 +11,7 @@ its expected count). The state is the contingency table (see ``_contingency``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -128,6 +129,20 @@ def nominal_metric(
     )
 
 
+def _bias_corrected(
+    name: str, statistic: Callable[[Tensor, bool], tuple[Tensor, Tensor]], bias_correction: Any
+) -> Callable[[Tensor], Tensor]:
+    """A table's reduction to ``statistic``, warning (as TorchMetrics does) where its bias correction fails."""
+    bias_correction = check_bool(bias_correction, "bias_correction")
+
+    def reduce(table: Tensor) -> Tensor:
+        value, failed = statistic(table, bias_correction)
+        warn_if(failed, name, BIAS_WARNING)
+        return value
+
+    return reduce
+
+
 @factory(higher_is_better=True)
 @parameter_docs.PAIR
 def cramers_v(
@@ -160,13 +175,7 @@ def cramers_v(
         >>> cramers_v(num_classes=3, bias_correction=False)(preds, target)   # a fixed 3×3 table
         tensor(0.7169, dtype=torch.float64)
     """
-    bias_correction = check_bool(bias_correction, "bias_correction")
-
-    def reduce(table: Tensor) -> Tensor:
-        value, failed = cramers_v_of(table, bias_correction)
-        warn_if(failed, "cramers_v", BIAS_WARNING)
-        return value
-
+    reduce = _bias_corrected("cramers_v", cramers_v_of, bias_correction)
     return nominal_metric("cramers_v", reduce, num_classes, nan_strategy, nan_replace_value, validate_args)
 
 
@@ -195,13 +204,7 @@ def tschuprows_t(
         >>> tschuprows_t(bias_correction=False)(preds, target)
         tensor(0.7169, dtype=torch.float64)
     """
-    bias_correction = check_bool(bias_correction, "bias_correction")
-
-    def reduce(table: Tensor) -> Tensor:
-        value, failed = tschuprows_t_of(table, bias_correction)
-        warn_if(failed, "tschuprows_t", BIAS_WARNING)
-        return value
-
+    reduce = _bias_corrected("tschuprows_t", tschuprows_t_of, bias_correction)
     return nominal_metric("tschuprows_t", reduce, num_classes, nan_strategy, nan_replace_value, validate_args)
 
 
