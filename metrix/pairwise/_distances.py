@@ -16,6 +16,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.args import check_choice, check_number, check_tensor, float_dtype_of, type_error
+from metrix._core.docstrings import Glossary
 
 __all__ = [
     "pairwise_cosine_similarity",
@@ -57,21 +58,25 @@ def _finish(distance: Tensor, zero_diagonal: bool, reduction: str | None) -> Ten
     return distance
 
 
+# What every pairwise function takes and returns (written into each docstring's Args and Returns).
+_ROWS = Glossary(
+    {
+        "x": "``(N, d)``.",
+        "y": "``(M, d)``, or ``None`` for ``x`` against itself.",
+        "reduction": '``"mean"`` or ``"sum"`` over the columns, or ``None``/``"none"``.',
+        "zero_diagonal": "set entries ``[i, i]`` to 0 (default: only when ``y`` is ``None``).",
+    },
+    returns="The ``(N, M)`` matrix, or ``(N,)`` with a reduction.",
+)
+
+
+@_ROWS
 def pairwise_cosine_similarity(
     x: Tensor, y: Tensor | None = None, reduction: str | None = None, zero_diagonal: bool | None = None
 ) -> Tensor:
     """Cosine similarity ``<x_i, y_j> / (||x_i|| ||y_j||)`` between every row of ``x`` and of ``y``.
 
     Same arguments and values as ``torchmetrics.functional.pairwise_cosine_similarity``.
-
-    Args:
-        x: ``(N, d)``.
-        y: ``(M, d)``, or ``None`` for ``x`` against itself.
-        reduction: ``"mean"`` or ``"sum"`` over the columns, or ``None``/``"none"``.
-        zero_diagonal: set entries ``[i, i]`` to 0 (default: only when ``y`` is ``None``).
-
-    Returns:
-        The ``(N, M)`` matrix, or ``(N,)`` with a reduction.
 
     Example:
         >>> import torch
@@ -91,6 +96,7 @@ def pairwise_cosine_similarity(
     return _finish(x @ y.T, zero_diagonal, reduction)
 
 
+@_ROWS
 def pairwise_euclidean_distance(
     x: Tensor, y: Tensor | None = None, reduction: str | None = None, zero_diagonal: bool | None = None
 ) -> Tensor:
@@ -100,15 +106,6 @@ def pairwise_euclidean_distance(
     (squared norms expanded in float64, result in the input's float dtype). Rounding can
     make a squared distance slightly negative; it is clamped to 0 before the square root
     (TorchMetrics returns NaN there).
-
-    Args:
-        x: ``(N, d)``.
-        y: ``(M, d)``, or ``None`` for ``x`` against itself.
-        reduction: ``"mean"`` or ``"sum"`` over the columns, or ``None``/``"none"``.
-        zero_diagonal: set entries ``[i, i]`` to 0 (default: only when ``y`` is ``None``).
-
-    Returns:
-        The ``(N, M)`` matrix, or ``(N,)`` with a reduction.
 
     Example:
         >>> import torch
@@ -128,21 +125,13 @@ def pairwise_euclidean_distance(
     return _finish(distance, zero_diagonal, reduction)
 
 
+@_ROWS
 def pairwise_linear_similarity(
     x: Tensor, y: Tensor | None = None, reduction: str | None = None, zero_diagonal: bool | None = None
 ) -> Tensor:
     """Linear similarity (dot product) ``<x_i, y_j>`` between every row of ``x`` and of ``y``.
 
     Same arguments and values as ``torchmetrics.functional.pairwise_linear_similarity``.
-
-    Args:
-        x: ``(N, d)``.
-        y: ``(M, d)``, or ``None`` for ``x`` against itself.
-        reduction: ``"mean"`` or ``"sum"`` over the columns, or ``None``/``"none"``.
-        zero_diagonal: set entries ``[i, i]`` to 0 (default: only when ``y`` is ``None``).
-
-    Returns:
-        The ``(N, M)`` matrix, or ``(N,)`` with a reduction.
 
     Example:
         >>> import torch
@@ -158,6 +147,7 @@ def pairwise_linear_similarity(
     return _finish(x @ y.T, zero_diagonal, reduction)
 
 
+@_ROWS
 def pairwise_manhattan_distance(
     x: Tensor, y: Tensor | None = None, reduction: str | None = None, zero_diagonal: bool | None = None
 ) -> Tensor:
@@ -165,15 +155,6 @@ def pairwise_manhattan_distance(
 
     Same arguments and values as ``torchmetrics.functional.pairwise_manhattan_distance``
     (computed without TorchMetrics' ``(N, M, d)`` temporary).
-
-    Args:
-        x: ``(N, d)``.
-        y: ``(M, d)``, or ``None`` for ``x`` against itself.
-        reduction: ``"mean"`` or ``"sum"`` over the columns, or ``None``/``"none"``.
-        zero_diagonal: set entries ``[i, i]`` to 0 (default: only when ``y`` is ``None``).
-
-    Returns:
-        The ``(N, M)`` matrix, or ``(N,)`` with a reduction.
 
     Example:
         >>> import torch
@@ -191,6 +172,7 @@ def pairwise_manhattan_distance(
     return _finish(torch.cdist(x, y.to(x.dtype), p=1.0), zero_diagonal, reduction)
 
 
+@_ROWS
 def pairwise_minkowski_distance(
     x: Tensor,
     y: Tensor | None = None,
@@ -204,14 +186,7 @@ def pairwise_minkowski_distance(
     (computed in float64, result in the input's float dtype).
 
     Args:
-        x: ``(N, d)``.
-        y: ``(M, d)``, or ``None`` for ``x`` against itself.
         exponent: the order ``p >= 1``.
-        reduction: ``"mean"`` or ``"sum"`` over the columns, or ``None``/``"none"``.
-        zero_diagonal: set entries ``[i, i]`` to 0 (default: only when ``y`` is ``None``).
-
-    Returns:
-        The ``(N, M)`` matrix, or ``(N,)`` with a reduction.
 
     Example:
         >>> import torch
