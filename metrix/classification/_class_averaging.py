@@ -108,7 +108,8 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
     the kernels: ``tp + fn`` is the actual count, ``tp + fp + fn != 0`` is
     ``actual + predicted != 0`` (``tp`` is at most both) and the micro value is the
     fraction of correct elements. Other configurations return ``None`` (use
-    :func:`scored_metric`).
+    :func:`scored_metric`). On the C x C state (``C <= SMALL_C``) the metric also has a
+    one-pass ``MetricModule.forward`` (:func:`metrix._core.module.with_fused_forward`).
     """
     if task.kind != "multiclass" or task.samplewise or task.top_k != 1:
         return None
