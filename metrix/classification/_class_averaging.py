@@ -14,7 +14,9 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric
+from metrix._core.module import with_fused_forward
 from metrix.classification._division import count_divide
+from metrix.classification._stat_scores_counting import confusion_counts
 from metrix.classification._stat_scores_state import (
     MulticlassConfusionMatrixState,
     MulticlassMicroStatScoresState,
@@ -106,7 +108,8 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
     the kernels: ``tp + fn`` is the actual count, ``tp + fp + fn != 0`` is
     ``actual + predicted != 0`` (``tp`` is at most both) and the micro value is the
     fraction of correct elements. Other configurations return ``None`` (use
-    :func:`scored_metric`).
+    :func:`scored_metric`). On the C x C state (``C <= SMALL_C``) the metric also has a
+    one-pass ``MetricModule.forward`` (:func:`metrix._core.module.with_fused_forward`).
     """
     if task.kind != "multiclass" or task.samplewise or task.top_k != 1:
         return None
@@ -118,8 +121,7 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
 
         return task_metric(name, task, compute_micro, micro=True)
 
-    def compute(s: MulticlassStatScoresState | MulticlassConfusionMatrixState) -> Tensor:
-        tp, predicted, support = class_counts_of(task, s)
+    def value(tp: Tensor, predicted: Tensor, support: Tensor) -> Tensor:
         if average == "micro":
             return count_divide(tp.sum(), support.sum())
         score = count_divide(tp, support)
@@ -129,23 +131,43 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
             return weighted_mean(score, support.to(score.dtype))
         return weighted_mean(score, torch.logical_or(support, predicted))  # present: seen or predicted
 
-    if average == "macro" and not per_class_state(task):
-        c = task.num
+    if per_class_state(task):
 
-        def compute_macro(s: MulticlassConfusionMatrixState) -> Tensor:
-            # compute() above for the C x C matrix, written out: MetricModule.forward computes
-            # it at every batch, and each Python layer costs about 1 us (count_divide(tp,
-            # support) with zero_division 0 is tp / support.clamp(min=1): the same kernels)
-            cm = s.confmat.long().view(c, c)
-            support = cm.sum(1)
-            score = cm.diagonal() / support.clamp(min=1)
-            # weighted_mean(score, present) without its mask multiply: a class neither seen
-            # nor predicted has no hits, so its score is already +0.0 (score * mask == score)
-            present = torch.logical_or(support, cm.sum(0)).sum().clamp(min=1)
-            return (score / present).sum()
+        def compute(s: MulticlassStatScoresState) -> Tensor:
+            return value(*class_counts_of(task, s))
 
-        return task_metric(name, task, compute_macro)
-    return task_metric(name, task, compute)
+        return task_metric(name, task, compute)
+    c = task.num
+
+    def value_of_counts(cm: Tensor) -> Tensor:
+        # cm: the int64 C x C matrix (rows are targets)
+        if average != "macro":
+            return value(cm.diagonal(), cm.sum(0), cm.sum(1))
+        # value() for macro, written out: MetricModule.forward computes it at every batch,
+        # and each Python layer costs about 1 us (count_divide(tp, support) with
+        # zero_division 0 is tp / support.clamp(min=1): the same kernels)
+        support = cm.sum(1)
+        score = cm.diagonal() / support.clamp(min=1)
+        # weighted_mean(score, present) without its mask multiply: a class neither seen
+        # nor predicted has no hits, so its score is already +0.0 (score * mask == score)
+        present = torch.logical_or(support, cm.sum(0)).sum().clamp(min=1)
+        return (score / present).sum()
+
+    def compute_confmat(s: MulticlassConfusionMatrixState) -> Tensor:
+        return value_of_counts(s.confmat.long().view(c, c))
+
+    def fused_forward(
+        s: MulticlassConfusionMatrixState, preds: Tensor, target: Tensor
+    ) -> tuple[MulticlassConfusionMatrixState, Tensor]:
+        # The unweighted update of the C x C state (_stat_scores_state._confusion_fns), with
+        # the batch value taken from the batch's exact int64 counts: the same value as
+        # compute_confmat(0.0 + counts), without the float64 round trip, and the same state
+        # as merging that batch (s + (0.0 + counts) == s + counts: counts are whole numbers)
+        pred, tgt, w = task.format_lean(preds, target, flat=True)
+        counts = confusion_counts(c, pred, tgt, w)
+        return MulticlassConfusionMatrixState(s.confmat + counts), value_of_counts(counts.view(c, c))
+
+    return with_fused_forward(task_metric(name, task, compute_confmat), fused_forward)
 
 
 def scored_metric(
