@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import textwrap
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -27,7 +28,7 @@ from metrix._core.args import check_choice, type_error
 from metrix._core.metric import Metric
 from metrix.classification._inputs import TASKS
 
-__all__ = ["dispatch"]
+__all__ = ["dispatch", "dispatcher_doc"]
 
 # Arguments that a dispatcher declares optional but the task needs as ints (TorchMetrics
 # refuses ``num_classes=None`` for ``task="multiclass"``, and so on).
@@ -57,3 +58,33 @@ def dispatch(task: Any, arguments: Mapping[str, Any], /, **factories: Callable[.
         if name in names and name in arguments and (isinstance(value, bool) or not isinstance(value, int)):
             raise type_error(name, f"an int for task={task!r}", value)
     return fn(**{name: value for name, value in arguments.items() if name in names})
+
+
+def dispatcher_doc(title: str, name: str, task_factories: tuple[str, ...], example: str, value: str) -> str:
+    """A dispatcher's docstring, written by the rule above.
+
+    Args:
+        title: the metric's name in a sentence (``"Precision"``).
+        name: the dispatcher's name.
+        task_factories: the names of the task factories it builds, in ``TASKS`` order.
+        example: the example's statements after the imports (later lines start with ``>>> ``).
+        value: what the example prints.
+
+    Returns:
+        The docstring.
+    """
+    *first, last = [f":func:`{name}`" for name in task_factories]
+    tasks = " | ".join(f'"{t}"' for t in TASKS if any(name.startswith(f"{t}_") for name in task_factories))
+    choices = [f'``"{t}"``' for t in TASKS if any(name.startswith(f"{t}_") for name in task_factories)]
+    lines = "\n".join(f"    {line}" for line in f">>> {example}".split("\n"))
+    builds = textwrap.fill(
+        f"Builds {', '.join(first)} or {last} from the arguments that task's function takes, passed by keyword "
+        f"(the others are ignored); they are documented there. ``task`` is {', '.join(choices[:-1])} or "
+        f"{choices[-1]}.",
+        110,
+    )
+    return (
+        f"{title} for ``task={tasks}`` (TorchMetrics' dispatcher).\n\n{builds}\n\n"
+        "Returns:\n    The task's metric.\n\nExample:\n    >>> import torch\n"
+        f"    >>> from metrix.classification import {name}\n{lines}\n    {value}\n"
+    )
