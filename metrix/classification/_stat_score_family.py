@@ -16,7 +16,7 @@ Each is a real function named and documented as that module's own (see
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from metrix._core.family import publish
@@ -87,28 +87,47 @@ class _Family:
         formula: str,
         module: str,
         *,
-        higher_is_better: bool,
+        higher_is_better: bool | None,
         examples: tuple[str, str, str, str],
         top_k_weights: bool,
+        docs: Mapping[str, str] | None = None,
+        build: Callable[[str, Task, str], Metric] | None = None,
     ) -> None:
         self.names = (f"binary_{metric}", f"multiclass_{metric}", f"multilabel_{metric}", metric)
         self.title, self.formula, self.module = title, formula, module
         self.higher_is_better, self.examples, self.top_k_weights = higher_is_better, examples, top_k_weights
+        self.docs, self.build = dict(docs or {}), build
 
     def _publish(self, index: int, method: F) -> F:
+        """Publish factory ``index`` (binary, multiclass, multilabel, dispatcher) of this metric.
+
+        Its docstring is ``docs[kind]`` where the metric gives one, else the template method's
+        own (a subclass's override), else the family's.
+        """
         name, value = self.names[index], f"tensor({self.examples[index]})"
+        kind = ("binary", "multiclass", "multilabel", "dispatcher")[index]
         if index == 3:
             example = _DISPATCHER_EXAMPLE.format(name=name, extra="")
-            doc = dispatcher_doc(self.title, name, self.names[:3], example, value)
+            doc = (
+                self.docs.get(kind)
+                or method.__doc__
+                or dispatcher_doc(self.title, name, self.names[:3], example, value)
+            )
             return publish(method, name, self.module, doc, higher_is_better=self.higher_is_better)
-        kind = ("binary", "multiclass", "multilabel")[index]
         template = (_BINARY_EXAMPLE, _MULTICLASS_EXAMPLE, _MULTILABEL_EXAMPLE)[index]
-        doc = task_doc(kind, name, self.title, self.formula, template.format(name=name, extra=""), value)
+        doc = (
+            self.docs.get(kind)
+            or method.__doc__
+            or task_doc(kind, name, self.title, self.formula, template.format(name=name, extra=""), value)
+        )
         glossary = (parameter_docs.BINARY, parameter_docs.MULTICLASS, parameter_docs.MULTILABEL)[index]
         return publish(method, name, self.module, doc, higher_is_better=self.higher_is_better, glossary=glossary)
 
-    def _scored(self, index: int, task: Task, average: str | None, score: ScoreFn) -> Metric:
+    def _scored(self, index: int, task: Task, average: str | None, score: ScoreFn | None) -> Metric:
         average = "micro" if index == 0 else check_average(average)
+        if self.build is not None:
+            return self.build(self.names[index], task, average)
+        assert score is not None  # PlainScore takes a score or a build function
         return scored_metric(self.names[index], task, average, score, top_k_weights=self.top_k_weights)
 
 
@@ -237,6 +256,12 @@ class PlainScore(_Family):
         examples: the printed values of the binary, multiclass, multilabel and dispatcher examples.
         top_k_weights: as for :func:`~metrix.classification._class_averaging.scored_metric`.
         multiclass_score: the per-class score of multiclass inputs, where it differs.
+        build: ``build(name, task, average)`` builds the metric instead of a score (the stat
+            scores themselves); ``score`` is then ``None``.
+        docs: docstrings by kind (``"binary"``, …, ``"dispatcher"``) that replace the family's.
+
+    A subclass may override a template method with a signature that accepts more (accuracy's
+    ``num_classes=None``); the published factory runs the override.
     """
 
     def __init__(
@@ -245,12 +270,14 @@ class PlainScore(_Family):
         title: str,
         formula: str,
         module: str,
-        score: ScoreFn,
+        score: ScoreFn | None,
         *,
-        higher_is_better: bool,
+        higher_is_better: bool | None,
         examples: tuple[str, str, str, str],
         top_k_weights: bool = True,
         multiclass_score: ScoreFn | None = None,
+        build: Callable[[str, Task, str], Metric] | None = None,
+        docs: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(
             metric,
@@ -260,7 +287,11 @@ class PlainScore(_Family):
             higher_is_better=higher_is_better,
             examples=examples,
             top_k_weights=top_k_weights,
+            docs=docs,
+            build=build,
         )
+        if (score is None) == (build is None):
+            raise TypeError(f"{metric}: give a score or a build function")
         self.score, self.multiclass_score = score, multiclass_score or score
         self.binary = self._publish(0, self._binary)
         self.multiclass = self._publish(1, self._multiclass)
