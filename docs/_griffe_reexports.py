@@ -9,8 +9,8 @@
 * A Google ``Example:`` section is read as ``Examples:``, so its doctests render as
   code (griffe only knows the plural title; the singular one became a plain admonition).
 * A docstring that metrix writes at import (a ``metrix._core.docstrings.Glossary`` fills
-  a factory's ``Args:`` section from its signature) is read from the live function:
-  griffe reads source text, which lacks the shared entries.
+  a factory's ``Args:`` section from its signature; ``documented_dispatcher`` writes a
+  dispatcher's) is read from the live function: griffe reads source text, which lacks it.
 * Sphinx roles (``:class:`Metric```, ``:func:`~metrix.merge```, ``:math:`x```) and
   ``.. math::`` lines become inline code: the site renders Markdown, where they showed
   literally (and a role's colon made griffe read a ``Returns:`` line as ``name: text``).
@@ -60,11 +60,11 @@ class LiveDocstrings(griffe.Extension):
 
     def on_instance(self, *, node: Any, obj: griffe.Object, agent: Any, **kwargs: Any) -> None:
         """Called for every module, class, function and attribute."""
-        if not obj.is_function or obj.docstring is None or not obj.path.startswith("metrix."):
+        if not obj.is_function or not obj.path.startswith("metrix."):
             return
         live = getattr(importlib.import_module(obj.module.path), obj.name, None)
-        if getattr(live, "__metrix_glossary__", False):
-            obj.docstring.value = inspect.cleandoc(live.__doc__ or "")
+        if getattr(live, "__metrix_glossary__", False):  # a dispatcher's may have no source docstring at all
+            obj.docstring = griffe.Docstring(inspect.cleandoc(live.__doc__ or ""), parent=obj)
 
 
 class PublishedFactories(griffe.Extension):

@@ -27,7 +27,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import (
     binary_scores,
     check_choice,
@@ -243,6 +243,11 @@ def multiclass_calibration_error(
 
 
 @factory(higher_is_better=False)
+@documented_dispatcher(
+    "Top-label calibration error",
+    'calibration_error("binary", n_bins=2)(torch.tensor([0.25, 0.75]), torch.tensor([0, 1]))\n'
+    "tensor(0.2500, dtype=torch.float64)",
+)
 def calibration_error(
     task: str,
     n_bins: int = 15,
@@ -253,19 +258,4 @@ def calibration_error(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Top-label calibration error for ``task="binary" | "multiclass"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_calibration_error` or :func:`multiclass_calibration_error` from the arguments that
-    task's function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
-    ``"binary"`` or ``"multiclass"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import calibration_error
-        >>> calibration_error("binary", n_bins=2)(torch.tensor([0.25, 0.75]), torch.tensor([0, 1]))
-        tensor(0.2500, dtype=torch.float64)
-    """
     return dispatch(task, locals(), binary=binary_calibration_error, multiclass=multiclass_calibration_error)

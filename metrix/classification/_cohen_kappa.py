@@ -16,7 +16,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
 from metrix.classification._stat_scores_state import (
     ClassCounts,
@@ -141,6 +141,9 @@ def multiclass_cohen_kappa(
 
 
 @factory(higher_is_better=True)
+@documented_dispatcher(
+    "Cohen's kappa", 'cohen_kappa("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([1, 1, 0, 1]))\ntensor(1.)'
+)
 def cohen_kappa(
     task: str,
     threshold: float = 0.5,
@@ -151,19 +154,4 @@ def cohen_kappa(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Cohen's kappa for ``task="binary" | "multiclass"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_cohen_kappa` or :func:`multiclass_cohen_kappa` from the arguments that task's function
-    takes, passed by keyword (the others are ignored); they are documented there. ``task`` is ``"binary"`` or
-    ``"multiclass"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import cohen_kappa
-        >>> cohen_kappa("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([1, 1, 0, 1]))
-        tensor(1.)
-    """
     return dispatch(task, locals(), binary=binary_cohen_kappa, multiclass=multiclass_cohen_kappa)

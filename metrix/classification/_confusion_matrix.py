@@ -16,7 +16,7 @@ from torch import Tensor
 
 from metrix._core.checks import warn_if
 from metrix._core.metric import Metric, factory
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
 from metrix.classification._stat_scores_state import (
     Task,
@@ -175,6 +175,13 @@ def multilabel_confusion_matrix(
 
 
 @factory(higher_is_better=None)
+@documented_dispatcher(
+    "Confusion matrix",
+    'm = confusion_matrix("binary", normalize="true")\n'
+    ">>> m(torch.tensor([1, 1, 0, 1]), torch.tensor([0, 1, 0, 1]))\n"
+    "tensor([[0.5000, 0.5000],\n"
+    "        [0.0000, 1.0000]])",
+)
 def confusion_matrix(
     task: str,
     threshold: float = 0.5,
@@ -186,24 +193,6 @@ def confusion_matrix(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Confusion matrix for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_confusion_matrix`, :func:`multiclass_confusion_matrix` or
-    :func:`multilabel_confusion_matrix` from the arguments that task's function takes, passed by keyword (the
-    others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
-    ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import confusion_matrix
-        >>> m = confusion_matrix("binary", normalize="true")
-        >>> m(torch.tensor([1, 1, 0, 1]), torch.tensor([0, 1, 0, 1]))
-        tensor([[0.5000, 0.5000],
-                [0.0000, 1.0000]])
-    """
     return dispatch(
         task,
         locals(),

@@ -17,7 +17,7 @@ from metrix._core.args import check_number
 from metrix._core.metric import Metric, factory
 from metrix.classification._curve_kernel import pr_points, reduce_average, roc_points, support
 from metrix.classification._curve_state import CurveState, build_spec, curve_metric
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
 
 __all__ = [
@@ -409,6 +409,7 @@ def multilabel_average_precision(
 
 
 @factory(higher_is_better=None)
+@documented_dispatcher("AUROC", 'auroc("binary")(torch.tensor([0.2, 0.9, 0.4]), torch.tensor([0, 1, 1]))\ntensor(1.)')
 def auroc(
     task: str,
     thresholds: Any = None,
@@ -422,25 +423,14 @@ def auroc(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """AUROC for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_auroc`, :func:`multiclass_auroc` or :func:`multilabel_auroc` from the arguments that
-    task's function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
-    ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import auroc
-        >>> auroc("binary")(torch.tensor([0.2, 0.9, 0.4]), torch.tensor([0, 1, 1]))
-        tensor(1.)
-    """
     return dispatch(task, locals(), binary=binary_auroc, multiclass=multiclass_auroc, multilabel=multilabel_auroc)
 
 
 @factory(higher_is_better=True)
+@documented_dispatcher(
+    "Average precision",
+    'average_precision("binary")(torch.tensor([0.2, 0.9, 0.4]), torch.tensor([0, 1, 1]))\ntensor(1.)',
+)
 def average_precision(
     task: str,
     thresholds: Any = None,
@@ -453,22 +443,6 @@ def average_precision(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Average precision for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_average_precision`, :func:`multiclass_average_precision` or
-    :func:`multilabel_average_precision` from the arguments that task's function takes, passed by keyword (the
-    others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
-    ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import average_precision
-        >>> average_precision("binary")(torch.tensor([0.2, 0.9, 0.4]), torch.tensor([0, 1, 1]))
-        tensor(1.)
-    """
     return dispatch(
         task,
         locals(),

@@ -24,7 +24,7 @@ from metrix.classification._curve_kernel import (
     roc_points,
 )
 from metrix.classification._curve_state import CurveSpec, CurveState, build_spec, check_macro_capacity
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
 
 __all__ = [
@@ -219,6 +219,9 @@ def multilabel_eer(
 
 
 @factory(higher_is_better=False)
+@documented_dispatcher(
+    "Equal error rate", 'eer("binary")(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\ntensor(0.5000)'
+)
 def eer(
     task: str,
     thresholds: Any = None,
@@ -231,21 +234,6 @@ def eer(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Equal error rate for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_eer`, :func:`multiclass_eer` or :func:`multilabel_eer` from the arguments that task's
-    function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
-    ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import eer
-        >>> eer("binary")(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        tensor(0.5000)
-    """
     return dispatch(task, locals(), binary=binary_eer, multiclass=multiclass_eer, multilabel=multilabel_eer)
 
 
@@ -404,6 +392,11 @@ def multilabel_logauc(
 
 
 @factory(higher_is_better=True)
+@documented_dispatcher(
+    "LogAUC",
+    'logauc("binary")(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\ntensor(0.5000)',
+    note='As in TorchMetrics, ``average`` defaults to ``None`` here (``"macro"`` in the task functions).',
+)
 def logauc(
     task: str,
     thresholds: Any = None,
@@ -417,20 +410,4 @@ def logauc(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """LogAUC for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_logauc`, :func:`multiclass_logauc` or :func:`multilabel_logauc` from the arguments that
-    task's function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
-    ``"binary"``, ``"multiclass"`` or ``"multilabel"``. As in TorchMetrics, ``average`` defaults to ``None`` here
-    (``"macro"`` in the task functions).
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import logauc
-        >>> logauc("binary")(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        tensor(0.5000)
-    """
     return dispatch(task, locals(), binary=binary_logauc, multiclass=multiclass_logauc, multilabel=multilabel_logauc)

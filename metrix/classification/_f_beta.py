@@ -9,7 +9,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix.classification._class_averaging import ScoreFn, scored_metric, uses_stats
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._division import safe_divide
 from metrix.classification._inputs import check_average, check_number, check_zero_division
 from metrix.classification._stat_score_family import ZeroDivisionScore
@@ -168,6 +168,12 @@ def multilabel_fbeta_score(
 
 
 @factory(higher_is_better=True)
+@documented_dispatcher(
+    "F-beta score",
+    'm = fbeta_score("multiclass", beta=2.0, num_classes=3)\n'
+    ">>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 1, 0]))\n"
+    "tensor(0.5000)",
+)
 def fbeta_score(
     task: str,
     beta: float = 1.0,
@@ -183,22 +189,6 @@ def fbeta_score(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """F-beta score for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_fbeta_score`, :func:`multiclass_fbeta_score` or :func:`multilabel_fbeta_score` from the
-    arguments that task's function takes, passed by keyword (the others are ignored); they are documented there.
-    ``task`` is ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import fbeta_score
-        >>> m = fbeta_score("multiclass", beta=2.0, num_classes=3)
-        >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 1, 0]))
-        tensor(0.5000)
-    """
     return dispatch(
         task, locals(), binary=binary_fbeta_score, multiclass=multiclass_fbeta_score, multilabel=multilabel_fbeta_score
     )

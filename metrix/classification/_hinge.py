@@ -26,7 +26,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import (
     binary_scores,
     check_bool,
@@ -207,6 +207,10 @@ def multiclass_hinge_loss(
 
 
 @factory(higher_is_better=False)
+@documented_dispatcher(
+    "Mean hinge loss",
+    'hinge_loss("binary")(torch.tensor([0.5, 0.7, 0.1]), torch.tensor([0, 1, 1]))\ntensor(0.9000, dtype=torch.float64)',
+)
 def hinge_loss(
     task: str,
     num_classes: int | None = None,
@@ -217,19 +221,4 @@ def hinge_loss(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Mean hinge loss for ``task="binary" | "multiclass"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_hinge_loss` or :func:`multiclass_hinge_loss` from the arguments that task's function
-    takes, passed by keyword (the others are ignored); they are documented there. ``task`` is ``"binary"`` or
-    ``"multiclass"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import hinge_loss
-        >>> hinge_loss("binary")(torch.tensor([0.5, 0.7, 0.1]), torch.tensor([0, 1, 1]))
-        tensor(0.9000, dtype=torch.float64)
-    """
     return dispatch(task, locals(), binary=binary_hinge_loss, multiclass=multiclass_hinge_loss)

@@ -6,7 +6,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._division import safe_divide
 from metrix.classification._inputs import check_average, check_zero_division
 from metrix.classification._stat_scores_state import (
@@ -158,6 +158,9 @@ def multilabel_jaccard_index(
 
 
 @factory(higher_is_better=True)
+@documented_dispatcher(
+    "Jaccard index", 'jaccard_index("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([0, 1, 0, 1]))\ntensor(0.6667)'
+)
 def jaccard_index(
     task: str,
     threshold: float = 0.5,
@@ -170,21 +173,6 @@ def jaccard_index(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Jaccard index for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_jaccard_index`, :func:`multiclass_jaccard_index` or :func:`multilabel_jaccard_index`
-    from the arguments that task's function takes, passed by keyword (the others are ignored); they are
-    documented there. ``task`` is ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import jaccard_index
-        >>> jaccard_index("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([0, 1, 0, 1]))
-        tensor(0.6667)
-    """
     return dispatch(
         task,
         locals(),

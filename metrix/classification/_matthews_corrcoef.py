@@ -13,7 +13,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._stat_scores_state import (
     ClassCounts,
     Task,
@@ -186,6 +186,10 @@ def multilabel_matthews_corrcoef(
 
 
 @factory(higher_is_better=True)
+@documented_dispatcher(
+    "Matthews correlation coefficient",
+    'matthews_corrcoef("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([1, 1, 0, 1]))\ntensor(1.)',
+)
 def matthews_corrcoef(
     task: str,
     threshold: float = 0.5,
@@ -196,22 +200,6 @@ def matthews_corrcoef(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Matthews correlation coefficient for ``task="binary" | "multiclass" | "multilabel"``.
-
-    Builds :func:`binary_matthews_corrcoef`, :func:`multiclass_matthews_corrcoef` or
-    :func:`multilabel_matthews_corrcoef` from the arguments that task's function takes, passed by keyword (the
-    others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
-    ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import matthews_corrcoef
-        >>> matthews_corrcoef("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([1, 1, 0, 1]))
-        tensor(1.)
-    """
     return dispatch(
         task,
         locals(),

@@ -18,7 +18,7 @@ from torch import Tensor
 from metrix._core.metric import Metric, factory
 from metrix.classification._curve_kernel import float32_curves, per_column_metric
 from metrix.classification._curve_state import CurveSpec, CurveState, build_spec
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_unit
 
 __all__ = [
@@ -308,6 +308,12 @@ def multilabel_precision_at_fixed_recall(
 
 
 @factory(higher_is_better=None)
+@documented_dispatcher(
+    "Recall at fixed precision",
+    'm = recall_at_fixed_precision("binary", 0.5)\n'
+    ">>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\n"
+    "(tensor(1.), tensor(0.4000))",
+)
 def recall_at_fixed_precision(
     task: str,
     min_precision: float,
@@ -320,23 +326,6 @@ def recall_at_fixed_precision(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Recall at fixed precision for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_recall_at_fixed_precision`, :func:`multiclass_recall_at_fixed_precision` or
-    :func:`multilabel_recall_at_fixed_precision` from the arguments that task's function takes, passed by
-    keyword (the others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
-    ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import recall_at_fixed_precision
-        >>> m = recall_at_fixed_precision("binary", 0.5)
-        >>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        (tensor(1.), tensor(0.4000))
-    """
     return dispatch(
         task,
         locals(),
@@ -347,6 +336,12 @@ def recall_at_fixed_precision(
 
 
 @factory(higher_is_better=None)
+@documented_dispatcher(
+    "Precision at fixed recall",
+    'm = precision_at_fixed_recall("binary", 0.5)\n'
+    ">>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\n"
+    "(tensor(1.), tensor(0.9000))",
+)
 def precision_at_fixed_recall(
     task: str,
     min_recall: float,
@@ -359,23 +354,6 @@ def precision_at_fixed_recall(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Precision at fixed recall for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_precision_at_fixed_recall`, :func:`multiclass_precision_at_fixed_recall` or
-    :func:`multilabel_precision_at_fixed_recall` from the arguments that task's function takes, passed by
-    keyword (the others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
-    ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import precision_at_fixed_recall
-        >>> m = precision_at_fixed_recall("binary", 0.5)
-        >>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        (tensor(1.), tensor(0.9000))
-    """
     return dispatch(
         task,
         locals(),

@@ -18,7 +18,7 @@ from torch import Tensor
 from metrix._core.metric import Metric, factory
 from metrix.classification._curve_kernel import float32_curves, per_column_metric
 from metrix.classification._curve_state import CurveSpec, CurveState, build_spec
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_unit
 
 __all__ = [
@@ -294,6 +294,12 @@ def multilabel_specificity_at_sensitivity(
 
 
 @factory(higher_is_better=None)
+@documented_dispatcher(
+    "Sensitivity at specificity",
+    'm = sensitivity_at_specificity("binary", 0.5)\n'
+    ">>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\n"
+    "(tensor(1.), tensor(0.4000))",
+)
 def sensitivity_at_specificity(
     task: str,
     min_specificity: float,
@@ -306,23 +312,6 @@ def sensitivity_at_specificity(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Sensitivity at specificity for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_sensitivity_at_specificity`, :func:`multiclass_sensitivity_at_specificity` or
-    :func:`multilabel_sensitivity_at_specificity` from the arguments that task's function takes, passed by
-    keyword (the others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
-    ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import sensitivity_at_specificity
-        >>> m = sensitivity_at_specificity("binary", 0.5)
-        >>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        (tensor(1.), tensor(0.4000))
-    """
     return dispatch(
         task,
         locals(),
@@ -333,6 +322,12 @@ def sensitivity_at_specificity(
 
 
 @factory(higher_is_better=None)
+@documented_dispatcher(
+    "Specificity at sensitivity",
+    'm = specificity_at_sensitivity("binary", 0.5)\n'
+    ">>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\n"
+    "(tensor(1.), tensor(0.9000))",
+)
 def specificity_at_sensitivity(
     task: str,
     min_sensitivity: float,
@@ -345,23 +340,6 @@ def specificity_at_sensitivity(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Specificity at sensitivity for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_specificity_at_sensitivity`, :func:`multiclass_specificity_at_sensitivity` or
-    :func:`multilabel_specificity_at_sensitivity` from the arguments that task's function takes, passed by
-    keyword (the others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
-    ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import specificity_at_sensitivity
-        >>> m = specificity_at_sensitivity("binary", 0.5)
-        >>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        (tensor(1.), tensor(0.9000))
-    """
     return dispatch(
         task,
         locals(),

@@ -16,7 +16,7 @@ from typing import Any
 from metrix._core.metric import Metric, factory
 from metrix.classification._curve_kernel import CurveOutput, curve_output, macro_curve, pr_points, roc_points
 from metrix.classification._curve_state import CurveState, build_spec, check_macro_capacity, curve_metric
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
 
 __all__ = [
@@ -330,6 +330,9 @@ def multilabel_precision_recall_curve(
 
 
 @factory(higher_is_better=None)
+@documented_dispatcher(
+    "ROC curve", 'roc("binary", thresholds=3)(torch.tensor([0.2, 0.9]), torch.tensor([0, 1]))[1]\ntensor([0., 1., 1.])'
+)
 def roc(
     task: str,
     thresholds: Any = None,
@@ -342,25 +345,15 @@ def roc(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """ROC curve for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_roc`, :func:`multiclass_roc` or :func:`multilabel_roc` from the arguments that task's
-    function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
-    ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import roc
-        >>> roc("binary", thresholds=3)(torch.tensor([0.2, 0.9]), torch.tensor([0, 1]))[1]
-        tensor([0., 1., 1.])
-    """
     return dispatch(task, locals(), binary=binary_roc, multiclass=multiclass_roc, multilabel=multilabel_roc)
 
 
 @factory(higher_is_better=None)
+@documented_dispatcher(
+    "Precision-recall curve",
+    'precision_recall_curve("binary", thresholds=3)(torch.tensor([0.2, 0.9]), torch.tensor([0, 1]))[0]\n'
+    "tensor([0.5000, 1.0000,    nan, 1.0000])",
+)
 def precision_recall_curve(
     task: str,
     thresholds: Any = None,
@@ -373,22 +366,6 @@ def precision_recall_curve(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Precision-recall curve for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_precision_recall_curve`, :func:`multiclass_precision_recall_curve` or
-    :func:`multilabel_precision_recall_curve` from the arguments that task's function takes, passed by keyword
-    (the others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
-    ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import precision_recall_curve
-        >>> precision_recall_curve("binary", thresholds=3)(torch.tensor([0.2, 0.9]), torch.tensor([0, 1]))[0]
-        tensor([0.5000, 1.0000,    nan, 1.0000])
-    """
     return dispatch(
         task,
         locals(),

@@ -111,7 +111,7 @@ class _Family:
             doc = (
                 self.docs.get(kind)
                 or method.__doc__
-                or dispatcher_doc(self.title, name, self.names[:3], example, value)
+                or dispatcher_doc(self.title, name, self.names[:3], f"{example}\n{value}")
             )
             return publish(method, name, self.module, doc, higher_is_better=self.higher_is_better)
         template = (_BINARY_EXAMPLE, _MULTICLASS_EXAMPLE, _MULTILABEL_EXAMPLE)[index]
