@@ -27,12 +27,12 @@ from metrix.classification._dispatch import dispatch, dispatcher_doc
 from metrix.classification._inputs import check_average, check_zero_division
 from metrix.classification._stat_scores_state import Task, binary_task, multiclass_task, multilabel_task
 
-__all__ = ["PlainScore", "ZeroDivisionScore", "task_doc"]
+__all__ = ["BetaScore", "PlainScore", "ZeroDivisionScore", "task_doc"]
 
 F = TypeVar("F", bound=Callable[..., Metric])
 
 # The example inputs every stat-score docstring runs (values per metric: ``examples=``).
-_BINARY_EXAMPLE = "{name}()(torch.tensor([0.2, 0.8, 0.6, 0.1, 0.7]), torch.tensor([0, 1, 0, 1, 1]))"
+_BINARY_EXAMPLE = "{name}({binary_extra})(torch.tensor([0.2, 0.8, 0.6, 0.1, 0.7]), torch.tensor([0, 1, 0, 1, 1]))"
 _MULTICLASS_EXAMPLE = (
     "m = {name}({extra}num_classes=3)\n>>> m(torch.tensor([2, 1, 0, 1, 0]), torch.tensor([2, 1, 0, 0, 1]))"
 )
@@ -97,6 +97,11 @@ class _Family:
         self.title, self.formula, self.module = title, formula, module
         self.higher_is_better, self.examples, self.top_k_weights = higher_is_better, examples, top_k_weights
         self.docs, self.build = dict(docs or {}), build
+        self.own_args, self.example_args = "", ""  # a metric's own argument (F-beta's beta) and its example value
+
+    def _example(self, template: str, name: str) -> str:
+        extra = f"{self.example_args}, " if self.example_args else ""
+        return template.format(name=name, extra=extra, binary_extra=self.example_args)
 
     def _publish(self, index: int, method: F) -> F:
         """Publish factory ``index`` (binary, multiclass, multilabel, dispatcher) of this metric.
@@ -107,7 +112,7 @@ class _Family:
         name, value = self.names[index], f"tensor({self.examples[index]})"
         kind = ("binary", "multiclass", "multilabel", "dispatcher")[index]
         if index == 3:
-            example = _DISPATCHER_EXAMPLE.format(name=name, extra="")
+            example = self._example(_DISPATCHER_EXAMPLE, name)
             doc = (
                 self.docs.get(kind)
                 or method.__doc__
@@ -118,7 +123,7 @@ class _Family:
         doc = (
             self.docs.get(kind)
             or method.__doc__
-            or task_doc(kind, name, self.title, self.formula, template.format(name=name, extra=""), value)
+            or task_doc(kind, name, self.title, self.formula, self._example(template, name), value, self.own_args)
         )
         glossary = (parameter_docs.BINARY, parameter_docs.MULTICLASS, parameter_docs.MULTILABEL)[index]
         return publish(method, name, self.module, doc, higher_is_better=self.higher_is_better, glossary=glossary)
@@ -227,6 +232,119 @@ class ZeroDivisionScore(_Family):
     def _dispatcher(
         self,
         task: str,
+        threshold: float = 0.5,
+        num_classes: int | None = None,
+        num_labels: int | None = None,
+        average: str | None = "micro",
+        multidim_average: str = "global",
+        top_k: int | None = 1,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        zero_division: float = 0,
+        *,
+        input_format: str = "auto",
+    ) -> Metric:
+        return dispatch(task, locals(), binary=self.binary, multiclass=self.multiclass, multilabel=self.multilabel)
+
+
+class BetaScore(_Family):
+    """A stat-score metric whose first argument is ``beta`` (F-beta): as :class:`ZeroDivisionScore` else.
+
+    Args:
+        metric: the dispatcher's name (``"fbeta_score"``); the task factories prefix it.
+        title: the metric's name in a sentence.
+        formula: the binary formula.
+        module: the public module's ``__name__``.
+        score: ``score(beta, zero_division)`` is the score of ``(tp, fp, tn, fn)``.
+        check_beta: validates ``beta`` (before ``zero_division``).
+        beta_doc: the ``Args:`` entry of ``beta``.
+        higher_is_better: as for ``@factory``.
+        examples: the printed values of the binary, multiclass, multilabel and dispatcher examples
+            (run with ``beta=2.0``).
+        top_k_weights: as for :func:`~metrix.classification._class_averaging.scored_metric`.
+    """
+
+    def __init__(
+        self,
+        metric: str,
+        title: str,
+        formula: str,
+        module: str,
+        score: Callable[[float, float], ScoreFn],
+        check_beta: Callable[[object], float],
+        beta_doc: str,
+        *,
+        higher_is_better: bool,
+        examples: tuple[str, str, str, str],
+        top_k_weights: bool = True,
+    ) -> None:
+        super().__init__(
+            metric,
+            title,
+            formula,
+            module,
+            higher_is_better=higher_is_better,
+            examples=examples,
+            top_k_weights=top_k_weights,
+        )
+        self.score, self.check_beta = score, check_beta
+        self.own_args, self.example_args = f"beta: {beta_doc}", "beta=2.0"
+        self.binary = self._publish(0, self._binary)
+        self.multiclass = self._publish(1, self._multiclass)
+        self.multilabel = self._publish(2, self._multilabel)
+        self.dispatcher = self._publish(3, self._dispatcher)
+        self.factories = (self.binary, self.multiclass, self.multilabel, self.dispatcher)
+
+    def _binary(
+        self,
+        beta: float,
+        threshold: float = 0.5,
+        multidim_average: str = "global",
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        zero_division: float = 0,
+        *,
+        input_format: str = "auto",
+    ) -> Metric:
+        task = binary_task(threshold, multidim_average, ignore_index, validate_args, input_format)
+        return self._scored(0, task, "micro", self.score(self.check_beta(beta), check_zero_division(zero_division)))
+
+    def _multiclass(
+        self,
+        beta: float,
+        num_classes: int,
+        average: str | None = "macro",
+        top_k: int = 1,
+        multidim_average: str = "global",
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        zero_division: float = 0,
+        *,
+        input_format: str = "auto",
+    ) -> Metric:
+        task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
+        return self._scored(1, task, average, self.score(self.check_beta(beta), check_zero_division(zero_division)))
+
+    def _multilabel(
+        self,
+        beta: float,
+        num_labels: int,
+        threshold: float = 0.5,
+        average: str | None = "macro",
+        multidim_average: str = "global",
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        zero_division: float = 0,
+        *,
+        input_format: str = "auto",
+    ) -> Metric:
+        task = multilabel_task(num_labels, threshold, multidim_average, ignore_index, validate_args, input_format)
+        return self._scored(2, task, average, self.score(self.check_beta(beta), check_zero_division(zero_division)))
+
+    def _dispatcher(
+        self,
+        task: str,
+        beta: float = 1.0,
         threshold: float = 0.5,
         num_classes: int | None = None,
         num_labels: int | None = None,
