@@ -16,6 +16,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
+from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._curve_kernel import float32_curves, per_column_metric
 from metrix.classification._curve_state import CurveSpec, CurveState, build_spec
 from metrix.classification._dispatch import dispatch, documented_dispatcher
@@ -82,6 +83,7 @@ def _operating_point(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def binary_recall_at_fixed_precision(
     min_precision: float,
     thresholds: Any = None,
@@ -92,16 +94,6 @@ def binary_recall_at_fixed_precision(
     capacity: int | None = None,
 ) -> Metric:
     """Highest recall among thresholds whose precision is at least ``min_precision`` (binary).
-
-    Args:
-        min_precision: the constraint, a float in [0, 1].
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(value, threshold)``.
@@ -117,6 +109,7 @@ def binary_recall_at_fixed_precision(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def multiclass_recall_at_fixed_precision(
     num_classes: int,
     min_precision: float,
@@ -128,17 +121,6 @@ def multiclass_recall_at_fixed_precision(
     capacity: int | None = None,
 ) -> Metric:
     """Highest recall among thresholds whose precision is at least ``min_precision``, per class.
-
-    Args:
-        num_classes: number of classes (``>= 2``).
-        min_precision: the constraint, a float in [0, 1].
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(value, threshold)``, each of shape ``(C,)``.
@@ -157,6 +139,7 @@ def multiclass_recall_at_fixed_precision(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def multilabel_recall_at_fixed_precision(
     num_labels: int,
     min_precision: float,
@@ -168,17 +151,6 @@ def multilabel_recall_at_fixed_precision(
     capacity: int | None = None,
 ) -> Metric:
     """Highest recall among thresholds whose precision is at least ``min_precision``, per label.
-
-    Args:
-        num_labels: number of labels (``>= 2``).
-        min_precision: the constraint, a float in [0, 1].
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(value, threshold)``, each of shape ``(C,)``.
@@ -197,6 +169,7 @@ def multilabel_recall_at_fixed_precision(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def binary_precision_at_fixed_recall(
     min_recall: float,
     thresholds: Any = None,
@@ -207,16 +180,6 @@ def binary_precision_at_fixed_recall(
     capacity: int | None = None,
 ) -> Metric:
     """Highest precision among thresholds whose recall is at least ``min_recall`` (binary).
-
-    Args:
-        min_recall: the constraint, a float in [0, 1].
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(value, threshold)``.
@@ -232,6 +195,7 @@ def binary_precision_at_fixed_recall(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def multiclass_precision_at_fixed_recall(
     num_classes: int,
     min_recall: float,
@@ -243,17 +207,6 @@ def multiclass_precision_at_fixed_recall(
     capacity: int | None = None,
 ) -> Metric:
     """Highest precision among thresholds whose recall is at least ``min_recall``, per class.
-
-    Args:
-        num_classes: number of classes (``>= 2``).
-        min_recall: the constraint, a float in [0, 1].
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(value, threshold)``, each of shape ``(C,)``.
@@ -270,6 +223,7 @@ def multiclass_precision_at_fixed_recall(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def multilabel_precision_at_fixed_recall(
     num_labels: int,
     min_recall: float,
@@ -281,17 +235,6 @@ def multilabel_precision_at_fixed_recall(
     capacity: int | None = None,
 ) -> Metric:
     """Highest precision among thresholds whose recall is at least ``min_recall``, per label.
-
-    Args:
-        num_labels: number of labels (``>= 2``).
-        min_recall: the constraint, a float in [0, 1].
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(value, threshold)``, each of shape ``(C,)``.

@@ -16,6 +16,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
+from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._curve_kernel import float32_curves, per_column_metric
 from metrix.classification._curve_state import CurveSpec, CurveState, build_spec
 from metrix.classification._dispatch import dispatch, documented_dispatcher
@@ -64,6 +65,7 @@ def _operating_point(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def binary_sensitivity_at_specificity(
     min_specificity: float,
     thresholds: Any = None,
@@ -74,16 +76,6 @@ def binary_sensitivity_at_specificity(
     capacity: int | None = None,
 ) -> Metric:
     """Highest sensitivity (TPR) among thresholds whose specificity is at least ``min_specificity`` (binary).
-
-    Args:
-        min_specificity: the constraint, a float in [0, 1].
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(value, threshold)``.
@@ -99,6 +91,7 @@ def binary_sensitivity_at_specificity(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def multiclass_sensitivity_at_specificity(
     num_classes: int,
     min_specificity: float,
@@ -110,17 +103,6 @@ def multiclass_sensitivity_at_specificity(
     capacity: int | None = None,
 ) -> Metric:
     """Highest sensitivity (TPR) among thresholds whose specificity is at least ``min_specificity``, per class.
-
-    Args:
-        num_classes: number of classes (``>= 2``).
-        min_specificity: the constraint, a float in [0, 1].
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(value, threshold)``, each of shape ``(C,)``.
@@ -139,6 +121,7 @@ def multiclass_sensitivity_at_specificity(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def multilabel_sensitivity_at_specificity(
     num_labels: int,
     min_specificity: float,
@@ -150,17 +133,6 @@ def multilabel_sensitivity_at_specificity(
     capacity: int | None = None,
 ) -> Metric:
     """Highest sensitivity (TPR) among thresholds whose specificity is at least ``min_specificity``, per label.
-
-    Args:
-        num_labels: number of labels (``>= 2``).
-        min_specificity: the constraint, a float in [0, 1].
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(value, threshold)``, each of shape ``(C,)``.
@@ -179,6 +151,7 @@ def multilabel_sensitivity_at_specificity(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def binary_specificity_at_sensitivity(
     min_sensitivity: float,
     thresholds: Any = None,
@@ -189,16 +162,6 @@ def binary_specificity_at_sensitivity(
     capacity: int | None = None,
 ) -> Metric:
     """Highest specificity among thresholds whose sensitivity (TPR) is at least ``min_sensitivity`` (binary).
-
-    Args:
-        min_sensitivity: the constraint, a float in [0, 1].
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(value, threshold)``.
@@ -214,6 +177,7 @@ def binary_specificity_at_sensitivity(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def multiclass_specificity_at_sensitivity(
     num_classes: int,
     min_sensitivity: float,
@@ -225,17 +189,6 @@ def multiclass_specificity_at_sensitivity(
     capacity: int | None = None,
 ) -> Metric:
     """Highest specificity among thresholds whose sensitivity (TPR) is at least ``min_sensitivity``, per class.
-
-    Args:
-        num_classes: number of classes (``>= 2``).
-        min_sensitivity: the constraint, a float in [0, 1].
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(value, threshold)``, each of shape ``(C,)``.
@@ -254,6 +207,7 @@ def multiclass_specificity_at_sensitivity(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def multilabel_specificity_at_sensitivity(
     num_labels: int,
     min_sensitivity: float,
@@ -265,17 +219,6 @@ def multilabel_specificity_at_sensitivity(
     capacity: int | None = None,
 ) -> Metric:
     """Highest specificity among thresholds whose sensitivity (TPR) is at least ``min_sensitivity``, per label.
-
-    Args:
-        num_labels: number of labels (``>= 2``).
-        min_sensitivity: the constraint, a float in [0, 1].
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(value, threshold)``, each of shape ``(C,)``.
