@@ -16,6 +16,7 @@ from torch import Tensor
 
 from metrix._core.checks import warn_if
 from metrix._core.metric import Metric, factory
+from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
 from metrix.classification._stat_scores_state import (
@@ -69,6 +70,7 @@ def _confmat_metric(name: str, task: Task, normalize: str) -> Metric:
 
 
 @factory(higher_is_better=None)
+@parameter_docs.BINARY
 def binary_confusion_matrix(
     threshold: float = 0.5,
     normalize: str | None = None,
@@ -80,12 +82,8 @@ def binary_confusion_matrix(
     """The 2×2 confusion matrix ``[[tn, fp], [fn, tp]]`` of binary predictions.
 
     Args:
-        threshold: probability above which a prediction counts as positive.
         normalize: ``"true"`` (rows sum to 1), ``"pred"`` (columns), ``"all"`` or
             ``"none"``/``None`` (int64 counts).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a ``(2, 2)`` tensor.
@@ -102,6 +100,7 @@ def binary_confusion_matrix(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.MULTICLASS
 def multiclass_confusion_matrix(
     num_classes: int,
     normalize: str | None = None,
@@ -113,12 +112,8 @@ def multiclass_confusion_matrix(
     """The ``(C, C)`` confusion matrix of multiclass predictions (rows: target, columns: prediction).
 
     Args:
-        num_classes: number of classes ``C`` (an int >= 2).
         normalize: ``"true"`` (rows sum to 1), ``"pred"`` (columns), ``"all"`` or
             ``"none"``/``None`` (int64 counts).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a ``(C, C)`` tensor.
@@ -137,6 +132,7 @@ def multiclass_confusion_matrix(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.MULTILABEL
 def multilabel_confusion_matrix(
     num_labels: int,
     threshold: float = 0.5,
@@ -149,12 +145,7 @@ def multilabel_confusion_matrix(
     """One 2×2 confusion matrix ``[[tn, fp], [fn, tp]]`` per label of multilabel predictions.
 
     Args:
-        num_labels: number of labels ``L`` (an int >= 2).
-        threshold: probability above which a label counts as predicted.
         normalize: ``"true"``, ``"pred"``, ``"all"`` (per label) or ``"none"``/``None``.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing an ``(L, 2, 2)`` tensor.
