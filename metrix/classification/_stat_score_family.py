@@ -4,9 +4,11 @@ A stat-score metric is a score of the confusion counts ``(tp, fp, tn, fn)``: bin
 then averaged (multiclass) or per label then averaged (multilabel), plus TorchMetrics' ``task=``
 dispatcher. Its four factories have the same TorchMetrics signatures and bodies from one metric
 to the next; only the score, the name and the docstring's summary and example values differ.
-:class:`ZeroDivisionScore` (metrics with a ``zero_division`` argument) and :class:`PlainScore`
-(without) write those signatures, bodies and docstrings once; a public module makes its four
-factories with one call::
+:class:`ZeroDivisionScore` (metrics with a ``zero_division`` argument), :class:`BetaScore`
+(``beta`` first, then as those) and :class:`PlainScore` (without ``zero_division``; it also
+serves the stat scores themselves through ``build=`` and accuracy through a subclass that
+overrides the multiclass template) write those signatures, bodies and docstrings once; a
+public module makes its four factories with one call::
 
     binary_npv, multiclass_npv, multilabel_npv, npv = ZeroDivisionScore(...).factories
 
