@@ -27,7 +27,8 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
-from metrix.classification._dispatch import dispatch
+from metrix.classification import _parameter_docs as parameter_docs
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import (
     binary_scores,
     check_choice,
@@ -119,6 +120,7 @@ def _check_common(n_bins: Any, norm: Any, ignore_index: Any, validate_args: Any,
 
 
 @factory(higher_is_better=False)
+@parameter_docs.BINARY
 def binary_calibration_error(
     n_bins: int = 15,
     norm: str = "l1",
@@ -136,8 +138,6 @@ def binary_calibration_error(
     Args:
         n_bins: number of uniform bins on [0, 1].
         norm: ``"l1"`` (ECE), ``"l2"`` (RMSCE) or ``"max"`` (MCE).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
         input_format: ``"auto"`` (TorchMetrics' per-batch guess: a sigmoid is applied
             when any counted score lies outside [0, 1]), ``"probabilities"`` or
             ``"logits"``.
@@ -176,6 +176,7 @@ def binary_calibration_error(
 
 
 @factory(higher_is_better=False)
+@parameter_docs.MULTICLASS
 def multiclass_calibration_error(
     num_classes: int,
     n_bins: int = 15,
@@ -196,7 +197,6 @@ def multiclass_calibration_error(
         n_bins: number of uniform bins on [0, 1].
         norm: ``"l1"`` (ECE), ``"l2"`` (RMSCE) or ``"max"`` (MCE).
         ignore_index: target value whose samples are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
         input_format: ``"auto"`` (TorchMetrics' per-batch guess: a softmax over the
             class dim is applied when any counted score lies outside [0, 1]),
             ``"probabilities"`` or ``"logits"``.
@@ -243,6 +243,11 @@ def multiclass_calibration_error(
 
 
 @factory(higher_is_better=False)
+@documented_dispatcher(
+    "Top-label calibration error",
+    'calibration_error("binary", n_bins=2)(torch.tensor([0.25, 0.75]), torch.tensor([0, 1]))\n'
+    "tensor(0.2500, dtype=torch.float64)",
+)
 def calibration_error(
     task: str,
     n_bins: int = 15,
@@ -253,19 +258,4 @@ def calibration_error(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Top-label calibration error for ``task="binary" | "multiclass"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_calibration_error` or :func:`multiclass_calibration_error` from the arguments that
-    task's function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
-    ``"binary"`` or ``"multiclass"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import calibration_error
-        >>> calibration_error("binary", n_bins=2)(torch.tensor([0.25, 0.75]), torch.tensor([0, 1]))
-        tensor(0.2500, dtype=torch.float64)
-    """
     return dispatch(task, locals(), binary=binary_calibration_error, multiclass=multiclass_calibration_error)

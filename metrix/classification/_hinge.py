@@ -26,7 +26,8 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
-from metrix.classification._dispatch import dispatch
+from metrix.classification import _parameter_docs as parameter_docs
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import (
     binary_scores,
     check_bool,
@@ -72,6 +73,7 @@ def _compute(s: HingeState) -> Tensor:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.BINARY
 def binary_hinge_loss(
     squared: bool = False,
     ignore_index: int | None = None,
@@ -86,8 +88,6 @@ def binary_hinge_loss(
 
     Args:
         squared: square each loss.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
         input_format: ``"auto"`` (TorchMetrics' per-batch guess: a sigmoid is applied
             when any counted score lies outside [0, 1]), ``"probabilities"`` or
             ``"logits"``.
@@ -127,6 +127,7 @@ def binary_hinge_loss(
 
 
 @factory(higher_is_better=False)
+@parameter_docs.MULTICLASS
 def multiclass_hinge_loss(
     num_classes: int,
     squared: bool = False,
@@ -148,7 +149,6 @@ def multiclass_hinge_loss(
             score against the best other class) or ``"one-vs-all"`` (one binary
             hinge loss per class).
         ignore_index: target value whose samples are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
         input_format: ``"auto"`` (TorchMetrics' per-batch guess: a softmax over the
             class dim is applied when any counted score lies outside [0, 1]),
             ``"probabilities"`` or ``"logits"``.
@@ -207,6 +207,10 @@ def multiclass_hinge_loss(
 
 
 @factory(higher_is_better=False)
+@documented_dispatcher(
+    "Mean hinge loss",
+    'hinge_loss("binary")(torch.tensor([0.5, 0.7, 0.1]), torch.tensor([0, 1, 1]))\ntensor(0.9000, dtype=torch.float64)',
+)
 def hinge_loss(
     task: str,
     num_classes: int | None = None,
@@ -217,19 +221,4 @@ def hinge_loss(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Mean hinge loss for ``task="binary" | "multiclass"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_hinge_loss` or :func:`multiclass_hinge_loss` from the arguments that task's function
-    takes, passed by keyword (the others are ignored); they are documented there. ``task`` is ``"binary"`` or
-    ``"multiclass"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import hinge_loss
-        >>> hinge_loss("binary")(torch.tensor([0.5, 0.7, 0.1]), torch.tensor([0, 1, 1]))
-        tensor(0.9000, dtype=torch.float64)
-    """
     return dispatch(task, locals(), binary=binary_hinge_loss, multiclass=multiclass_hinge_loss)
