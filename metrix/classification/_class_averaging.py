@@ -21,7 +21,9 @@ from metrix.classification._stat_scores_state import (
     MulticlassStatScoresState,
     Stats,
     Task,
+    as_counts,
     class_counts_of,
+    float_counts,
     per_class_state,
     stats_metric,
     task_metric,
@@ -88,9 +90,13 @@ def weighted_mean(score: Tensor, weights: Tensor) -> Tensor:
     instead of four, with the same per-element division (and so the same rounding) as
     TorchMetrics. A bool mask multiplies and sums as the 0.0 / 1.0 weights it stands for
     (``score * True`` is ``score``, ``score * False`` is ``+0.0``; its sum is an exact
-    int64 count), without converting it first: three kernels fewer per compute.
+    int64 count), without converting it first: three kernels fewer per compute. Fractional
+    counts (:func:`float_counts`) may sum to less than 1: they divide by the sum itself.
     """
-    return ((score * weights) / weights.sum(-1, keepdim=True).clamp(min=1)).sum(-1)
+    total = weights.sum(-1, keepdim=True)
+    if float_counts():
+        return ((score * weights) / torch.where(total == 0, 1, total)).sum(-1)
+    return ((score * weights) / total.clamp(min=1)).sum(-1)
 
 
 def micro_state(task: Task, average: str) -> bool:
@@ -113,7 +119,7 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
     if micro_state(task, average):
 
         def compute_micro(s: MulticlassMicroStatScoresState) -> Tensor:
-            wrong, correct = s.counts.long().unbind(0)
+            wrong, correct = as_counts(s.counts).unbind(0)
             return count_divide(correct, wrong + correct)
 
         return task_metric(name, task, compute_micro, micro=True)
@@ -133,6 +139,8 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
         c = task.num
 
         def compute_macro(s: MulticlassConfusionMatrixState) -> Tensor:
+            if float_counts():  # fractional counts: support may be below 1, no clamp
+                return compute(s)
             # compute() above for the C x C matrix, written out: MetricModule.forward computes
             # it at every batch, and each Python layer costs about 1 us (count_divide(tp,
             # support) with zero_division 0 is tp / support.clamp(min=1): the same kernels)
