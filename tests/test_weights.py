@@ -471,9 +471,9 @@ def test_whole_weights_keep_int64_counts_and_unweighted_dtypes() -> None:
     assert cm(p, t).dtype == cm(p, t, sample_weight=w.round()).dtype == torch.int64
     state = cm.update(cm.update(cm.init(), p, t, sample_weight=w.round()), p, t)
     assert not bool(state.fractional) and cm.compute(state).dtype == torch.int64
-    # one fractional batch makes the merged state fractional (max), and the counts float64
+    # one fractional batch makes the merged state fractional, and the counts float64
     frac = cm.update(cm.init(), p[:5], t[:5], sample_weight=w[:5])
-    assert float(metrix.merge(state, frac).fractional) == 1.0
+    assert float(metrix.merge(state, frac).fractional) > 0
     assert cm.compute(metrix.merge(state, frac)).dtype == torch.float64
 
 

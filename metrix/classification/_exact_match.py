@@ -30,6 +30,7 @@ from metrix.classification._stat_scores_state import (
     Task,
     as_counts,
     counts_compute,
+    flagged,
     multiclass_task,
     multilabel_task,
 )
@@ -48,7 +49,7 @@ class ExactMatchState:
     """Global counts."""
 
     counts: Tensor = leaf("sum")  # float64 (2,): [exactly matched items, items] (their weights)
-    fractional: Tensor = leaf("max")  # float64 (): 1.0 once a weight with a fractional part was added
+    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
 
 
 @state
@@ -107,7 +108,7 @@ def _exact_match_metric(name: str, task: Task) -> Metric:
         w, flag = stat_weights(sample_weight, target, name, validate_args=task.validate_args)
         ew = element_weights(w, None, ok)  # (N,) or (N, M): each item of sample i weighs w[i]
         counts = torch.stack([(ok * ew).sum(), ew.sum()])
-        return ExactMatchState(s.counts + counts, s.fractional.maximum(flag))
+        return ExactMatchState(s.counts + counts, flagged(s.fractional, flag))
 
     def compute(s: ExactMatchState) -> Tensor:
         counts = as_counts(s.counts)

@@ -68,7 +68,7 @@ def check_count_weights(sample_weight: Any, like: Tensor, metric: str, *, valida
     return w
 
 
-def stat_weights(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool) -> tuple[Tensor, Tensor]:
+def stat_weights(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool) -> tuple[Tensor, Tensor | None]:
     """Checked float64 weights ``(N,)`` for a float64 count state, and their :func:`fractional_flag`.
 
     Any non-negative finite weight (scikit-learn's ``sample_weight``).
@@ -77,15 +77,17 @@ def stat_weights(sample_weight: Any, like: Tensor, metric: str, *, validate_args
     return w, fractional_flag(w)
 
 
-def fractional_flag(w: Tensor) -> Tensor:
-    """float64 ``()``: 1.0 if a weight of ``w`` has a fractional part, else 0.0 (no host read, so it traces).
+def fractional_flag(w: Tensor) -> Tensor | None:
+    """float64 ``()``, positive if a weight of ``w`` has a fractional part (no host read, so it traces).
 
-    Weights known to be whole (the bootstrap's Poisson counts, :func:`trusted_weights`)
-    are not read: 0.0.
+    The largest fractional part: two kernels, added to the state's ``fractional`` sum leaf
+    (a sum rides in the same collective as the counts when syncing). ``None`` where the
+    weights are whole by construction (the bootstrap's Poisson counts,
+    :func:`~metrix._core.weights.trusted_weights`) or empty: nothing to add.
     """
     if weights_trusted() or w.numel() == 0:
-        return torch.zeros((), dtype=torch.float64, device=w.device)
-    return (w != w.trunc()).any().to(torch.float64)
+        return None
+    return w.frac().amax()
 
 
 def element_weights(w: Tensor, mask: Tensor | None, like: Tensor) -> Tensor:

@@ -16,8 +16,9 @@ sums of the weights, so any non-negative real weight is scikit-learn's ``sample_
   one-``bincount`` update is the fastest there and which serves every metric, the
   confusion matrix included.
 
-Fractional weights. Each global state also keeps ``fractional`` (float64 ``()``, combined
-by ``max``): 1.0 once a weight with a fractional part was added. While it is 0, every
+Fractional weights. Each global state also keeps ``fractional`` (float64 ``()``, a sum, so
+it syncs in the counts' collective): positive once a weight with a fractional part was
+added (it adds the largest fractional part of each weighted batch). While it is 0, every
 count is a whole number and compute reads the counts as int64 (:func:`as_counts`), the
 path TorchMetrics' dtypes and values come from (unweighted use and whole-number weights
 give exactly what they gave before fractional weights existed). Once it is 1, compute
@@ -27,7 +28,8 @@ the dtype the int64 path gives (float32 rates, as TorchMetrics); a count-valued 
 ``confusion_matrix`` with float weights. Under ``torch.compile`` and ``vmap`` both paths
 are traced and selected with ``torch.where`` (no host read; the output dtype is fixed);
 a count-valued output of a fractional state cannot be int64 there and raises a
-``ValueError``. The flag costs the unweighted path one 0-d read per compute.
+``ValueError``. The flag costs the unweighted path one 0-d read per compute and one 0-d
+add per merge.
 
 ``multidim_average="samplewise"`` keeps one int64 row of counts per sample in ``cat``
 storage, since those values are reported per sample.
@@ -101,6 +103,7 @@ __all__ = [
     "class_counts_of",
     "confmat_of",
     "confusion_matrix_metric",
+    "flagged",
     "float_counts",
     "multiclass_task",
     "multilabel_task",
@@ -119,7 +122,7 @@ class BinaryStatScoresState:
     """Global binary counts."""
 
     confmat: Tensor = leaf("sum")  # float64 (4,): [tn, fp, fn, tp]
-    fractional: Tensor = leaf("max")  # float64 (): 1.0 once a weight with a fractional part was added
+    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
 
 
 @state
@@ -127,7 +130,7 @@ class MultilabelStatScoresState:
     """Global per-label counts."""
 
     confmat: Tensor = leaf("sum")  # float64 (L, 4): [tn, fp, fn, tp] of each label
-    fractional: Tensor = leaf("max")  # float64 (): 1.0 once a weight with a fractional part was added
+    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
 
 
 @state
@@ -135,7 +138,7 @@ class MulticlassStatScoresState:
     """Global per-class counts of multiclass predictions."""
 
     counts: Tensor = leaf("sum")  # float64 (3, C): [hits (tp), predicted (tp + fp), actual (tp + fn)] per class
-    fractional: Tensor = leaf("max")  # float64 (): 1.0 once a weight with a fractional part was added
+    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
 
 
 @state
@@ -143,7 +146,7 @@ class MulticlassMicroStatScoresState:
     """Global counts of micro-averaged multiclass metrics."""
 
     counts: Tensor = leaf("sum")  # float64 (2,): [wrong, correct] over every counted element
-    fractional: Tensor = leaf("max")  # float64 (): 1.0 once a weight with a fractional part was added
+    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
 
 
 @state
@@ -151,7 +154,7 @@ class MulticlassConfusionMatrixState:
     """The multiclass confusion matrix (``confusion_matrix``, weighted Cohen's kappa)."""
 
     confmat: Tensor = leaf("sum")  # float64 (C * C,): counts of target * C + pred
-    fractional: Tensor = leaf("max")  # float64 (): 1.0 once a weight with a fractional part was added
+    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
 
 
 @state
@@ -285,7 +288,7 @@ def multilabel_task(
 
 def _weights(
     task: Task, name: str, sample_weight: Any, target: Tensor, like: Tensor, mask: Tensor | None
-) -> tuple[Tensor, Tensor]:
+) -> tuple[Tensor, Tensor | None]:
     """float64 per-element weights shaped like ``like`` (sample weight times ``mask``), and the fractional flag."""
     w, flag = stat_weights(sample_weight, target, name, validate_args=task.validate_args)
     # without ignore_index the mask (binary, multilabel) is all ones: no multiply
@@ -294,6 +297,11 @@ def _weights(
 
 def _zero_flag(device: Any) -> Tensor:
     return torch.zeros((), dtype=F64, device=device)
+
+
+def flagged(fractional: Tensor, flag: Tensor | None) -> Tensor:
+    """The state's ``fractional`` sum after a weighted batch whose :func:`fractional_flag` is ``flag``."""
+    return fractional if flag is None else fractional + flag
 
 
 def _samplewise_fns(
@@ -327,7 +335,7 @@ def _binary_fns(
         if sample_weight is None:
             return BinaryStatScoresState(s.confmat + binary_counts(pred, tgt, w), s.fractional)
         ew, flag = _weights(task, name, sample_weight, target, pred, w)
-        return BinaryStatScoresState(s.confmat + binary_counts_weighted(pred, tgt, ew), s.fractional.maximum(flag))
+        return BinaryStatScoresState(s.confmat + binary_counts_weighted(pred, tgt, ew), flagged(s.fractional, flag))
 
     return init, update
 
@@ -346,7 +354,7 @@ def _multilabel_fns(
             return MultilabelStatScoresState(s.confmat + multilabel_counts(task.num, pred, tgt, w), s.fractional)
         ew, flag = _weights(task, name, sample_weight, target, pred, w)
         counts = multilabel_counts_weighted(task.num, pred, tgt, ew)
-        return MultilabelStatScoresState(s.confmat + counts, s.fractional.maximum(flag))
+        return MultilabelStatScoresState(s.confmat + counts, flagged(s.fractional, flag))
 
     return init, update
 
@@ -366,7 +374,7 @@ def _class_fns(
         pred, tgt, w = task.format_lean(preds, target)
         ew, flag = _weights(task, name, sample_weight, target, pred, w)
         counts = class_counts_weighted(task.num, pred, tgt, ew)
-        return MulticlassStatScoresState(s.counts + counts, s.fractional.maximum(flag))
+        return MulticlassStatScoresState(s.counts + counts, flagged(s.fractional, flag))
 
     return init, update
 
@@ -386,7 +394,7 @@ def _micro_fns(
         pred, tgt, w = task.format_lean(preds, target)
         ew, flag = _weights(task, name, sample_weight, target, pred, w)
         counts = micro_counts_weighted(pred, tgt, ew)
-        return MulticlassMicroStatScoresState(s.counts + counts, s.fractional.maximum(flag))
+        return MulticlassMicroStatScoresState(s.counts + counts, flagged(s.fractional, flag))
 
     return init, update
 
@@ -408,7 +416,7 @@ def _confusion_fns(
         pred, tgt, w = task.format_lean(preds, target)
         ew, flag = _weights(task, name, sample_weight, target, pred, w)
         counts = confusion_counts_weighted(c, pred, tgt, ew)
-        return MulticlassConfusionMatrixState(s.confmat + counts, s.fractional.maximum(flag))
+        return MulticlassConfusionMatrixState(s.confmat + counts, flagged(s.fractional, flag))
 
     return init, update
 
