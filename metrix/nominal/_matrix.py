@@ -122,7 +122,7 @@ def _matrix_metric(
                 0,
                 c,
                 range_message(
-                    f"matrix holds labels outside [0, num_classes={c}); pass num_classes above the largest label",
+                    f"matrix holds labels outside [0, num_classes={int(c)}); pass num_classes above the largest label",
                     labels,
                 ),
                 enabled=validate_args,
