@@ -8,10 +8,10 @@ sums of the weights, so any non-negative real weight is scikit-learn's ``sample_
 * binary: ``[tn, fp, fn, tp]``; multilabel: those four per label, ``(L, 4)``;
 * multiclass with more than ``SMALL_C`` (64) classes, per class: ``(3, C)`` rows ``[hits,
   predicted, actual]`` (tp, tp + fp, tp + fn), from which every per-class count follows
-  (tn from the total); micro averages keep ``[wrong, correct]`` only (16 bytes whatever
+  (tn from the total); micro averages keep ``[wrong, correct]`` only (16 bytes, plus the 8-byte flag, whatever
   ``C``: micro precision, recall, F-beta, specificity, … are functions of these two and
   ``C``); the confusion matrix itself and linear/quadratic Cohen's kappa keep C×C counts.
-  ``num_classes=32000`` token accuracy keeps 16 bytes, not the 7.6 GiB of a C×C matrix;
+  ``num_classes=32000`` token accuracy keeps 24 bytes, not the 7.6 GiB of a C×C matrix;
 * multiclass with at most 64 classes: the C×C confusion matrix (at most 32 kB), whose
   one-``bincount`` update is the fastest there and which serves every metric, the
   confusion matrix included.
