@@ -38,7 +38,7 @@ from metrix.classification._inputs import (
     check_validate_args,
     multiclass_scores,
 )
-from metrix.classification._sample_weights import whole_row_weights
+from metrix.classification._sample_weights import float_row_weights
 
 __all__ = ["CalibrationState", "binary_calibration_error", "calibration_error", "multiclass_calibration_error"]
 
@@ -49,16 +49,16 @@ NORMS = ("l1", "l2", "max")
 class CalibrationState:
     """Per-bin sums of a calibration error."""
 
-    count: Tensor = leaf("sum")  # int64 (n_bins + 1,): samples per bin
-    correct: Tensor = leaf("sum")  # int64 (n_bins + 1,): correct samples per bin
+    count: Tensor = leaf("sum")  # float64 (n_bins + 1,): samples per bin (their weight with sample_weight=)
+    correct: Tensor = leaf("sum")  # float64 (n_bins + 1,): correct samples per bin (their weight)
     confidence: Tensor = leaf("sum")  # float64 (n_bins + 1,): sum of confidences per bin
 
 
 def _init_fn(n_bins: int) -> Callable[..., CalibrationState]:
     def init(*, device: Any = None) -> CalibrationState:
         return CalibrationState(
-            torch.zeros(n_bins + 1, dtype=torch.int64, device=device),
-            torch.zeros(n_bins + 1, dtype=torch.int64, device=device),
+            torch.zeros(n_bins + 1, dtype=torch.float64, device=device),
+            torch.zeros(n_bins + 1, dtype=torch.float64, device=device),
             torch.zeros(n_bins + 1, dtype=torch.float64, device=device),
         )
 
@@ -81,12 +81,12 @@ def _binned(
     bounds = torch.linspace(0, 1, n_bins + 1, dtype=binned.dtype, device=confidence.device)
     # Ignored elements may carry any score: clamp their index into range, weight them 0.
     idx = (torch.bucketize(binned, bounds, right=True) - 1).clamp(0, n_bins)
-    w = valid.long() if rows is None else valid * rows  # rows: int64 whole-number sample weights
-    zeros_i = torch.zeros_like(s.count)
+    w = valid.double() if rows is None else valid * rows  # rows: float64 sample weights
+    zeros = torch.zeros_like(s.count)
     conf = torch.where(valid, confidence, 0).double()
     return CalibrationState(
-        s.count + zeros_i.scatter_add(0, idx, w),
-        s.correct + zeros_i.scatter_add(0, idx, correct.long() * w),
+        s.count + zeros.scatter_add(0, idx, w),
+        s.correct + zeros.scatter_add(0, idx, correct * w),
         s.confidence + torch.zeros_like(s.confidence).scatter_add(0, idx, conf if rows is None else conf * rows),
     )
 
@@ -166,7 +166,7 @@ def binary_calibration_error(
         )
         rows = None
         if sample_weight is not None:
-            rows = whole_row_weights(
+            rows = float_row_weights(
                 sample_weight, target, conf.shape[0], "binary_calibration_error", validate_args=validate_args
             )
         return _binned(s, n_bins, conf, t, valid, rows=rows)
@@ -233,7 +233,7 @@ def multiclass_calibration_error(
         # TorchMetrics bins multiclass confidences in float32 whatever the input dtype.
         rows = None
         if sample_weight is not None:
-            rows = whole_row_weights(
+            rows = float_row_weights(
                 sample_weight, target, conf.shape[0], "multiclass_calibration_error", validate_args=validate_args
             )
         return _binned(s, n_bins, conf, pred == t, valid, bin_dtype=torch.float32, rows=rows)

@@ -23,7 +23,9 @@ from metrix.classification._stat_scores_state import (
     MulticlassStatScoresState,
     Stats,
     Task,
+    as_counts,
     class_counts_of,
+    float_counts,
     per_class_state,
     stats_metric,
     task_metric,
@@ -90,9 +92,13 @@ def weighted_mean(score: Tensor, weights: Tensor) -> Tensor:
     instead of four, with the same per-element division (and so the same rounding) as
     TorchMetrics. A bool mask multiplies and sums as the 0.0 / 1.0 weights it stands for
     (``score * True`` is ``score``, ``score * False`` is ``+0.0``; its sum is an exact
-    int64 count), without converting it first: three kernels fewer per compute.
+    int64 count), without converting it first: three kernels fewer per compute. Fractional
+    counts (:func:`float_counts`) may sum to less than 1: they divide by the sum itself.
     """
-    return ((score * weights) / weights.sum(-1, keepdim=True).clamp(min=1)).sum(-1)
+    total = weights.sum(-1, keepdim=True)
+    if float_counts():
+        return ((score * weights) / torch.where(total == 0, 1, total)).sum(-1)
+    return ((score * weights) / total.clamp(min=1)).sum(-1)
 
 
 def micro_state(task: Task, average: str) -> bool:
@@ -116,7 +122,7 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
     if micro_state(task, average):
 
         def compute_micro(s: MulticlassMicroStatScoresState) -> Tensor:
-            wrong, correct = s.counts.long().unbind(0)
+            wrong, correct = as_counts(s.counts).unbind(0)
             return count_divide(correct, wrong + correct)
 
         return task_metric(name, task, compute_micro, micro=True)
@@ -154,6 +160,8 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
         return (score / present).sum()
 
     def compute_confmat(s: MulticlassConfusionMatrixState) -> Tensor:
+        if float_counts():  # fractional counts: a support may be below 1, so value() without the clamp
+            return value(*class_counts_of(task, s))
         return value_of_counts(s.confmat.long().view(c, c))
 
     def fused_forward(
@@ -165,7 +173,8 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
         # as merging that batch (s + (0.0 + counts) == s + counts: counts are whole numbers)
         pred, tgt, w = task.format_lean(preds, target, flat=True)
         counts = confusion_counts(c, pred, tgt, w)
-        return MulticlassConfusionMatrixState(s.confmat + counts), value_of_counts(counts.view(c, c))
+        # an unweighted batch adds whole counts: the fractional flag is unchanged
+        return MulticlassConfusionMatrixState(s.confmat + counts, s.fractional), value_of_counts(counts.view(c, c))
 
     return with_fused_forward(task_metric(name, task, compute_confmat), fused_forward)
 

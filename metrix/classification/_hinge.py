@@ -38,7 +38,7 @@ from metrix.classification._inputs import (
     check_validate_args,
     multiclass_scores,
 )
-from metrix.classification._sample_weights import whole_row_weights
+from metrix.classification._sample_weights import float_row_weights
 
 __all__ = ["HingeState", "binary_hinge_loss", "hinge_loss", "multiclass_hinge_loss"]
 
@@ -50,13 +50,13 @@ class HingeState:
     """Sum of hinge losses and the number of samples they came from."""
 
     measure: Tensor = leaf("sum")  # float64 () or (C,) for one-vs-all: sum of losses
-    total: Tensor = leaf("sum")  # int64 (): counted samples
+    total: Tensor = leaf("sum")  # float64 (): counted samples (their total weight with sample_weight=)
 
 
 def _init_fn(shape: tuple[int, ...]) -> Callable[..., HingeState]:
     def init(*, device: Any = None) -> HingeState:
         return HingeState(
-            torch.zeros(shape, dtype=torch.float64, device=device), torch.zeros((), dtype=torch.int64, device=device)
+            torch.zeros(shape, dtype=torch.float64, device=device), torch.zeros((), dtype=torch.float64, device=device)
         )
 
     return init
@@ -119,8 +119,8 @@ def binary_hinge_loss(
         loss = torch.where(valid, _loss(margin, squared), 0).double()
         if sample_weight is None:
             return HingeState(s.measure + loss.sum(), s.total + valid.sum())
-        w = whole_row_weights(sample_weight, target, p.shape[0], "binary_hinge_loss", validate_args=validate_args)
-        return HingeState(s.measure + torch.dot(loss, w.double()), s.total + (valid * w).sum())
+        w = float_row_weights(sample_weight, target, p.shape[0], "binary_hinge_loss", validate_args=validate_args)
+        return HingeState(s.measure + torch.dot(loss, w), s.total + (valid * w).sum())
 
     key = ("binary_hinge_loss", squared, ignore_index, validate_args, input_format)
     return Metric(_init_fn(()), update, _compute, name="binary_hinge_loss", key=key)
@@ -188,7 +188,7 @@ def multiclass_hinge_loss(
         is_target = torch.nn.functional.one_hot(t, num_classes).bool()
         w = None
         if sample_weight is not None:
-            w = whole_row_weights(
+            w = float_row_weights(
                 sample_weight, target, p.shape[0], "multiclass_hinge_loss", validate_args=validate_args
             )
         if one_vs_all:

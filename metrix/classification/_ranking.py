@@ -34,7 +34,7 @@ from metrix.classification._inputs import (
     check_validate_args,
     multilabel_scores,
 )
-from metrix.classification._sample_weights import whole_row_weights
+from metrix.classification._sample_weights import float_row_weights
 
 __all__ = [
     "RankingState",
@@ -49,12 +49,12 @@ class RankingState:
     """Sum of a per-sample ranking score and the number of samples."""
 
     score: Tensor = leaf("sum")  # float64 (): sum over samples
-    total: Tensor = leaf("sum")  # int64 (): number of samples (rows)
+    total: Tensor = leaf("sum")  # float64 (): number of samples (rows; their total weight with sample_weight=)
 
 
 def _init(*, device: Any = None) -> RankingState:
     return RankingState(
-        torch.zeros((), dtype=torch.float64, device=device), torch.zeros((), dtype=torch.int64, device=device)
+        torch.zeros((), dtype=torch.float64, device=device), torch.zeros((), dtype=torch.float64, device=device)
     )
 
 
@@ -101,8 +101,8 @@ def _ranking_metric(
         values = per_sample(p, t, valid, num_labels)
         if sample_weight is None:
             return RankingState(s.score + values.double().sum(), s.total + p.shape[0])
-        w = whole_row_weights(sample_weight, target, p.shape[0], name, validate_args=validate_args)
-        return RankingState(s.score + torch.dot(values.double(), w.double()), s.total + w.sum())
+        w = float_row_weights(sample_weight, target, p.shape[0], name, validate_args=validate_args)
+        return RankingState(s.score + torch.dot(values.double(), w), s.total + w.sum())
 
     key = (name, num_labels, ignore_index, validate_args, input_format)
     return Metric(_init, update, compute, name=name, key=key)
@@ -144,7 +144,8 @@ def _ranking_loss(p: Tensor, t: Tensor, valid: Tensor, num_labels: int) -> Tenso
 
 def _loss_mean(s: RankingState) -> Tensor:
     # TorchMetrics returns 0 (not NaN) when no sample was seen.
-    return torch.where(s.total > 0, s.score / s.total.clamp(min=1), 0.0)
+    # a total weight may lie in (0, 1): divide by the total itself where it is not 0
+    return torch.where(s.total > 0, s.score / torch.where(s.total > 0, s.total, 1), 0.0)
 
 
 # The arguments, result and example inputs every ranking metric shares.
