@@ -1,4 +1,4 @@
-"""Dynamic batch sizes under ``torch.compile(fullgraph=True)`` for the fixed-state classification catalogue.
+"""Dynamic batch sizes under ``torch.compile(fullgraph=True)`` for the fixed-state catalogue.
 
 A loader's last, smaller batch must not fail or recompile without end: with
 ``dynamic=True`` (or ``mark_dynamic`` on the batch dim) batches of 16, 7, 1 and 0
@@ -9,8 +9,10 @@ message built while tracing must format them through ``int()`` (dynamo formats o
 constants): these tests catch any that does not.
 
 Every such case costs about three seconds of tracing, so the suite runs one case per
-kind of input handling (``REPRESENTATIVE``); ``METRIX_COMPILE_SWEEP=1`` runs every
-fixed-state classification case (205, a few minutes).
+kind of input handling (``REPRESENTATIVE``: every classification input path, and each
+module outside classification whose checks format a closed-over number);
+``METRIX_COMPILE_SWEEP=1`` runs every fixed-state case of the catalogue (412, several
+minutes).
 """
 
 from __future__ import annotations
@@ -38,6 +40,19 @@ REPRESENTATIVE = {
     "multiclass_hinge_loss-multidim-ignore",
     "binary_groups_stat_rates-labels-ignore",
     "multilabel_coverage_error-ignore",
+    # outside classification: one case per module whose messages name num_classes, ignore_index…
+    "mutual_info-fixed",
+    "calinski_harabasz-fixed",
+    "cluster_accuracy",
+    "cramers_v-fixed",
+    "cramers_v_matrix-fixed",
+    "theils_u-fixed-drop",
+    "tweedie-p1",
+    "retrieval_fall_out-dense",
+    "retrieval_average_precision-capacity",
+    "mean_iou-index-per_class-no_background",
+    "text_perplexity-ignore",
+    "by_group-mse",
 }
 # mark_dynamic keeps closed-over ints constant (only the batch dim is symbolic): a few cases suffice
 MARKED = {"binary_accuracy-ignore", "mc_accuracy-ignore", "ml_accuracy-micro-thr", "binary_auroc-ignore-capacity"}
@@ -45,7 +60,7 @@ _SWEEP = os.environ.get("METRIX_COMPILE_SWEEP") == "1"
 CASES_AND_MODES = [
     pytest.param(c, mode, id=f"{c.id}-{mode}")
     for c in CASES
-    if c.fixed_state and c.compile and c.factory.__module__.startswith("metrix.classification")
+    if c.fixed_state and c.compile
     for mode in ("dynamic=True", "mark_dynamic")
     if _SWEEP or c.id in (REPRESENTATIVE if mode == "dynamic=True" else MARKED)
 ]
@@ -73,6 +88,24 @@ def _state_dims(state: object) -> set[int]:
     return {d for t in tensors for d in t.shape}
 
 
+def _tensors(values: list) -> list[torch.Tensor]:
+    out: list[torch.Tensor] = []
+    for v in values:
+        if isinstance(v, torch.Tensor):
+            out.append(v)
+        elif isinstance(v, dict):
+            out += _tensors(list(v.values()))
+        elif isinstance(v, (list, tuple)):
+            out += _tensors(list(v))
+    return out
+
+
+def _input_dims(case: Case) -> set[int]:
+    """The sizes of every input dim but the batch dim, for a batch of 16."""
+    args, kwargs = case.call_args(case.inputs(gen(20), 16))
+    return {d for x in _tensors([*args, *kwargs.values()]) for d in x.shape[1:]}
+
+
 def test_the_representative_cases_exist() -> None:
     assert MARKED <= REPRESENTATIVE <= {c.id for c in CASES}
 
@@ -88,18 +121,18 @@ def test_batches_16_7_1_0_compile_three_graphs(case: Case, mode: str) -> None:
     state_c = state_e = m.init()
     for step, n in enumerate([16, 7, 1, 0]):
         args, kwargs = case.call_args(case.inputs(gen(20 + step), n))
-        if mode == "mark_dynamic":
-            for x in args:
-                if isinstance(x, torch.Tensor) and x.dim():
+        if mode == "mark_dynamic":  # every input's batch dim, sample_weight and dict values included
+            for x in _tensors([*args, *kwargs.values()]):
+                if x.dim():
                     torch._dynamo.mark_dynamic(x, 0)
         state_c = update(state_c, *args, **kwargs)
         state_e = m.update(state_e, *args, **kwargs)
     # one graph for every size >= 2; dynamo specialises sizes 1 and 0 (one graph each).
     # dynamic=True makes the state's dims symbolic too: a first batch of 16 samples beside a
     # state dim of 16 (a 4x4 confusion matrix, 16 bins) shares its symbol ("duck sizing"), and
-    # the next size may cost one graph more (when a guard relates the two). mark_dynamic
-    # marks the batch dim only.
-    duck = mode == "dynamic=True" and 16 in _state_dims(m.init())
+    # the next size may cost one graph more (when a guard relates the two); so may an
+    # input's other dim of 16 (16 x 16 images). mark_dynamic marks the batch dim only.
+    duck = mode == "dynamic=True" and 16 in _state_dims(m.init()) | _input_dims(case)
     expected = {3, 4} if duck else {3}
     assert backend.count in expected, f"{backend.count} compiles for batches of 16, 7, 1 and 0 samples"
     assert_close(m.compute(state_c), m.compute(state_e), atol=case.atol, rtol=case.rtol, what="compiled vs eager")

@@ -91,3 +91,57 @@ def test_catalogue_factories_document_every_parameter():
     names = [p for p in inspect.signature(cls.multiclass_recall).parameters]
     args = doc.split("Args:\n", 1)[1].split("\n\n", 1)[0]
     assert [line.split(":")[0].strip() for line in args.splitlines() if not line.startswith("        ")] == names
+
+
+def test_returns_is_written_after_args_only_where_the_docstring_has_none():
+    shared = SHARED | Glossary({}, returns="A metric over labels,\na float64 scalar.")
+
+    @shared
+    def f(threshold: float = 0.5):
+        """Summary.
+
+        Example:
+            >>> 1
+            1
+        """
+
+    @shared
+    def g(threshold: float = 0.5):
+        """Summary.
+
+        Returns:
+            Its own.
+        """
+
+    assert "Args:\n    threshold: probability above which a prediction counts as positive.\n\n" in f.__doc__
+    assert "\n\nReturns:\n    A metric over labels,\n    a float64 scalar.\n\nExample:\n    >>> 1" in f.__doc__
+    assert g.__doc__.endswith("Returns:\n    Its own.\n") and g.__doc__.count("Returns:") == 1
+
+
+def test_intro_ends_the_description():
+    @Glossary({"threshold": "t."}, intro="Fed as ``update(state, x)``,\nbatch by batch.")
+    def f(threshold: float = 0.5):
+        """Summary.
+
+        More about it.
+
+        Example:
+            >>> 1
+            1
+        """
+
+    intro = "Fed as ``update(state, x)``,\nbatch by batch."
+    assert f.__doc__.startswith(f"Summary.\n\nMore about it.\n\n{intro}\n\nArgs:\n")
+
+
+def test_a_factory_without_parameters_gets_no_empty_args_section():
+    @Glossary({"threshold": "t."}, returns="A metric.")
+    def f():
+        """Summary.
+
+        Example:
+            >>> 1
+            1
+        """
+
+    assert f.__doc__ == "Summary.\n\nReturns:\n    A metric.\n\nExample:\n    >>> 1\n    1\n"

@@ -38,6 +38,57 @@ def test_forward_equals_update_then_batch_value() -> None:
     assert m.update_count == 2
 
 
+@pytest.mark.parametrize("name", ["multiclass_accuracy", "multiclass_recall"])
+@pytest.mark.parametrize("average", ["macro", "micro", "weighted", "none"])
+@pytest.mark.parametrize("ignore_index", [None, 1])
+def test_fused_forward_equals_update_compute_merge_bitwise(name: str, average: str, ignore_index: int | None) -> None:
+    # the one-pass forward of the multiclass C x C state (with_fused_forward) against the generic path:
+    # batch value = compute(update(init(), ...)), state = merge(state, batch), bit for bit
+    from metrix import classification as mc
+    from metrix._core.merge import merge
+
+    g = torch.Generator().manual_seed(3)
+    for c, shape in [(3, (32, 3)), (10, (7, 10, 4)), (64, (5, 64))]:
+        metric = getattr(mc, name)(c, average=average, ignore_index=ignore_index)
+        assert getattr(metric, "fused_forward", None) is not None
+        module = metrix.MetricModule(metric)
+        state = metric.init()
+        for n in (shape[0], 1, 0):
+            preds = torch.randn((n, *shape[1:]), generator=g)
+            target = torch.randint(0, c, (n, *shape[2:]), generator=g)
+            if ignore_index is not None and n:
+                target.view(-1)[0] = ignore_index
+            batch = metric.update(metric.init(), preds, target)
+            expected = metric.compute(batch)
+            state = merge(state, batch)
+            value = module(preds, target)
+            assert value.dtype == expected.dtype
+            assert torch.equal(value.nan_to_num(-1.0), expected.nan_to_num(-1.0))
+            assert torch.equal(module.state.confmat, state.confmat)
+        assert module.update_count == 3
+        assert torch.equal(module.compute().nan_to_num(-1.0), metric.compute(state).nan_to_num(-1.0))
+
+
+def test_fused_forward_falls_back_to_the_generic_path() -> None:
+    from metrix.classification import multiclass_accuracy
+
+    module = metrix.MetricModule(multiclass_accuracy(3))
+    preds, target = torch.eye(3)[[0, 1, 2, 2]], torch.tensor([0, 1, 2, 1])
+    # weights, by keyword or by position, take the generic path
+    weight = torch.tensor([1.0, 1.0, 1.0, 3.0])
+    expected = multiclass_accuracy(3)(preds, target, sample_weight=weight)
+    assert torch.equal(module(preds, target, sample_weight=weight), expected)
+    assert torch.equal(module(preds, target, weight), expected)
+    # bad input raises the error as update names it, and leaves the state as it was
+    before = module.state.confmat.clone()
+    message = r"^multiclass_accuracy.update: target must hold class labels in \[0, 3\), got 5"
+    with pytest.raises(ValueError, match=message):
+        module(preds, torch.tensor([0, 1, 2, 5]))
+    with pytest.raises(TypeError, match="missing 1 required positional argument"):
+        module(preds)
+    assert torch.equal(module.state.confmat, before) and module.update_count == 2
+
+
 def test_reset() -> None:
     m = metrix.MetricModule(mean())
     m.update(torch.tensor([5.0]))

@@ -283,16 +283,23 @@ def test_samplewise_classification_refuses_weights(factory, kwargs, name) -> Non
     assert unchanged(state, snap)
 
 
-def test_classification_counts_take_whole_weights_only() -> None:
+def test_stat_scores_take_fractional_weights_int64_count_states_whole_ones_only() -> None:
     p, t = torch.tensor([0.9, 0.2, 0.7]), torch.tensor([1, 0, 0])
     m = mc.binary_accuracy()
     assert takes_sample_weight(m)
-    state = m.init()
-    with pytest.raises(ValueError, match="binary_accuracy: sample_weight must hold whole numbers"):
-        m.update(state, p, t, sample_weight=torch.tensor([1.0, 0.5, 2.0]))
+    # float64 counts: any non-negative weight, scikit-learn's sample_weight (0.5 + 2.0 right of 3.0)
+    assert float(m(p, t, sample_weight=torch.tensor([0.5, 0.5, 2.0]))) == pytest.approx(1 / 3)
     # a whole weight in any real dtype counts the sample that many times
     for w in (torch.tensor([3, 0, 2]), torch.tensor([3.0, 0.0, 2.0], dtype=torch.float16)):
         assert float(m(p, t, sample_weight=w)) == pytest.approx(3 / 5)
+    # exact int64 counts (binned curves, the num_classes=None accuracy) take whole numbers only, never truncated
+    whole_only = ((mc.multiclass_accuracy(average="micro"), (p > 0.5).long()), (mc.binary_auroc(thresholds=5), p))
+    for metric, preds in whole_only:
+        state = metric.update(metric.init(), preds, t)
+        snap = snapshot(state)
+        with pytest.raises(ValueError, match=f"{metric.name}: sample_weight must hold whole numbers"):
+            metric.update(state, preds, t, sample_weight=torch.tensor([1.0, 0.5, 2.0]))
+        assert unchanged(state, snap)
 
 
 def test_multidim_weight_applies_to_every_element_of_its_sample() -> None:
@@ -397,3 +404,120 @@ def test_metric_module_passes_weights_to_classification() -> None:
     assert_close(batch, m(p[10:], t[10:], sample_weight=w[10:]), what="forward batch value")
     rep = w.long()
     assert_close(mod.compute(), m(p.repeat_interleave(rep), t.repeat_interleave(rep)), what="module vs repeated")
+
+
+# ----------------------------------------------------------------------------- fractional weights (stat scores)
+
+
+def _fractional_inputs(n: int = 60):
+    g = gen(29)
+    return (
+        torch.randn(n, 4, generator=g),
+        torch.randint(0, 4, (n,), generator=g),
+        torch.rand(n, generator=g) * 3,  # any real weight, not dyadic
+    )
+
+
+def _split_value(m, p, t, w):
+    """The value over uneven batches, an empty one included, merged from two shards."""
+    cuts = [0, 7, 7, 31, len(t)]
+    shards = []
+    for a, b in itertools.pairwise(cuts):
+        shards.append(m.update(m.init(), p[a:b], t[a:b], sample_weight=w[a:b]))
+    return m.compute(metrix.merge(m.init(), *shards))
+
+
+def test_fractional_weights_against_scikit_learn_over_uneven_batches() -> None:
+    import numpy as np
+    import sklearn.metrics as skm
+
+    p, t, w = _fractional_inputs()
+    yt, yp, sw = t.numpy(), p.argmax(1).numpy(), w.double().numpy()
+    labels = list(range(4))
+    cm = skm.confusion_matrix(yt, yp, labels=labels, sample_weight=sw)
+    expected = {
+        "accuracy": (mc.multiclass_accuracy(4, average="micro"), skm.accuracy_score(yt, yp, sample_weight=sw)),
+        "f1": (mc.multiclass_f1_score(4), skm.f1_score(yt, yp, average="macro", sample_weight=sw)),
+        "kappa": (
+            mc.multiclass_cohen_kappa(4, weights="quadratic"),
+            skm.cohen_kappa_score(yt, yp, weights="quadratic", sample_weight=sw),
+        ),
+        "mcc": (mc.multiclass_matthews_corrcoef(4), skm.matthews_corrcoef(yt, yp, sample_weight=sw)),
+        "jaccard": (mc.multiclass_jaccard_index(4), skm.jaccard_score(yt, yp, average="macro", sample_weight=sw)),
+        "recall70": (
+            mc.multiclass_recall(70, average="weighted"),
+            skm.recall_score(yt, yp, average="weighted", sample_weight=sw),
+        ),
+        "confmat": (mc.multiclass_confusion_matrix(4), cm),
+        "confmat-true": (mc.multiclass_confusion_matrix(4, normalize="true"), cm / cm.sum(1, keepdims=True)),
+    }
+    for name, (m, ref) in expected.items():
+        args = (p.argmax(1), t, w) if name == "recall70" else (p, t, w)
+        got = _split_value(m, *args)
+        # rates keep TorchMetrics' float32; fractional counts are float64, as scikit-learn's
+        assert got.dtype == (torch.float64 if name == "confmat" else torch.float32), name
+        assert_close(got, torch.as_tensor(np.asarray(ref)), rtol=1e-5, atol=1e-6, what=name)
+    tn, fp, fn, tp = skm.confusion_matrix(yt == 2, yp == 2, sample_weight=sw).ravel()
+    binary = mc.binary_stat_scores()((p.argmax(1) == 2).long(), (t == 2).long(), sample_weight=w)
+    assert binary.dtype == torch.float64
+    assert_close(binary, torch.tensor([tp, fp, tn, fn, tp + fn]), what="binary stat scores")
+    mcc = mc.binary_matthews_corrcoef()((p.argmax(1) == 2).long(), (t == 2).long(), sample_weight=w)
+    assert_close(mcc, torch.tensor(skm.matthews_corrcoef(yt == 2, yp == 2, sample_weight=sw)), what="binary mcc")
+
+
+def test_whole_weights_keep_int64_counts_and_unweighted_dtypes() -> None:
+    p, t, w = _fractional_inputs()
+    cm = mc.multiclass_confusion_matrix(4)
+    assert cm(p, t).dtype == cm(p, t, sample_weight=w.round()).dtype == torch.int64
+    state = cm.update(cm.update(cm.init(), p, t, sample_weight=w.round()), p, t)
+    assert not bool(state.fractional) and cm.compute(state).dtype == torch.int64
+    # one fractional batch makes the merged state fractional, and the counts float64
+    frac = cm.update(cm.init(), p[:5], t[:5], sample_weight=w[:5])
+    assert float(metrix.merge(state, frac).fractional) > 0
+    assert cm.compute(metrix.merge(state, frac)).dtype == torch.float64
+
+
+def test_fractional_counts_cannot_be_int64_inside_compile_or_vmap() -> None:
+    p, t, w = _fractional_inputs()
+    cm = mc.multiclass_confusion_matrix(4)
+    state = cm.update(cm.init(), p, t, sample_weight=w)
+    torch._dynamo.reset()
+    with pytest.raises(Exception, match="multiclass_confusion_matrix: the counts are fractional"):
+        torch.compile(cm.compute, backend="eager", fullgraph=True)(state)
+    stacked = pytree_stack([state, state])
+    with pytest.raises(ValueError, match="the counts are fractional"):
+        torch.func.vmap(cm.compute)(stacked)
+    # rates are selected with torch.where: compile and vmap give the eager value
+    f1 = mc.multiclass_f1_score(4)
+    s = f1.update(f1.init(), p, t, sample_weight=w)
+    compiled = torch.compile(f1.compute, backend="eager", fullgraph=True)(s)
+    assert torch.equal(compiled, f1.compute(s))
+    assert torch.equal(torch.func.vmap(f1.compute)(pytree_stack([s, s]))[1], f1.compute(s))
+
+
+def pytree_stack(states: list) -> Any:
+    from torch.utils import _pytree as pytree
+
+    return pytree.tree_map(lambda *xs: torch.stack(xs), *states)
+
+
+def test_fractional_weights_calibration_error_against_numpy() -> None:
+    import numpy as np
+
+    g = gen(30)
+    probs = torch.randn(80, 3, generator=g).softmax(1)
+    target = torch.randint(0, 3, (80,), generator=g)
+    w = torch.rand(80, generator=g) * 2
+    conf, pred = probs.max(1)
+    n_bins = 5
+    bounds = np.linspace(0, 1, n_bins + 1, dtype=np.float32)
+    idx = np.clip(np.searchsorted(bounds, conf.numpy(), side="right") - 1, 0, n_bins)
+    wd, cd, ok = w.double().numpy(), conf.double().numpy(), (pred == target).double().numpy()
+    ece = 0.0
+    for b in range(n_bins + 1):
+        sel = idx == b
+        if wd[sel].sum() > 0:
+            gap = (wd[sel] * ok[sel]).sum() / wd[sel].sum() - (wd[sel] * cd[sel]).sum() / wd[sel].sum()
+            ece += abs(gap) * wd[sel].sum() / wd.sum()
+    m = mc.multiclass_calibration_error(3, n_bins=n_bins)
+    assert_close(_split_value(m, probs, target, w), torch.tensor(ece), what="weighted ECE")

@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import torch
 from torch import Tensor
 
 __all__ = [
@@ -26,7 +27,9 @@ __all__ = [
     "check_optional_int",
     "check_optional_number",
     "check_tensor",
+    "check_tensor_pair",
     "check_unit",
+    "float_dtype_of",
     "type_error",
     "value_error",
 ]
@@ -57,6 +60,34 @@ def check_tensor(x: Any, name: str) -> Tensor:
     if x.is_complex():
         raise TypeError(f"{name} must be real, got dtype {x.dtype}")
     return x
+
+
+def check_tensor_pair(
+    preds: Any, target: Any, names: tuple[str, str] = ("preds", "target"), *, detail: str = ""
+) -> None:
+    """Raise ``TypeError`` unless both are real tensors, ``ValueError`` unless they have one shape.
+
+    Args:
+        preds: the first tensor.
+        target: the second tensor.
+        names: their names in messages.
+        detail: words after "the same shape" in the message (e.g. the expected layout).
+    """
+    a, b = names
+    check_tensor(preds, a)
+    check_tensor(target, b)
+    if preds.shape != target.shape:
+        raise ValueError(
+            f"{a} and {b} must have the same shape{detail}, got {a} {tuple(preds.shape)} and {b} {tuple(target.shape)}"
+        )
+
+
+def float_dtype_of(*tensors: Tensor) -> torch.dtype:
+    """The dtype the tensors promote to when it is a float dtype, otherwise the default float dtype."""
+    dtype = tensors[0].dtype
+    for t in tensors[1:]:
+        dtype = torch.promote_types(dtype, t.dtype)
+    return dtype if dtype.is_floating_point else torch.get_default_dtype()
 
 
 def check_bool(value: Any, name: str) -> bool:

@@ -13,8 +13,12 @@ factory's ``Args:`` section from its signature:
 
 The entries follow the signature's order. The section replaces the docstring's ``Args:``
 section, or goes before its first other section (``Returns:``, ``Raises:``, ``Example:``…)
-when it has none. ``help()``, doctest and the API reference (``docs/_griffe_reexports.py``
-reads the written docstring) all see the finished text.
+when it has none. A glossary made with ``returns=`` also writes that ``Returns:`` section
+after ``Args:`` in a docstring that has none of its own (siblings that return the same kind
+of metric). ``intro=`` is a paragraph that every docstring of the glossary's factories
+ends its description with (how the metrics are fed, where that is the same for the family).
+``help()``, doctest and the API reference (``docs/_griffe_reexports.py`` reads the written
+docstring) all see the finished text.
 """
 
 from __future__ import annotations
@@ -83,6 +87,8 @@ class Glossary:
     Args:
         entries: ``{parameter: text}``. A long text may hold ``\n``; its later lines are
             indented as continuation lines.
+        returns: the ``Returns:`` text for docstrings without one (``None``: none written).
+        intro: a paragraph added at the end of every description (``None``: none).
 
     Example:
         >>> from metrix._core.docstrings import Glossary
@@ -102,13 +108,20 @@ class Glossary:
             scale: factor applied to the count.
     """
 
-    def __init__(self, entries: Mapping[str, str]) -> None:
+    def __init__(self, entries: Mapping[str, str], *, returns: str | None = None, intro: str | None = None) -> None:
         self.entries = {k: textwrap.dedent(v).strip() for k, v in entries.items()}
+        self.returns = None if returns is None else textwrap.dedent(returns).strip()
+        self.intro = None if intro is None else textwrap.dedent(intro).strip()
 
     def __or__(self, more: Mapping[str, str] | Glossary) -> Glossary:
-        """A glossary with ``more``'s entries added (they win where a name is in both)."""
-        extra = more.entries if isinstance(more, Glossary) else more
-        return Glossary({**self.entries, **extra})
+        """A glossary with ``more``'s entries added (they win where a name is in both).
+
+        ``more``'s ``returns`` and ``intro`` win when it has them.
+        """
+        if isinstance(more, Glossary):
+            entries = {**self.entries, **more.entries}
+            return Glossary(entries, returns=more.returns or self.returns, intro=more.intro or self.intro)
+        return Glossary({**self.entries, **more}, returns=self.returns, intro=self.intro)
 
     def __call__(self, fn: F) -> F:
         """Write ``fn``'s ``Args:`` section; returns ``fn`` itself."""
@@ -128,12 +141,18 @@ class Glossary:
         if missing:
             raise ValueError(f"{where}: no Args entry for {missing} in the docstring or the glossary")
         args = [line for p in params for line in _entry_lines(p, own.get(p, self.entries.get(p, "")))]
-        if "Args" not in order:
+        if args and "Args" not in order:
             order.insert(0, "Args")
-        sections["Args"] = [*args, ""]
+        if args:
+            sections["Args"] = [*args, ""]
+        if self.returns is not None and "Returns" not in order:
+            order.insert(order.index("Args") + 1 if args else 0, "Returns")
+            sections["Returns"] = [f"{_INDENT}{line}".rstrip() for line in self.returns.split("\n")]
         out = list(head)
         while out and not out[-1].strip():
             out.pop()
+        if self.intro is not None:
+            out += ["", *self.intro.split("\n")]
         for title in order:
             body = sections[title]
             while body and not body[-1].strip():

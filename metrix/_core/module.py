@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import torch
@@ -16,7 +16,47 @@ from metrix._core.state import Buffer, stored_values
 from metrix._core.sync import sync as _sync
 from metrix._core.tree import Entry, flatten, map_entries, unflatten
 
-__all__ = ["MetricModule"]
+__all__ = ["MetricModule", "with_fused_forward"]
+
+FusedForward = Callable[..., tuple[Any, Any]]  # (state, *inputs) -> (state, batch value)
+
+
+class _FusedForwardMetric(Metric):
+    """A :class:`Metric` that gives ``MetricModule.forward`` its result in one pass (:func:`with_fused_forward`)."""
+
+    __slots__ = ("fused_forward",)
+
+    fused_forward: FusedForward
+
+
+def with_fused_forward(metric: Metric, fused_forward: FusedForward) -> Metric:
+    """``metric``, with a one-pass ``forward`` for :class:`MetricModule`.
+
+    ``MetricModule.forward`` builds a batch state from ``init()``, computes it and merges
+    it into the running state: three guarded calls and the kernels of an update into a
+    zero state. At batch 32 that glue is a quarter of a forward. A family whose batch
+    state is a sum of exact counts can do all of it at once, e.g. add the batch's int64
+    counts to the running state and compute the batch value straight from them.
+
+    ``fused_forward(state, *inputs) -> (new_state, value)`` must equal, bitwise,
+    ``(merge(state, batch), compute(batch))`` with ``batch = update(init(), *inputs)``,
+    for positional inputs; it must not warn (the batch value never does), and its state
+    must keep no autograd history. It runs in eager only, without keyword arguments; any
+    error sends the call down the generic path, which raises the error as ``update``
+    names it. Everything else (pickling as the factory call, ``key``) is ``metric``'s.
+    """
+    fused = _FusedForwardMetric(
+        metric._init,
+        metric._update,
+        metric._compute,
+        name=metric.name,
+        key=metric.key,
+        state_type=metric.state_type,
+        batch_merge=metric.batch_merge,
+        higher_is_better=metric.higher_is_better,
+    )
+    object.__setattr__(fused, "fused_forward", fused_forward)
+    return fused
 
 
 def _flat_leaves(tree: Any, prefix: str = "") -> Iterator[tuple[str, str, Any]]:
@@ -254,6 +294,16 @@ class MetricModule(nn.Module):
         """
         self._guard("forward")
         metric = self.metric
+        fused = getattr(metric, "fused_forward", None)
+        if fused is not None and not kwargs and not torch.compiler.is_compiling():
+            try:
+                state, value = fused(self._state, *inputs)
+            except Exception:  # the generic path below raises it, named as update names it
+                pass
+            else:
+                self.__dict__["_state"] = state
+                self._count_update()
+                return value
         batch = metric.update(self._empty, *inputs, **kwargs)
         on_compute = getattr(metric, "on_compute", None)
         # the batch value does not warn about a degenerate batch (compute() of the epoch does)

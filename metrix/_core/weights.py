@@ -106,10 +106,9 @@ def check_sample_weight(sample_weight: Any, like: Tensor, metric: str, *, valida
         raise TypeError(
             f"{metric}: sample_weight must be a real (float or int) tensor, got dtype {sample_weight.dtype}"
         )
-    expected = tuple(like.shape[:1])
-    if tuple(sample_weight.shape) != expected:
+    if sample_weight.shape != like.shape[:1]:  # torch.Size compares as a tuple
         raise ValueError(
-            f"{metric}: sample_weight must have shape {expected}, one weight per sample of the inputs "
+            f"{metric}: sample_weight must have shape {tuple(like.shape[:1])}, one weight per sample of the inputs "
             f"(shape {tuple(like.shape)}), got shape {tuple(sample_weight.shape)}"
         )
     if sample_weight.device != like.device:
@@ -136,17 +135,19 @@ def check_sample_weight_total(
     """
     w = check_sample_weight(sample_weight, like, metric, validate_args=False)
     total = w.sum()
-    if not (validate_args and validation_enabled() and not _TRUSTED):
+    if not (validate_args and validation_enabled() and not _TRUSTED) or not w.numel():
         return w, total
     if is_tracing(w):
         _check_values(w, metric)
         return w, total
-    # values only: read them without autograd (no "requires_grad to scalar" warning)
-    low, seen = w.detach().min() if w.numel() else None, total.detach()
-    if low is not None and not (float(low) >= 0 and math.isfinite(float(seen))):
+    # values only: read them without autograd (no "requires_grad to scalar" warning); the
+    # minimum is NaN if any weight is, and the total is inf if any weight is
+    grad = w.requires_grad
+    low, seen = float((w.detach() if grad else w).min()), float(total.detach() if grad else total)
+    if not (low >= 0 and math.isfinite(seen)):
         _check_values(w, metric)  # the failure path: name the problem
         # a sum can overflow to inf from finite weights only past 1e308: report it as such
-        raise ValueError(f"{metric}: sample_weight sums to {float(seen)}; weights must be finite")
+        raise ValueError(f"{metric}: sample_weight sums to {seen}; weights must be finite")
     return w, total
 
 

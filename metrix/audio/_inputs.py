@@ -17,7 +17,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.args import check_bool as check_bool
-from metrix._core.args import check_tensor
+from metrix._core.args import check_tensor_pair, float_dtype_of
 from metrix._core.checks import check_finite
 from metrix._core.metric import Metric
 from metrix._core.state import leaf, state
@@ -64,18 +64,10 @@ def signal_pair(
     preds: Any, target: Any, *, validate_args: bool, min_dim: int = 1, what: str = "(..., time)"
 ) -> tuple[Tensor, Tensor]:
     """Check two signals of one shape; returns them in one float dtype."""
-    check_tensor(preds, "preds")
-    check_tensor(target, "target")
-    if preds.shape != target.shape:
-        raise ValueError(
-            f"preds and target must have the same shape {what} (signals of the same length), "
-            f"got preds {tuple(preds.shape)} and target {tuple(target.shape)}"
-        )
+    check_tensor_pair(preds, target, detail=f" {what} (signals of the same length)")
     if preds.dim() < min_dim:
         raise ValueError(f"preds and target must have shape {what}, got {tuple(preds.shape)}")
-    dtype = torch.promote_types(preds.dtype, target.dtype)
-    if not dtype.is_floating_point:
-        dtype = torch.get_default_dtype()
+    dtype = float_dtype_of(preds, target)
     preds, target = preds.to(dtype), target.to(dtype)
     check_finite(preds, "preds", enabled=validate_args)
     check_finite(target, "target", enabled=validate_args)

@@ -70,26 +70,46 @@ from metrix.classification._negative_predictive_value import (
     multilabel_negative_predictive_value as multilabel_negative_predictive_value,
 )
 from metrix.classification._negative_predictive_value import negative_predictive_value as negative_predictive_value
-from metrix.classification._pr_operating_points import (
+from metrix.classification._operating_points import (
     binary_precision_at_fixed_recall as binary_precision_at_fixed_recall,
 )
-from metrix.classification._pr_operating_points import (
+from metrix.classification._operating_points import (
     binary_recall_at_fixed_precision as binary_recall_at_fixed_precision,
 )
-from metrix.classification._pr_operating_points import (
+from metrix.classification._operating_points import (
+    binary_sensitivity_at_specificity as binary_sensitivity_at_specificity,
+)
+from metrix.classification._operating_points import (
+    binary_specificity_at_sensitivity as binary_specificity_at_sensitivity,
+)
+from metrix.classification._operating_points import (
     multiclass_precision_at_fixed_recall as multiclass_precision_at_fixed_recall,
 )
-from metrix.classification._pr_operating_points import (
+from metrix.classification._operating_points import (
     multiclass_recall_at_fixed_precision as multiclass_recall_at_fixed_precision,
 )
-from metrix.classification._pr_operating_points import (
+from metrix.classification._operating_points import (
+    multiclass_sensitivity_at_specificity as multiclass_sensitivity_at_specificity,
+)
+from metrix.classification._operating_points import (
+    multiclass_specificity_at_sensitivity as multiclass_specificity_at_sensitivity,
+)
+from metrix.classification._operating_points import (
     multilabel_precision_at_fixed_recall as multilabel_precision_at_fixed_recall,
 )
-from metrix.classification._pr_operating_points import (
+from metrix.classification._operating_points import (
     multilabel_recall_at_fixed_precision as multilabel_recall_at_fixed_precision,
 )
-from metrix.classification._pr_operating_points import precision_at_fixed_recall as precision_at_fixed_recall
-from metrix.classification._pr_operating_points import recall_at_fixed_precision as recall_at_fixed_precision
+from metrix.classification._operating_points import (
+    multilabel_sensitivity_at_specificity as multilabel_sensitivity_at_specificity,
+)
+from metrix.classification._operating_points import (
+    multilabel_specificity_at_sensitivity as multilabel_specificity_at_sensitivity,
+)
+from metrix.classification._operating_points import precision_at_fixed_recall as precision_at_fixed_recall
+from metrix.classification._operating_points import recall_at_fixed_precision as recall_at_fixed_precision
+from metrix.classification._operating_points import sensitivity_at_specificity as sensitivity_at_specificity
+from metrix.classification._operating_points import specificity_at_sensitivity as specificity_at_sensitivity
 from metrix.classification._precision_recall import binary_precision as binary_precision
 from metrix.classification._precision_recall import binary_recall as binary_recall
 from metrix.classification._precision_recall import multiclass_precision as multiclass_precision
@@ -101,26 +121,6 @@ from metrix.classification._precision_recall import recall as recall
 from metrix.classification._ranking import multilabel_coverage_error as multilabel_coverage_error
 from metrix.classification._ranking import multilabel_ranking_average_precision as multilabel_ranking_average_precision
 from metrix.classification._ranking import multilabel_ranking_loss as multilabel_ranking_loss
-from metrix.classification._roc_operating_points import (
-    binary_sensitivity_at_specificity as binary_sensitivity_at_specificity,
-)
-from metrix.classification._roc_operating_points import (
-    binary_specificity_at_sensitivity as binary_specificity_at_sensitivity,
-)
-from metrix.classification._roc_operating_points import (
-    multiclass_sensitivity_at_specificity as multiclass_sensitivity_at_specificity,
-)
-from metrix.classification._roc_operating_points import (
-    multiclass_specificity_at_sensitivity as multiclass_specificity_at_sensitivity,
-)
-from metrix.classification._roc_operating_points import (
-    multilabel_sensitivity_at_specificity as multilabel_sensitivity_at_specificity,
-)
-from metrix.classification._roc_operating_points import (
-    multilabel_specificity_at_sensitivity as multilabel_specificity_at_sensitivity,
-)
-from metrix.classification._roc_operating_points import sensitivity_at_specificity as sensitivity_at_specificity
-from metrix.classification._roc_operating_points import specificity_at_sensitivity as specificity_at_sensitivity
 from metrix.classification._roc_pr_curves import binary_precision_recall_curve as binary_precision_recall_curve
 from metrix.classification._roc_pr_curves import binary_roc as binary_roc
 from metrix.classification._roc_pr_curves import multiclass_precision_recall_curve as multiclass_precision_recall_curve

@@ -12,10 +12,9 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric, factory
+from metrix._core.metric import Metric
 from metrix._core.state import leaf, state
 from metrix.classification._class_averaging import recall_metric, scored_metric, uses_stats
-from metrix.classification._dispatch import dispatch
 from metrix.classification._division import count_divide, safe_divide
 from metrix.classification._inputs import (
     MulticlassOptions,
@@ -26,7 +25,8 @@ from metrix.classification._inputs import (
     multiclass_format,
 )
 from metrix.classification._sample_weights import check_count_weights, element_weights
-from metrix.classification._stat_scores_state import binary_task, multiclass_task, multilabel_task
+from metrix.classification._stat_score_family import PlainScore
+from metrix.classification._stat_scores_state import multiclass_task
 
 __all__ = ["CorrectState", "accuracy", "binary_accuracy", "multiclass_accuracy", "multilabel_accuracy"]
 
@@ -83,151 +83,56 @@ def _micro_accuracy(
     return Metric(init, update, compute, name="multiclass_accuracy", key=key)
 
 
-@factory(higher_is_better=True)
-def binary_accuracy(
-    threshold: float = 0.5,
-    multidim_average: str = "global",
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """Accuracy of binary predictions: ``(tp + tn) / (tp + tn + fp + fn)``.
+class _Accuracy(PlainScore):
+    """Accuracy's factories: the stat-score family's, but for multiclass accuracy's own ``num_classes=None``."""
 
-    Same arguments, defaults and values as
-    ``torchmetrics.functional.classification.binary_accuracy``.
+    def _multiclass(
+        self,
+        num_classes: int | None = None,
+        average: str | None = "macro",
+        top_k: int = 1,
+        multidim_average: str = "global",
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        *,
+        input_format: str = "auto",
+    ) -> Metric:
+        """Accuracy of multiclass predictions (per-class recall, then averaged).
 
-    Args:
-        threshold: probability above which a prediction counts as positive.
-        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
+        Args:
+            num_classes: number of classes ``C`` (an int >= 2); ``None`` is allowed only
+                with ``average="micro"`` (the plain fraction of correct labels).
+            average: ``"micro"`` (fraction of correct labels), ``"macro"`` (mean over
+                classes that occur), ``"weighted"`` (by support) or ``"none"``/``None``.
+            top_k: a prediction is correct when the target is among the ``top_k`` highest
+                scores.
+            multidim_average: ``"global"`` or ``"samplewise"``.
+            ignore_index: target value whose elements are not counted.
+            validate_args: check input values (shapes and dtypes are always checked).
+            input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
-    Returns:
-        A metric computing a float32 scalar (``(N,)`` samplewise).
+        Returns:
+            A metric computing a float32 scalar (``(C,)`` for ``average="none"``; leading
+            ``N`` samplewise).
 
-    Example:
-        >>> import torch
-        >>> from metrix.classification import binary_accuracy
-        >>> binary_accuracy()(torch.tensor([0.2, 0.8, 0.6, 0.1]), torch.tensor([0, 1, 0, 0]))
-        tensor(0.7500)
-    """
-    task = binary_task(threshold, multidim_average, ignore_index, validate_args, input_format)
-    return scored_metric("binary_accuracy", task, "micro", _elementwise)
-
-
-@factory(higher_is_better=True)
-def multiclass_accuracy(
-    num_classes: int | None = None,
-    average: str | None = "macro",
-    top_k: int = 1,
-    multidim_average: str = "global",
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """Accuracy of multiclass predictions (per-class recall, then averaged).
-
-    Args:
-        num_classes: number of classes ``C`` (an int >= 2); ``None`` is allowed only
-            with ``average="micro"`` (the plain fraction of correct labels).
-        average: ``"micro"`` (fraction of correct labels), ``"macro"`` (mean over
-            classes that occur), ``"weighted"`` (by support) or ``"none"``/``None``.
-        top_k: a prediction is correct when the target is among the ``top_k`` highest
-            scores.
-        multidim_average: ``"global"`` or ``"samplewise"``.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
-
-    Returns:
-        A metric computing a float32 scalar (``(C,)`` for ``average="none"``; leading
-        ``N`` samplewise).
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multiclass_accuracy
-        >>> m = multiclass_accuracy(num_classes=3, average="micro")
-        >>> m(torch.tensor([[0.1, 0.8, 0.1], [0.7, 0.2, 0.1], [0.2, 0.2, 0.6]]), torch.tensor([1, 2, 2]))
-        tensor(0.6667)
-    """
-    if num_classes is None:
-        if average != "micro":
-            raise ValueError(f"num_classes can be None only with average='micro', got average={average!r}")
-        return _micro_accuracy(top_k, multidim_average, ignore_index, validate_args, input_format)
-    task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
-    average = check_average(average)
-    fast = recall_metric("multiclass_accuracy", task, average)
-    return fast if fast is not None else scored_metric("multiclass_accuracy", task, average, _per_class)
+        Example:
+            >>> import torch
+            >>> from metrix.classification import multiclass_accuracy
+            >>> m = multiclass_accuracy(num_classes=3, average="micro")
+            >>> m(torch.tensor([[0.1, 0.8, 0.1], [0.7, 0.2, 0.1], [0.2, 0.2, 0.6]]), torch.tensor([1, 2, 2]))
+            tensor(0.6667)
+        """
+        if num_classes is None:
+            if average != "micro":
+                raise ValueError(f"num_classes can be None only with average='micro', got average={average!r}")
+            return _micro_accuracy(top_k, multidim_average, ignore_index, validate_args, input_format)
+        task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
+        average = check_average(average)
+        fast = recall_metric(self.names[1], task, average)
+        return fast if fast is not None else scored_metric(self.names[1], task, average, _per_class)
 
 
-@factory(higher_is_better=True)
-def multilabel_accuracy(
-    num_labels: int,
-    threshold: float = 0.5,
-    average: str | None = "macro",
-    multidim_average: str = "global",
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """Accuracy of multilabel predictions ``(N, L, ...)``, per label then averaged.
-
-    Args:
-        num_labels: number of labels ``L`` (an int >= 2).
-        threshold: probability above which a label counts as predicted.
-        average: ``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.
-        multidim_average: ``"global"`` or ``"samplewise"``.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
-
-    Returns:
-        A metric computing a float32 scalar (``(L,)`` for ``average="none"``).
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multilabel_accuracy
-        >>> m = multilabel_accuracy(num_labels=2)
-        >>> m(torch.tensor([[0.9, 0.2], [0.7, 0.6]]), torch.tensor([[1, 0], [0, 1]]))
-        tensor(0.7500)
-    """
-    task = multilabel_task(num_labels, threshold, multidim_average, ignore_index, validate_args, input_format)
-    return scored_metric("multilabel_accuracy", task, check_average(average), _elementwise)
-
-
-@factory(higher_is_better=True)
-def accuracy(
-    task: str,
-    threshold: float = 0.5,
-    num_classes: int | None = None,
-    num_labels: int | None = None,
-    average: str | None = "micro",
-    multidim_average: str = "global",
-    top_k: int | None = 1,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """Accuracy for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_accuracy`, :func:`multiclass_accuracy` or :func:`multilabel_accuracy` from the
-    arguments that task's function takes, passed by keyword (the others are ignored); they are documented there.
-    ``task`` is ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import accuracy
-        >>> accuracy("multiclass", num_classes=3)(torch.tensor([2, 1, 0]), torch.tensor([2, 1, 1]))
-        tensor(0.6667)
-    """
-    return dispatch(
-        task, locals(), binary=binary_accuracy, multiclass=multiclass_accuracy, multilabel=multilabel_accuracy
-    )
+binary_accuracy, multiclass_accuracy, multilabel_accuracy, accuracy = _Accuracy(
+    "accuracy", "Accuracy", "(tp + tn) / (tp + tn + fp + fn)", __name__, _elementwise, higher_is_better=True,
+    examples=("0.6000", "", "0.6667", "0.5000"),
+).factories  # fmt: skip

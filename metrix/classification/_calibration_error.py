@@ -27,7 +27,8 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
-from metrix.classification._dispatch import dispatch
+from metrix.classification import _parameter_docs as parameter_docs
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import (
     binary_scores,
     check_choice,
@@ -37,7 +38,7 @@ from metrix.classification._inputs import (
     check_validate_args,
     multiclass_scores,
 )
-from metrix.classification._sample_weights import whole_row_weights
+from metrix.classification._sample_weights import float_row_weights
 
 __all__ = ["CalibrationState", "binary_calibration_error", "calibration_error", "multiclass_calibration_error"]
 
@@ -48,16 +49,16 @@ NORMS = ("l1", "l2", "max")
 class CalibrationState:
     """Per-bin sums of a calibration error."""
 
-    count: Tensor = leaf("sum")  # int64 (n_bins + 1,): samples per bin
-    correct: Tensor = leaf("sum")  # int64 (n_bins + 1,): correct samples per bin
+    count: Tensor = leaf("sum")  # float64 (n_bins + 1,): samples per bin (their weight with sample_weight=)
+    correct: Tensor = leaf("sum")  # float64 (n_bins + 1,): correct samples per bin (their weight)
     confidence: Tensor = leaf("sum")  # float64 (n_bins + 1,): sum of confidences per bin
 
 
 def _init_fn(n_bins: int) -> Callable[..., CalibrationState]:
     def init(*, device: Any = None) -> CalibrationState:
         return CalibrationState(
-            torch.zeros(n_bins + 1, dtype=torch.int64, device=device),
-            torch.zeros(n_bins + 1, dtype=torch.int64, device=device),
+            torch.zeros(n_bins + 1, dtype=torch.float64, device=device),
+            torch.zeros(n_bins + 1, dtype=torch.float64, device=device),
             torch.zeros(n_bins + 1, dtype=torch.float64, device=device),
         )
 
@@ -80,12 +81,12 @@ def _binned(
     bounds = torch.linspace(0, 1, n_bins + 1, dtype=binned.dtype, device=confidence.device)
     # Ignored elements may carry any score: clamp their index into range, weight them 0.
     idx = (torch.bucketize(binned, bounds, right=True) - 1).clamp(0, n_bins)
-    w = valid.long() if rows is None else valid * rows  # rows: int64 whole-number sample weights
-    zeros_i = torch.zeros_like(s.count)
+    w = valid.double() if rows is None else valid * rows  # rows: float64 sample weights
+    zeros = torch.zeros_like(s.count)
     conf = torch.where(valid, confidence, 0).double()
     return CalibrationState(
-        s.count + zeros_i.scatter_add(0, idx, w),
-        s.correct + zeros_i.scatter_add(0, idx, correct.long() * w),
+        s.count + zeros.scatter_add(0, idx, w),
+        s.correct + zeros.scatter_add(0, idx, correct * w),
         s.confidence + torch.zeros_like(s.confidence).scatter_add(0, idx, conf if rows is None else conf * rows),
     )
 
@@ -119,6 +120,7 @@ def _check_common(n_bins: Any, norm: Any, ignore_index: Any, validate_args: Any,
 
 
 @factory(higher_is_better=False)
+@parameter_docs.BINARY
 def binary_calibration_error(
     n_bins: int = 15,
     norm: str = "l1",
@@ -136,8 +138,6 @@ def binary_calibration_error(
     Args:
         n_bins: number of uniform bins on [0, 1].
         norm: ``"l1"`` (ECE), ``"l2"`` (RMSCE) or ``"max"`` (MCE).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
         input_format: ``"auto"`` (TorchMetrics' per-batch guess: a sigmoid is applied
             when any counted score lies outside [0, 1]), ``"probabilities"`` or
             ``"logits"``.
@@ -166,7 +166,7 @@ def binary_calibration_error(
         )
         rows = None
         if sample_weight is not None:
-            rows = whole_row_weights(
+            rows = float_row_weights(
                 sample_weight, target, conf.shape[0], "binary_calibration_error", validate_args=validate_args
             )
         return _binned(s, n_bins, conf, t, valid, rows=rows)
@@ -176,6 +176,7 @@ def binary_calibration_error(
 
 
 @factory(higher_is_better=False)
+@parameter_docs.MULTICLASS
 def multiclass_calibration_error(
     num_classes: int,
     n_bins: int = 15,
@@ -196,7 +197,6 @@ def multiclass_calibration_error(
         n_bins: number of uniform bins on [0, 1].
         norm: ``"l1"`` (ECE), ``"l2"`` (RMSCE) or ``"max"`` (MCE).
         ignore_index: target value whose samples are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
         input_format: ``"auto"`` (TorchMetrics' per-batch guess: a softmax over the
             class dim is applied when any counted score lies outside [0, 1]),
             ``"probabilities"`` or ``"logits"``.
@@ -233,7 +233,7 @@ def multiclass_calibration_error(
         # TorchMetrics bins multiclass confidences in float32 whatever the input dtype.
         rows = None
         if sample_weight is not None:
-            rows = whole_row_weights(
+            rows = float_row_weights(
                 sample_weight, target, conf.shape[0], "multiclass_calibration_error", validate_args=validate_args
             )
         return _binned(s, n_bins, conf, pred == t, valid, bin_dtype=torch.float32, rows=rows)
@@ -243,6 +243,11 @@ def multiclass_calibration_error(
 
 
 @factory(higher_is_better=False)
+@documented_dispatcher(
+    "Top-label calibration error",
+    'calibration_error("binary", n_bins=2)(torch.tensor([0.25, 0.75]), torch.tensor([0, 1]))\n'
+    "tensor(0.2500, dtype=torch.float64)",
+)
 def calibration_error(
     task: str,
     n_bins: int = 15,
@@ -253,19 +258,4 @@ def calibration_error(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Top-label calibration error for ``task="binary" | "multiclass"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_calibration_error` or :func:`multiclass_calibration_error` from the arguments that
-    task's function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
-    ``"binary"`` or ``"multiclass"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import calibration_error
-        >>> calibration_error("binary", n_bins=2)(torch.tensor([0.25, 0.75]), torch.tensor([0, 1]))
-        tensor(0.2500, dtype=torch.float64)
-    """
     return dispatch(task, locals(), binary=binary_calibration_error, multiclass=multiclass_calibration_error)

@@ -14,14 +14,18 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric
+from metrix._core.module import with_fused_forward
 from metrix.classification._division import count_divide
+from metrix.classification._stat_scores_counting import confusion_counts
 from metrix.classification._stat_scores_state import (
     MulticlassConfusionMatrixState,
     MulticlassMicroStatScoresState,
     MulticlassStatScoresState,
     Stats,
     Task,
+    as_counts,
     class_counts_of,
+    float_counts,
     per_class_state,
     stats_metric,
     task_metric,
@@ -88,9 +92,13 @@ def weighted_mean(score: Tensor, weights: Tensor) -> Tensor:
     instead of four, with the same per-element division (and so the same rounding) as
     TorchMetrics. A bool mask multiplies and sums as the 0.0 / 1.0 weights it stands for
     (``score * True`` is ``score``, ``score * False`` is ``+0.0``; its sum is an exact
-    int64 count), without converting it first: three kernels fewer per compute.
+    int64 count), without converting it first: three kernels fewer per compute. Fractional
+    counts (:func:`float_counts`) may sum to less than 1: they divide by the sum itself.
     """
-    return ((score * weights) / weights.sum(-1, keepdim=True).clamp(min=1)).sum(-1)
+    total = weights.sum(-1, keepdim=True)
+    if float_counts():
+        return ((score * weights) / torch.where(total == 0, 1, total)).sum(-1)
+    return ((score * weights) / total.clamp(min=1)).sum(-1)
 
 
 def micro_state(task: Task, average: str) -> bool:
@@ -106,20 +114,20 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
     the kernels: ``tp + fn`` is the actual count, ``tp + fp + fn != 0`` is
     ``actual + predicted != 0`` (``tp`` is at most both) and the micro value is the
     fraction of correct elements. Other configurations return ``None`` (use
-    :func:`scored_metric`).
+    :func:`scored_metric`). On the C x C state (``C <= SMALL_C``) the metric also has a
+    one-pass ``MetricModule.forward`` (:func:`metrix._core.module.with_fused_forward`).
     """
     if task.kind != "multiclass" or task.samplewise or task.top_k != 1:
         return None
     if micro_state(task, average):
 
         def compute_micro(s: MulticlassMicroStatScoresState) -> Tensor:
-            wrong, correct = s.counts.long().unbind(0)
+            wrong, correct = as_counts(s.counts).unbind(0)
             return count_divide(correct, wrong + correct)
 
         return task_metric(name, task, compute_micro, micro=True)
 
-    def compute(s: MulticlassStatScoresState | MulticlassConfusionMatrixState) -> Tensor:
-        tp, predicted, support = class_counts_of(task, s)
+    def value(tp: Tensor, predicted: Tensor, support: Tensor) -> Tensor:
         if average == "micro":
             return count_divide(tp.sum(), support.sum())
         score = count_divide(tp, support)
@@ -129,23 +137,46 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
             return weighted_mean(score, support.to(score.dtype))
         return weighted_mean(score, torch.logical_or(support, predicted))  # present: seen or predicted
 
-    if average == "macro" and not per_class_state(task):
-        c = task.num
+    if per_class_state(task):
 
-        def compute_macro(s: MulticlassConfusionMatrixState) -> Tensor:
-            # compute() above for the C x C matrix, written out: MetricModule.forward computes
-            # it at every batch, and each Python layer costs about 1 us (count_divide(tp,
-            # support) with zero_division 0 is tp / support.clamp(min=1): the same kernels)
-            cm = s.confmat.long().view(c, c)
-            support = cm.sum(1)
-            score = cm.diagonal() / support.clamp(min=1)
-            # weighted_mean(score, present) without its mask multiply: a class neither seen
-            # nor predicted has no hits, so its score is already +0.0 (score * mask == score)
-            present = torch.logical_or(support, cm.sum(0)).sum().clamp(min=1)
-            return (score / present).sum()
+        def compute(s: MulticlassStatScoresState) -> Tensor:
+            return value(*class_counts_of(task, s))
 
-        return task_metric(name, task, compute_macro)
-    return task_metric(name, task, compute)
+        return task_metric(name, task, compute)
+    c = task.num
+
+    def value_of_counts(cm: Tensor) -> Tensor:
+        # cm: the int64 C x C matrix (rows are targets)
+        if average != "macro":
+            return value(cm.diagonal(), cm.sum(0), cm.sum(1))
+        # value() for macro, written out: MetricModule.forward computes it at every batch,
+        # and each Python layer costs about 1 us (count_divide(tp, support) with
+        # zero_division 0 is tp / support.clamp(min=1): the same kernels)
+        support = cm.sum(1)
+        score = cm.diagonal() / support.clamp(min=1)
+        # weighted_mean(score, present) without its mask multiply: a class neither seen
+        # nor predicted has no hits, so its score is already +0.0 (score * mask == score)
+        present = torch.logical_or(support, cm.sum(0)).sum().clamp(min=1)
+        return (score / present).sum()
+
+    def compute_confmat(s: MulticlassConfusionMatrixState) -> Tensor:
+        if float_counts():  # fractional counts: a support may be below 1, so value() without the clamp
+            return value(*class_counts_of(task, s))
+        return value_of_counts(s.confmat.long().view(c, c))
+
+    def fused_forward(
+        s: MulticlassConfusionMatrixState, preds: Tensor, target: Tensor
+    ) -> tuple[MulticlassConfusionMatrixState, Tensor]:
+        # The unweighted update of the C x C state (_stat_scores_state._confusion_fns), with
+        # the batch value taken from the batch's exact int64 counts: the same value as
+        # compute_confmat(0.0 + counts), without the float64 round trip, and the same state
+        # as merging that batch (s + (0.0 + counts) == s + counts: counts are whole numbers)
+        pred, tgt, w = task.format_lean(preds, target, flat=True)
+        counts = confusion_counts(c, pred, tgt, w)
+        # an unweighted batch adds whole counts: the fractional flag is unchanged
+        return MulticlassConfusionMatrixState(s.confmat + counts, s.fractional), value_of_counts(counts.view(c, c))
+
+    return with_fused_forward(task_metric(name, task, compute_confmat), fused_forward)
 
 
 def scored_metric(

@@ -16,7 +16,8 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix.classification._dispatch import dispatch
+from metrix.classification import _parameter_docs as parameter_docs
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
 from metrix.classification._stat_scores_state import (
     ClassCounts,
@@ -78,6 +79,7 @@ def _kappa_metric(name: str, task: Task, weights: str) -> Metric:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.BINARY
 def binary_cohen_kappa(
     threshold: float = 0.5,
     weights: str | None = None,
@@ -89,11 +91,7 @@ def binary_cohen_kappa(
     """Cohen's kappa between binary predictions and targets.
 
     Args:
-        threshold: probability above which a prediction counts as positive.
         weights: ``"linear"``, ``"quadratic"`` or ``"none"``/``None`` disagreement weights.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar.
@@ -109,6 +107,7 @@ def binary_cohen_kappa(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.MULTICLASS
 def multiclass_cohen_kappa(
     num_classes: int,
     weights: str | None = None,
@@ -120,11 +119,7 @@ def multiclass_cohen_kappa(
     """Cohen's kappa between multiclass predictions and targets.
 
     Args:
-        num_classes: number of classes ``C`` (an int >= 2).
         weights: ``"linear"``, ``"quadratic"`` or ``"none"``/``None`` disagreement weights.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar.
@@ -141,6 +136,9 @@ def multiclass_cohen_kappa(
 
 
 @factory(higher_is_better=True)
+@documented_dispatcher(
+    "Cohen's kappa", 'cohen_kappa("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([1, 1, 0, 1]))\ntensor(1.)'
+)
 def cohen_kappa(
     task: str,
     threshold: float = 0.5,
@@ -151,19 +149,4 @@ def cohen_kappa(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Cohen's kappa for ``task="binary" | "multiclass"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_cohen_kappa` or :func:`multiclass_cohen_kappa` from the arguments that task's function
-    takes, passed by keyword (the others are ignored); they are documented there. ``task`` is ``"binary"`` or
-    ``"multiclass"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import cohen_kappa
-        >>> cohen_kappa("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([1, 1, 0, 1]))
-        tensor(1.)
-    """
     return dispatch(task, locals(), binary=binary_cohen_kappa, multiclass=multiclass_cohen_kappa)

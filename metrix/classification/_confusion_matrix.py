@@ -16,7 +16,8 @@ from torch import Tensor
 
 from metrix._core.checks import warn_if
 from metrix._core.metric import Metric, factory
-from metrix.classification._dispatch import dispatch
+from metrix.classification import _parameter_docs as parameter_docs
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
 from metrix.classification._stat_scores_state import (
     Task,
@@ -69,6 +70,7 @@ def _confmat_metric(name: str, task: Task, normalize: str) -> Metric:
 
 
 @factory(higher_is_better=None)
+@parameter_docs.BINARY
 def binary_confusion_matrix(
     threshold: float = 0.5,
     normalize: str | None = None,
@@ -80,12 +82,8 @@ def binary_confusion_matrix(
     """The 2×2 confusion matrix ``[[tn, fp], [fn, tp]]`` of binary predictions.
 
     Args:
-        threshold: probability above which a prediction counts as positive.
         normalize: ``"true"`` (rows sum to 1), ``"pred"`` (columns), ``"all"`` or
             ``"none"``/``None`` (int64 counts).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a ``(2, 2)`` tensor.
@@ -102,6 +100,7 @@ def binary_confusion_matrix(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.MULTICLASS
 def multiclass_confusion_matrix(
     num_classes: int,
     normalize: str | None = None,
@@ -113,12 +112,8 @@ def multiclass_confusion_matrix(
     """The ``(C, C)`` confusion matrix of multiclass predictions (rows: target, columns: prediction).
 
     Args:
-        num_classes: number of classes ``C`` (an int >= 2).
         normalize: ``"true"`` (rows sum to 1), ``"pred"`` (columns), ``"all"`` or
             ``"none"``/``None`` (int64 counts).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a ``(C, C)`` tensor.
@@ -137,6 +132,7 @@ def multiclass_confusion_matrix(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.MULTILABEL
 def multilabel_confusion_matrix(
     num_labels: int,
     threshold: float = 0.5,
@@ -149,12 +145,7 @@ def multilabel_confusion_matrix(
     """One 2×2 confusion matrix ``[[tn, fp], [fn, tp]]`` per label of multilabel predictions.
 
     Args:
-        num_labels: number of labels ``L`` (an int >= 2).
-        threshold: probability above which a label counts as predicted.
         normalize: ``"true"``, ``"pred"``, ``"all"`` (per label) or ``"none"``/``None``.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing an ``(L, 2, 2)`` tensor.
@@ -175,6 +166,13 @@ def multilabel_confusion_matrix(
 
 
 @factory(higher_is_better=None)
+@documented_dispatcher(
+    "Confusion matrix",
+    'm = confusion_matrix("binary", normalize="true")\n'
+    ">>> m(torch.tensor([1, 1, 0, 1]), torch.tensor([0, 1, 0, 1]))\n"
+    "tensor([[0.5000, 0.5000],\n"
+    "        [0.0000, 1.0000]])",
+)
 def confusion_matrix(
     task: str,
     threshold: float = 0.5,
@@ -186,24 +184,6 @@ def confusion_matrix(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Confusion matrix for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_confusion_matrix`, :func:`multiclass_confusion_matrix` or
-    :func:`multilabel_confusion_matrix` from the arguments that task's function takes, passed by keyword (the
-    others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
-    ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import confusion_matrix
-        >>> m = confusion_matrix("binary", normalize="true")
-        >>> m(torch.tensor([1, 1, 0, 1]), torch.tensor([0, 1, 0, 1]))
-        tensor([[0.5000, 0.5000],
-                [0.0000, 1.0000]])
-    """
     return dispatch(
         task,
         locals(),

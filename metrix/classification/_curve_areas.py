@@ -15,9 +15,10 @@ from torch import Tensor
 
 from metrix._core.args import check_number
 from metrix._core.metric import Metric, factory
+from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._curve_kernel import pr_points, reduce_average, roc_points, support
 from metrix.classification._curve_state import CurveState, build_spec, curve_metric
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
 
 __all__ = [
@@ -71,6 +72,7 @@ def average_precision_of(precision: Tensor, recall: Tensor, keep_nan: bool = Fal
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CURVES
 def binary_auroc(
     max_fpr: float | None = None,
     thresholds: Any = None,
@@ -85,17 +87,6 @@ def binary_auroc(
     Args:
         max_fpr: if given (in ``(0, 1]``), the McClish-standardised partial AUC over
             ``fpr <= max_fpr`` (as ``sklearn.metrics.roc_auc_score(max_fpr=...)``).
-        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
-            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
-            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
-            memory whatever the number of samples.
-        ignore_index: target value whose elements are left out (masked, not dropped).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
-            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
-            accumulated results do not depend on the batching.
-        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
-            size (compiles once, vmaps); ``None`` grows eager storage.
 
     Returns:
         A metric computing a float32 scalar.
@@ -154,6 +145,7 @@ def _multi_area(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CURVES
 def multiclass_auroc(
     num_classes: int,
     average: str | None = "macro",
@@ -167,20 +159,8 @@ def multiclass_auroc(
     """One-vs-rest area under the ROC curve of multiclass scores.
 
     Args:
-        num_classes: number of classes (``>= 2``).
         average: ``"macro"`` (mean over classes, NaN classes skipped), ``"weighted"`` (by
             support), ``"none"``/``None`` (one value per class).
-        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
-            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
-            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
-            memory whatever the number of samples.
-        ignore_index: target value whose elements are left out (masked, not dropped).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
-            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
-            accumulated results do not depend on the batching.
-        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
-            size (compiles once, vmaps); ``None`` grows eager storage.
 
     Returns:
         A metric computing a scalar, or ``(C,)`` with ``average="none"``.
@@ -207,6 +187,7 @@ def multiclass_auroc(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CURVES
 def multilabel_auroc(
     num_labels: int,
     average: str | None = "macro",
@@ -220,20 +201,8 @@ def multilabel_auroc(
     """Area under the ROC curve of each label of multilabel scores.
 
     Args:
-        num_labels: number of labels (``>= 2``).
         average: ``"macro"`` (mean over classes, NaN classes skipped), ``"weighted"`` (by
             support), ``"none"``/``None`` (one value per class), ``"micro"`` (pool every label).
-        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
-            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
-            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
-            memory whatever the number of samples.
-        ignore_index: target value whose elements are left out (masked, not dropped).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
-            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
-            accumulated results do not depend on the batching.
-        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
-            size (compiles once, vmaps); ``None`` grows eager storage.
 
     Returns:
         A metric computing a scalar, or ``(L,)`` with ``average="none"``.
@@ -260,6 +229,7 @@ def multilabel_auroc(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CURVES
 def binary_average_precision(
     thresholds: Any = None,
     ignore_index: int | None = None,
@@ -269,19 +239,6 @@ def binary_average_precision(
     capacity: int | None = None,
 ) -> Metric:
     """Average precision of binary scores: ``sum_k (R_k - R_{k-1}) P_k``.
-
-    Args:
-        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
-            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
-            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
-            memory whatever the number of samples.
-        ignore_index: target value whose elements are left out (masked, not dropped).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
-            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
-            accumulated results do not depend on the batching.
-        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
-            size (compiles once, vmaps); ``None`` grows eager storage.
 
     Returns:
         A metric computing a float32 scalar (as
@@ -303,6 +260,7 @@ def binary_average_precision(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CURVES
 def multiclass_average_precision(
     num_classes: int,
     average: str | None = "macro",
@@ -316,20 +274,8 @@ def multiclass_average_precision(
     """One-vs-rest average precision of multiclass scores.
 
     Args:
-        num_classes: number of classes (``>= 2``).
         average: ``"macro"`` (mean over classes, NaN classes skipped), ``"weighted"`` (by
             support), ``"none"``/``None`` (one value per class).
-        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
-            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
-            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
-            memory whatever the number of samples.
-        ignore_index: target value whose elements are left out (masked, not dropped).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
-            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
-            accumulated results do not depend on the batching.
-        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
-            size (compiles once, vmaps); ``None`` grows eager storage.
 
     Returns:
         A metric computing a scalar, or ``(C,)`` with ``average="none"``.
@@ -356,6 +302,7 @@ def multiclass_average_precision(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CURVES
 def multilabel_average_precision(
     num_labels: int,
     average: str | None = "macro",
@@ -369,20 +316,8 @@ def multilabel_average_precision(
     """Average precision of each label of multilabel scores.
 
     Args:
-        num_labels: number of labels (``>= 2``).
         average: ``"macro"`` (mean over classes, NaN classes skipped), ``"weighted"`` (by
             support), ``"none"``/``None`` (one value per class), ``"micro"`` (pool every label).
-        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
-            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
-            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
-            memory whatever the number of samples.
-        ignore_index: target value whose elements are left out (masked, not dropped).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
-            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
-            accumulated results do not depend on the batching.
-        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
-            size (compiles once, vmaps); ``None`` grows eager storage.
 
     Returns:
         A metric computing a scalar, or ``(L,)`` with ``average="none"``.
@@ -409,6 +344,7 @@ def multilabel_average_precision(
 
 
 @factory(higher_is_better=None)
+@documented_dispatcher("AUROC", 'auroc("binary")(torch.tensor([0.2, 0.9, 0.4]), torch.tensor([0, 1, 1]))\ntensor(1.)')
 def auroc(
     task: str,
     thresholds: Any = None,
@@ -422,25 +358,14 @@ def auroc(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """AUROC for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_auroc`, :func:`multiclass_auroc` or :func:`multilabel_auroc` from the arguments that
-    task's function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
-    ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import auroc
-        >>> auroc("binary")(torch.tensor([0.2, 0.9, 0.4]), torch.tensor([0, 1, 1]))
-        tensor(1.)
-    """
     return dispatch(task, locals(), binary=binary_auroc, multiclass=multiclass_auroc, multilabel=multilabel_auroc)
 
 
 @factory(higher_is_better=True)
+@documented_dispatcher(
+    "Average precision",
+    'average_precision("binary")(torch.tensor([0.2, 0.9, 0.4]), torch.tensor([0, 1, 1]))\ntensor(1.)',
+)
 def average_precision(
     task: str,
     thresholds: Any = None,
@@ -453,22 +378,6 @@ def average_precision(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Average precision for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_average_precision`, :func:`multiclass_average_precision` or
-    :func:`multilabel_average_precision` from the arguments that task's function takes, passed by keyword (the
-    others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
-    ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import average_precision
-        >>> average_precision("binary")(torch.tensor([0.2, 0.9, 0.4]), torch.tensor([0, 1, 1]))
-        tensor(1.)
-    """
     return dispatch(
         task,
         locals(),

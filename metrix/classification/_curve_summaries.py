@@ -16,6 +16,7 @@ from torch import Tensor
 
 from metrix._core.args import type_error, value_error
 from metrix._core.metric import Metric, factory
+from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._curve_kernel import (
     curve_output,
     float32_curves,
@@ -24,7 +25,7 @@ from metrix.classification._curve_kernel import (
     roc_points,
 )
 from metrix.classification._curve_state import CurveSpec, CurveState, build_spec, check_macro_capacity
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
 
 __all__ = [
@@ -109,6 +110,7 @@ def _eer_reduce(average: str | None) -> Callable[[CurveSpec, CurveState], Tensor
 
 
 @factory(higher_is_better=False)
+@parameter_docs.CURVES
 def binary_eer(
     thresholds: Any = None,
     ignore_index: int | None = None,
@@ -118,15 +120,6 @@ def binary_eer(
     capacity: int | None = None,
 ) -> Metric:
     """Equal error rate: the point of the ROC curve where ``fpr == 1 - tpr``.
-
-    Args:
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing a float32 scalar.
@@ -142,6 +135,7 @@ def binary_eer(
 
 
 @factory(higher_is_better=False)
+@parameter_docs.CURVES
 def multiclass_eer(
     num_classes: int,
     thresholds: Any = None,
@@ -155,16 +149,8 @@ def multiclass_eer(
     """Equal error rate of each one-vs-rest ROC curve (or of the micro/macro curve).
 
     Args:
-        num_classes: number of classes (``>= 2``).
         average: ``None`` (one value per class), ``"micro"`` or ``"macro"`` (of the averaged
             curve, see :func:`multiclass_roc`; not with ``capacity``).
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(C,)`` values, or a scalar with ``average``.
@@ -183,6 +169,7 @@ def multiclass_eer(
 
 
 @factory(higher_is_better=False)
+@parameter_docs.CURVES
 def multilabel_eer(
     num_labels: int,
     thresholds: Any = None,
@@ -193,16 +180,6 @@ def multilabel_eer(
     capacity: int | None = None,
 ) -> Metric:
     """Equal error rate of each label's ROC curve.
-
-    Args:
-        num_labels: number of labels (``>= 2``).
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing ``(L,)`` values.
@@ -219,6 +196,9 @@ def multilabel_eer(
 
 
 @factory(higher_is_better=False)
+@documented_dispatcher(
+    "Equal error rate", 'eer("binary")(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\ntensor(0.5000)'
+)
 def eer(
     task: str,
     thresholds: Any = None,
@@ -231,21 +211,6 @@ def eer(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Equal error rate for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_eer`, :func:`multiclass_eer` or :func:`multilabel_eer` from the arguments that task's
-    function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
-    ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import eer
-        >>> eer("binary")(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        tensor(0.5000)
-    """
     return dispatch(task, locals(), binary=binary_eer, multiclass=multiclass_eer, multilabel=multilabel_eer)
 
 
@@ -283,6 +248,7 @@ def _logauc_reduce(fpr_range: tuple[float, float], average: str | None) -> Calla
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CURVES
 def binary_logauc(
     fpr_range: tuple[float, float] = (0.001, 0.1),
     thresholds: Any = None,
@@ -297,13 +263,6 @@ def binary_logauc(
     Args:
         fpr_range: ``(low, high)`` with ``0 <= low < high <= 1``; the area is divided by
             ``log10(high) - log10(low)``.
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing a float32 scalar.
@@ -320,6 +279,7 @@ def binary_logauc(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CURVES
 def multiclass_logauc(
     num_classes: int,
     fpr_range: tuple[float, float] = (0.001, 0.1),
@@ -334,16 +294,8 @@ def multiclass_logauc(
     """LogAUC of each one-vs-rest ROC curve, averaged.
 
     Args:
-        num_classes: number of classes (``>= 2``).
         fpr_range: ``(low, high)`` with ``0 <= low < high <= 1``.
         average: ``"macro"`` (NaN classes skipped) or ``"none"``/``None``.
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing a scalar, or ``(C,)``.
@@ -362,6 +314,7 @@ def multiclass_logauc(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CURVES
 def multilabel_logauc(
     num_labels: int,
     fpr_range: tuple[float, float] = (0.001, 0.1),
@@ -376,16 +329,8 @@ def multilabel_logauc(
     """LogAUC of each label's ROC curve, averaged.
 
     Args:
-        num_labels: number of labels (``>= 2``).
         fpr_range: ``(low, high)`` with ``0 <= low < high <= 1``.
         average: ``"macro"`` (NaN labels skipped) or ``"none"``/``None``.
-        thresholds: ``None`` (exact, every sample kept), an int ``T >= 2`` (evenly spaced in
-            [0, 1]) or increasing thresholds in [0, 1] (binned, ``O(T * C)`` memory).
-        ignore_index: target value whose elements are left out (masked).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess), ``"probabilities"`` or
-            ``"logits"``.
-        capacity: with ``thresholds=None``, a fixed sample capacity (compiles once, vmaps).
 
     Returns:
         A metric computing a scalar, or ``(L,)``.
@@ -404,6 +349,11 @@ def multilabel_logauc(
 
 
 @factory(higher_is_better=True)
+@documented_dispatcher(
+    "LogAUC",
+    'logauc("binary")(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\ntensor(0.5000)',
+    note='As in TorchMetrics, ``average`` defaults to ``None`` here (``"macro"`` in the task functions).',
+)
 def logauc(
     task: str,
     thresholds: Any = None,
@@ -417,20 +367,4 @@ def logauc(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """LogAUC for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_logauc`, :func:`multiclass_logauc` or :func:`multilabel_logauc` from the arguments that
-    task's function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
-    ``"binary"``, ``"multiclass"`` or ``"multilabel"``. As in TorchMetrics, ``average`` defaults to ``None`` here
-    (``"macro"`` in the task functions).
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import logauc
-        >>> logauc("binary")(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        tensor(0.5000)
-    """
     return dispatch(task, locals(), binary=binary_logauc, multiclass=multiclass_logauc, multilabel=multilabel_logauc)

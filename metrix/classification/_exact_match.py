@@ -1,8 +1,16 @@
 """Exact match: the fraction of samples whose every label (or position) is predicted right.
 
-The state is ``[correct, total]`` as one int64 leaf (``cat`` rows of it per sample for
-``multidim_average="samplewise"``). Ignored elements count as matched, as in
+The state is ``[correct, total]`` as one float64 leaf of counts (``cat`` int64 rows of it
+per sample for ``multidim_average="samplewise"``). Ignored elements count as matched, as in
 TorchMetrics.
+
+``sample_weight=`` (global only): the weight of sample ``i`` counts each of its items
+(the sample for multiclass; each extra position ``...`` for multilabel) ``w[i]`` times, so
+multilabel exact match is scikit-learn's subset ``accuracy_score`` with ``sample_weight``.
+Any non-negative real weight: the counts are float64 with the stat scores' fractional flag,
+read as int64 (TorchMetrics' float32 value) while every weight was whole (see
+:mod:`metrix.classification._stat_scores_state`). Samplewise values are one per sample and
+refuse weights.
 """
 
 from __future__ import annotations
@@ -14,9 +22,18 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix._core.weights import mark_sample_weight, refuse_sample_weight
 from metrix.classification._dispatch import dispatch
 from metrix.classification._division import safe_divide
-from metrix.classification._stat_scores_state import Task, multiclass_task, multilabel_task
+from metrix.classification._sample_weights import SAMPLEWISE_REFUSAL, element_weights, stat_weights
+from metrix.classification._stat_scores_state import (
+    Task,
+    as_counts,
+    counts_compute,
+    flagged,
+    multiclass_task,
+    multilabel_task,
+)
 
 __all__ = [
     "ExactMatchState",
@@ -31,7 +48,8 @@ __all__ = [
 class ExactMatchState:
     """Global counts."""
 
-    counts: Tensor = leaf("sum")  # int64 (2,): [exactly matched items, items]
+    counts: Tensor = leaf("sum")  # float64 (2,): [exactly matched items, items] (their weights)
+    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
 
 
 @state
@@ -55,7 +73,10 @@ def _exact_match_metric(name: str, task: Task) -> Metric:
         def init_samplewise(*, device: Any = None) -> SamplewiseExactMatchState:
             return SamplewiseExactMatchState(cat_init((2,), torch.int64, device))
 
-        def update_samplewise(s: SamplewiseExactMatchState, preds: Tensor, target: Tensor) -> SamplewiseExactMatchState:
+        def update_samplewise(
+            s: SamplewiseExactMatchState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
+        ) -> SamplewiseExactMatchState:
+            refuse_sample_weight(f"{name}(multidim_average='samplewise')", sample_weight, SAMPLEWISE_REFUSAL)
             ok = _matched(task, preds, target)
             if task.kind == "multilabel":  # fraction of positions whose labels all match
                 rows = torch.stack([ok.sum(1), torch.full_like(ok[:, 0], ok.shape[1], dtype=torch.int64)], 1)
@@ -67,22 +88,33 @@ def _exact_match_metric(name: str, task: Task) -> Metric:
             correct, total = stored_values(s.counts).unbind(1)
             return safe_divide(correct, total)
 
+        update_samplewise = mark_sample_weight(update_samplewise, False)
         return Metric(init_samplewise, update_samplewise, compute_samplewise, name=name, key=key)
 
     def init(*, device: Any = None) -> ExactMatchState:
-        return ExactMatchState(torch.zeros(2, dtype=torch.int64, device=device))
+        return ExactMatchState(
+            torch.zeros(2, dtype=torch.float64, device=device), torch.zeros((), dtype=torch.float64, device=device)
+        )
 
-    def update(s: ExactMatchState, preds: Tensor, target: Tensor) -> ExactMatchState:
+    def update(
+        s: ExactMatchState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
+    ) -> ExactMatchState:
         ok = _matched(task, preds, target)
         if task.kind == "multiclass":
             ok = ok.all(1)  # one item per sample
-        counts = torch.stack([ok.sum(), torch.tensor(ok.numel(), device=ok.device)])
-        return ExactMatchState(s.counts + counts)
+        if sample_weight is None:
+            counts = torch.stack([ok.sum(), torch.tensor(ok.numel(), device=ok.device)])
+            return ExactMatchState(s.counts + counts, s.fractional)
+        w, flag = stat_weights(sample_weight, target, name, validate_args=task.validate_args)
+        ew = element_weights(w, None, ok)  # (N,) or (N, M): each item of sample i weighs w[i]
+        counts = torch.stack([(ok * ew).sum(), ew.sum()])
+        return ExactMatchState(s.counts + counts, flagged(s.fractional, flag))
 
     def compute(s: ExactMatchState) -> Tensor:
-        return safe_divide(s.counts[0], s.counts[1])
+        counts = as_counts(s.counts)
+        return safe_divide(counts[0], counts[1])
 
-    return Metric(init, update, compute, name=name, key=key)
+    return Metric(init, update, counts_compute(name, compute), name=name, key=key)
 
 
 @factory(higher_is_better=True)

@@ -1,10 +1,16 @@
 """Group fairness of binary predictions: per-group stat rates, demographic parity, equal opportunity.
 
 The state holds, for each of ``num_groups`` groups, the binary confusion counts
-``[tn, fp, fn, tp]`` plus the number of ignored elements, in one int64 ``(G, 5)``
-leaf filled with ``scatter_add`` (it traces and vmaps). The ignored count only
+``[tn, fp, fn, tp]`` plus the number of ignored elements, in one float64 ``(G, 5)``
+leaf of counts filled with ``scatter_add`` (it traces and vmaps). The ignored count only
 records that a group was seen, which decides whether it takes part in the min/max
 comparisons (TorchMetrics compares the groups present in the data).
+
+``sample_weight=``: each element of sample ``i`` adds ``w[i]`` to its group's cell
+instead of 1 (any non-negative real weight), so every rate is a weighted rate within the
+group (``sum of w over the group's tp / sum of w over the group``): weight 0 drops the
+sample (a group seen only with weight 0 is absent), an integer ``k`` repeats it. The
+rates are float64 either way, so whole counts give exactly the unweighted values.
 
 * ``binary_groups_stat_rates``: per group, ``[tp, fp, tn, fn] / (tp + fp + tn + fn)``.
 * demographic parity: ``min_g PR_g / max_g PR_g`` with the positivity rate
@@ -48,6 +54,7 @@ from metrix.classification._inputs import (
     flat_len,
     to_probabilities,
 )
+from metrix.classification._sample_weights import element_weights, stat_weights
 
 __all__ = [
     "GroupStatsState",
@@ -64,7 +71,7 @@ FAIRNESS_TASKS = ("demographic_parity", "equal_opportunity", "all")
 class GroupStatsState:
     """Binary confusion counts per group."""
 
-    stats: Tensor = leaf("sum")  # int64 (G, 5): [tn, fp, fn, tp, ignored] per group
+    stats: Tensor = leaf("sum")  # float64 (G, 5): [tn, fp, fn, tp, ignored] counts (weights) per group
 
 
 def _group_update_fn(
@@ -75,8 +82,11 @@ def _group_update_fn(
     input_format: str,
     *,
     use_target: bool,
-) -> Callable[[GroupStatsState, Tensor, Tensor | None, Tensor], GroupStatsState]:
-    def update(s: GroupStatsState, preds: Tensor, target: Tensor | None, groups: Tensor) -> GroupStatsState:
+    name: str,
+) -> Callable[..., GroupStatsState]:
+    def update(
+        s: GroupStatsState, preds: Tensor, target: Tensor | None, groups: Tensor, sample_weight: Tensor | None = None
+    ) -> GroupStatsState:
         check_tensor(preds, "preds")
         check_tensor(groups, "groups")
         tgt = check_tensor(target, "target") if use_target else None
@@ -110,8 +120,13 @@ def _group_update_fn(
         check_binary_values(t, ignore_index=ignore_index, valid=valid, validate_args=validate_args)
         cell = torch.where(valid, 2 * t.clamp(0, 1) + hard.clamp(0, 1), 4)
         idx = (g.clamp(0, num_groups - 1) * 5 + cell).reshape(-1)
-        counts = torch.zeros(num_groups * 5, dtype=torch.int64, device=preds.device)
-        counts = counts.scatter_add(0, idx, torch.ones_like(idx))
+        if sample_weight is None:
+            counts = torch.zeros(num_groups * 5, dtype=torch.int64, device=preds.device)
+            counts = counts.scatter_add(0, idx, torch.ones_like(idx))
+        else:
+            w, _ = stat_weights(sample_weight, preds, name, validate_args=validate_args)
+            counts = torch.zeros(num_groups * 5, dtype=torch.float64, device=preds.device)
+            counts = counts.scatter_add(0, idx, element_weights(w, None, cell).reshape(-1))
         return GroupStatsState(s.stats + counts.reshape(num_groups, 5))
 
     return update
@@ -119,7 +134,7 @@ def _group_update_fn(
 
 def _init_fn(num_groups: int) -> Callable[..., GroupStatsState]:
     def init(*, device: Any = None) -> GroupStatsState:
-        return GroupStatsState(torch.zeros((num_groups, 5), dtype=torch.int64, device=device))
+        return GroupStatsState(torch.zeros((num_groups, 5), dtype=torch.float64, device=device))
 
     return init
 
@@ -193,7 +208,15 @@ def binary_groups_stat_rates(
         (tensor([0., 0., 1., 0.], dtype=torch.float64), tensor([1., 0., 0., 0.], dtype=torch.float64))
     """
     threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
-    update = _group_update_fn(num_groups, threshold, ignore_index, validate_args, input_format, use_target=True)
+    update = _group_update_fn(
+        num_groups,
+        threshold,
+        ignore_index,
+        validate_args,
+        input_format,
+        use_target=True,
+        name="binary_groups_stat_rates",
+    )
 
     def compute(s: GroupStatsState) -> dict[str, Tensor]:
         tn, fp, fn, tp, _ = s.stats.unbind(1)
@@ -248,14 +271,22 @@ def binary_fairness(
     check_choice(task, "task", FAIRNESS_TASKS)
     threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
     dp_only = task == "demographic_parity"
-    update = _group_update_fn(num_groups, threshold, ignore_index, validate_args, input_format, use_target=not dp_only)
+    update = _group_update_fn(
+        num_groups, threshold, ignore_index, validate_args, input_format, use_target=not dp_only, name="binary_fairness"
+    )
     if dp_only:
         counts = update
 
-        def update(s: GroupStatsState, preds: Tensor, target: Tensor | None, groups: Tensor) -> GroupStatsState:
+        def update(
+            s: GroupStatsState,
+            preds: Tensor,
+            target: Tensor | None,
+            groups: Tensor,
+            sample_weight: Tensor | None = None,
+        ) -> GroupStatsState:
             if target is not None:  # as TorchMetrics: the target is ignored, say so
                 warn("binary_fairness", "task='demographic_parity' does not use target (pass target=None)")
-            return counts(s, preds, target, groups)
+            return counts(s, preds, target, groups, sample_weight)
 
     def compute(s: GroupStatsState) -> dict[str, Tensor]:
         out: dict[str, Tensor] = {}
@@ -305,10 +336,14 @@ def demographic_parity(
         {'DP': tensor(0.3333, dtype=torch.float64), 'DP_min_group': tensor(0), 'DP_max_group': tensor(1)}
     """
     threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
-    inner = _group_update_fn(num_groups, threshold, ignore_index, validate_args, input_format, use_target=False)
+    inner = _group_update_fn(
+        num_groups, threshold, ignore_index, validate_args, input_format, use_target=False, name="demographic_parity"
+    )
 
-    def update(s: GroupStatsState, preds: Tensor, groups: Tensor) -> GroupStatsState:
-        return inner(s, preds, None, groups)
+    def update(
+        s: GroupStatsState, preds: Tensor, groups: Tensor, sample_weight: Tensor | None = None
+    ) -> GroupStatsState:
+        return inner(s, preds, None, groups, sample_weight)
 
     def compute(s: GroupStatsState) -> dict[str, Tensor]:
         return _demographic_parity(s.stats)
@@ -352,7 +387,9 @@ def equal_opportunity(
         {'EO': tensor(1., dtype=torch.float64), 'EO_min_group': tensor(0), 'EO_max_group': tensor(0)}
     """
     threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
-    update = _group_update_fn(num_groups, threshold, ignore_index, validate_args, input_format, use_target=True)
+    update = _group_update_fn(
+        num_groups, threshold, ignore_index, validate_args, input_format, use_target=True, name="equal_opportunity"
+    )
 
     def compute(s: GroupStatsState) -> dict[str, Tensor]:
         return _equal_opportunity(s.stats)

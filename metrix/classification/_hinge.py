@@ -26,7 +26,8 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
-from metrix.classification._dispatch import dispatch
+from metrix.classification import _parameter_docs as parameter_docs
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import (
     binary_scores,
     check_bool,
@@ -37,7 +38,7 @@ from metrix.classification._inputs import (
     check_validate_args,
     multiclass_scores,
 )
-from metrix.classification._sample_weights import whole_row_weights
+from metrix.classification._sample_weights import float_row_weights
 
 __all__ = ["HingeState", "binary_hinge_loss", "hinge_loss", "multiclass_hinge_loss"]
 
@@ -49,13 +50,13 @@ class HingeState:
     """Sum of hinge losses and the number of samples they came from."""
 
     measure: Tensor = leaf("sum")  # float64 () or (C,) for one-vs-all: sum of losses
-    total: Tensor = leaf("sum")  # int64 (): counted samples
+    total: Tensor = leaf("sum")  # float64 (): counted samples (their total weight with sample_weight=)
 
 
 def _init_fn(shape: tuple[int, ...]) -> Callable[..., HingeState]:
     def init(*, device: Any = None) -> HingeState:
         return HingeState(
-            torch.zeros(shape, dtype=torch.float64, device=device), torch.zeros((), dtype=torch.int64, device=device)
+            torch.zeros(shape, dtype=torch.float64, device=device), torch.zeros((), dtype=torch.float64, device=device)
         )
 
     return init
@@ -72,6 +73,7 @@ def _compute(s: HingeState) -> Tensor:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.BINARY
 def binary_hinge_loss(
     squared: bool = False,
     ignore_index: int | None = None,
@@ -86,8 +88,6 @@ def binary_hinge_loss(
 
     Args:
         squared: square each loss.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
         input_format: ``"auto"`` (TorchMetrics' per-batch guess: a sigmoid is applied
             when any counted score lies outside [0, 1]), ``"probabilities"`` or
             ``"logits"``.
@@ -119,14 +119,15 @@ def binary_hinge_loss(
         loss = torch.where(valid, _loss(margin, squared), 0).double()
         if sample_weight is None:
             return HingeState(s.measure + loss.sum(), s.total + valid.sum())
-        w = whole_row_weights(sample_weight, target, p.shape[0], "binary_hinge_loss", validate_args=validate_args)
-        return HingeState(s.measure + torch.dot(loss, w.double()), s.total + (valid * w).sum())
+        w = float_row_weights(sample_weight, target, p.shape[0], "binary_hinge_loss", validate_args=validate_args)
+        return HingeState(s.measure + torch.dot(loss, w), s.total + (valid * w).sum())
 
     key = ("binary_hinge_loss", squared, ignore_index, validate_args, input_format)
     return Metric(_init_fn(()), update, _compute, name="binary_hinge_loss", key=key)
 
 
 @factory(higher_is_better=False)
+@parameter_docs.MULTICLASS
 def multiclass_hinge_loss(
     num_classes: int,
     squared: bool = False,
@@ -148,7 +149,6 @@ def multiclass_hinge_loss(
             score against the best other class) or ``"one-vs-all"`` (one binary
             hinge loss per class).
         ignore_index: target value whose samples are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
         input_format: ``"auto"`` (TorchMetrics' per-batch guess: a softmax over the
             class dim is applied when any counted score lies outside [0, 1]),
             ``"probabilities"`` or ``"logits"``.
@@ -188,7 +188,7 @@ def multiclass_hinge_loss(
         is_target = torch.nn.functional.one_hot(t, num_classes).bool()
         w = None
         if sample_weight is not None:
-            w = whole_row_weights(
+            w = float_row_weights(
                 sample_weight, target, p.shape[0], "multiclass_hinge_loss", validate_args=validate_args
             )
         if one_vs_all:
@@ -207,6 +207,10 @@ def multiclass_hinge_loss(
 
 
 @factory(higher_is_better=False)
+@documented_dispatcher(
+    "Mean hinge loss",
+    'hinge_loss("binary")(torch.tensor([0.5, 0.7, 0.1]), torch.tensor([0, 1, 1]))\ntensor(0.9000, dtype=torch.float64)',
+)
 def hinge_loss(
     task: str,
     num_classes: int | None = None,
@@ -217,19 +221,4 @@ def hinge_loss(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Mean hinge loss for ``task="binary" | "multiclass"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_hinge_loss` or :func:`multiclass_hinge_loss` from the arguments that task's function
-    takes, passed by keyword (the others are ignored); they are documented there. ``task`` is ``"binary"`` or
-    ``"multiclass"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import hinge_loss
-        >>> hinge_loss("binary")(torch.tensor([0.5, 0.7, 0.1]), torch.tensor([0, 1, 1]))
-        tensor(0.9000, dtype=torch.float64)
-    """
     return dispatch(task, locals(), binary=binary_hinge_loss, multiclass=multiclass_hinge_loss)

@@ -6,7 +6,8 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix.classification._dispatch import dispatch
+from metrix.classification import _parameter_docs as parameter_docs
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._division import safe_divide
 from metrix.classification._inputs import check_average, check_zero_division
 from metrix.classification._stat_scores_state import (
@@ -55,6 +56,7 @@ def _jaccard_metric(name: str, task: Task, average: str, zero_division: float) -
 
 
 @factory(higher_is_better=True)
+@parameter_docs.BINARY
 def binary_jaccard_index(
     threshold: float = 0.5,
     ignore_index: int | None = None,
@@ -66,11 +68,7 @@ def binary_jaccard_index(
     """Jaccard index of binary predictions: ``tp / (tp + fp + fn)``.
 
     Args:
-        threshold: probability above which a prediction counts as positive.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
         zero_division: value returned when ``tp + fp + fn == 0`` (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar.
@@ -86,6 +84,7 @@ def binary_jaccard_index(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.MULTICLASS
 def multiclass_jaccard_index(
     num_classes: int,
     average: str | None = "macro",
@@ -98,14 +97,11 @@ def multiclass_jaccard_index(
     """Jaccard index of multiclass predictions, per class then averaged.
 
     Args:
-        num_classes: number of classes ``C`` (an int >= 2).
         average: ``"micro"``, ``"macro"`` (classes that occur), ``"weighted"`` (by
             support) or ``"none"``/``None``.
         ignore_index: target value whose elements are not counted (a valid class index
             is also left out of the micro and macro averages).
-        validate_args: check input values (shapes and dtypes are always checked).
         zero_division: value returned for an empty union (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar (``(C,)`` for ``average="none"``).
@@ -122,6 +118,7 @@ def multiclass_jaccard_index(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.MULTILABEL
 def multilabel_jaccard_index(
     num_labels: int,
     threshold: float = 0.5,
@@ -135,13 +132,7 @@ def multilabel_jaccard_index(
     """Jaccard index of multilabel predictions, per label then averaged.
 
     Args:
-        num_labels: number of labels ``L`` (an int >= 2).
-        threshold: probability above which a label counts as predicted.
-        average: ``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
         zero_division: value returned for an empty union (0 or 1).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar (``(L,)`` for ``average="none"``).
@@ -158,6 +149,9 @@ def multilabel_jaccard_index(
 
 
 @factory(higher_is_better=True)
+@documented_dispatcher(
+    "Jaccard index", 'jaccard_index("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([0, 1, 0, 1]))\ntensor(0.6667)'
+)
 def jaccard_index(
     task: str,
     threshold: float = 0.5,
@@ -170,21 +164,6 @@ def jaccard_index(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Jaccard index for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_jaccard_index`, :func:`multiclass_jaccard_index` or :func:`multilabel_jaccard_index`
-    from the arguments that task's function takes, passed by keyword (the others are ignored); they are
-    documented there. ``task`` is ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import jaccard_index
-        >>> jaccard_index("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([0, 1, 0, 1]))
-        tensor(0.6667)
-    """
     return dispatch(
         task,
         locals(),

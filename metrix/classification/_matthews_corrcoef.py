@@ -13,7 +13,8 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
-from metrix.classification._dispatch import dispatch
+from metrix.classification import _parameter_docs as parameter_docs
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._stat_scores_state import (
     ClassCounts,
     Task,
@@ -95,6 +96,7 @@ def _mcc_metric(name: str, task: Task) -> Metric:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.BINARY
 def binary_matthews_corrcoef(
     threshold: float = 0.5,
     ignore_index: int | None = None,
@@ -103,12 +105,6 @@ def binary_matthews_corrcoef(
     input_format: str = "auto",
 ) -> Metric:
     """Matthews correlation coefficient of binary predictions.
-
-    Args:
-        threshold: probability above which a prediction counts as positive.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar in [-1, 1].
@@ -124,6 +120,7 @@ def binary_matthews_corrcoef(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.MULTICLASS
 def multiclass_matthews_corrcoef(
     num_classes: int,
     ignore_index: int | None = None,
@@ -132,12 +129,6 @@ def multiclass_matthews_corrcoef(
     input_format: str = "auto",
 ) -> Metric:
     """Matthews correlation coefficient of multiclass predictions.
-
-    Args:
-        num_classes: number of classes ``C`` (an int >= 2).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar.
@@ -154,6 +145,7 @@ def multiclass_matthews_corrcoef(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.MULTILABEL
 def multilabel_matthews_corrcoef(
     num_labels: int,
     threshold: float = 0.5,
@@ -163,13 +155,6 @@ def multilabel_matthews_corrcoef(
     input_format: str = "auto",
 ) -> Metric:
     """Matthews correlation coefficient of multilabel predictions (all labels pooled into one 2×2 matrix).
-
-    Args:
-        num_labels: number of labels ``L`` (an int >= 2).
-        threshold: probability above which a label counts as predicted.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
 
     Returns:
         A metric computing a float32 scalar.
@@ -186,6 +171,10 @@ def multilabel_matthews_corrcoef(
 
 
 @factory(higher_is_better=True)
+@documented_dispatcher(
+    "Matthews correlation coefficient",
+    'matthews_corrcoef("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([1, 1, 0, 1]))\ntensor(1.)',
+)
 def matthews_corrcoef(
     task: str,
     threshold: float = 0.5,
@@ -196,22 +185,6 @@ def matthews_corrcoef(
     *,
     input_format: str = "auto",
 ) -> Metric:
-    """Matthews correlation coefficient for ``task="binary" | "multiclass" | "multilabel"``.
-
-    Builds :func:`binary_matthews_corrcoef`, :func:`multiclass_matthews_corrcoef` or
-    :func:`multilabel_matthews_corrcoef` from the arguments that task's function takes, passed by keyword (the
-    others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
-    ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import matthews_corrcoef
-        >>> matthews_corrcoef("binary")(torch.tensor([1, 1, 0, 1]), torch.tensor([1, 1, 0, 1]))
-        tensor(1.)
-    """
     return dispatch(
         task,
         locals(),

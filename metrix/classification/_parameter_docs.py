@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from metrix._core.docstrings import Glossary
 
-__all__ = ["BINARY", "MULTICLASS", "MULTILABEL"]
+__all__ = ["BINARY", "CURVES", "MULTICLASS", "MULTILABEL"]
 
 _COMMON = Glossary(
     {
@@ -35,3 +35,27 @@ MULTILABEL = _COMMON | {
     "threshold": "probability above which a label counts as predicted.",
     "average": '``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.',
 }
+
+# Curves and what is read off them (ROC/PR curves, their areas and summaries, operating points).
+_BOUND = "the constraint, a float in [0, 1]."
+CURVES = Glossary(
+    {
+        "num_classes": "number of classes (``>= 2``).",
+        "num_labels": "number of labels (``>= 2``).",
+        "thresholds": "``None`` keeps every sample and gives the exact curve; an int ``T >= 2``\n"
+        "uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them\n"
+        "explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``\n"
+        "memory whatever the number of samples.",
+        "ignore_index": "target value whose elements are left out (masked, not dropped).",
+        "validate_args": "check input values (shapes and dtypes are always checked).",
+        "input_format": '``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]\n'
+        'get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so\n'
+        "accumulated results do not depend on the batching.",
+        "capacity": "with ``thresholds=None``, keep samples in a fixed-capacity buffer of this\n"
+        "size (compiles once, vmaps); ``None`` grows eager storage.",
+        "min_specificity": _BOUND,
+        "min_sensitivity": _BOUND,
+        "min_precision": _BOUND,
+        "min_recall": _BOUND,
+    }
+)

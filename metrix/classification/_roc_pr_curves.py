@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from metrix._core.metric import Metric, factory
+from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._curve_kernel import CurveOutput, curve_output, macro_curve, pr_points, roc_points
 from metrix.classification._curve_state import CurveState, build_spec, check_macro_capacity, curve_metric
-from metrix.classification._dispatch import dispatch
+from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def binary_roc(
     thresholds: Any = None,
     ignore_index: int | None = None,
@@ -41,19 +43,6 @@ def binary_roc(
     capacity: int | None = None,
 ) -> Metric:
     """Receiver operating characteristic of binary scores.
-
-    Args:
-        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
-            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
-            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
-            memory whatever the number of samples.
-        ignore_index: target value whose elements are left out (masked, not dropped).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
-            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
-            accumulated results do not depend on the batching.
-        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
-            size (compiles once, vmaps); ``None`` grows eager storage.
 
     Returns:
         A metric computing ``(fpr, tpr, thresholds)``, thresholds decreasing, starting
@@ -76,6 +65,7 @@ def binary_roc(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def multiclass_roc(
     num_classes: int,
     thresholds: Any = None,
@@ -90,17 +80,6 @@ def multiclass_roc(
 
     Args:
         num_classes: number of classes (``>= 2``); preds have shape ``(N, C, ...)``.
-        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
-            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
-            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
-            memory whatever the number of samples.
-        ignore_index: target value whose elements are left out (masked, not dropped).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
-            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
-            accumulated results do not depend on the batching.
-        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
-            size (compiles once, vmaps); ``None`` grows eager storage.
         average: ``None`` gives one curve per class; ``"micro"`` one curve over every
             (sample, class) pair; ``"macro"`` the class curves averaged on a common grid
             (not available with ``capacity``).
@@ -134,6 +113,7 @@ def multiclass_roc(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def multilabel_roc(
     num_labels: int,
     thresholds: Any = None,
@@ -147,17 +127,6 @@ def multilabel_roc(
 
     Args:
         num_labels: number of labels (``>= 2``); preds and target have shape ``(N, L, ...)``.
-        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
-            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
-            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
-            memory whatever the number of samples.
-        ignore_index: target value whose elements are left out (masked, not dropped).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
-            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
-            accumulated results do not depend on the batching.
-        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
-            size (compiles once, vmaps); ``None`` grows eager storage.
 
     Returns:
         A metric computing ``(fpr, tpr, thresholds)`` per label (lists when exact).
@@ -181,6 +150,7 @@ def multilabel_roc(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def binary_precision_recall_curve(
     thresholds: Any = None,
     ignore_index: int | None = None,
@@ -190,19 +160,6 @@ def binary_precision_recall_curve(
     capacity: int | None = None,
 ) -> Metric:
     """Precision-recall curve of binary scores.
-
-    Args:
-        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
-            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
-            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
-            memory whatever the number of samples.
-        ignore_index: target value whose elements are left out (masked, not dropped).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
-            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
-            accumulated results do not depend on the batching.
-        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
-            size (compiles once, vmaps); ``None`` grows eager storage.
 
     Returns:
         A metric computing ``(precision, recall, thresholds)``, thresholds increasing, with
@@ -228,6 +185,7 @@ def binary_precision_recall_curve(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def multiclass_precision_recall_curve(
     num_classes: int,
     thresholds: Any = None,
@@ -242,17 +200,6 @@ def multiclass_precision_recall_curve(
 
     Args:
         num_classes: number of classes (``>= 2``); preds have shape ``(N, C, ...)``.
-        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
-            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
-            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
-            memory whatever the number of samples.
-        ignore_index: target value whose elements are left out (masked, not dropped).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
-            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
-            accumulated results do not depend on the batching.
-        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
-            size (compiles once, vmaps); ``None`` grows eager storage.
         average: ``None`` (per class), ``"micro"`` or ``"macro"`` (see :func:`multiclass_roc`).
 
     Returns:
@@ -283,6 +230,7 @@ def multiclass_precision_recall_curve(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CURVES
 def multilabel_precision_recall_curve(
     num_labels: int,
     thresholds: Any = None,
@@ -293,20 +241,6 @@ def multilabel_precision_recall_curve(
     capacity: int | None = None,
 ) -> Metric:
     """Precision-recall curve of each label of multilabel scores.
-
-    Args:
-        num_labels: number of labels (``>= 2``).
-        thresholds: ``None`` keeps every sample and gives the exact curve; an int ``T >= 2``
-            uses ``T`` thresholds evenly spaced in [0, 1]; a list or 1-d tensor gives them
-            explicitly (strictly increasing, in [0, 1]). Binned curves need ``O(T * C)``
-            memory whatever the number of samples.
-        ignore_index: target value whose elements are left out (masked, not dropped).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` follows TorchMetrics per batch (scores outside [0, 1]
-            get the activation), ``"probabilities"`` or ``"logits"`` declare it once, so
-            accumulated results do not depend on the batching.
-        capacity: with ``thresholds=None``, keep samples in a fixed-capacity buffer of this
-            size (compiles once, vmaps); ``None`` grows eager storage.
 
     Returns:
         A metric computing ``(precision, recall, thresholds)`` per label.
@@ -330,6 +264,9 @@ def multilabel_precision_recall_curve(
 
 
 @factory(higher_is_better=None)
+@documented_dispatcher(
+    "ROC curve", 'roc("binary", thresholds=3)(torch.tensor([0.2, 0.9]), torch.tensor([0, 1]))[1]\ntensor([0., 1., 1.])'
+)
 def roc(
     task: str,
     thresholds: Any = None,
@@ -342,25 +279,15 @@ def roc(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """ROC curve for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_roc`, :func:`multiclass_roc` or :func:`multilabel_roc` from the arguments that task's
-    function takes, passed by keyword (the others are ignored); they are documented there. ``task`` is
-    ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import roc
-        >>> roc("binary", thresholds=3)(torch.tensor([0.2, 0.9]), torch.tensor([0, 1]))[1]
-        tensor([0., 1., 1.])
-    """
     return dispatch(task, locals(), binary=binary_roc, multiclass=multiclass_roc, multilabel=multilabel_roc)
 
 
 @factory(higher_is_better=None)
+@documented_dispatcher(
+    "Precision-recall curve",
+    'precision_recall_curve("binary", thresholds=3)(torch.tensor([0.2, 0.9]), torch.tensor([0, 1]))[0]\n'
+    "tensor([0.5000, 1.0000,    nan, 1.0000])",
+)
 def precision_recall_curve(
     task: str,
     thresholds: Any = None,
@@ -373,22 +300,6 @@ def precision_recall_curve(
     input_format: str = "auto",
     capacity: int | None = None,
 ) -> Metric:
-    """Precision-recall curve for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_precision_recall_curve`, :func:`multiclass_precision_recall_curve` or
-    :func:`multilabel_precision_recall_curve` from the arguments that task's function takes, passed by keyword
-    (the others are ignored); they are documented there. ``task`` is ``"binary"``, ``"multiclass"`` or
-    ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import precision_recall_curve
-        >>> precision_recall_curve("binary", thresholds=3)(torch.tensor([0.2, 0.9]), torch.tensor([0, 1]))[0]
-        tensor([0.5000, 1.0000,    nan, 1.0000])
-    """
     return dispatch(
         task,
         locals(),

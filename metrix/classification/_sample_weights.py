@@ -1,13 +1,22 @@
 """Sample weights in classification: per-sample weights turned into per-element count weights.
 
-Every classification state that takes ``sample_weight=`` is made of exact counts (the
-float64 stat-scores counts, the int64 histogram of binned curves): a weight adds to those
-counts what repeating the sample would add. The weights are therefore frequency weights,
-whole numbers (``0, 1, 2, ...``, in any real dtype), which is what scikit-learn's
-``sample_weight`` means for a count, what the weighted laws (``k`` = ``k`` repeats) are
-and what the bootstrap's Poisson(1) weights are. A fractional weight is a ``ValueError``
-naming ``sample_weight`` (a value check: it runs under ``torch.compile`` and ``vmap``
-too and turns off with ``validate_args=False``), never silently truncated.
+A weight adds to a classification state what repeating the sample would add, so an
+integer weight ``k`` is ``k`` repeats (the bootstrap's Poisson(1) weights are such
+frequency weights), and any non-negative real weight is scikit-learn's ``sample_weight``:
+
+* the stat-scores states (accuracy, precision, recall, F-beta, specificity, NPV, Hamming,
+  Jaccard, MCC, Cohen's kappa, stat scores, confusion matrix) hold float64 counts and
+  take any weight: :func:`stat_weights` checks it and :func:`fractional_flag` records in
+  the state whether a weight had a fractional part (see
+  :mod:`metrix.classification._stat_scores_state` for how compute reads such counts);
+* the hinge and label-ranking states (float64 sums and totals) take any weight too
+  (:func:`float_row_weights`);
+* states of exact int64 counts (binned curves, calibration bins,
+  ``multiclass_accuracy(num_classes=None)``) take whole numbers only
+  (``0, 1, 2, ...`` in any real dtype, :func:`check_count_weights`): a fractional weight
+  is a ``ValueError`` naming ``sample_weight`` (a value check: it runs under
+  ``torch.compile`` and ``vmap`` too and turns off with ``validate_args=False``), never
+  silently truncated.
 
 Inputs with extra dims ``(N, ...)``: the weight of sample ``i`` applies to each of its
 elements (``ignore_index`` elements weigh 0), as if the sample were repeated.
@@ -23,7 +32,16 @@ from torch import Tensor
 from metrix._core.checks import check, is_tracing, validation_enabled
 from metrix._core.weights import check_sample_weight, weights_trusted
 
-__all__ = ["SAMPLEWISE_REFUSAL", "check_count_weights", "element_weights", "row_weights_of", "whole_row_weights"]
+__all__ = [
+    "SAMPLEWISE_REFUSAL",
+    "check_count_weights",
+    "element_weights",
+    "float_row_weights",
+    "fractional_flag",
+    "row_weights_of",
+    "stat_weights",
+    "whole_row_weights",
+]
 
 SAMPLEWISE_REFUSAL = (
     "multidim_average='samplewise' gives one value per sample, which a weight of that sample "
@@ -32,7 +50,7 @@ SAMPLEWISE_REFUSAL = (
 
 
 def check_count_weights(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool) -> Tensor:
-    """:func:`~metrix._core.weights.check_sample_weight` plus whole numbers; float64 ``(N,)``.
+    """:func:`~metrix._core.weights.check_sample_weight` plus whole numbers (for int64 count states); float64 ``(N,)``.
 
     Raises:
         TypeError / ValueError: as the shared check; ``ValueError`` for a fractional weight.
@@ -41,13 +59,35 @@ def check_count_weights(sample_weight: Any, like: Tensor, metric: str, *, valida
     if validate_args and validation_enabled() and not weights_trusted():
         message = (
             f"{metric}: sample_weight must hold whole numbers (frequency weights: a weight k counts the sample "
-            "k times); classification states are exact counts"
+            "k times); this state keeps exact int64 counts"
         )
         if is_tracing(w):
             check(w == w.round(), message)
         elif w.numel() and not bool(torch.equal(w, w.round())):
             raise ValueError(message)
     return w
+
+
+def stat_weights(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool) -> tuple[Tensor, Tensor | None]:
+    """Checked float64 weights ``(N,)`` for a float64 count state, and their :func:`fractional_flag`.
+
+    Any non-negative finite weight (scikit-learn's ``sample_weight``).
+    """
+    w = check_sample_weight(sample_weight, like, metric, validate_args=validate_args)
+    return w, fractional_flag(w)
+
+
+def fractional_flag(w: Tensor) -> Tensor | None:
+    """float64 ``()``, positive if a weight of ``w`` has a fractional part (no host read, so it traces).
+
+    The largest fractional part: two kernels, added to the state's ``fractional`` sum leaf
+    (a sum rides in the same collective as the counts when syncing). ``None`` where the
+    weights are whole by construction (the bootstrap's Poisson counts,
+    :func:`~metrix._core.weights.trusted_weights`) or empty: nothing to add.
+    """
+    if weights_trusted() or w.numel() == 0:
+        return None
+    return w.frac().amax()
 
 
 def element_weights(w: Tensor, mask: Tensor | None, like: Tensor) -> Tensor:
@@ -67,3 +107,8 @@ def whole_row_weights(sample_weight: Any, target: Tensor, rows: int, metric: str
     """Checked whole-number weights as int64, one per flattened row (see :func:`row_weights_of`)."""
     w = check_count_weights(sample_weight, target, metric, validate_args=validate_args).long()
     return row_weights_of(w, rows)
+
+
+def float_row_weights(sample_weight: Any, target: Tensor, rows: int, metric: str, *, validate_args: bool) -> Tensor:
+    """Checked float64 weights (any non-negative real), one per flattened row (see :func:`row_weights_of`)."""
+    return row_weights_of(check_sample_weight(sample_weight, target, metric, validate_args=validate_args), rows)

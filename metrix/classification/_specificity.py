@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from torch import Tensor
 
-from metrix._core.metric import Metric, factory
-from metrix.classification._class_averaging import scored_metric
-from metrix.classification._dispatch import dispatch
 from metrix.classification._division import count_divide
-from metrix.classification._inputs import check_average
-from metrix.classification._stat_scores_state import binary_task, multiclass_task, multilabel_task
+from metrix.classification._stat_score_family import PlainScore
 
 __all__ = ["binary_specificity", "multiclass_specificity", "multilabel_specificity", "specificity"]
 
@@ -18,147 +14,7 @@ def _specificity(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
     return count_divide(tn, tn + fp)
 
 
-@factory(higher_is_better=True)
-def binary_specificity(
-    threshold: float = 0.5,
-    multidim_average: str = "global",
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """Specificity of binary predictions: ``tn / (tn + fp)``.
-
-    Same arguments, defaults and values as ``torchmetrics.functional.classification.binary_specificity``.
-
-    Args:
-        threshold: probability above which a prediction counts as positive.
-        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
-
-    Returns:
-        A metric computing a float32 scalar (``(N,)`` samplewise).
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import binary_specificity
-        >>> binary_specificity()(torch.tensor([0.2, 0.8, 0.6, 0.1, 0.7]), torch.tensor([0, 1, 0, 1, 1]))
-        tensor(0.5000)
-    """
-    task = binary_task(threshold, multidim_average, ignore_index, validate_args, input_format)
-    return scored_metric("binary_specificity", task, "micro", _specificity)
-
-
-@factory(higher_is_better=True)
-def multiclass_specificity(
-    num_classes: int,
-    average: str | None = "macro",
-    top_k: int = 1,
-    multidim_average: str = "global",
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """Specificity of multiclass predictions, per class then averaged.
-
-    ``preds`` are float scores ``(N, C, ...)`` or integer labels ``(N, ...)``.
-
-    Args:
-        num_classes: number of classes ``C`` (an int >= 2).
-        average: ``"micro"`` (counts summed over classes), ``"macro"`` (mean over the
-            classes that occur), ``"weighted"`` (by support) or ``"none"``/``None``.
-        top_k: a prediction is a hit when the target is among the ``top_k`` highest scores.
-        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
-
-    Returns:
-        A metric computing a float32 scalar (``(C,)`` for ``average="none"``; leading
-        ``N`` samplewise).
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multiclass_specificity
-        >>> m = multiclass_specificity(num_classes=3)
-        >>> m(torch.tensor([2, 1, 0, 1, 0]), torch.tensor([2, 1, 0, 0, 1]))
-        tensor(0.7778)
-    """
-    task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
-    score = _specificity
-    return scored_metric("multiclass_specificity", task, check_average(average), score, top_k_weights=False)
-
-
-@factory(higher_is_better=True)
-def multilabel_specificity(
-    num_labels: int,
-    threshold: float = 0.5,
-    average: str | None = "macro",
-    multidim_average: str = "global",
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """Specificity of multilabel predictions ``(N, L, ...)``, per label then averaged.
-
-    Args:
-        num_labels: number of labels ``L`` (an int >= 2).
-        threshold: probability above which a label counts as predicted.
-        average: ``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.
-        multidim_average: ``"global"`` or ``"samplewise"`` (one value per sample).
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
-
-    Returns:
-        A metric computing a float32 scalar (``(L,)`` for ``average="none"``).
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multilabel_specificity
-        >>> m = multilabel_specificity(num_labels=2)
-        >>> m(torch.tensor([[0.9, 0.2], [0.7, 0.6], [0.1, 0.8]]), torch.tensor([[1, 0], [0, 1], [1, 1]]))
-        tensor(0.5000)
-    """
-    task = multilabel_task(num_labels, threshold, multidim_average, ignore_index, validate_args, input_format)
-    score = _specificity
-    return scored_metric("multilabel_specificity", task, check_average(average), score, top_k_weights=False)
-
-
-@factory(higher_is_better=True)
-def specificity(
-    task: str,
-    threshold: float = 0.5,
-    num_classes: int | None = None,
-    num_labels: int | None = None,
-    average: str | None = "micro",
-    multidim_average: str = "global",
-    top_k: int | None = 1,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """Specificity for ``task="binary" | "multiclass" | "multilabel"`` (TorchMetrics' dispatcher).
-
-    Builds :func:`binary_specificity`, :func:`multiclass_specificity` or :func:`multilabel_specificity` from the
-    arguments that task's function takes, passed by keyword (the others are ignored); they are documented there.
-    ``task`` is ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
-
-    Returns:
-        The task's metric.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import specificity
-        >>> m = specificity("multiclass", num_classes=3)
-        >>> m(torch.tensor([2, 1, 0, 1]), torch.tensor([2, 1, 1, 0]))
-        tensor(0.7500)
-    """
-    return dispatch(
-        task, locals(), binary=binary_specificity, multiclass=multiclass_specificity, multilabel=multilabel_specificity
-    )
+binary_specificity, multiclass_specificity, multilabel_specificity, specificity = PlainScore(
+    "specificity", "Specificity", "tn / (tn + fp)", __name__, _specificity, higher_is_better=True,
+    examples=("0.5000", "0.7778", "0.5000", "0.7500"), top_k_weights=False,
+).factories  # fmt: skip

@@ -10,17 +10,10 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric, factory
+from metrix._core.metric import Metric
 from metrix.classification._class_averaging import micro_state
-from metrix.classification._dispatch import dispatch
-from metrix.classification._inputs import check_average
-from metrix.classification._stat_scores_state import (
-    Stats,
-    binary_task,
-    multiclass_task,
-    multilabel_task,
-    stats_metric,
-)
+from metrix.classification._stat_score_family import PlainScore
+from metrix.classification._stat_scores_state import Stats, Task, stats_metric
 
 __all__ = ["binary_stat_scores", "multiclass_stat_scores", "multilabel_stat_scores", "stat_scores"]
 
@@ -39,16 +32,22 @@ def _stat_scores_reduce(st: Stats, average: str, *, binary: bool, multilabel: bo
     return (res * frac.unsqueeze(-1)).sum(-2)
 
 
-@factory(higher_is_better=None)
-def binary_stat_scores(
-    threshold: float = 0.5,
-    multidim_average: str = "global",
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """True/false positives/negatives and support of binary predictions.
+def _stat_scores_metric(name: str, task: Task, average: str) -> Metric:
+    """``[tp, fp, tn, fn, support]``, per class or label, or averaged as ``average`` says."""
+    if task.kind == "binary":
+        return stats_metric(name, task, lambda st: _stat_scores_reduce(st, "none", binary=True, multilabel=False))
+    if task.kind == "multiclass" and micro_state(task, average):  # counts already summed over classes
+        return stats_metric(
+            name, task, lambda st: _stat_scores_reduce(st, "none", binary=True, multilabel=False), micro=True
+        )
+    multilabel = task.kind == "multilabel"
+    return stats_metric(name, task, lambda st: _stat_scores_reduce(st, average, binary=False, multilabel=multilabel))
+
+
+# Their docstrings are the stat scores' own (the counts, not a score); the glossary fills no Args entry here.
+_DOCS = {
+    "binary": """\
+    True/false positives/negatives and support of binary predictions.
 
     Args:
         threshold: probability above which a prediction counts as positive.
@@ -68,25 +67,9 @@ def binary_stat_scores(
         >>> from metrix.classification import binary_stat_scores
         >>> binary_stat_scores()(torch.tensor([0.1, 0.9, 0.8, 0.3]), torch.tensor([0, 1, 0, 1]))
         tensor([1, 1, 1, 1, 2])
-    """
-    task = binary_task(threshold, multidim_average, ignore_index, validate_args, input_format)
-    return stats_metric(
-        "binary_stat_scores", task, lambda st: _stat_scores_reduce(st, "none", binary=True, multilabel=False)
-    )
-
-
-@factory(higher_is_better=None)
-def multiclass_stat_scores(
-    num_classes: int,
-    average: str | None = "macro",
-    top_k: int = 1,
-    multidim_average: str = "global",
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """True/false positives/negatives and support of multiclass predictions.
+    """,
+    "multiclass": """\
+    True/false positives/negatives and support of multiclass predictions.
 
     ``preds`` are float scores ``(N, C, ...)`` (probabilities or logits; the top-1 or
     top-k classes are taken) or integer labels ``(N, ...)``; ``target`` holds labels
@@ -118,33 +101,9 @@ def multiclass_stat_scores(
         tensor([[1, 0, 2, 1, 2],
                 [1, 1, 2, 0, 1],
                 [1, 0, 3, 0, 1]])
-    """
-    task = multiclass_task(num_classes, top_k, multidim_average, ignore_index, validate_args, input_format)
-    average = check_average(average)
-    if micro_state(task, average):  # counts already summed over classes
-        return stats_metric(
-            "multiclass_stat_scores",
-            task,
-            lambda st: _stat_scores_reduce(st, "none", binary=True, multilabel=False),
-            micro=True,
-        )
-    return stats_metric(
-        "multiclass_stat_scores", task, lambda st: _stat_scores_reduce(st, average, binary=False, multilabel=False)
-    )
-
-
-@factory(higher_is_better=None)
-def multilabel_stat_scores(
-    num_labels: int,
-    threshold: float = 0.5,
-    average: str | None = "macro",
-    multidim_average: str = "global",
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """True/false positives/negatives and support of multilabel predictions ``(N, L, ...)``.
+    """,
+    "multilabel": """\
+    True/false positives/negatives and support of multilabel predictions ``(N, L, ...)``.
 
     Args:
         num_labels: number of labels ``L`` (an int >= 2).
@@ -165,29 +124,9 @@ def multilabel_stat_scores(
         >>> m = multilabel_stat_scores(num_labels=2, average="micro")
         >>> m(torch.tensor([[0.9, 0.2], [0.7, 0.6]]), torch.tensor([[1, 0], [0, 1]]))
         tensor([2, 1, 1, 0, 2])
-    """
-    task = multilabel_task(num_labels, threshold, multidim_average, ignore_index, validate_args, input_format)
-    average = check_average(average)
-    return stats_metric(
-        "multilabel_stat_scores", task, lambda st: _stat_scores_reduce(st, average, binary=False, multilabel=True)
-    )
-
-
-@factory(higher_is_better=None)
-def stat_scores(
-    task: str,
-    threshold: float = 0.5,
-    num_classes: int | None = None,
-    num_labels: int | None = None,
-    average: str | None = "micro",
-    multidim_average: str = "global",
-    top_k: int | None = 1,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """Stat scores for ``task="binary" | "multiclass" | "multilabel"``.
+    """,
+    "dispatcher": """\
+    Stat scores for ``task="binary" | "multiclass" | "multilabel"``.
 
     Builds :func:`binary_stat_scores`, :func:`multiclass_stat_scores` or :func:`multilabel_stat_scores` from the
     arguments that task's function takes, passed by keyword (the others are ignored); they are documented there.
@@ -201,7 +140,10 @@ def stat_scores(
         >>> from metrix.classification import stat_scores
         >>> stat_scores("multiclass", num_classes=3)(torch.tensor([2, 1, 0]), torch.tensor([2, 1, 1]))
         tensor([2, 1, 5, 1, 3])
-    """
-    return dispatch(
-        task, locals(), binary=binary_stat_scores, multiclass=multiclass_stat_scores, multilabel=multilabel_stat_scores
-    )
+    """,
+}
+
+binary_stat_scores, multiclass_stat_scores, multilabel_stat_scores, stat_scores = PlainScore(
+    "stat_scores", "Stat scores", "", __name__, None, higher_is_better=None, examples=("", "", "", ""),
+    build=_stat_scores_metric, docs=_DOCS,
+).factories  # fmt: skip

@@ -1,19 +1,35 @@
 """The stat-scores states: the confusion counts accuracy, precision, recall, F1, … are made of.
 
-Global counts are float64 leaves holding exact integers (below 2**53; float64 so that
-weighted counts fit the same leaves), updated in O(batch + C) by the kernels of
-:mod:`metrix.classification._stat_scores_counting`:
+Global counts are float64 leaves, updated in O(batch + C) by the kernels of
+:mod:`metrix.classification._stat_scores_counting` (unweighted: exact integers below
+2**53) and :mod:`metrix.classification._weighted_counting` (``sample_weight=``: float64
+sums of the weights, so any non-negative real weight is scikit-learn's ``sample_weight``):
 
 * binary: ``[tn, fp, fn, tp]``; multilabel: those four per label, ``(L, 4)``;
 * multiclass with more than ``SMALL_C`` (64) classes, per class: ``(3, C)`` rows ``[hits,
   predicted, actual]`` (tp, tp + fp, tp + fn), from which every per-class count follows
-  (tn from the total); micro averages keep ``[wrong, correct]`` only (16 bytes whatever
+  (tn from the total); micro averages keep ``[wrong, correct]`` only (16 bytes, plus the 8-byte flag, whatever
   ``C``: micro precision, recall, F-beta, specificity, … are functions of these two and
   ``C``); the confusion matrix itself and linear/quadratic Cohen's kappa keep C×C counts.
-  ``num_classes=32000`` token accuracy keeps 16 bytes, not the 7.6 GiB of a C×C matrix;
+  ``num_classes=32000`` token accuracy keeps 24 bytes, not the 7.6 GiB of a C×C matrix;
 * multiclass with at most 64 classes: the C×C confusion matrix (at most 32 kB), whose
   one-``bincount`` update is the fastest there and which serves every metric, the
   confusion matrix included.
+
+Fractional weights. Each global state also keeps ``fractional`` (float64 ``()``, a sum, so
+it syncs in the counts' collective): positive once a weight with a fractional part was
+added (it adds the largest fractional part of each weighted batch). While it is 0, every
+count is a whole number and compute reads the counts as int64 (:func:`as_counts`), the
+path TorchMetrics' dtypes and values come from (unweighted use and whole-number weights
+give exactly what they gave before fractional weights existed). Once it is 1, compute
+reads the float64 counts themselves (:func:`float_counts`) and casts a floating value to
+the dtype the int64 path gives (float32 rates, as TorchMetrics); a count-valued output
+(``stat_scores``, an unnormalised confusion matrix) is then float64, as scikit-learn's
+``confusion_matrix`` with float weights. Under ``torch.compile`` and ``vmap`` both paths
+are traced and selected with ``torch.where`` (no host read; the output dtype is fixed);
+a count-valued output of a fractional state cannot be int64 there and raises a
+``ValueError``. The flag costs the unweighted path one 0-d read per compute and one 0-d
+add per merge.
 
 ``multidim_average="samplewise"`` keeps one int64 row of counts per sample in ``cat``
 storage, since those values are reported per sample.
@@ -33,7 +49,9 @@ from typing import Any, NamedTuple, TypeAlias
 
 import torch
 from torch import Tensor
+from torch.utils import _pytree as pytree
 
+from metrix._core.checks import check, is_tracing, quietly
 from metrix._core.metric import Metric
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
@@ -51,7 +69,7 @@ from metrix.classification._inputs import (
     multiclass_format_lean,
     multilabel_format,
 )
-from metrix.classification._sample_weights import SAMPLEWISE_REFUSAL, check_count_weights, element_weights
+from metrix.classification._sample_weights import SAMPLEWISE_REFUSAL, element_weights, stat_weights
 from metrix.classification._stat_scores_counting import (
     SMALL_C,
     binary_counts,
@@ -80,10 +98,13 @@ __all__ = [
     "StatScoresState",
     "Stats",
     "Task",
+    "as_counts",
     "binary_task",
     "class_counts_of",
     "confmat_of",
     "confusion_matrix_metric",
+    "flagged",
+    "float_counts",
     "multiclass_task",
     "multilabel_task",
     "per_class_state",
@@ -101,6 +122,7 @@ class BinaryStatScoresState:
     """Global binary counts."""
 
     confmat: Tensor = leaf("sum")  # float64 (4,): [tn, fp, fn, tp]
+    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
 
 
 @state
@@ -108,6 +130,7 @@ class MultilabelStatScoresState:
     """Global per-label counts."""
 
     confmat: Tensor = leaf("sum")  # float64 (L, 4): [tn, fp, fn, tp] of each label
+    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
 
 
 @state
@@ -115,6 +138,7 @@ class MulticlassStatScoresState:
     """Global per-class counts of multiclass predictions."""
 
     counts: Tensor = leaf("sum")  # float64 (3, C): [hits (tp), predicted (tp + fp), actual (tp + fn)] per class
+    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
 
 
 @state
@@ -122,6 +146,7 @@ class MulticlassMicroStatScoresState:
     """Global counts of micro-averaged multiclass metrics."""
 
     counts: Tensor = leaf("sum")  # float64 (2,): [wrong, correct] over every counted element
+    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
 
 
 @state
@@ -129,6 +154,7 @@ class MulticlassConfusionMatrixState:
     """The multiclass confusion matrix (``confusion_matrix``, weighted Cohen's kappa)."""
 
     confmat: Tensor = leaf("sum")  # float64 (C * C,): counts of target * C + pred
+    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
 
 
 @state
@@ -260,11 +286,22 @@ def multilabel_task(
 # --------------------------------------------------------------------------------------
 
 
-def _weights(task: Task, name: str, sample_weight: Any, target: Tensor, like: Tensor, mask: Tensor | None) -> Tensor:
-    """float64 per-element weights shaped like ``like`` (the formatted labels): sample weight times ``mask``."""
-    w = check_count_weights(sample_weight, target, name, validate_args=task.validate_args)
+def _weights(
+    task: Task, name: str, sample_weight: Any, target: Tensor, like: Tensor, mask: Tensor | None
+) -> tuple[Tensor, Tensor | None]:
+    """float64 per-element weights shaped like ``like`` (sample weight times ``mask``), and the fractional flag."""
+    w, flag = stat_weights(sample_weight, target, name, validate_args=task.validate_args)
     # without ignore_index the mask (binary, multilabel) is all ones: no multiply
-    return element_weights(w, mask if task.ignore_index is not None else None, like)
+    return element_weights(w, mask if task.ignore_index is not None else None, like), flag
+
+
+def _zero_flag(device: Any) -> Tensor:
+    return torch.zeros((), dtype=F64, device=device)
+
+
+def flagged(fractional: Tensor, flag: Tensor | None) -> Tensor:
+    """The state's ``fractional`` sum after a weighted batch whose :func:`fractional_flag` is ``flag``."""
+    return fractional if flag is None else fractional + flag
 
 
 def _samplewise_fns(
@@ -289,16 +326,16 @@ def _binary_fns(
     task: Task, name: str
 ) -> tuple[Callable[..., BinaryStatScoresState], Callable[..., BinaryStatScoresState]]:
     def init(*, device: Any = None) -> BinaryStatScoresState:
-        return BinaryStatScoresState(torch.zeros(4, dtype=F64, device=device))
+        return BinaryStatScoresState(torch.zeros(4, dtype=F64, device=device), _zero_flag(device))
 
     def update(
         s: BinaryStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> BinaryStatScoresState:
         pred, tgt, w = task.format(preds, target)
         if sample_weight is None:
-            return BinaryStatScoresState(s.confmat + binary_counts(pred, tgt, w))
-        ew = _weights(task, name, sample_weight, target, pred, w)
-        return BinaryStatScoresState(s.confmat + binary_counts_weighted(pred, tgt, ew))
+            return BinaryStatScoresState(s.confmat + binary_counts(pred, tgt, w), s.fractional)
+        ew, flag = _weights(task, name, sample_weight, target, pred, w)
+        return BinaryStatScoresState(s.confmat + binary_counts_weighted(pred, tgt, ew), flagged(s.fractional, flag))
 
     return init, update
 
@@ -307,16 +344,17 @@ def _multilabel_fns(
     task: Task, name: str
 ) -> tuple[Callable[..., MultilabelStatScoresState], Callable[..., MultilabelStatScoresState]]:
     def init(*, device: Any = None) -> MultilabelStatScoresState:
-        return MultilabelStatScoresState(torch.zeros((task.num, 4), dtype=F64, device=device))
+        return MultilabelStatScoresState(torch.zeros((task.num, 4), dtype=F64, device=device), _zero_flag(device))
 
     def update(
         s: MultilabelStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> MultilabelStatScoresState:
         pred, tgt, w = task.format(preds, target)
         if sample_weight is None:
-            return MultilabelStatScoresState(s.confmat + multilabel_counts(task.num, pred, tgt, w))
-        ew = _weights(task, name, sample_weight, target, pred, w)
-        return MultilabelStatScoresState(s.confmat + multilabel_counts_weighted(task.num, pred, tgt, ew))
+            return MultilabelStatScoresState(s.confmat + multilabel_counts(task.num, pred, tgt, w), s.fractional)
+        ew, flag = _weights(task, name, sample_weight, target, pred, w)
+        counts = multilabel_counts_weighted(task.num, pred, tgt, ew)
+        return MultilabelStatScoresState(s.confmat + counts, flagged(s.fractional, flag))
 
     return init, update
 
@@ -325,17 +363,18 @@ def _class_fns(
     task: Task, name: str
 ) -> tuple[Callable[..., MulticlassStatScoresState], Callable[..., MulticlassStatScoresState]]:
     def init(*, device: Any = None) -> MulticlassStatScoresState:
-        return MulticlassStatScoresState(torch.zeros((3, task.num), dtype=F64, device=device))
+        return MulticlassStatScoresState(torch.zeros((3, task.num), dtype=F64, device=device), _zero_flag(device))
 
     def update(
         s: MulticlassStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> MulticlassStatScoresState:
         if sample_weight is None:  # the counting kernels flatten the labels: take them flat
             pred, tgt, w = task.format_lean(preds, target, flat=True)
-            return MulticlassStatScoresState(s.counts + class_counts(task.num, pred, tgt, w))
+            return MulticlassStatScoresState(s.counts + class_counts(task.num, pred, tgt, w), s.fractional)
         pred, tgt, w = task.format_lean(preds, target)
-        ew = _weights(task, name, sample_weight, target, pred, w)
-        return MulticlassStatScoresState(s.counts + class_counts_weighted(task.num, pred, tgt, ew))
+        ew, flag = _weights(task, name, sample_weight, target, pred, w)
+        counts = class_counts_weighted(task.num, pred, tgt, ew)
+        return MulticlassStatScoresState(s.counts + counts, flagged(s.fractional, flag))
 
     return init, update
 
@@ -344,17 +383,18 @@ def _micro_fns(
     task: Task, name: str
 ) -> tuple[Callable[..., MulticlassMicroStatScoresState], Callable[..., MulticlassMicroStatScoresState]]:
     def init(*, device: Any = None) -> MulticlassMicroStatScoresState:
-        return MulticlassMicroStatScoresState(torch.zeros(2, dtype=F64, device=device))
+        return MulticlassMicroStatScoresState(torch.zeros(2, dtype=F64, device=device), _zero_flag(device))
 
     def update(
         s: MulticlassMicroStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> MulticlassMicroStatScoresState:
         if sample_weight is None:  # the counting kernels flatten the labels: take them flat
             pred, tgt, w = task.format_lean(preds, target, flat=True)
-            return MulticlassMicroStatScoresState(s.counts + micro_counts(pred, tgt, w))
+            return MulticlassMicroStatScoresState(s.counts + micro_counts(pred, tgt, w), s.fractional)
         pred, tgt, w = task.format_lean(preds, target)
-        ew = _weights(task, name, sample_weight, target, pred, w)
-        return MulticlassMicroStatScoresState(s.counts + micro_counts_weighted(pred, tgt, ew))
+        ew, flag = _weights(task, name, sample_weight, target, pred, w)
+        counts = micro_counts_weighted(pred, tgt, ew)
+        return MulticlassMicroStatScoresState(s.counts + counts, flagged(s.fractional, flag))
 
     return init, update
 
@@ -365,19 +405,83 @@ def _confusion_fns(
     c = task.num
 
     def init(*, device: Any = None) -> MulticlassConfusionMatrixState:
-        return MulticlassConfusionMatrixState(torch.zeros(c * c, dtype=F64, device=device))
+        return MulticlassConfusionMatrixState(torch.zeros(c * c, dtype=F64, device=device), _zero_flag(device))
 
     def update(
         s: MulticlassConfusionMatrixState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> MulticlassConfusionMatrixState:
         if sample_weight is None:  # the counting kernels flatten the labels: take them flat
             pred, tgt, w = task.format_lean(preds, target, flat=True)
-            return MulticlassConfusionMatrixState(s.confmat + confusion_counts(c, pred, tgt, w))
+            return MulticlassConfusionMatrixState(s.confmat + confusion_counts(c, pred, tgt, w), s.fractional)
         pred, tgt, w = task.format_lean(preds, target)
-        ew = _weights(task, name, sample_weight, target, pred, w)
-        return MulticlassConfusionMatrixState(s.confmat + confusion_counts_weighted(c, pred, tgt, ew))
+        ew, flag = _weights(task, name, sample_weight, target, pred, w)
+        counts = confusion_counts_weighted(c, pred, tgt, ew)
+        return MulticlassConfusionMatrixState(s.confmat + counts, flagged(s.fractional, flag))
 
     return init, update
+
+
+# --------------------------------------------------------------------------------------
+# reading the counts: int64 (whole) or the float64 leaves (fractional weights)
+# --------------------------------------------------------------------------------------
+
+_FLOAT_COUNTS = False
+
+
+def float_counts() -> bool:
+    """Whether compute is reading a state with fractional counts (then :func:`as_counts` keeps float64)."""
+    return _FLOAT_COUNTS
+
+
+def as_counts(x: Tensor) -> Tensor:
+    """A float64 count leaf as compute reads it: int64, or the float64 leaf itself under :func:`float_counts`."""
+    return x if _FLOAT_COUNTS else x.long()
+
+
+def _compute_with_float_counts(compute: Callable[[Any], Any], s: Any) -> Any:
+    global _FLOAT_COUNTS
+    previous = _FLOAT_COUNTS
+    _FLOAT_COUNTS = True
+    try:
+        return compute(s)
+    finally:
+        _FLOAT_COUNTS = previous
+
+
+def _fractional_message(name: str) -> str:
+    return (
+        f"{name}: the counts are fractional (a sample_weight with a fractional part was added) and cannot be "
+        "returned as int64 counts inside torch.compile or vmap; call compute eagerly, where they are float64"
+    )
+
+
+def counts_compute(name: str, compute: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``compute`` of a global stat-scores state, reading fractional counts as float64 where the state has them.
+
+    See the module docstring: whole counts take the int64 path unchanged; fractional ones
+    are read as float64 and a floating value is cast to the dtype the int64 path gives.
+    """
+
+    def compute_counts(s: Any) -> Any:
+        flag = s.fractional
+        if not is_tracing(flag):
+            if not flag:  # one 0-d read: whole counts, the int64 path
+                return compute(s)
+            exact = _compute_with_float_counts(compute, s)
+            dtypes = quietly(compute, s)  # the int64 path, for its output dtypes only
+            return pytree.tree_map(lambda d, e: e.to(d.dtype) if d.is_floating_point() else e, dtypes, exact)
+        whole, exact = compute(s), _compute_with_float_counts(compute, s)
+        fractional = flag > 0
+
+        def pick(d: Tensor, e: Tensor) -> Tensor:
+            if d.is_floating_point():
+                return torch.where(fractional, e.to(d.dtype), d)
+            check(~fractional, _fractional_message(name))
+            return d
+
+        return pytree.tree_map(pick, whole, exact)
+
+    return compute_counts
 
 
 def per_class_state(task: Task) -> bool:
@@ -409,6 +513,8 @@ def task_metric(name: str, task: Task, compute: Callable[[Any], Tensor], *, micr
         init, update, kind = *_class_fns(task, name), "stat_scores"
     else:  # few classes: the C×C matrix is cheaper to update and serves every member
         init, update, kind = *_confusion_fns(task, name), "stat_scores"
+    if not task.samplewise:
+        compute = counts_compute(name, compute)
     return Metric(init, update, compute, name=name, key=(kind, task))
 
 
@@ -421,31 +527,37 @@ def confusion_matrix_metric(name: str, task: Task, compute: Callable[[Tensor], T
     if not per_class_state(task):
         return task_metric(name, task, lambda s: compute(confmat_of(task, s)))
     init, update = _confusion_fns(task, name)
-    return Metric(init, update, lambda s: compute(confmat_of(task, s)), name=name, key=("confusion_matrix", task))
+    counted = counts_compute(name, lambda s: compute(confmat_of(task, s)))
+    return Metric(init, update, counted, name=name, key=("confusion_matrix", task))
 
 
 def confmat_of(
     task: Task, s: BinaryStatScoresState | MultilabelStatScoresState | MulticlassConfusionMatrixState
 ) -> Tensor:
-    """The int64 confusion matrix of a state: ``(2, 2)``, ``(C, C)`` or ``(L, 2, 2)``; rows are targets."""
+    """The int64 confusion matrix of a state: ``(2, 2)``, ``(C, C)`` or ``(L, 2, 2)``; rows are targets.
+
+    float64 under :func:`float_counts` (fractional counts).
+    """
     if task.kind == "binary":
-        return s.confmat.long().reshape(2, 2)
+        return as_counts(s.confmat).reshape(2, 2)
     if task.kind == "multilabel":
-        return s.confmat.long().reshape(task.num, 2, 2)
-    return s.confmat.long().reshape(task.num, task.num)
+        return as_counts(s.confmat).reshape(task.num, 2, 2)
+    return as_counts(s.confmat).reshape(task.num, task.num)
 
 
 def class_counts_of(task: Task, s: MulticlassStatScoresState | MulticlassConfusionMatrixState) -> ClassCounts:
-    """The int64 per-class counts of a multiclass state."""
+    """The int64 per-class counts of a multiclass state (float64 under :func:`float_counts`)."""
     if isinstance(s, MulticlassConfusionMatrixState):
         cm = confmat_of(task, s)
         return ClassCounts(cm.diagonal(), cm.sum(0), cm.sum(1))
-    hits, predicted, actual = s.counts.long().unbind(0)
+    hits, predicted, actual = as_counts(s.counts).unbind(0)
     return ClassCounts(hits, predicted, actual)
 
 
 def stats_of(task: Task, s: StatScoresState, *, need_tn: bool = True) -> Stats:
     """int64 tp/fp/tn/fn of a state: per class (or label), per sample, or summed (micro state).
+
+    float64 under :func:`float_counts` (fractional counts).
 
     ``need_tn=False`` may leave ``tn`` as ``None`` where it costs extra kernels to build.
     """
@@ -459,12 +571,12 @@ def stats_of(task: Task, s: StatScoresState, *, need_tn: bool = True) -> Stats:
         tn = actual.sum() - tp - fp - fn if need_tn else None  # type: ignore[assignment]
         return Stats(tp, fp, tn, fn)
     if isinstance(s, MulticlassMicroStatScoresState):
-        wrong, correct = s.counts.long().unbind(0)
+        wrong, correct = as_counts(s.counts).unbind(0)
         # summed over classes: every wrong element is one fp (of its label) and one fn (of its target)
         total = wrong + correct
         tn = task.num * total - correct - 2 * wrong if need_tn else None  # type: ignore[assignment]  # as above
         return Stats(correct, wrong, tn, wrong)
-    tn, fp, fn, tp = s.confmat.long().unbind(-1)
+    tn, fp, fn, tp = as_counts(s.confmat).unbind(-1)
     return Stats(tp, fp, tn, fn)
 
 

@@ -112,7 +112,7 @@ def calinski_harabasz_score(
                 y,
                 0,
                 k,
-                range_message(f"labels must lie in [0, num_clusters={k})", y),
+                range_message(f"labels must lie in [0, num_clusters={int(k)})", y),
                 enabled=validate_args,
             )
             y = y.clamp(0, k - 1) if not validate_args else y

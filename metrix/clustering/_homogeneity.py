@@ -15,6 +15,7 @@ from torch import Tensor
 
 from metrix._core.args import check_number
 from metrix._core.metric import Metric, factory
+from metrix.clustering import _parameter_docs as parameter_docs
 from metrix.clustering._information import entropy_of, marginals, mutual_info_of
 from metrix.clustering._inputs import extrinsic_metric
 
@@ -33,6 +34,7 @@ def homogeneity_completeness(table: Tensor) -> tuple[Tensor, Tensor]:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.EXTRINSIC
 def homogeneity_score(
     *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
 ) -> Metric:
@@ -40,15 +42,6 @@ def homogeneity_score(
 
     Same values as ``torchmetrics.functional.clustering.homogeneity_score`` and
     scikit-learn's ``homogeneity_score``, in float64.
-
-    Args:
-        num_classes: range of the ``target`` labels; with it the state is a fixed table
-            (compiles once, vmaps). ``None`` stores the labels exactly (any integers).
-        num_clusters: range of the ``preds`` labels (defaults to ``num_classes``).
-        validate_args: check that labels are in range (fixed tables).
-
-    Returns:
-        A metric over ``(preds, target)`` label vectors with a float64 scalar value.
 
     Example:
         >>> import torch
@@ -63,6 +56,7 @@ def homogeneity_score(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.EXTRINSIC
 def completeness_score(
     *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
 ) -> Metric:
@@ -70,15 +64,6 @@ def completeness_score(
 
     Same values as ``torchmetrics.functional.clustering.completeness_score`` and
     scikit-learn's ``completeness_score``, in float64.
-
-    Args:
-        num_classes: range of the ``target`` labels; with it the state is a fixed table
-            (compiles once, vmaps). ``None`` stores the labels exactly (any integers).
-        num_clusters: range of the ``preds`` labels (defaults to ``num_classes``).
-        validate_args: check that labels are in range (fixed tables).
-
-    Returns:
-        A metric over ``(preds, target)`` label vectors with a float64 scalar value.
 
     Example:
         >>> import torch
@@ -93,6 +78,7 @@ def completeness_score(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.EXTRINSIC
 def v_measure_score(
     beta: float = 1.0,
     *,
@@ -109,13 +95,6 @@ def v_measure_score(
     Args:
         beta: weight of homogeneity against completeness (``beta > 1`` favours
             completeness).
-        num_classes: range of the ``target`` labels; with it the state is a fixed table
-            (compiles once, vmaps). ``None`` stores the labels exactly (any integers).
-        num_clusters: range of the ``preds`` labels (defaults to ``num_classes``).
-        validate_args: check that labels are in range (fixed tables).
-
-    Returns:
-        A metric over ``(preds, target)`` label vectors with a float64 scalar value.
 
     Example:
         >>> import torch

@@ -15,6 +15,7 @@ from torch import Tensor
 
 from metrix._core.args import check_choice
 from metrix._core.metric import Metric, factory
+from metrix.clustering import _parameter_docs as parameter_docs
 from metrix.clustering._information import (
     AVERAGE_METHODS,
     entropy_of,
@@ -39,6 +40,7 @@ def _entropies(table: Tensor) -> tuple[Tensor, Tensor]:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.EXTRINSIC
 def mutual_info_score(
     *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
 ) -> Metric:
@@ -54,7 +56,6 @@ def mutual_info_score(
             any integers, as TorchMetrics does.
         num_clusters: range of the ``preds`` labels (defaults to ``num_classes``, and
             the other way round).
-        validate_args: check that labels are in range (fixed tables).
 
     Returns:
         A metric whose ``update(state, preds, target)`` takes two ``(N,)`` integer label
@@ -71,6 +72,7 @@ def mutual_info_score(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.EXTRINSIC
 def normalized_mutual_info_score(
     average_method: str = "arithmetic",
     *,
@@ -89,11 +91,6 @@ def normalized_mutual_info_score(
             ``"arithmetic"`` or ``"max"``.
         num_classes: range of the ``target`` labels; with it the state is a fixed table
             (see :func:`mutual_info_score`). ``None`` stores the labels exactly.
-        num_clusters: range of the ``preds`` labels (defaults to ``num_classes``).
-        validate_args: check that labels are in range (fixed tables).
-
-    Returns:
-        A metric over ``(preds, target)`` label vectors with a float64 scalar value.
 
     Example:
         >>> import torch
@@ -113,6 +110,7 @@ def normalized_mutual_info_score(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.EXTRINSIC
 def adjusted_mutual_info_score(
     average_method: str = "arithmetic",
     *,
@@ -135,11 +133,6 @@ def adjusted_mutual_info_score(
         average_method: ``"min"``, ``"geometric"``, ``"arithmetic"`` or ``"max"``.
         num_classes: range of the ``target`` labels; with it the state is a fixed table.
             ``None`` stores the labels exactly.
-        num_clusters: range of the ``preds`` labels (defaults to ``num_classes``).
-        validate_args: check that labels are in range (fixed tables).
-
-    Returns:
-        A metric over ``(preds, target)`` label vectors with a float64 scalar value.
 
     Example:
         >>> import torch

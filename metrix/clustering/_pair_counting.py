@@ -15,6 +15,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
+from metrix.clustering import _parameter_docs as parameter_docs
 from metrix.clustering._inputs import extrinsic_metric
 
 __all__ = ["adjusted_rand_score", "fowlkes_mallows_index", "pair_counts", "rand_score"]
@@ -36,6 +37,7 @@ def pair_counts(table: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
 
 
 @factory(higher_is_better=None)
+@parameter_docs.EXTRINSIC
 def rand_score(
     *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
 ) -> Metric:
@@ -43,15 +45,6 @@ def rand_score(
 
     Same values as ``torchmetrics.functional.clustering.rand_score`` and scikit-learn's
     ``rand_score`` (1 when there is no pair to disagree on), in float64.
-
-    Args:
-        num_classes: range of the ``target`` labels; with it the state is a fixed table
-            (compiles once, vmaps). ``None`` stores the labels exactly (any integers).
-        num_clusters: range of the ``preds`` labels (defaults to ``num_classes``).
-        validate_args: check that labels are in range (fixed tables).
-
-    Returns:
-        A metric over ``(preds, target)`` label vectors with a float64 scalar value.
 
     Example:
         >>> import torch
@@ -71,6 +64,7 @@ def rand_score(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.EXTRINSIC
 def adjusted_rand_score(
     *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
 ) -> Metric:
@@ -79,15 +73,6 @@ def adjusted_rand_score(
     ``ARI = 2 (tp tn - fn fp) / ((tp + fn)(fn + tn) + (tp + fp)(fp + tn))``. Same values
     as ``torchmetrics.functional.clustering.adjusted_rand_score`` and scikit-learn's
     ``adjusted_rand_score``, in float64 (no int64 overflow on large inputs).
-
-    Args:
-        num_classes: range of the ``target`` labels; with it the state is a fixed table
-            (compiles once, vmaps). ``None`` stores the labels exactly (any integers).
-        num_clusters: range of the ``preds`` labels (defaults to ``num_classes``).
-        validate_args: check that labels are in range (fixed tables).
-
-    Returns:
-        A metric over ``(preds, target)`` label vectors with a float64 scalar value.
 
     Example:
         >>> import torch
@@ -107,6 +92,7 @@ def adjusted_rand_score(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.EXTRINSIC
 def fowlkes_mallows_index(
     *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
 ) -> Metric:
@@ -116,15 +102,6 @@ def fowlkes_mallows_index(
     together in both). Same values as
     ``torchmetrics.functional.clustering.fowlkes_mallows_index`` and scikit-learn's
     ``fowlkes_mallows_score``, in float64.
-
-    Args:
-        num_classes: range of the ``target`` labels; with it the state is a fixed table
-            (compiles once, vmaps). ``None`` stores the labels exactly (any integers).
-        num_clusters: range of the ``preds`` labels (defaults to ``num_classes``).
-        validate_args: check that labels are in range (fixed tables).
-
-    Returns:
-        A metric over ``(preds, target)`` label vectors with a float64 scalar value.
 
     Example:
         >>> import torch

@@ -22,6 +22,7 @@ from metrix._core.args import check_bool, check_number, check_optional_number
 from metrix._core.checks import check_finite
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
+from metrix.detection import _parameter_docs as parameter_docs
 
 __all__ = [
     "BoxIoUState",
@@ -182,6 +183,7 @@ def _build(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.BOX_IOU
 def intersection_over_union(
     iou_threshold: float | None = None,
     replacement_val: float = 0,
@@ -190,19 +192,6 @@ def intersection_over_union(
     validate_args: bool = True,
 ) -> Metric:
     """Intersection over union of boxes, as ``torchmetrics.functional.detection.intersection_over_union``.
-
-    Args:
-        iou_threshold: values below it are replaced by ``replacement_val`` (``None``: none).
-        replacement_val: the replacement for values below ``iou_threshold``.
-        aggregate: ``True``: the mean over paired boxes (``preds[i]`` with ``target[i]``,
-            TorchMetrics' mean of the matrix diagonal); ``False``: the ``(N, M)`` matrix of
-            every prediction against every target seen.
-        validate_args: check that the boxes are finite.
-
-    Returns:
-        A metric whose ``update(state, preds, target)`` takes ``(N, 4)`` ``(x1, y1, x2, y2)``
-        boxes (the same ``N`` when aggregating) and whose value is a float64 scalar (0 when
-        nothing was seen), or the ``(N, M)`` matrix.
 
     Example:
         >>> import torch
@@ -218,6 +207,7 @@ def intersection_over_union(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.BOX_IOU
 def generalized_intersection_over_union(
     iou_threshold: float | None = None,
     replacement_val: float = 0,
@@ -226,19 +216,6 @@ def generalized_intersection_over_union(
     validate_args: bool = True,
 ) -> Metric:
     """Generalized IoU (Rezatofighi et al., CVPR 2019), as TorchMetrics' functional of the same name.
-
-    Args:
-        iou_threshold: values below it are replaced by ``replacement_val`` (``None``: none).
-        replacement_val: the replacement for values below ``iou_threshold``.
-        aggregate: ``True``: the mean over paired boxes (``preds[i]`` with ``target[i]``,
-            TorchMetrics' mean of the matrix diagonal); ``False``: the ``(N, M)`` matrix of
-            every prediction against every target seen.
-        validate_args: check that the boxes are finite.
-
-    Returns:
-        A metric whose ``update(state, preds, target)`` takes ``(N, 4)`` ``(x1, y1, x2, y2)``
-        boxes (the same ``N`` when aggregating) and whose value is a float64 scalar (0 when
-        nothing was seen), or the ``(N, M)`` matrix.
 
     Example:
         >>> import torch
@@ -261,6 +238,7 @@ def generalized_intersection_over_union(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.BOX_IOU
 def distance_intersection_over_union(
     iou_threshold: float | None = None,
     replacement_val: float = 0,
@@ -269,19 +247,6 @@ def distance_intersection_over_union(
     validate_args: bool = True,
 ) -> Metric:
     """Distance IoU (Zheng et al., AAAI 2020), as TorchMetrics' functional of the same name.
-
-    Args:
-        iou_threshold: values below it are replaced by ``replacement_val`` (``None``: none).
-        replacement_val: the replacement for values below ``iou_threshold``.
-        aggregate: ``True``: the mean over paired boxes (``preds[i]`` with ``target[i]``,
-            TorchMetrics' mean of the matrix diagonal); ``False``: the ``(N, M)`` matrix of
-            every prediction against every target seen.
-        validate_args: check that the boxes are finite.
-
-    Returns:
-        A metric whose ``update(state, preds, target)`` takes ``(N, 4)`` ``(x1, y1, x2, y2)``
-        boxes (the same ``N`` when aggregating) and whose value is a float64 scalar (0 when
-        nothing was seen), or the ``(N, M)`` matrix.
 
     Example:
         >>> import torch
@@ -299,6 +264,7 @@ def distance_intersection_over_union(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.BOX_IOU
 def complete_intersection_over_union(
     iou_threshold: float | None = None,
     replacement_val: float = 0,
@@ -307,19 +273,6 @@ def complete_intersection_over_union(
     validate_args: bool = True,
 ) -> Metric:
     """Complete IoU (Zheng et al., AAAI 2020), as TorchMetrics' functional of the same name.
-
-    Args:
-        iou_threshold: values below it are replaced by ``replacement_val`` (``None``: none).
-        replacement_val: the replacement for values below ``iou_threshold``.
-        aggregate: ``True``: the mean over paired boxes (``preds[i]`` with ``target[i]``,
-            TorchMetrics' mean of the matrix diagonal); ``False``: the ``(N, M)`` matrix of
-            every prediction against every target seen.
-        validate_args: check that the boxes are finite.
-
-    Returns:
-        A metric whose ``update(state, preds, target)`` takes ``(N, 4)`` ``(x1, y1, x2, y2)``
-        boxes (the same ``N`` when aggregating) and whose value is a float64 scalar (0 when
-        nothing was seen), or the ``(N, M)`` matrix.
 
     Example:
         >>> import torch

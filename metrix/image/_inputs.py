@@ -17,7 +17,15 @@ from torch import Tensor
 from metrix._core.args import check_bool as check_bool
 from metrix._core.args import check_choice as check_choice
 from metrix._core.args import check_int as check_int
-from metrix._core.args import check_ints, check_number, check_numbers, type_error, value_error
+from metrix._core.args import (
+    check_ints,
+    check_number,
+    check_numbers,
+    check_tensor_pair,
+    float_dtype_of,
+    type_error,
+    value_error,
+)
 from metrix._core.args import check_tensor as check_tensor
 from metrix._core.checks import check_finite
 
@@ -96,17 +104,10 @@ def image_pair(
 ) -> tuple[Tensor, Tensor]:
     """Check a ``(preds, target)`` pair of image batches of one shape; returns both as one float dtype."""
     a, b = names
-    check_tensor(preds, a)
-    check_tensor(target, b)
-    if preds.shape != target.shape:
-        raise ValueError(
-            f"{a} and {b} must have the same shape, got {a} {tuple(preds.shape)} and {b} {tuple(target.shape)}"
-        )
+    check_tensor_pair(preds, target, names)
     image(preds, a, ranks, validate_args=validate_args)
     image(target, b, ranks, validate_args=validate_args)
-    dtype = torch.promote_types(preds.dtype, target.dtype)
-    if not dtype.is_floating_point:
-        dtype = torch.get_default_dtype()
+    dtype = float_dtype_of(preds, target)
     return preds.to(dtype), target.to(dtype)
 
 

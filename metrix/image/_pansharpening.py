@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from metrix._core.args import check_number, check_tensor
+from metrix._core.args import check_number, check_tensor, float_dtype_of
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.image._inputs import F64, check_bool, check_int, check_reduction, image
@@ -188,7 +188,7 @@ def _check_spatial(
         raise ValueError(f"pan_lr must have ms' height and width {mh}x{mw}, got shape {tuple(pan_lr.shape)}")
     if window_size >= mh or window_size >= mw:
         raise ValueError(f"window_size={window_size} must be smaller than ms' sides, got ms of shape {tuple(ms.shape)}")
-    dtype = preds.dtype if preds.is_floating_point() else torch.get_default_dtype()
+    dtype = float_dtype_of(preds)
     return preds.to(dtype), ms.to(dtype), pan.to(dtype), None if pan_lr is None else pan_lr.to(dtype)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_ints
+from metrix._core.args import check_ints, check_tensor_pair
 from metrix._core.checks import check_finite, is_tracing
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
@@ -31,7 +31,6 @@ from metrix.image._inputs import (
     check_int,
     check_positive,
     check_reduction,
-    check_tensor,
     image_pair,
 )
 from metrix.image._scores import ScoreSumsState, ScoreValuesState, scores_metric
@@ -139,13 +138,7 @@ def peak_signal_noise_ratio(
     key = ("peak_signal_noise_ratio", rng, clamp, base, dims, reduction if dims is not None else None, validate_args)
 
     def pair(preds: Any, target: Any) -> tuple[Tensor, Tensor]:
-        check_tensor(preds, "preds")
-        check_tensor(target, "target")
-        if preds.shape != target.shape:
-            raise ValueError(
-                f"preds and target must have the same shape, got preds {tuple(preds.shape)} "
-                f"and target {tuple(target.shape)}"
-            )
+        check_tensor_pair(preds, target)
         p, t = preds.to(F64), target.to(F64)
         check_finite(p, "preds", enabled=validate_args)
         check_finite(t, "target", enabled=validate_args)

@@ -11,6 +11,7 @@ its expected count). The state is the contingency table (see ``_contingency``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -18,6 +19,7 @@ from torch import Tensor
 
 from metrix._core.checks import warn_if
 from metrix._core.metric import Metric, factory
+from metrix.nominal import _parameter_docs as parameter_docs
 from metrix.nominal._contingency import contingency_metric
 from metrix.nominal._inputs import check_bool, check_nan_strategy, check_num_classes, paired_labels
 
@@ -127,7 +129,22 @@ def nominal_metric(
     )
 
 
+def _bias_corrected(
+    name: str, statistic: Callable[[Tensor, bool], tuple[Tensor, Tensor]], bias_correction: Any
+) -> Callable[[Tensor], Tensor]:
+    """A table's reduction to ``statistic``, warning (as TorchMetrics does) where its bias correction fails."""
+    bias_correction = check_bool(bias_correction, "bias_correction")
+
+    def reduce(table: Tensor) -> Tensor:
+        value, failed = statistic(table, bias_correction)
+        warn_if(failed, name, BIAS_WARNING)
+        return value
+
+    return reduce
+
+
 @factory(higher_is_better=True)
+@parameter_docs.PAIR
 def cramers_v(
     num_classes: int | None = None,
     bias_correction: bool = True,
@@ -144,19 +161,6 @@ def cramers_v(
     (and the ``CramersV`` class with ``num_classes``), in float64. A table whose
     corrected number of categories is 1 gives NaN with a warning, as in TorchMetrics.
 
-    Args:
-        num_classes: number of categories ``C``; labels must lie in ``[0, C)`` and the
-            state is a fixed ``(C, C)`` table (compiles once, vmaps, O(C²) memory).
-            ``None`` stores every label exactly (any whole numbers), as TorchMetrics'
-            functional does.
-        nan_strategy: ``"replace"`` replaces ``NaN`` labels by ``nan_replace_value``;
-            ``"drop"`` leaves out every pair holding a ``NaN``.
-        nan_replace_value: the label that replaces ``NaN`` (a whole number).
-        validate_args: check label values (whole numbers, in range); shapes and dtypes
-            are always checked.
-        bias_correction: use Bergsma's bias-corrected estimates (and Yates' correction
-            on 2×2 tables).
-
     Returns:
         A metric whose ``update(state, preds, target)`` takes two ``(N,)`` label vectors
         (or ``(N, C)`` scores, reduced by argmax) and whose value is a float64 scalar.
@@ -171,17 +175,12 @@ def cramers_v(
         >>> cramers_v(num_classes=3, bias_correction=False)(preds, target)   # a fixed 3×3 table
         tensor(0.7169, dtype=torch.float64)
     """
-    bias_correction = check_bool(bias_correction, "bias_correction")
-
-    def reduce(table: Tensor) -> Tensor:
-        value, failed = cramers_v_of(table, bias_correction)
-        warn_if(failed, "cramers_v", BIAS_WARNING)
-        return value
-
+    reduce = _bias_corrected("cramers_v", cramers_v_of, bias_correction)
     return nominal_metric("cramers_v", reduce, num_classes, nan_strategy, nan_replace_value, validate_args)
 
 
 @factory(higher_is_better=True)
+@parameter_docs.PAIR
 def tschuprows_t(
     num_classes: int | None = None,
     bias_correction: bool = True,
@@ -197,23 +196,6 @@ def tschuprows_t(
     ``torchmetrics.functional.nominal.tschuprows_t`` (and the ``TschuprowsT`` class),
     in float64.
 
-    Args:
-        num_classes: number of categories ``C``; labels must lie in ``[0, C)`` and the
-            state is a fixed ``(C, C)`` table (compiles once, vmaps, O(C²) memory).
-            ``None`` stores every label exactly (any whole numbers), as TorchMetrics'
-            functional does.
-        nan_strategy: ``"replace"`` replaces ``NaN`` labels by ``nan_replace_value``;
-            ``"drop"`` leaves out every pair holding a ``NaN``.
-        nan_replace_value: the label that replaces ``NaN`` (a whole number).
-        validate_args: check label values (whole numbers, in range); shapes and dtypes
-            are always checked.
-        bias_correction: use Bergsma's bias-corrected estimates (and Yates' correction
-            on 2×2 tables).
-
-    Returns:
-        A metric whose ``update(state, preds, target)`` takes two ``(N,)`` label vectors
-        (or ``(N, C)`` scores) and whose value is a float64 scalar.
-
     Example:
         >>> import torch
         >>> from metrix.nominal import tschuprows_t
@@ -222,17 +204,12 @@ def tschuprows_t(
         >>> tschuprows_t(bias_correction=False)(preds, target)
         tensor(0.7169, dtype=torch.float64)
     """
-    bias_correction = check_bool(bias_correction, "bias_correction")
-
-    def reduce(table: Tensor) -> Tensor:
-        value, failed = tschuprows_t_of(table, bias_correction)
-        warn_if(failed, "tschuprows_t", BIAS_WARNING)
-        return value
-
+    reduce = _bias_corrected("tschuprows_t", tschuprows_t_of, bias_correction)
     return nominal_metric("tschuprows_t", reduce, num_classes, nan_strategy, nan_replace_value, validate_args)
 
 
 @factory(higher_is_better=True)
+@parameter_docs.PAIR
 def pearsons_contingency_coefficient(
     num_classes: int | None = None,
     nan_strategy: str = "replace",
@@ -246,21 +223,6 @@ def pearsons_contingency_coefficient(
     (columns). Same arguments and values as
     ``torchmetrics.functional.nominal.pearsons_contingency_coefficient`` (and the
     ``PearsonsContingencyCoefficient`` class), in float64.
-
-    Args:
-        num_classes: number of categories ``C``; labels must lie in ``[0, C)`` and the
-            state is a fixed ``(C, C)`` table (compiles once, vmaps, O(C²) memory).
-            ``None`` stores every label exactly (any whole numbers), as TorchMetrics'
-            functional does.
-        nan_strategy: ``"replace"`` replaces ``NaN`` labels by ``nan_replace_value``;
-            ``"drop"`` leaves out every pair holding a ``NaN``.
-        nan_replace_value: the label that replaces ``NaN`` (a whole number).
-        validate_args: check label values (whole numbers, in range); shapes and dtypes
-            are always checked.
-
-    Returns:
-        A metric whose ``update(state, preds, target)`` takes two ``(N,)`` label vectors
-        (or ``(N, C)`` scores) and whose value is a float64 scalar.
 
     Example:
         >>> import torch

@@ -132,7 +132,7 @@ def contingency_metric(
             if validate_args:
                 for x, label, high, arg in ((p, "preds", cols, col_name), (t, "target", rows, row_name)):
                     masked = x if valid is None else torch.where(valid, x, 0)
-                    text = f"{label} holds labels outside [0, {arg}={high}); pass {arg} above the largest label"
+                    text = f"{label} holds labels outside [0, {arg}={int(high)}); pass {arg} above the largest label"
                     check_in_range(masked, 0, high, text if traced else _with_values(text, masked))
             else:  # unchecked labels are clamped, so a bad label cannot fail or land outside the table
                 p, t = p.clamp(0, cols - 1), t.clamp(0, rows - 1)

@@ -24,6 +24,7 @@ from metrix._core.args import check_tensor
 from metrix._core.checks import check, check_in_range, is_tracing, warn_if
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.nominal import _parameter_docs as parameter_docs
 from metrix.nominal._chi_squared import BIAS_WARNING, cramers_v_of, pearsons_of, tschuprows_t_of
 from metrix.nominal._contingency import dense_contingency, range_message
 from metrix.nominal._inputs import check_bool, check_nan_strategy, check_num_classes
@@ -122,7 +123,7 @@ def _matrix_metric(
                 0,
                 c,
                 range_message(
-                    f"matrix holds labels outside [0, num_classes={c}); pass num_classes above the largest label",
+                    f"matrix holds labels outside [0, num_classes={int(c)}); pass num_classes above the largest label",
                     labels,
                 ),
                 enabled=validate_args,
@@ -187,6 +188,7 @@ def _symmetric(fn: Callable[[Tensor], tuple[Tensor, Tensor]]) -> PairStatistic:
 
 
 @factory(higher_is_better=None)
+@parameter_docs.MATRIX
 def cramers_v_matrix(
     num_classes: int | None = None,
     bias_correction: bool = True,
@@ -200,22 +202,6 @@ def cramers_v_matrix(
 
     Same arguments and values as ``torchmetrics.functional.nominal.cramers_v_matrix``,
     in float64.
-
-    Args:
-        num_classes: number of categories ``C`` of every column. With ``num_variables`` too
-            the state is a fixed table per pair of columns (compiles once, vmaps);
-            otherwise the rows are stored exactly.
-        nan_strategy: ``"replace"`` replaces ``NaN`` by ``nan_replace_value``; ``"drop"``
-            leaves a row out of a pair's table when either value is ``NaN``.
-        nan_replace_value: the label that replaces ``NaN`` (a whole number).
-        num_variables: number of columns ``V`` (with ``num_classes``: a fixed state).
-        validate_args: check label values (whole numbers, in range); shapes are always
-            checked.
-        bias_correction: use Bergsma's bias-corrected estimates.
-
-    Returns:
-        A metric whose ``update(state, matrix)`` takes an ``(N, V)`` tensor and whose
-        value is the symmetric ``(V, V)`` float64 matrix (ones on the diagonal).
 
     Example:
         >>> import torch
@@ -234,6 +220,7 @@ def cramers_v_matrix(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.MATRIX
 def tschuprows_t_matrix(
     num_classes: int | None = None,
     bias_correction: bool = True,
@@ -247,22 +234,6 @@ def tschuprows_t_matrix(
 
     Same arguments and values as ``torchmetrics.functional.nominal.tschuprows_t_matrix``,
     in float64.
-
-    Args:
-        num_classes: number of categories ``C`` of every column. With ``num_variables`` too
-            the state is a fixed table per pair of columns (compiles once, vmaps);
-            otherwise the rows are stored exactly.
-        nan_strategy: ``"replace"`` replaces ``NaN`` by ``nan_replace_value``; ``"drop"``
-            leaves a row out of a pair's table when either value is ``NaN``.
-        nan_replace_value: the label that replaces ``NaN`` (a whole number).
-        num_variables: number of columns ``V`` (with ``num_classes``: a fixed state).
-        validate_args: check label values (whole numbers, in range); shapes are always
-            checked.
-        bias_correction: use Bergsma's bias-corrected estimates.
-
-    Returns:
-        A metric whose ``update(state, matrix)`` takes an ``(N, V)`` tensor and whose
-        value is the symmetric ``(V, V)`` float64 matrix (ones on the diagonal).
 
     Example:
         >>> import torch
@@ -281,6 +252,7 @@ def tschuprows_t_matrix(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.MATRIX
 def pearsons_contingency_coefficient_matrix(
     num_classes: int | None = None,
     nan_strategy: str = "replace",
@@ -293,21 +265,6 @@ def pearsons_contingency_coefficient_matrix(
 
     Same arguments and values as
     ``torchmetrics.functional.nominal.pearsons_contingency_coefficient_matrix``, in float64.
-
-    Args:
-        num_classes: number of categories ``C`` of every column. With ``num_variables`` too
-            the state is a fixed table per pair of columns (compiles once, vmaps);
-            otherwise the rows are stored exactly.
-        nan_strategy: ``"replace"`` replaces ``NaN`` by ``nan_replace_value``; ``"drop"``
-            leaves a row out of a pair's table when either value is ``NaN``.
-        nan_replace_value: the label that replaces ``NaN`` (a whole number).
-        num_variables: number of columns ``V`` (with ``num_classes``: a fixed state).
-        validate_args: check label values (whole numbers, in range); shapes are always
-            checked.
-
-    Returns:
-        A metric whose ``update(state, matrix)`` takes an ``(N, V)`` tensor and whose
-        value is the symmetric ``(V, V)`` float64 matrix (ones on the diagonal).
 
     Example:
         >>> import torch
@@ -331,6 +288,7 @@ def pearsons_contingency_coefficient_matrix(
 
 
 @factory(higher_is_better=None)
+@parameter_docs.MATRIX
 def theils_u_matrix(
     num_classes: int | None = None,
     nan_strategy: str = "replace",
@@ -343,17 +301,6 @@ def theils_u_matrix(
 
     Entry ``[i, j]`` is ``U(column i | column j)``. Same arguments and values as
     ``torchmetrics.functional.nominal.theils_u_matrix``, in float64.
-
-    Args:
-        num_classes: number of categories ``C`` of every column. With ``num_variables`` too
-            the state is a fixed table per pair of columns (compiles once, vmaps);
-            otherwise the rows are stored exactly.
-        nan_strategy: ``"replace"`` replaces ``NaN`` by ``nan_replace_value``; ``"drop"``
-            leaves a row out of a pair's table when either value is ``NaN``.
-        nan_replace_value: the label that replaces ``NaN`` (a whole number).
-        num_variables: number of columns ``V`` (with ``num_classes``: a fixed state).
-        validate_args: check label values (whole numbers, in range); shapes are always
-            checked.
 
     Returns:
         A metric whose ``update(state, matrix)`` takes an ``(N, V)`` tensor and whose

@@ -12,6 +12,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
+from metrix.nominal import _parameter_docs as parameter_docs
 from metrix.nominal._chi_squared import nominal_metric
 
 __all__ = ["theils_u", "theils_u_of"]
@@ -34,6 +35,7 @@ def theils_u_of(table: Tensor) -> Tensor:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.PAIR
 def theils_u(
     num_classes: int | None = None,
     nan_strategy: str = "replace",
@@ -46,21 +48,6 @@ def theils_u(
     ``U = (H(preds) - H(preds | target)) / H(preds)``, 0 when ``preds`` is constant.
     Same arguments and values as ``torchmetrics.functional.nominal.theils_u`` (and the
     ``TheilsU`` class with ``num_classes``), in float64.
-
-    Args:
-        num_classes: number of categories ``C``; labels must lie in ``[0, C)`` and the
-            state is a fixed ``(C, C)`` table (compiles once, vmaps, O(C²) memory).
-            ``None`` stores every label exactly (any whole numbers), as TorchMetrics'
-            functional does.
-        nan_strategy: ``"replace"`` replaces ``NaN`` labels by ``nan_replace_value``;
-            ``"drop"`` leaves out every pair holding a ``NaN``.
-        nan_replace_value: the label that replaces ``NaN`` (a whole number).
-        validate_args: check label values (whole numbers, in range); shapes and dtypes
-            are always checked.
-
-    Returns:
-        A metric whose ``update(state, preds, target)`` takes two ``(N,)`` label vectors
-        (or ``(N, C)`` scores) and whose value is a float64 scalar.
 
     Example:
         >>> import torch

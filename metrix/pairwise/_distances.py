@@ -15,7 +15,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.args import check_choice, check_number, check_tensor, type_error
+from metrix._core.args import check_choice, check_number, check_tensor, float_dtype_of, type_error
+from metrix._core.docstrings import Glossary
 
 __all__ = [
     "pairwise_cosine_similarity",
@@ -57,25 +58,25 @@ def _finish(distance: Tensor, zero_diagonal: bool, reduction: str | None) -> Ten
     return distance
 
 
-def _float_dtype(x: Tensor) -> torch.dtype:
-    return x.dtype if x.is_floating_point() else torch.get_default_dtype()
+# What every pairwise function takes and returns (written into each docstring's Args and Returns).
+_ROWS = Glossary(
+    {
+        "x": "``(N, d)``.",
+        "y": "``(M, d)``, or ``None`` for ``x`` against itself.",
+        "reduction": '``"mean"`` or ``"sum"`` over the columns, or ``None``/``"none"``.',
+        "zero_diagonal": "set entries ``[i, i]`` to 0 (default: only when ``y`` is ``None``).",
+    },
+    returns="The ``(N, M)`` matrix, or ``(N,)`` with a reduction.",
+)
 
 
+@_ROWS
 def pairwise_cosine_similarity(
     x: Tensor, y: Tensor | None = None, reduction: str | None = None, zero_diagonal: bool | None = None
 ) -> Tensor:
     """Cosine similarity ``<x_i, y_j> / (||x_i|| ||y_j||)`` between every row of ``x`` and of ``y``.
 
     Same arguments and values as ``torchmetrics.functional.pairwise_cosine_similarity``.
-
-    Args:
-        x: ``(N, d)``.
-        y: ``(M, d)``, or ``None`` for ``x`` against itself.
-        reduction: ``"mean"`` or ``"sum"`` over the columns, or ``None``/``"none"``.
-        zero_diagonal: set entries ``[i, i]`` to 0 (default: only when ``y`` is ``None``).
-
-    Returns:
-        The ``(N, M)`` matrix, or ``(N,)`` with a reduction.
 
     Example:
         >>> import torch
@@ -88,13 +89,14 @@ def pairwise_cosine_similarity(
                 [0.5300, 0.8533]])
     """
     x, y, zero_diagonal = _inputs(x, y, zero_diagonal, reduction)
-    dtype = _float_dtype(x)
+    dtype = float_dtype_of(x)
     x, y = x.to(dtype), y.to(dtype)
     x = x / torch.linalg.vector_norm(x, dim=1, keepdim=True)
     y = y / torch.linalg.vector_norm(y, dim=1, keepdim=True)
     return _finish(x @ y.T, zero_diagonal, reduction)
 
 
+@_ROWS
 def pairwise_euclidean_distance(
     x: Tensor, y: Tensor | None = None, reduction: str | None = None, zero_diagonal: bool | None = None
 ) -> Tensor:
@@ -104,15 +106,6 @@ def pairwise_euclidean_distance(
     (squared norms expanded in float64, result in the input's float dtype). Rounding can
     make a squared distance slightly negative; it is clamped to 0 before the square root
     (TorchMetrics returns NaN there).
-
-    Args:
-        x: ``(N, d)``.
-        y: ``(M, d)``, or ``None`` for ``x`` against itself.
-        reduction: ``"mean"`` or ``"sum"`` over the columns, or ``None``/``"none"``.
-        zero_diagonal: set entries ``[i, i]`` to 0 (default: only when ``y`` is ``None``).
-
-    Returns:
-        The ``(N, M)`` matrix, or ``(N,)`` with a reduction.
 
     Example:
         >>> import torch
@@ -125,28 +118,20 @@ def pairwise_euclidean_distance(
                 [8.9443, 7.6158]])
     """
     x, y, zero_diagonal = _inputs(x, y, zero_diagonal, reduction)
-    dtype = _float_dtype(x)
+    dtype = float_dtype_of(x)
     a, b = x.to(torch.float64), y.to(torch.float64)
     squared = (a * a).sum(1, keepdim=True) + (b * b).sum(1) - 2 * a @ b.T
     distance = torch.sqrt(torch.clamp(squared, min=0.0)).to(dtype)
     return _finish(distance, zero_diagonal, reduction)
 
 
+@_ROWS
 def pairwise_linear_similarity(
     x: Tensor, y: Tensor | None = None, reduction: str | None = None, zero_diagonal: bool | None = None
 ) -> Tensor:
     """Linear similarity (dot product) ``<x_i, y_j>`` between every row of ``x`` and of ``y``.
 
     Same arguments and values as ``torchmetrics.functional.pairwise_linear_similarity``.
-
-    Args:
-        x: ``(N, d)``.
-        y: ``(M, d)``, or ``None`` for ``x`` against itself.
-        reduction: ``"mean"`` or ``"sum"`` over the columns, or ``None``/``"none"``.
-        zero_diagonal: set entries ``[i, i]`` to 0 (default: only when ``y`` is ``None``).
-
-    Returns:
-        The ``(N, M)`` matrix, or ``(N,)`` with a reduction.
 
     Example:
         >>> import torch
@@ -162,6 +147,7 @@ def pairwise_linear_similarity(
     return _finish(x @ y.T, zero_diagonal, reduction)
 
 
+@_ROWS
 def pairwise_manhattan_distance(
     x: Tensor, y: Tensor | None = None, reduction: str | None = None, zero_diagonal: bool | None = None
 ) -> Tensor:
@@ -169,15 +155,6 @@ def pairwise_manhattan_distance(
 
     Same arguments and values as ``torchmetrics.functional.pairwise_manhattan_distance``
     (computed without TorchMetrics' ``(N, M, d)`` temporary).
-
-    Args:
-        x: ``(N, d)``.
-        y: ``(M, d)``, or ``None`` for ``x`` against itself.
-        reduction: ``"mean"`` or ``"sum"`` over the columns, or ``None``/``"none"``.
-        zero_diagonal: set entries ``[i, i]`` to 0 (default: only when ``y`` is ``None``).
-
-    Returns:
-        The ``(N, M)`` matrix, or ``(N,)`` with a reduction.
 
     Example:
         >>> import torch
@@ -195,6 +172,7 @@ def pairwise_manhattan_distance(
     return _finish(torch.cdist(x, y.to(x.dtype), p=1.0), zero_diagonal, reduction)
 
 
+@_ROWS
 def pairwise_minkowski_distance(
     x: Tensor,
     y: Tensor | None = None,
@@ -208,14 +186,7 @@ def pairwise_minkowski_distance(
     (computed in float64, result in the input's float dtype).
 
     Args:
-        x: ``(N, d)``.
-        y: ``(M, d)``, or ``None`` for ``x`` against itself.
         exponent: the order ``p >= 1``.
-        reduction: ``"mean"`` or ``"sum"`` over the columns, or ``None``/``"none"``.
-        zero_diagonal: set entries ``[i, i]`` to 0 (default: only when ``y`` is ``None``).
-
-    Returns:
-        The ``(N, M)`` matrix, or ``(N,)`` with a reduction.
 
     Example:
         >>> import torch
@@ -229,7 +200,7 @@ def pairwise_minkowski_distance(
     """
     check_number(exponent, "exponent", "a number >= 1", lambda v: v >= 1)
     x, y, zero_diagonal = _inputs(x, y, zero_diagonal, reduction)
-    dtype = _float_dtype(x)
+    dtype = float_dtype_of(x)
     distance = torch.cdist(
         x.to(torch.float64), y.to(torch.float64), p=float(exponent), compute_mode="donot_use_mm_for_euclid_dist"
     )

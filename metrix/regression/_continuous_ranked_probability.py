@@ -16,6 +16,7 @@ from torch import Tensor
 from metrix._core.checks import check_finite
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.regression import _parameter_docs as parameter_docs
 from metrix.regression._inputs import check_bool, check_tensor, to_f64
 from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
@@ -31,6 +32,7 @@ class ContinuousRankedProbabilityScoreState:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.SCALAR
 def continuous_ranked_probability_score(*, validate_args: bool = True) -> Metric:
     """Mean continuous ranked probability score of ensemble forecasts (lower is better).
 
@@ -39,12 +41,6 @@ def continuous_ranked_probability_score(*, validate_args: bool = True) -> Metric
     ``update(state, preds, target)`` takes ``preds`` of shape ``(N, M)`` (an ensemble of
     ``M >= 2`` members per sample) and ``target`` of shape ``(N,)``; with
     ``sample_weight=w`` (shape ``(N,)``, non-negative) the mean is weighted.
-
-    Args:
-        validate_args: check that inputs are finite (shapes are always checked).
-
-    Returns:
-        A metric whose value is a float64 scalar.
 
     Example:
         >>> import torch

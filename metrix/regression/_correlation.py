@@ -21,6 +21,7 @@ from torch import Tensor
 
 from metrix._core.checks import warn_if
 from metrix._core.metric import Metric, factory
+from metrix.regression import _parameter_docs as parameter_docs
 from metrix.regression._moments import (
     MomentState,
     check_num_outputs,
@@ -85,6 +86,7 @@ def _pearson(s: MomentState, name: str) -> Tensor:
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CORRELATION
 def pearson_corrcoef(*, num_outputs: int = 1, validate_args: bool = True) -> Metric:
     r"""Pearson correlation coefficient between predictions and targets.
 
@@ -94,13 +96,6 @@ def pearson_corrcoef(*, num_outputs: int = 1, validate_args: bool = True) -> Met
     the variance of either input is close to zero relative to its largest deviation
     from the mean, as there), computed from exact moments: float32 data far from zero
     keeps all its digits.
-
-    Args:
-        num_outputs: number of outputs; inputs are ``(N,)`` for 1, else ``(N, num_outputs)``.
-        validate_args: check input values (NaN/inf); shapes are always checked.
-
-    Returns:
-        A metric computing the coefficient (float64; a scalar, or ``(num_outputs,)``).
 
     Example:
         >>> import torch
@@ -125,6 +120,7 @@ def _concordance(s: MomentState) -> Tensor:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CORRELATION
 def concordance_corrcoef(*, num_outputs: int = 1, validate_args: bool = True) -> Metric:
     r"""Lin's concordance correlation coefficient between predictions and targets.
 
@@ -132,13 +128,6 @@ def concordance_corrcoef(*, num_outputs: int = 1, validate_args: bool = True) ->
 
     Same values as ``torchmetrics.functional.regression.concordance_corrcoef`` (which
     uses unbiased variances, ``n - 1``), from exact moments.
-
-    Args:
-        num_outputs: number of outputs; inputs are ``(N,)`` for 1, else ``(N, num_outputs)``.
-        validate_args: check input values (NaN/inf); shapes are always checked.
-
-    Returns:
-        A metric computing the coefficient (float64; a scalar, or ``(num_outputs,)``).
 
     Example:
         >>> import torch

@@ -15,6 +15,7 @@ from torch import Tensor
 from metrix._core.metric import Metric, factory
 from metrix._core.state import CatStorage, cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
+from metrix.regression import _parameter_docs as parameter_docs
 from metrix.regression._inputs import F64, check_bool, check_reduction, paired, rows_2d
 from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
@@ -47,6 +48,7 @@ def _row_similarity(preds: Any, target: Any, validate_args: bool) -> Tensor:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.SCALAR
 def cosine_similarity(reduction: str | None = "sum", *, validate_args: bool = True) -> Metric:
     """Cosine similarity ``<p_i, t_i> / (|p_i| |t_i|)`` of each row, reduced over rows.
 
@@ -57,7 +59,6 @@ def cosine_similarity(reduction: str | None = "sum", *, validate_args: bool = Tr
     Args:
         reduction: ``"sum"`` (default) or ``"mean"`` over all rows seen, or ``"none"``
             / ``None`` for one value per row in arrival order (a ``cat`` state).
-        validate_args: check that inputs are finite (shapes are always checked).
 
     Returns:
         A metric whose ``update(state, preds, target, *, sample_weight=None)`` takes two

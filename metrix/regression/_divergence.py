@@ -20,6 +20,7 @@ from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
 from metrix._core.state import CatStorage, cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
+from metrix.regression import _parameter_docs as parameter_docs
 from metrix.regression._inputs import F64, check_bool, check_reduction, paired, rows_2d
 from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
@@ -147,6 +148,7 @@ def _divergence_metric(
 
 
 @factory(higher_is_better=False)
+@parameter_docs.DIVERGENCE
 def kl_divergence(log_prob: bool = False, reduction: str | None = "mean", *, validate_args: bool = True) -> Metric:
     """Kullback-Leibler divergence ``KL(p || q) = sum_j p_j log(p_j / q_j)`` of each row.
 
@@ -156,15 +158,9 @@ def kl_divergence(log_prob: bool = False, reduction: str | None = "mean", *, val
     symmetric: ``p`` is the reference distribution.
 
     Args:
-        log_prob: ``True`` if ``p`` and ``q`` hold log-probabilities (not normalised).
-        reduction: ``"mean"`` (default) or ``"sum"`` over all rows seen, or ``"none"`` /
-            ``None`` for one value per row in arrival order (a ``cat`` state).
         validate_args: check that inputs are finite, and non-negative unless
             ``log_prob`` (shapes are always checked). A log-probability of ``-inf`` is
             therefore refused: pass a large negative number instead.
-
-    Returns:
-        A metric whose value is a float64 scalar, or an ``(N,)`` vector for ``"none"``.
 
     Example:
         >>> import torch
@@ -179,6 +175,7 @@ def kl_divergence(log_prob: bool = False, reduction: str | None = "mean", *, val
 
 
 @factory(higher_is_better=False)
+@parameter_docs.DIVERGENCE
 def jensen_shannon_divergence(
     log_prob: bool = False, reduction: str | None = "mean", *, validate_args: bool = True
 ) -> Metric:
@@ -189,14 +186,8 @@ def jensen_shannon_divergence(
     most ``log(2)``. ``update(state, p, q)`` takes two ``(N, D)`` tensors.
 
     Args:
-        log_prob: ``True`` if ``p`` and ``q`` hold log-probabilities (not normalised).
-        reduction: ``"mean"`` (default) or ``"sum"`` over all rows seen, or ``"none"`` /
-            ``None`` for one value per row in arrival order (a ``cat`` state).
         validate_args: check that inputs are finite, and non-negative unless
             ``log_prob`` (shapes are always checked).
-
-    Returns:
-        A metric whose value is a float64 scalar, or an ``(N,)`` vector for ``"none"``.
 
     Example:
         >>> import torch

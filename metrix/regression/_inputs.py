@@ -20,6 +20,7 @@ from metrix._core.args import check_int as check_int
 from metrix._core.args import check_number as check_number
 from metrix._core.args import check_optional_int as check_optional_int
 from metrix._core.args import check_tensor as check_tensor
+from metrix._core.args import check_tensor_pair
 from metrix._core.checks import check_finite
 
 F64 = torch.float64
@@ -36,12 +37,7 @@ def paired(
 ) -> tuple[Tensor, Tensor]:
     """Check a (preds, target) pair of equal shape and return both as finite float64."""
     a, b = names
-    check_tensor(preds, a)
-    check_tensor(target, b)
-    if preds.shape != target.shape:
-        raise ValueError(
-            f"{a} and {b} must have the same shape, got {a} {tuple(preds.shape)} and {b} {tuple(target.shape)}"
-        )
+    check_tensor_pair(preds, target, names)
     preds, target = to_f64(preds), to_f64(target)
     check_finite(preds, a, enabled=validate_args)
     check_finite(target, b, enabled=validate_args)

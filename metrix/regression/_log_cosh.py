@@ -10,6 +10,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.regression import _parameter_docs as parameter_docs
 from metrix.regression._inputs import check_bool, check_num_outputs, paired
 from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
@@ -31,6 +32,7 @@ def _log_cosh(x: Tensor) -> Tensor:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.MEAN_OUTPUTS
 def log_cosh_error(*, num_outputs: int = 1, validate_args: bool = True) -> Metric:
     """Log-cosh error ``mean(log(cosh(preds - target)))``: like MSE near 0, like MAE far out.
 
@@ -42,10 +44,6 @@ def log_cosh_error(*, num_outputs: int = 1, validate_args: bool = True) -> Metri
     Args:
         num_outputs: ``1`` for inputs of shape ``(N,)`` or ``(N, 1)``; ``k > 1`` for
             inputs of shape ``(N, k)``, with one value per output column.
-        validate_args: check that inputs are finite (shapes are always checked).
-
-    Returns:
-        A metric whose value is a float64 scalar, or a ``(num_outputs,)`` vector.
 
     Example:
         >>> import torch

@@ -9,6 +9,7 @@ from torch import Tensor
 from metrix._core.checks import check
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.regression import _parameter_docs as parameter_docs
 from metrix.regression._inputs import check_bool, paired
 from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
@@ -24,6 +25,7 @@ class MeanSquaredLogErrorState:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.SCALAR
 def mean_squared_log_error(*, validate_args: bool = True) -> Metric:
     """Mean squared logarithmic error ``mean((log1p(preds) - log1p(target))^2)``.
 
@@ -36,9 +38,6 @@ def mean_squared_log_error(*, validate_args: bool = True) -> Metric:
     Args:
         validate_args: check that inputs are finite and greater than -1 (shapes are
             always checked).
-
-    Returns:
-        A metric whose value is a float64 scalar.
 
     Example:
         >>> import torch

@@ -8,6 +8,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.regression import _parameter_docs as parameter_docs
 from metrix.regression._inputs import check_bool, check_num_outputs, outputs_2d, paired
 from metrix.regression._sum_count import mean_of, sum_count_metric, weighted_sum
 
@@ -23,6 +24,7 @@ class MeanAbsoluteErrorState:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.MEAN_OUTPUTS
 def mean_absolute_error(num_outputs: int = 1, *, validate_args: bool = True) -> Metric:
     """Mean absolute error ``sum(|preds - target|) / n``.
 
@@ -36,9 +38,6 @@ def mean_absolute_error(num_outputs: int = 1, *, validate_args: bool = True) -> 
         num_outputs: ``1`` averages over every element of any shape; ``k > 1`` expects
             inputs of shape ``(N, k)`` and returns one value per output column.
         validate_args: check that inputs and weights are finite (shapes are always checked).
-
-    Returns:
-        A metric whose value is a float64 scalar, or a ``(num_outputs,)`` vector.
 
     Example:
         >>> import torch

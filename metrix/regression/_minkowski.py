@@ -10,6 +10,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.regression import _parameter_docs as parameter_docs
 from metrix.regression._inputs import check_bool, check_number, paired
 from metrix.regression._sum_count import sum_count_metric, weighted_sum
 
@@ -25,6 +26,7 @@ class MinkowskiDistanceState:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.SCALAR
 def minkowski_distance(p: float, *, validate_args: bool = True) -> Metric:
     """Minkowski distance ``(sum |preds - target|^p)^(1/p)`` between two tensors.
 
@@ -36,10 +38,6 @@ def minkowski_distance(p: float, *, validate_args: bool = True) -> Metric:
 
     Args:
         p: the order, a finite number ``>= 1``.
-        validate_args: check that inputs are finite (shapes are always checked).
-
-    Returns:
-        A metric whose value is a float64 scalar.
 
     Example:
         >>> import torch

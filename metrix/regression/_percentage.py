@@ -18,6 +18,7 @@ from torch import Tensor
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix._core.weights import check_sample_weight, row_weights
+from metrix.regression import _parameter_docs as parameter_docs
 from metrix.regression._inputs import F64, check_bool, paired
 from metrix.regression._sum_count import S, mean_of, sum_count_metric, weighted_sum
 
@@ -79,18 +80,13 @@ def _mean_error_metric(
 
 
 @factory(higher_is_better=False)
+@parameter_docs.SCALAR
 def mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
     """Mean absolute percentage error ``mean(|preds - target| / max(|target|, 1.17e-6))``.
 
     Same values as ``torchmetrics.functional.regression.mean_absolute_percentage_error``
     (and scikit-learn's, which clamps at machine epsilon instead). Inputs of any shape;
     the mean runs over every element. The result is a fraction, not a percentage.
-
-    Args:
-        validate_args: check that inputs are finite (shapes are always checked).
-
-    Returns:
-        A metric whose value is a float64 scalar.
 
     Example:
         >>> import torch
@@ -102,18 +98,13 @@ def mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.SCALAR
 def symmetric_mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
     """Symmetric MAPE ``mean(2 |preds - target| / max(|target| + |preds|, 1.17e-6))``.
 
     Same values as
     ``torchmetrics.functional.regression.symmetric_mean_absolute_percentage_error``;
     it lies in ``[0, 2]``.
-
-    Args:
-        validate_args: check that inputs are finite (shapes are always checked).
-
-    Returns:
-        A metric whose value is a float64 scalar.
 
     Example:
         >>> import torch
@@ -127,18 +118,13 @@ def symmetric_mean_absolute_percentage_error(*, validate_args: bool = True) -> M
 
 
 @factory(higher_is_better=False)
+@parameter_docs.SCALAR
 def weighted_mean_absolute_percentage_error(*, validate_args: bool = True) -> Metric:
     """Weighted MAPE ``sum(|preds - target|) / max(sum(|target|), 1.17e-6)``.
 
     Same values as
     ``torchmetrics.functional.regression.weighted_mean_absolute_percentage_error``:
     errors are weighted by the size of their target, so small targets do not dominate.
-
-    Args:
-        validate_args: check that inputs are finite (shapes are always checked).
-
-    Returns:
-        A metric whose value is a float64 scalar.
 
     Example:
         >>> import torch

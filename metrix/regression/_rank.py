@@ -29,6 +29,7 @@ from metrix._core.checks import warn_if
 from metrix._core.metric import Metric, factory
 from metrix._core.state import CatStorage, buffer_init, cat_append, cat_init, leaf, state, stored_masked
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
+from metrix.regression import _parameter_docs as parameter_docs
 from metrix.regression._inputs import check_bool, check_choice, check_optional_int
 from metrix.regression._moments import check_num_outputs, check_validate_args, paired_outputs
 
@@ -121,6 +122,7 @@ def _spearman(x: Tensor, y: Tensor, valid: Tensor) -> Tensor:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CORRELATION
 def spearman_corrcoef(*, num_outputs: int = 1, capacity: int | None = None, validate_args: bool = True) -> Metric:
     r"""Spearman's rank correlation: Pearson's correlation of the (tie-averaged) ranks.
 
@@ -128,13 +130,7 @@ def spearman_corrcoef(*, num_outputs: int = 1, capacity: int | None = None, vali
     moments, ``1e-6`` added to the denominator, result clamped to [-1, 1]).
 
     Args:
-        num_outputs: number of outputs; inputs are ``(N,)`` for 1, else ``(N, num_outputs)``.
-        capacity: keep at most this many samples in a fixed-capacity buffer (compiles
-            once, vmaps); ``None`` keeps growing eager storage.
         validate_args: check input values (NaN/inf); shapes and dtypes are always checked.
-
-    Returns:
-        A metric computing the coefficient (float64; a scalar, or ``(num_outputs,)``).
 
     Example:
         >>> import torch
@@ -205,6 +201,7 @@ def _normal_cdf(t: Tensor) -> Tensor:
 
 
 @factory(higher_is_better=None)
+@parameter_docs.CORRELATION
 def kendall_rank_corrcoef(
     variant: str = "b",
     t_test: bool = False,
@@ -228,10 +225,6 @@ def kendall_rank_corrcoef(
         variant: ``"a"``, ``"b"`` or ``"c"``.
         t_test: also return the p-value of the test of no association.
         alternative: ``"two-sided"``, ``"less"`` or ``"greater"``; required with ``t_test``.
-        num_outputs: number of outputs; inputs are ``(N,)`` for 1, else ``(N, num_outputs)``.
-        capacity: keep at most this many samples in a fixed-capacity buffer (compiles
-            once, vmaps); ``None`` keeps growing eager storage.
-        validate_args: check input values (NaN/inf); shapes are always checked.
 
     Returns:
         A metric computing tau (float64; a scalar, or ``(num_outputs,)``), or the pair

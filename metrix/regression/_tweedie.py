@@ -90,21 +90,21 @@ def tweedie_deviance_score(power: float = 0.0, *, validate_args: bool = True) ->
     power = check_number(power, "power", "a finite number <= 0 or >= 1", lambda v: math.isfinite(v) and not 0 < v < 1)
     validate_args = check_bool(validate_args, "validate_args")
     preds_rule, targets_rule = _domain(power)
+    # formatted here, not while tracing: under dynamic=True a closed-over number is symbolic
+    prefix = f"tweedie_deviance_score(power={power})"
 
     def batch(preds: Any, targets: Any, sample_weight: Any) -> tuple[Tensor, Any]:
         p, y = paired(preds, targets, validate_args=validate_args, names=("preds", "targets"))
         if preds_rule == "positive":
-            check(
-                p > 0, f"tweedie_deviance_score(power={power}): preds must be strictly positive", enabled=validate_args
-            )
+            check(p > 0, f"{prefix}: preds must be strictly positive", enabled=validate_args)
         if targets_rule == "positive":
             check(
                 y > 0,
-                f"tweedie_deviance_score(power={power}): targets must be strictly positive",
+                f"{prefix}: targets must be strictly positive",
                 enabled=validate_args,
             )
         elif targets_rule == "non-negative":
-            check(y >= 0, f"tweedie_deviance_score(power={power}): targets cannot be negative", enabled=validate_args)
+            check(y >= 0, f"{prefix}: targets cannot be negative", enabled=validate_args)
         return weighted_sum(
             _deviance(p, y, power), sample_weight, "tweedie_deviance_score", validate_args=validate_args
         )

@@ -19,6 +19,7 @@ from torch import Tensor
 
 from metrix._core.args import check_optional_number
 from metrix._core.metric import Metric, factory
+from metrix.retrieval import _parameter_docs as parameter_docs
 from metrix.retrieval._forms import cutoff_metric
 from metrix.retrieval._inputs import Options
 from metrix.retrieval._ranking import Ranked
@@ -63,6 +64,7 @@ def _auroc_kernel(max_fpr: float | None) -> Any:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CUTOFF
 def retrieval_auroc(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
@@ -76,27 +78,11 @@ def retrieval_auroc(
 ) -> Metric:
     """AUROC per query, aggregated over queries, TorchMetrics' ``RetrievalAUROC``.
 
-    Flat form (default): ``update(state, preds, target, indexes)``, the query id of every
-    document in ``indexes`` (by position or keyword); a query may span batches and ranks, its
-    documents are stored and grouped in ``compute``. ``dense=True``: ``update(state, preds,
-    target, mask=None)`` with ``(B, L)`` rows, each a whole query, scored in ``update``.
-
     Args:
-        empty_target_action: a query without a relevant document counts as ``"neg"`` (0),
-            ``"pos"`` (1), is skipped (``"skip"``), or raises (``"error"``).
-        ignore_index: documents whose target equals it are dropped.
         top_k: only the ``k`` best-scored documents count (``None``: all); a sequence gives
             one value per k.
         max_fpr: integrate the ROC curve up to this false positive rate (standardised
             partial AUC, McClish correction); ``None`` for the whole curve.
-        aggregation: ``"mean"``, ``"median"``, ``"min"``, ``"max"`` or a callable
-            ``f(values, dim=None)`` (flat form only for the last two).
-        dense: take ``(B, L)`` rows of whole queries instead of documents with query ids.
-        capacity: flat form: a fixed-capacity buffer of documents (compiles once, vmaps).
-        validate_args: check values (query ids, 0/1 targets, finite scores).
-
-    Returns:
-        A metric computing a float32 scalar (or ``(K,)`` for several ``top_k``).
 
     Example:
         >>> import torch

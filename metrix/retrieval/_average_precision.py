@@ -16,6 +16,7 @@ from collections.abc import Callable
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
+from metrix.retrieval import _parameter_docs as parameter_docs
 from metrix.retrieval._forms import cutoff_metric
 from metrix.retrieval._inputs import Options
 from metrix.retrieval._ranking import Ranked
@@ -45,6 +46,7 @@ def _reciprocal_rank(r: Ranked, ks: tuple[int | None, ...]) -> tuple[Tensor, Ten
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CUTOFF
 def retrieval_average_precision(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
@@ -57,26 +59,15 @@ def retrieval_average_precision(
 ) -> Metric:
     """Mean average precision (MAP) over queries, TorchMetrics' ``RetrievalMAP``.
 
-    Flat form (default): ``update(state, preds, target, indexes)``, the query id of every
-    document in ``indexes`` (by position or keyword); a query may span batches and ranks, its
-    documents are stored and grouped in ``compute``. ``dense=True``: ``update(state, preds,
-    target, mask=None)`` with ``(B, L)`` rows, each a whole query, scored in ``update``.
-
     Args:
         empty_target_action: a query without a relevant document counts as ``"neg"`` (0),
             ``"pos"`` (1), is skipped (``"skip"``; 0 if every query is), or raises (``"error"``).
-        ignore_index: documents whose target equals it are dropped.
         top_k: only the ``k`` best-scored documents of each query count (``None``: all); a
             sequence of ks gives one value per k.
         aggregation: ``"mean"``, ``"median"``, ``"min"``, ``"max"`` or a callable
             ``f(values, dim=None)`` over the per-query values (flat form only for the last two).
-        dense: take ``(B, L)`` rows of whole queries instead of documents with query ids.
         capacity: flat form: keep at most this many documents in a fixed-capacity buffer
             (compiles once, vmaps); ``None`` keeps growing eager storage.
-        validate_args: check values (query ids, 0/1 targets, finite scores).
-
-    Returns:
-        A metric computing a float32 scalar (or ``(K,)`` for several ``top_k``).
 
     Example:
         >>> import torch
@@ -95,6 +86,7 @@ def retrieval_average_precision(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CUTOFF
 def retrieval_reciprocal_rank(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
@@ -107,25 +99,9 @@ def retrieval_reciprocal_rank(
 ) -> Metric:
     """Mean reciprocal rank (MRR) of the first relevant document, TorchMetrics' ``RetrievalMRR``.
 
-    Flat form (default): ``update(state, preds, target, indexes)``, the query id of every
-    document in ``indexes`` (by position or keyword); a query may span batches and ranks, its
-    documents are stored and grouped in ``compute``. ``dense=True``: ``update(state, preds,
-    target, mask=None)`` with ``(B, L)`` rows, each a whole query, scored in ``update``.
-
     Args:
-        empty_target_action: a query without a relevant document counts as ``"neg"`` (0),
-            ``"pos"`` (1), is skipped (``"skip"``), or raises (``"error"``).
-        ignore_index: documents whose target equals it are dropped.
         top_k: only the ``k`` best-scored documents count (``None``: all); a sequence of ks
             gives one value per k.
-        aggregation: ``"mean"``, ``"median"``, ``"min"``, ``"max"`` or a callable
-            ``f(values, dim=None)`` (flat form only for the last two).
-        dense: take ``(B, L)`` rows of whole queries instead of documents with query ids.
-        capacity: flat form: a fixed-capacity buffer of documents (compiles once, vmaps).
-        validate_args: check values (query ids, 0/1 targets, finite scores).
-
-    Returns:
-        A metric computing a float32 scalar (or ``(K,)`` for several ``top_k``).
 
     Example:
         >>> import torch

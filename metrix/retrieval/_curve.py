@@ -23,6 +23,7 @@ from torch import Tensor
 
 from metrix._core.args import check_bool, check_unit
 from metrix._core.metric import Metric, factory
+from metrix.retrieval import _parameter_docs as parameter_docs
 from metrix.retrieval._forms import retrieval_metric
 from metrix.retrieval._inputs import Options, check_ks
 from metrix.retrieval._ranking import Ranked
@@ -88,6 +89,7 @@ def _curves_output(v: Tensor) -> tuple[Tensor, Tensor, Tensor]:
 
 
 @factory(higher_is_better=None)
+@parameter_docs.QUERIES
 def retrieval_precision_recall_curve(
     max_k: int | None = None,
     adaptive_k: bool = False,
@@ -101,23 +103,14 @@ def retrieval_precision_recall_curve(
 ) -> Metric:
     """Precision and recall at every cut-off ``k = 1 .. max_k``, TorchMetrics' ``RetrievalPrecisionRecallCurve``.
 
-    Flat form (default): ``update(state, preds, target, indexes)``, the query id of every
-    document in ``indexes`` (by position or keyword); a query may span batches and ranks, its
-    documents are stored and grouped in ``compute``. ``dense=True``: ``update(state, preds,
-    target, mask=None)`` with ``(B, L)`` rows, each a whole query, scored in ``update``.
-
     Args:
         max_k: the last cut-off; ``None``: the size of the largest query (flat eager form
             only: ``capacity=`` and ``dense=True`` need it).
         adaptive_k: precision divides by ``min(k, documents in the query)``.
         empty_target_action: a query without a relevant document counts as curves of
             ``"neg"`` (0), ``"pos"`` (1), is skipped (``"skip"``), or raises (``"error"``).
-        ignore_index: documents whose target equals it are dropped.
         aggregation: ``"mean"``, ``"median"``, ``"min"``, ``"max"`` or a callable
             ``f(values, dim=0)``, applied point by point (flat form only for the last two).
-        dense: take ``(B, L)`` rows of whole queries instead of documents with query ids.
-        capacity: flat form: a fixed-capacity buffer of documents (compiles once, vmaps).
-        validate_args: check values (query ids, 0/1 targets, finite scores).
 
     Returns:
         A metric computing ``(precision, recall, top_k)``: two float32 ``(max_k,)`` curves
@@ -154,6 +147,7 @@ def _best_recall(min_precision: float) -> Any:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.QUERIES
 def retrieval_recall_at_fixed_precision(
     min_precision: float = 0.0,
     max_k: int | None = None,
@@ -169,11 +163,7 @@ def retrieval_recall_at_fixed_precision(
     """The largest recall whose precision is at least ``min_precision``, over cut-offs ``1 .. max_k``.
 
     TorchMetrics' ``RetrievalRecallAtFixedPrecision``: the curves of
-    :func:`retrieval_precision_recall_curve` are aggregated over queries first. Flat form
-    (default): ``update(state, preds, target, indexes)``, the query id of every document in
-    ``indexes`` (by position or keyword); a query may span batches and ranks, its documents are
-    stored and grouped in ``compute``. ``dense=True``: ``update(state, preds, target,
-    mask=None)`` with ``(B, L)`` rows, each a whole query, scored in ``update``.
+    :func:`retrieval_precision_recall_curve` are aggregated over queries first.
 
     Args:
         min_precision: the precision to reach, in ``[0, 1]``.
@@ -181,11 +171,7 @@ def retrieval_recall_at_fixed_precision(
         adaptive_k: precision divides by ``min(k, documents in the query)``.
         empty_target_action: a query without a relevant document counts as curves of
             ``"neg"`` (0), ``"pos"`` (1), is skipped (``"skip"``), or raises (``"error"``).
-        ignore_index: documents whose target equals it are dropped.
         aggregation: how the curves are aggregated over queries (see the curve metric).
-        dense: take ``(B, L)`` rows of whole queries instead of documents with query ids.
-        capacity: flat form: a fixed-capacity buffer of documents (compiles once, vmaps).
-        validate_args: check values (query ids, 0/1 targets, finite scores).
 
     Returns:
         A metric computing ``(max_recall, best_k)``: a float32 scalar and an int64 scalar.

@@ -105,7 +105,7 @@ def _check_target_values(target: Tensor, graded: bool, ignore_index: int | None,
         return
     message = (
         "target must be binary (0 or 1"
-        + (f", or ignore_index={ignore_index}" if ignore_index is not None else "")
+        + (f", or ignore_index={int(ignore_index)}" if ignore_index is not None else "")
         + ") for this metric; graded relevance is only for retrieval_normalized_dcg"
     )
     if target.is_floating_point():

@@ -16,6 +16,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric, factory
+from metrix.retrieval import _parameter_docs as parameter_docs
 from metrix.retrieval._forms import cutoff_metric
 from metrix.retrieval._inputs import Options
 from metrix.retrieval._ranking import Ranked
@@ -36,6 +37,7 @@ def _ndcg(r: Ranked, ks: tuple[int | None, ...]) -> tuple[Tensor, Tensor]:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CUTOFF
 def retrieval_normalized_dcg(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
@@ -48,26 +50,14 @@ def retrieval_normalized_dcg(
 ) -> Metric:
     """Normalized DCG over queries, TorchMetrics' ``RetrievalNormalizedDCG``.
 
-    Flat form (default): ``update(state, preds, target, indexes)``, the query id of every
-    document in ``indexes`` (by position or keyword); a query may span batches and ranks, its
-    documents are stored and grouped in ``compute``. ``dense=True``: ``update(state, preds,
-    target, mask=None)`` with ``(B, L)`` rows, each a whole query, scored in ``update``
-    (unlike TorchMetrics' functional, 2-D input is never flattened into one query).
+    Unlike TorchMetrics' functional, 2-D input (``dense=True``) is never flattened into one query.
 
     Args:
         empty_target_action: a query whose relevance sums to 0 counts as ``"neg"`` (0),
             ``"pos"`` (1), is skipped (``"skip"``), or raises (``"error"``).
-        ignore_index: documents whose target equals it are dropped.
         top_k: only the ``k`` best-scored documents count (``None``: all); a sequence of ks
             gives one value per k.
-        aggregation: ``"mean"``, ``"median"``, ``"min"``, ``"max"`` or a callable
-            ``f(values, dim=None)`` (flat form only for the last two).
-        dense: take ``(B, L)`` rows of whole queries instead of documents with query ids.
-        capacity: flat form: a fixed-capacity buffer of documents (compiles once, vmaps).
         validate_args: check values (query ids, finite scores and relevance).
-
-    Returns:
-        A metric computing a float32 scalar (or ``(K,)`` for several ``top_k``).
 
     Example:
         >>> import torch

@@ -19,6 +19,7 @@ from torch import Tensor
 
 from metrix._core.args import check_bool
 from metrix._core.metric import Metric, factory
+from metrix.retrieval import _parameter_docs as parameter_docs
 from metrix.retrieval._average_precision import scored_hits
 from metrix.retrieval._forms import cutoff_metric
 from metrix.retrieval._inputs import Options
@@ -74,6 +75,7 @@ def _r_precision(r: Ranked, ks: tuple[int | None, ...]) -> tuple[Tensor, Tensor]
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CUTOFF
 def retrieval_precision(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
@@ -87,26 +89,10 @@ def retrieval_precision(
 ) -> Metric:
     """Precision at ``k`` over queries, TorchMetrics' ``RetrievalPrecision``.
 
-    Flat form (default): ``update(state, preds, target, indexes)``, the query id of every
-    document in ``indexes`` (by position or keyword); a query may span batches and ranks, its
-    documents are stored and grouped in ``compute``. ``dense=True``: ``update(state, preds,
-    target, mask=None)`` with ``(B, L)`` rows, each a whole query, scored in ``update``.
-
     Args:
-        empty_target_action: a query without a relevant document counts as ``"neg"`` (0),
-            ``"pos"`` (1), is skipped (``"skip"``), or raises (``"error"``).
-        ignore_index: documents whose target equals it are dropped.
         top_k: the cut-off ``k`` (``None``: every document of the query); a sequence of ks
             gives one value per k.
         adaptive_k: divide by ``min(k, documents in the query)`` instead of ``k``.
-        aggregation: ``"mean"``, ``"median"``, ``"min"``, ``"max"`` or a callable
-            ``f(values, dim=None)`` (flat form only for the last two).
-        dense: take ``(B, L)`` rows of whole queries instead of documents with query ids.
-        capacity: flat form: a fixed-capacity buffer of documents (compiles once, vmaps).
-        validate_args: check values (query ids, 0/1 targets, finite scores).
-
-    Returns:
-        A metric computing a float32 scalar (or ``(K,)`` for several ``top_k``).
 
     Example:
         >>> import torch
@@ -123,6 +109,7 @@ def retrieval_precision(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CUTOFF
 def retrieval_recall(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
@@ -134,25 +121,6 @@ def retrieval_recall(
     validate_args: bool = True,
 ) -> Metric:
     """Recall at ``k`` over queries, TorchMetrics' ``RetrievalRecall``.
-
-    Flat form (default): ``update(state, preds, target, indexes)``, the query id of every
-    document in ``indexes`` (by position or keyword); a query may span batches and ranks, its
-    documents are stored and grouped in ``compute``. ``dense=True``: ``update(state, preds,
-    target, mask=None)`` with ``(B, L)`` rows, each a whole query, scored in ``update``.
-
-    Args:
-        empty_target_action: a query without a relevant document counts as ``"neg"`` (0),
-            ``"pos"`` (1), is skipped (``"skip"``), or raises (``"error"``).
-        ignore_index: documents whose target equals it are dropped.
-        top_k: the cut-off ``k`` (``None``: every document); a sequence gives one value per k.
-        aggregation: ``"mean"``, ``"median"``, ``"min"``, ``"max"`` or a callable
-            ``f(values, dim=None)`` (flat form only for the last two).
-        dense: take ``(B, L)`` rows of whole queries instead of documents with query ids.
-        capacity: flat form: a fixed-capacity buffer of documents (compiles once, vmaps).
-        validate_args: check values (query ids, 0/1 targets, finite scores).
-
-    Returns:
-        A metric computing a float32 scalar (or ``(K,)`` for several ``top_k``).
 
     Example:
         >>> import torch
@@ -168,6 +136,7 @@ def retrieval_recall(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CUTOFF
 def retrieval_hit_rate(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
@@ -180,25 +149,7 @@ def retrieval_hit_rate(
 ) -> Metric:
     """Hit rate at ``k``: the share of queries with a relevant document in their top ``k``.
 
-    TorchMetrics' ``RetrievalHitRate``. Flat form (default): ``update(state, preds, target,
-    indexes)``, the query id of every document in ``indexes`` (by position or keyword); a query
-    may span batches and ranks, its documents are stored and grouped in ``compute``.
-    ``dense=True``: ``update(state, preds, target, mask=None)`` with ``(B, L)`` rows, each a
-    whole query, scored in ``update``.
-
-    Args:
-        empty_target_action: a query without a relevant document counts as ``"neg"`` (0),
-            ``"pos"`` (1), is skipped (``"skip"``), or raises (``"error"``).
-        ignore_index: documents whose target equals it are dropped.
-        top_k: the cut-off ``k`` (``None``: every document); a sequence gives one value per k.
-        aggregation: ``"mean"``, ``"median"``, ``"min"``, ``"max"`` or a callable
-            ``f(values, dim=None)`` (flat form only for the last two).
-        dense: take ``(B, L)`` rows of whole queries instead of documents with query ids.
-        capacity: flat form: a fixed-capacity buffer of documents (compiles once, vmaps).
-        validate_args: check values (query ids, 0/1 targets, finite scores).
-
-    Returns:
-        A metric computing a float32 scalar (or ``(K,)`` for several ``top_k``).
+    TorchMetrics' ``RetrievalHitRate``.
 
     Example:
         >>> import torch
@@ -214,6 +165,7 @@ def retrieval_hit_rate(
 
 
 @factory(higher_is_better=False)
+@parameter_docs.CUTOFF
 def retrieval_fall_out(
     empty_target_action: str = "pos",
     ignore_index: int | None = None,
@@ -226,25 +178,11 @@ def retrieval_fall_out(
 ) -> Metric:
     """Fall-out at ``k``: non-relevant documents in the top ``k`` over all non-relevant ones.
 
-    TorchMetrics' ``RetrievalFallOut`` (lower is better). Flat form (default):
-    ``update(state, preds, target, indexes)``, the query id of every document in ``indexes``
-    (by position or keyword); a query may span batches and ranks, its documents are stored and
-    grouped in ``compute``. ``dense=True``: ``update(state, preds, target, mask=None)`` with
-    ``(B, L)`` rows, each a whole query, scored in ``update``.
+    TorchMetrics' ``RetrievalFallOut`` (lower is better).
 
     Args:
         empty_target_action: a query without a *non-relevant* document counts as ``"pos"``
             (1, the default), ``"neg"`` (0), is skipped (``"skip"``), or raises (``"error"``).
-        ignore_index: documents whose target equals it are dropped.
-        top_k: the cut-off ``k`` (``None``: every document); a sequence gives one value per k.
-        aggregation: ``"mean"``, ``"median"``, ``"min"``, ``"max"`` or a callable
-            ``f(values, dim=None)`` (flat form only for the last two).
-        dense: take ``(B, L)`` rows of whole queries instead of documents with query ids.
-        capacity: flat form: a fixed-capacity buffer of documents (compiles once, vmaps).
-        validate_args: check values (query ids, 0/1 targets, finite scores).
-
-    Returns:
-        A metric computing a float32 scalar (or ``(K,)`` for several ``top_k``).
 
     Example:
         >>> import torch
@@ -260,6 +198,7 @@ def retrieval_fall_out(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CUTOFF
 def retrieval_r_precision(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
@@ -271,21 +210,7 @@ def retrieval_r_precision(
 ) -> Metric:
     """R-precision: precision at ``k = R``, the number of relevant documents of the query.
 
-    TorchMetrics' ``RetrievalRPrecision``. Flat form (default): ``update(state, preds,
-    target, indexes)``, the query id of every document in ``indexes`` (by position or keyword);
-    a query may span batches and ranks, its documents are stored and grouped in ``compute``.
-    ``dense=True``: ``update(state, preds, target, mask=None)`` with ``(B, L)`` rows, each a
-    whole query, scored in ``update``.
-
-    Args:
-        empty_target_action: a query without a relevant document counts as ``"neg"`` (0),
-            ``"pos"`` (1), is skipped (``"skip"``), or raises (``"error"``).
-        ignore_index: documents whose target equals it are dropped.
-        aggregation: ``"mean"``, ``"median"``, ``"min"``, ``"max"`` or a callable
-            ``f(values, dim=None)`` (flat form only for the last two).
-        dense: take ``(B, L)`` rows of whole queries instead of documents with query ids.
-        capacity: flat form: a fixed-capacity buffer of documents (compiles once, vmaps).
-        validate_args: check values (query ids, 0/1 targets, finite scores).
+    TorchMetrics' ``RetrievalRPrecision``.
 
     Returns:
         A metric computing a float32 scalar.

@@ -58,7 +58,11 @@ def _from_index(x: Tensor, num_classes: int, name: str, validate_args: bool) -> 
         raise TypeError(f"{name} must hold integer class indices, got dtype {x.dtype}")
     if x.dim() < 2:
         raise ValueError(f"{name} must have shape (N, *spatial) as class indices, got {tuple(x.shape)}")
-    check((x >= 0) & (x < num_classes), f"{name} must hold class indices in [0, {num_classes})", enabled=validate_args)
+    check(
+        (x >= 0) & (x < num_classes),
+        f"{name} must hold class indices in [0, {int(num_classes)})",
+        enabled=validate_args,
+    )
     return F.one_hot(x.long().clamp(0, num_classes - 1), num_classes).movedim(-1, 1).bool()
 
 

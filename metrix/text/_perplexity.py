@@ -86,8 +86,8 @@ def perplexity(ignore_index: int | None = None, *, validate_args: bool = True) -
             target,
             0,
             vocab,
-            f"target must hold token ids in [0, {vocab})"
-            + (f" or ignore_index={ignore_index}" if ignore_index is not None else ""),
+            f"target must hold token ids in [0, {int(vocab)})"
+            + (f" or ignore_index={int(ignore_index)}" if ignore_index is not None else ""),
             allowed=ignore_index,
             enabled=validate_args,
         )

@@ -87,7 +87,7 @@ def by_group(metric: Metric, num_groups: int, *, validate_args: bool = True) -> 
         n = first.shape[0] if first is not None and first.dim() else 1
         if groups.dim() != 1 or groups.shape[0] != n:
             raise ValueError(f"{name}: groups must have shape ({n},), one id per sample, got {tuple(groups.shape)}")
-        message = f"{name}: groups must be in [0, {num_groups}), one group id per sample"
+        message = f"{name}: groups must be in [0, {int(num_groups)}), one group id per sample"
         check_in_range(groups, 0, num_groups, message, enabled=validate_args)
         member = groups.unsqueeze(0) == ids.to(groups.device).unsqueeze(1)  # (num_groups, N)
         w = member.to(torch.float64)

@@ -354,6 +354,7 @@ FAIRNESS = [
         grouped,
         tm_reference(tmf.binary_groups_stat_rates, num_groups=G),
         bad_inputs=GROUP_BAD,
+        weighted=True,
     ),
     Case(
         "binary_groups_stat_rates-logits-multidim-thr",
@@ -361,6 +362,7 @@ FAIRNESS = [
         {"num_groups": G, "threshold": 0.3, "input_format": "logits"},
         grouped_logits_multidim,
         tm_reference(tmf.binary_groups_stat_rates, num_groups=G, threshold=0.3),
+        weighted=True,
     ),
     Case(
         "binary_groups_stat_rates-labels-ignore",
@@ -368,14 +370,24 @@ FAIRNESS = [
         {"num_groups": G, "ignore_index": -1},
         grouped_labels_ignore,
         tm_reference(tmf.binary_groups_stat_rates, num_groups=G, ignore_index=-1),
+        weighted=True,
     ),
-    Case("binary_fairness-all", mc.binary_fairness, {"num_groups": G}, grouped, _tm_fair("all"), bad_inputs=GROUP_BAD),
+    Case(
+        "binary_fairness-all",
+        mc.binary_fairness,
+        {"num_groups": G},
+        grouped,
+        _tm_fair("all"),
+        bad_inputs=GROUP_BAD,
+        weighted=True,
+    ),
     Case(
         "binary_fairness-dp",
         mc.binary_fairness,
         {"num_groups": G, "task": "demographic_parity", "threshold": 0.4},
         grouped_target_none,
         _tm_fair("demographic_parity", threshold=0.4),
+        weighted=True,
     ),
     Case(
         "binary_fairness-eo-logits-multidim",
@@ -383,6 +395,7 @@ FAIRNESS = [
         {"num_groups": G, "task": "equal_opportunity", "input_format": "logits"},
         grouped_logits_multidim,
         _tm_fair("equal_opportunity"),
+        weighted=True,
     ),
     Case(
         "binary_fairness-all-labels-ignore",
@@ -390,6 +403,7 @@ FAIRNESS = [
         {"num_groups": G, "ignore_index": -1},
         grouped_labels_ignore,
         _tm_fair("all", ignore_index=-1),
+        weighted=True,
     ),
     Case(
         "demographic_parity",
@@ -397,6 +411,7 @@ FAIRNESS = [
         {"num_groups": G},
         grouped_no_target,
         lambda p, groups: fixed_keys(tmf.demographic_parity(p, groups)),
+        weighted=True,
     ),
     Case(
         "equal_opportunity",
@@ -404,6 +419,7 @@ FAIRNESS = [
         {"num_groups": G, "threshold": 0.6},
         grouped,
         lambda p, t, groups: fixed_keys(tmf.equal_opportunity(p, t, groups, threshold=0.6)),
+        weighted=True,
     ),
 ]
 

@@ -102,15 +102,14 @@ MC_IGNORE_BAD = [
 PROB_BAD = probabilities_bad(torch.tensor([[1.5, 0.2, 0.1, 0.0]]), torch.tensor([0]))
 
 
-# Stat-scores metrics take sample_weight= (the weighted laws run on these Cases), except
-# samplewise values (one per sample: a weight cannot change them) and exact match.
-_UNWEIGHTED = (mc.multiclass_exact_match, mc.multilabel_exact_match, mc.exact_match)
+# Stat-scores metrics and exact match take sample_weight= (the weighted laws run on these
+# Cases), except samplewise values (one per sample: a weight cannot change them).
 
 
 def _case(id_, factory, kwargs, inputs, ref, ref_kw=None, **extra):
     """A Case whose reference is the TorchMetrics functional ``ref`` with the same kwargs (minus metrix extras)."""
     rkw = {k: v for k, v in kwargs.items() if k != "input_format"} if ref_kw is None else ref_kw
-    extra.setdefault("weighted", kwargs.get("multidim_average") != "samplewise" and factory not in _UNWEIGHTED)
+    extra.setdefault("weighted", kwargs.get("multidim_average") != "samplewise")
     return Case(id_, factory, kwargs, inputs, tm_reference(ref, quiet=True, **rkw), **extra)
 
 

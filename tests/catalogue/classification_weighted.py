@@ -1,7 +1,13 @@
 """Catalogue entries with ``sample_weight=`` for classification, against scikit-learn's ``sample_weight``.
 
-Classification states are exact counts, so the weights are whole numbers (``0 .. 3``,
-float dtype, some exact zeros): frequency weights, as the bootstrap's Poisson weights are.
+The stat-scores, hinge and label-ranking states hold float64 sums, so their Cases use
+fractional weights (multiples of 1/4 in ``0 .. 2.75``, some exact zeros: dyadic, so
+float64 sums are exact in any order and every split and merge gives the one-shot value).
+Whole numbers (``0 .. 3``) are kept where they must be: count-valued outputs
+(``stat_scores``, an unnormalised confusion matrix: float64 for fractional counts, which
+compile and vmap cannot return as int64; both are checked with fractional weights eagerly
+in ``tests/test_weights.py``), the int64 counts of ``multiclass_accuracy(num_classes=None)``,
+and the binary MCC and hinge Cases whose references repeat samples in degenerate cases.
 Every metric scikit-learn has is checked here with weights: accuracy, precision, recall,
 F1/F-beta (``precision_recall_fscore_support``), Jaccard, the confusion matrix (every
 ``normalize``), Cohen's kappa (every ``weights``), MCC, Hamming loss, multilabel subset
@@ -36,9 +42,17 @@ def _weights(g: torch.Generator, n: int) -> torch.Tensor:
     return w
 
 
-def _with_weights(inputs):
+def _fractional_weights(g: torch.Generator, n: int) -> torch.Tensor:
+    w = torch.randint(0, 12, (n,), generator=g).to(torch.float32) / 4
+    w[: min(n, 2)] = 0.75  # never all zero, always a fractional part
+    return w
+
+
+def _with_weights(inputs, whole: bool = False):
+    weights = _weights if whole else _fractional_weights
+
     def make(g: torch.Generator, n: int) -> tuple:
-        return (*inputs(g, n), _weights(g, n))
+        return (*inputs(g, n), weights(g, n))
 
     return make
 
@@ -193,6 +207,52 @@ def _mc_recall_macro(p, t, w):
         return torch.tensor(skm.balanced_accuracy_score(yt, yp, sample_weight=sw), dtype=torch.float64)
 
 
+def _ml_multidim(g, n):
+    return torch.rand(n, L, 2, generator=g), torch.randint(0, 2, (n, L, 2), generator=g)
+
+
+def _exact_match_multidim(p, t, w):
+    # each extra position of sample i is one item of weight w[i] (ignore_index: none here)
+    matched = ((p > 0.5).long() == t).all(1).double()  # (N, M)
+    ew = w.double()[:, None].expand_as(matched)
+    return (matched * ew).sum() / ew.sum()
+
+
+def _grouped(g, n):
+    groups = torch.randperm(n, generator=g) % 3
+    return torch.rand(n, generator=g), torch.randint(0, 2, (n,), generator=g), groups
+
+
+def _group_rates(p, t, groups, w):
+    """Weighted [tp, fp, tn, fn] / total per group: NumPy, the definition."""
+    hard, tt, wd = (p > 0.5).numpy(), t.numpy().astype(bool), w.double().numpy()
+    out = {}
+    for gid in range(3):
+        sel = groups.numpy() == gid
+        cells = [hard & tt, hard & ~tt, ~hard & ~tt, ~hard & tt]
+        counts = np.array([wd[sel & c].sum() for c in cells])
+        with np.errstate(invalid="ignore"):  # a group never seen: NaN rates, as the metric
+            out[f"group_{gid}"] = torch.tensor(counts / counts.sum())
+    return out
+
+
+def _fairness(p, t, groups, w):
+    """Weighted demographic parity and equal opportunity over the groups present (NumPy)."""
+    hard, tt, wd, gg = (p > 0.5).numpy(), t.numpy().astype(bool), w.double().numpy(), groups.numpy()
+    total = np.array([wd[gg == k].sum() for k in range(3)])
+    positives = np.array([wd[(gg == k) & tt].sum() for k in range(3)])
+    present = total > 0  # a group seen only with weight 0 is absent
+    pr = np.array([wd[(gg == k) & hard].sum() for k in range(3)]) / np.where(present, total, 1)
+    tpr = np.array([wd[(gg == k) & hard & tt].sum() for k in range(3)]) / np.where(positives > 0, positives, 1)
+    out = {}
+    for prefix, rates in (("DP", pr), ("EO", tpr)):
+        lo = int(np.where(present, rates, np.inf).argmin())
+        hi = int(np.where(present, rates, -np.inf).argmax())
+        out[prefix] = torch.tensor(rates[lo] / rates[hi] if rates[hi] else 0.0, dtype=torch.float64)
+        out[f"{prefix}_min_group"], out[f"{prefix}_max_group"] = torch.tensor(lo), torch.tensor(hi)
+    return out
+
+
 def _weight_bad(make_inputs) -> list[BadInput]:
     def bad(weight_fn, error, match, traced=False):
         def make(g):
@@ -205,7 +265,6 @@ def _weight_bad(make_inputs) -> list[BadInput]:
         bad(lambda n: torch.ones(n + 1), ValueError, r"sample_weight must have shape"),
         bad(lambda n: torch.full((n,), -1.0), ValueError, "sample_weight must be non-negative", True),
         bad(lambda n: torch.full((n,), float("nan")), ValueError, "sample_weight contains NaN", True),
-        bad(lambda n: torch.full((n,), 0.5), ValueError, "sample_weight must hold whole numbers", True),
         bad(lambda n: [1.0] * n, TypeError, "sample_weight must be a torch.Tensor"),
         bad(lambda n: torch.ones(n, dtype=torch.bool), TypeError, "sample_weight must be a real"),
         bad(lambda n: torch.ones(n, device="meta"), ValueError, "sample_weight is on meta"),
@@ -213,7 +272,22 @@ def _weight_bad(make_inputs) -> list[BadInput]:
 
 
 # one Case per weighted state layout compiles (binary, multilabel, C×C, per-class, micro, binned curve)
-_COMPILED = {"sw-b_accuracy", "sw-ml_f1-macro", "sw-mc_confmat", "sw-mc70_recall-macro", "sw-mc70_accuracy-micro"}
+_COMPILED = {
+    "sw-b_accuracy",
+    "sw-ml_f1-macro",
+    "sw-mc_confmat",
+    "sw-mc_confmat-true",
+    "sw-mc70_recall-macro",
+    "sw-mc70_accuracy-micro",
+}
+# whole-number weights: count-valued outputs, references that repeat samples, int64 count states
+_WHOLE = {
+    "sw-b_stat_scores",
+    "sw-mc_confmat",
+    "sw-b_mcc",
+    "sw-mc_accuracy-no-num_classes",
+    "sw-b_hinge",
+}
 
 
 def _case(case_id, factory, kwargs, inputs, reference, **kw) -> Case:
@@ -223,7 +297,7 @@ def _case(case_id, factory, kwargs, inputs, reference, **kw) -> Case:
         case_id,
         factory,
         kwargs,
-        _with_weights(inputs),
+        _with_weights(inputs, whole=case_id in _WHOLE),
         reference,
         keywords=("sample_weight",),
         compile=compiled,
@@ -419,5 +493,31 @@ CASES = [
         _ml_probs,
         _sk(skm.jaccard_score, "multilabel", average="weighted"),
     ),
+    # exact match (multilabel: scikit-learn's subset accuracy) and group fairness (weighted rates per group)
+    _case(
+        "sw-ml_exact_match",
+        mc.multilabel_exact_match,
+        {"num_labels": L},
+        _ml_probs,
+        _sk(skm.accuracy_score, "multilabel"),
+    ),
+    _case(
+        "sw-ml_exact_match-multidim",
+        mc.multilabel_exact_match,
+        {"num_labels": L},
+        _ml_multidim,
+        _exact_match_multidim,
+    ),
+    _case(
+        "sw-mc_exact_match",
+        mc.multiclass_exact_match,
+        {"num_classes": C},
+        _mc_multidim,
+        # one item per sample: matched when every position is
+        lambda p, t, w: ((p.argmax(1) == t).all(1).double() * w.double()).sum() / w.double().sum(),
+    ),
+    _case("sw-groups_stat_rates", mc.binary_groups_stat_rates, {"num_groups": 3}, _grouped, _group_rates),
+    _case("sw-fairness", mc.binary_fairness, {"num_groups": 3}, _grouped, _fairness),
 ]
 assert _COMPILED <= {c.id for c in CASES}, _COMPILED - {c.id for c in CASES}
+assert _WHOLE <= {c.id for c in CASES}, _WHOLE - {c.id for c in CASES}

@@ -1,0 +1,64 @@
+"""Public factories made from a family's template methods.
+
+Sibling factories (``binary_precision``, ``binary_recall``, ``binary_specificity``…) share
+their signature and their body apart from a score function, a name and a docstring. A family
+class writes each such signature and body once, as a method; :func:`publish` turns one of
+its bound methods into a public factory that cannot be told from a hand-written one:
+
+* a function named ``name`` whose ``__module__`` and ``__qualname__`` say where it is
+  importable, so ``@factory`` metrics pickle by reference to it;
+* its own code object, renamed, so that a wrong call reads ``binary_precision() missing 1
+  required positional argument…`` (the method's ``self`` is bound, so ``inspect.signature``
+  is the method's signature without it);
+* its docstring ``doc``, whose ``Args:`` section a :class:`~metrix._core.docstrings.Glossary`
+  may write, and ``@factory(higher_is_better=...)``.
+
+mypy types the result as the bound method, so callers keep every parameter's type. The API
+reference documents these factories as functions from the live objects
+(``docs/_griffe_reexports.py``); doctest collects them by their ``__module__``, and
+``tests/test_factory_signatures.py`` runs every public factory's ``Example:`` besides.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from metrix._core.docstrings import Glossary
+from metrix._core.metric import factory
+
+__all__ = ["publish"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def publish(
+    method: F, name: str, module: str, doc: str, *, higher_is_better: bool | None, glossary: Glossary | None = None
+) -> F:
+    """The public factory ``module.name`` made of a family's bound template ``method``.
+
+    Args:
+        method: a bound method of a family instance (its body reads the family's fields).
+        name: the public name, as the module that assigns it spells it.
+        module: that module's ``__name__``.
+        doc: the docstring (an ``Args:`` section may be left to ``glossary``).
+        higher_is_better: as for ``@factory``.
+        glossary: writes the ``Args:`` entries the docstring leaves out.
+
+    Returns:
+        The decorated factory; calling it calls ``method``.
+    """
+    if not isinstance(method, types.MethodType):
+        raise TypeError(f"publish() takes a bound method, got {type(method).__name__}")
+    template = method.__func__
+    code = template.__code__.replace(co_name=name, co_qualname=name)
+    fn = types.FunctionType(code, template.__globals__, name, template.__defaults__, template.__closure__)
+    fn.__kwdefaults__ = dict(template.__kwdefaults__) if template.__kwdefaults__ else None
+    fn.__annotations__ = dict(template.__annotations__)
+    fn.__module__, fn.__qualname__, fn.__doc__ = module, name, doc
+    if glossary is not None:
+        glossary(fn)
+    public: Any = factory(higher_is_better=higher_is_better)(types.MethodType(fn, method.__self__))
+    public.__metrix_published__ = True  # a marker read by the docs' griffe extension
+    return cast(F, public)  # the bound method's type: what callers see
