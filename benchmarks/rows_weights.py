@@ -142,7 +142,10 @@ def row_bootstrap_regression(b: Bench, n: int) -> Row:
     t = b.interleaved({"metrix": ours, "tm": theirs, "floor": _poisson_floor(b, n)}, 1, reps=3)
     row.metrix, row.tm, row.floor = t["metrix"], t["tm"], t["floor"]
     row.met = row.ratio_tm() >= 10
-    row.note = f"floor: the B x N Poisson(1) weights from metrix's generator; {_torch_poisson_note(b, n)}"
+    row.note = (
+        "floor: the B x N Poisson(1) float64 weights from metrix's generator (into one reused chunk buffer); "
+        f"{_torch_poisson_note(b, n)}"
+    )
     return row
 
 
@@ -204,7 +207,8 @@ def row_bootstrap_classification(
     row.tm = Timing([v * scale for v in t["tm"].samples])
     row.met = row.ratio_tm() >= 10
     row.note = (
-        f"floor: the B x N Poisson(1) weights from metrix's generator; TM column: BootStrapper with "
+        "floor: the B x N Poisson(1) float64 weights from metrix's generator (into one reused chunk buffer); "
+        f"TM column: BootStrapper with "
         f"{TM_REPLICATES} replicates, times {scale:g} (its cost is linear in B: a loop over B copies); "
         f"{_torch_poisson_note(b, n)}"
     )
