@@ -208,7 +208,8 @@ def bootstrap(
         replicates = s.replicates
         bounds = [(a, min(a + chunk, n)) for a in range(0, n, chunk)] or [(0, 0)]
         # eager Poisson weights are written into one buffer, reused chunk after chunk
-        eager = counts is None and len(bounds) > 1 and not is_tracing(s.rows) and not torch.compiler.is_compiling()
+        eager = counts is None and len(bounds) > 1 and first.device.type == "cpu"
+        eager = eager and not is_tracing(s.rows) and not torch.compiler.is_compiling()
         buffer = torch.empty((b, chunk), dtype=torch.float64, device=first.device) if eager else None
         for lo, hi in bounds:  # static: the batch size is known when tracing
             if counts is None:

@@ -30,7 +30,7 @@ computes it exactly; the tests check it).
 draws with in-place int32 ops (their products wrap modulo ``2**32`` and the masks keep
 31 bits), finds the rare fallback cells by a scan of the table's output as int64 words,
 and writes float64 weights into the caller's buffer. **Traced code** (``torch.compile``,
-``vmap``) counts the thresholds below ``Z`` densely and functionally, in int64 under compile
+``vmap``) and accelerators count the thresholds below ``Z`` densely and functionally, in int64 under compile
 (inductor's C++ must not rely on wrap-around); the tests check that the two agree bit
 for bit.
 """
@@ -260,7 +260,8 @@ def poisson_weights(
     Returns:
         The weights: whole numbers ``0, 1, 2, ...`` distributed as Poisson(1) (see the module docstring).
     """
-    if is_tracing(first) or torch.compiler.is_compiling():
+    # accelerators take the dense path too: the tile loop is tuned for CPU caches and reads a count per tile
+    if first.device.type != "cpu" or is_tracing(first) or torch.compiler.is_compiling():
         return _traced(seed, stream, first, rows, replicates)
     if out is None:
         out = torch.empty((replicates, rows), dtype=torch.float64, device=first.device)
