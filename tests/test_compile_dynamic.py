@@ -53,6 +53,7 @@ REPRESENTATIVE = {
     "mean_iou-index-per_class-no_background",
     "text_perplexity-ignore",
     "by_group-mse",
+    "bootstrap-mse-weighted",
 }
 # Metrics that vmap their base metric over a dim of the inputs (multioutput): PyTorch's vmap
 # batching rules for scatter_add/index_add specialise the vmapped inputs' batch size inside
@@ -147,7 +148,9 @@ def test_batches_16_7_1_0_compile_three_graphs(case: Case, mode: str) -> None:
     # state dim of 16 (a 4x4 confusion matrix, 16 bins) shares its symbol ("duck sizing"), and
     # the next size may cost one graph more (when a guard relates the two); so may an
     # input's other dim of 16 (16 x 16 images). mark_dynamic marks the batch dim only.
-    duck = mode == "dynamic=True" and 16 in _state_dims(m.init()) | _input_dims(case)
+    # the bootstrap's Poisson generator holds module-level tensors of 16 entries: the same coincidence
+    hidden = {16} if case.factory.__module__ == "metrix.wrappers._bootstrap" else set()
+    duck = mode == "dynamic=True" and 16 in _state_dims(m.init()) | _input_dims(case) | hidden
     expected = {4} if case.id in VMAP_SPECIALISES else {3, 4} if duck else {3}
     assert backend.count in expected, f"{backend.count} compiles for batches of 16, 7, 1 and 0 samples"
     assert_close(m.compute(state_c), m.compute(state_e), atol=case.atol, rtol=case.rtol, what="compiled vs eager")

@@ -206,12 +206,17 @@ def bootstrap(
         user = None if sample_weight is None else check_sample_weight(sample_weight, first, name)
         counts = weights(s, n, first.device)
         replicates = s.replicates
-        bounds = [(a, min(a + chunk, n)) for a in range(0, n, chunk)] or [(0, 0)]
+        if torch.compiler.is_compiling():
+            # one chunk: a loop over the batch size would fix it in the graph, and a loader's
+            # last, smaller batch (dynamic=True, mark_dynamic) would compile a graph per size
+            bounds = [(0, n)]
+        else:
+            bounds = [(a, min(a + chunk, n)) for a in range(0, n, chunk)] or [(0, 0)]
         # eager Poisson weights are written into one buffer, reused chunk after chunk
         eager = counts is None and len(bounds) > 1 and first.device.type == "cpu"
         eager = eager and not is_tracing(s.rows) and not torch.compiler.is_compiling()
         buffer = torch.empty((b, chunk), dtype=torch.float64, device=first.device) if eager else None
-        for lo, hi in bounds:  # static: the batch size is known when tracing
+        for lo, hi in bounds:
             if counts is None:
                 w = poisson_weights(seed, _stream(stream), s.rows + lo, hi - lo, b, out=buffer)
             else:
