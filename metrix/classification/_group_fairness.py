@@ -50,11 +50,10 @@ from metrix.classification._inputs import (
     check_int,
     check_labels_dtype,
     check_same_shape,
-    check_scores,
     check_threshold,
     check_validate_args,
     flat_len,
-    to_probabilities,
+    hard_binary_preds,
 )
 from metrix.classification._sample_weights import element_weights, stat_weights
 
@@ -103,19 +102,13 @@ def _group_update_fn(
                 f"got groups {tuple(groups.shape)} and preds {tuple(preds.shape)}"
             )
         n, m = preds.shape[0], flat_len(preds.shape[1:])
-        flat = preds.reshape(n, m)
         g = groups.reshape(n, flat_len(groups.shape[1:])).expand(n, m).long()
         check(
             (g >= 0) & (g < num_groups),
             f"groups must hold group ids in [0, {int(num_groups)}) for num_groups={int(num_groups)}",
             enabled=validate_args,
         )
-        if preds.is_floating_point():
-            check_scores(flat, input_format, validate_args=validate_args)
-            hard = (to_probabilities(flat, input_format, "sigmoid") > threshold).long()
-        else:
-            check_binary_values(flat, name="integer preds", validate_args=validate_args)
-            hard = flat.long()
+        hard = hard_binary_preds(preds.reshape(n, m), threshold, input_format, validate_args)
         # Demographic parity needs no target: TorchMetrics scores it against all zeros.
         t = tgt.reshape(n, m).long() if tgt is not None else torch.zeros_like(hard)
         valid = torch.ones_like(t, dtype=torch.bool) if ignore_index is None else t != ignore_index
