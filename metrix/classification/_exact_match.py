@@ -35,6 +35,7 @@ from metrix.classification._stat_scores_state import (
     flagged,
     multiclass_task,
     multilabel_task,
+    zero_flag,
 )
 
 __all__ = [
@@ -51,7 +52,7 @@ class ExactMatchState:
     """Global counts."""
 
     counts: Tensor = leaf("sum")  # float64 (2,): [exactly matched items, items] (their weights)
-    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
+    fractional: Tensor = leaf("sum")  # float64 (1,): positive once a weight with a fractional part was added
 
 
 @state
@@ -94,9 +95,7 @@ def _exact_match_metric(name: str, task: Task) -> Metric:
         return Metric(init_samplewise, update_samplewise, compute_samplewise, name=name, key=key)
 
     def init(*, device: Any = None) -> ExactMatchState:
-        return ExactMatchState(
-            torch.zeros(2, dtype=torch.float64, device=device), torch.zeros((), dtype=torch.float64, device=device)
-        )
+        return ExactMatchState(torch.zeros(2, dtype=torch.float64, device=device), zero_flag(device))
 
     def update(
         s: ExactMatchState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None

@@ -16,7 +16,7 @@ sums of the weights, so any non-negative real weight is scikit-learn's ``sample_
   one-``bincount`` update is the fastest there and which serves every metric, the
   confusion matrix included.
 
-Fractional weights. Each global state also keeps ``fractional`` (float64 ``()``, a sum, so
+Fractional weights. Each global state also keeps ``fractional`` (float64 ``(1,)``, a sum, so
 it syncs in the counts' collective): positive once a weight with a fractional part was
 added (it adds the largest fractional part of each weighted batch). While it is 0, every
 count is a whole number and compute reads the counts as int64 (:func:`as_counts`), the
@@ -111,6 +111,7 @@ __all__ = [
     "stats_metric",
     "stats_of",
     "task_metric",
+    "zero_flag",
 ]
 
 
@@ -122,7 +123,7 @@ class BinaryStatScoresState:
     """Global binary counts."""
 
     confmat: Tensor = leaf("sum")  # float64 (4,): [tn, fp, fn, tp]
-    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
+    fractional: Tensor = leaf("sum")  # float64 (1,): positive once a weight with a fractional part was added
 
 
 @state
@@ -130,7 +131,7 @@ class MultilabelStatScoresState:
     """Global per-label counts."""
 
     confmat: Tensor = leaf("sum")  # float64 (L, 4): [tn, fp, fn, tp] of each label
-    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
+    fractional: Tensor = leaf("sum")  # float64 (1,): positive once a weight with a fractional part was added
 
 
 @state
@@ -138,7 +139,7 @@ class MulticlassStatScoresState:
     """Global per-class counts of multiclass predictions."""
 
     counts: Tensor = leaf("sum")  # float64 (3, C): [hits (tp), predicted (tp + fp), actual (tp + fn)] per class
-    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
+    fractional: Tensor = leaf("sum")  # float64 (1,): positive once a weight with a fractional part was added
 
 
 @state
@@ -146,7 +147,7 @@ class MulticlassMicroStatScoresState:
     """Global counts of micro-averaged multiclass metrics."""
 
     counts: Tensor = leaf("sum")  # float64 (2,): [wrong, correct] over every counted element
-    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
+    fractional: Tensor = leaf("sum")  # float64 (1,): positive once a weight with a fractional part was added
 
 
 @state
@@ -154,7 +155,7 @@ class MulticlassConfusionMatrixState:
     """The multiclass confusion matrix (``confusion_matrix``, weighted Cohen's kappa)."""
 
     confmat: Tensor = leaf("sum")  # float64 (C * C,): counts of target * C + pred
-    fractional: Tensor = leaf("sum")  # float64 (): positive once a weight with a fractional part was added
+    fractional: Tensor = leaf("sum")  # float64 (1,): positive once a weight with a fractional part was added
 
 
 @state
@@ -295,8 +296,14 @@ def _weights(
     return element_weights(w, mask if task.ignore_index is not None else None, like), flag
 
 
-def _zero_flag(device: Any) -> Tensor:
-    return torch.zeros((), dtype=F64, device=device)
+def zero_flag(device: Any) -> Tensor:
+    """A new state's ``fractional`` leaf: float64 ``(1,)``, not 0-d.
+
+    dynamo (torch 2.13) reads a 0-d float64 input as a Python float; with an AOT backend
+    (``aot_eager``, ``inductor``) the first trace then restarts, so a compiled step is
+    compiled twice on its first call. A one-element vector is an ordinary tensor input.
+    """
+    return torch.zeros(1, dtype=F64, device=device)
 
 
 def flagged(fractional: Tensor, flag: Tensor | None) -> Tensor:
@@ -326,7 +333,7 @@ def _binary_fns(
     task: Task, name: str
 ) -> tuple[Callable[..., BinaryStatScoresState], Callable[..., BinaryStatScoresState]]:
     def init(*, device: Any = None) -> BinaryStatScoresState:
-        return BinaryStatScoresState(torch.zeros(4, dtype=F64, device=device), _zero_flag(device))
+        return BinaryStatScoresState(torch.zeros(4, dtype=F64, device=device), zero_flag(device))
 
     def update(
         s: BinaryStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
@@ -344,7 +351,7 @@ def _multilabel_fns(
     task: Task, name: str
 ) -> tuple[Callable[..., MultilabelStatScoresState], Callable[..., MultilabelStatScoresState]]:
     def init(*, device: Any = None) -> MultilabelStatScoresState:
-        return MultilabelStatScoresState(torch.zeros((task.num, 4), dtype=F64, device=device), _zero_flag(device))
+        return MultilabelStatScoresState(torch.zeros((task.num, 4), dtype=F64, device=device), zero_flag(device))
 
     def update(
         s: MultilabelStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
@@ -363,7 +370,7 @@ def _class_fns(
     task: Task, name: str
 ) -> tuple[Callable[..., MulticlassStatScoresState], Callable[..., MulticlassStatScoresState]]:
     def init(*, device: Any = None) -> MulticlassStatScoresState:
-        return MulticlassStatScoresState(torch.zeros((3, task.num), dtype=F64, device=device), _zero_flag(device))
+        return MulticlassStatScoresState(torch.zeros((3, task.num), dtype=F64, device=device), zero_flag(device))
 
     def update(
         s: MulticlassStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
@@ -383,7 +390,7 @@ def _micro_fns(
     task: Task, name: str
 ) -> tuple[Callable[..., MulticlassMicroStatScoresState], Callable[..., MulticlassMicroStatScoresState]]:
     def init(*, device: Any = None) -> MulticlassMicroStatScoresState:
-        return MulticlassMicroStatScoresState(torch.zeros(2, dtype=F64, device=device), _zero_flag(device))
+        return MulticlassMicroStatScoresState(torch.zeros(2, dtype=F64, device=device), zero_flag(device))
 
     def update(
         s: MulticlassMicroStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
@@ -405,7 +412,7 @@ def _confusion_fns(
     c = task.num
 
     def init(*, device: Any = None) -> MulticlassConfusionMatrixState:
-        return MulticlassConfusionMatrixState(torch.zeros(c * c, dtype=F64, device=device), _zero_flag(device))
+        return MulticlassConfusionMatrixState(torch.zeros(c * c, dtype=F64, device=device), zero_flag(device))
 
     def update(
         s: MulticlassConfusionMatrixState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
@@ -465,13 +472,13 @@ def counts_compute(name: str, compute: Callable[[Any], Any]) -> Callable[[Any], 
     def compute_counts(s: Any) -> Any:
         flag = s.fractional
         if not is_tracing(flag):
-            if not flag:  # one 0-d read: whole counts, the int64 path
+            if not flag:  # one read of the one-element flag: whole counts, the int64 path
                 return compute(s)
             exact = _compute_with_float_counts(compute, s)
             dtypes = quietly(compute, s)  # the int64 path, for its output dtypes only
             return pytree.tree_map(lambda d, e: e.to(d.dtype) if d.is_floating_point() else e, dtypes, exact)
         whole, exact = compute(s), _compute_with_float_counts(compute, s)
-        fractional = flag > 0
+        fractional = flag.reshape(()) > 0
 
         def pick(d: Tensor, e: Tensor) -> Tensor:
             if d.is_floating_point():
