@@ -6,7 +6,8 @@
 * **bootstrap**: ``metrix.wrappers.bootstrap(metric, num_bootstraps=1000)`` against
   ``torchmetrics.wrappers.BootStrapper(metric, num_bootstraps=1000)`` (Poisson sampling in
   both), one update over ``N`` samples and a compute. The floor is generating the ``B x N``
-  Poisson(1) weights with metrix's counter-based generator alone (no metric); the note
+  Poisson(1) float64 weights with metrix's counter-based generator alone (no metric), chunk
+  by chunk into one reused buffer as the bootstrap does; the note
   gives ``torch.poisson`` on the same ``B x N`` for scale. The classification rows need
   ``sample_weight`` in classification (issue 14, phase B): until the metrics take it, they
   say so instead of a number.
@@ -23,8 +24,8 @@ from _harness import Bench, Row, Timing
 from metrix import classification as mc
 from metrix import regression as mr
 from metrix._core.weights import takes_sample_weight
-from metrix.wrappers import bootstrap
-from metrix.wrappers._random import poisson, words
+from metrix.wrappers import _bootstrap, bootstrap
+from metrix.wrappers._bootstrap_poisson import poisson_weights
 
 try:
     import torchmetrics
@@ -32,7 +33,6 @@ except ImportError:  # pragma: no cover - the benchmark needs the test extra
     torchmetrics = None
 
 B = 1000
-CHUNK = 1 << 22
 
 
 def _gen(b: Bench, seed: int = 0) -> torch.Generator:
@@ -99,12 +99,14 @@ def row_weighted(
 
 
 def _poisson_floor(b: Bench, n: int) -> Callable[[], Callable[[], Any]]:
-    chunk = max(1, CHUNK // B)
+    """The bootstrap's weights alone: B x N float64 Poisson(1) draws, chunk by chunk into one reused buffer."""
+    chunk = max(1, _bootstrap._CHUNK_VALUES // B)
 
     def setup() -> Callable[[], Any]:
         def go() -> None:
+            buffer = torch.empty((B, chunk), dtype=torch.float64, device=b.device)
             for a in range(0, n, chunk):
-                poisson(words(0, 0, torch.tensor(a, device=b.device), min(chunk, n - a), B))
+                poisson_weights(0, 0, torch.tensor(a, device=b.device), min(chunk, n - a), B, out=buffer)
 
         return go
 
@@ -140,12 +142,15 @@ def row_bootstrap_regression(b: Bench, n: int) -> Row:
     t = b.interleaved({"metrix": ours, "tm": theirs, "floor": _poisson_floor(b, n)}, 1, reps=3)
     row.metrix, row.tm, row.floor = t["metrix"], t["tm"], t["floor"]
     row.met = row.ratio_tm() >= 10
-    row.note = f"floor: the B x N Poisson(1) weights from metrix's generator; {_torch_poisson_note(b, n)}"
+    row.note = (
+        "floor: the B x N Poisson(1) float64 weights from metrix's generator (into one reused chunk buffer); "
+        f"{_torch_poisson_note(b, n)}"
+    )
     return row
 
 
 def _torch_poisson_note(b: Bench, n: int) -> str:
-    chunk = max(1, CHUNK // B)
+    chunk = max(1, _bootstrap._CHUNK_VALUES // B)
     ones = torch.ones(B, chunk, device=b.device)
     b.sync()
     t0 = b.clock()
@@ -202,7 +207,8 @@ def row_bootstrap_classification(
     row.tm = Timing([v * scale for v in t["tm"].samples])
     row.met = row.ratio_tm() >= 10
     row.note = (
-        f"floor: the B x N Poisson(1) weights from metrix's generator; TM column: BootStrapper with "
+        "floor: the B x N Poisson(1) float64 weights from metrix's generator (into one reused chunk buffer); "
+        f"TM column: BootStrapper with "
         f"{TM_REPLICATES} replicates, times {scale:g} (its cost is linear in B: a loop over B copies); "
         f"{_torch_poisson_note(b, n)}"
     )
@@ -266,7 +272,8 @@ DOC_NOTES = """
   `metrix / floor` is the cost of weights (target <= 1.2x). TorchMetrics has no weights.
 * **bootstrap**: one update over N samples and a compute, `bootstrap(..., num_bootstraps=1000)`
   against `torchmetrics.wrappers.BootStrapper(..., num_bootstraps=1000)` (Poisson sampling in
-  both); the floor generates the B x N Poisson(1) weights with metrix's counter-based generator
-  and nothing else. Three repetitions. The classification rows time TorchMetrics with 100
-  replicates and scale its time by 10 (BootStrapper's cost is linear in B); the row's note says so.
+  both); the floor generates the B x N Poisson(1) float64 weights with metrix's counter-based
+  generator (chunk by chunk into one reused buffer, as the bootstrap does) and nothing else.
+  Three repetitions. The classification rows time TorchMetrics with 100 replicates and scale its
+  time by 10 (BootStrapper's cost is linear in B); the row's note says so.
 """

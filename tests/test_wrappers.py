@@ -1,6 +1,7 @@
 """What the catalogue cannot say about metrix.wrappers.
 
-The generator (exact against a Python reference, Poisson(1) moments), the bootstrap's
+The multinomial words (exact against a Python reference; the Poisson generator has
+tests/test_bootstrap_poisson.py), the bootstrap's
 statistics against explicit NumPy resampling, its streams (batching, seeds, ranks),
 the stateful wrappers against TorchMetrics' modules over several steps, and errors.
 """
@@ -22,7 +23,8 @@ from metrix import classification as mc
 from metrix import regression as mr
 from metrix import wrappers as mw
 from metrix._core.weights import takes_sample_weight
-from metrix.wrappers._random import POISSON_THRESHOLDS, mix, mix_int, poisson, words
+from metrix.wrappers._bootstrap_poisson import poisson_weights
+from metrix.wrappers._random import mix, mix_int, words
 from tests.catalogue import Case
 from tests.catalogue._case import assert_close, gen, snapshot, unchanged
 
@@ -35,19 +37,6 @@ def test_mixer_is_exact_against_python_ints() -> None:
     assert mix(x.to(torch.int32)).tolist() == [mix_int(v) for v in x.tolist()]
 
 
-@pytest.mark.slow
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_weights_are_exact_when_compiled_with_inductor() -> None:
-    # inductor generates C++ for the integer arithmetic: the words must not rely on wrap-around there
-    torch._dynamo.reset()
-
-    def draw(first: torch.Tensor) -> torch.Tensor:
-        return poisson(words(3, 1, first, 257, 9))
-
-    first = torch.tensor(2**31 - 100)
-    assert torch.equal(torch.compile(draw)(first), draw(first))
-
-
 def test_words_do_not_depend_on_how_a_stream_is_cut() -> None:
     whole = words(5, 0, torch.tensor(0), 100, 7)
     parts = torch.cat([words(5, 0, torch.tensor(a), b - a, 7) for a, b in [(0, 13), (13, 13), (13, 100)]], 1)
@@ -56,27 +45,6 @@ def test_words_do_not_depend_on_how_a_stream_is_cut() -> None:
     assert not torch.equal(whole, words(5, 1, torch.tensor(0), 100, 7)), "streams must give other words"
     far = words(5, 0, torch.tensor(2**31), 100, 7)  # past 2**31 rows: new words, not a repeat
     assert (far == whole).float().mean() < 0.01
-
-
-def test_poisson_weights_have_mean_one_and_variance_one() -> None:
-    # B x N = 2000 x 5000 draws: the standard errors are 3.2e-4 (mean) and 5.5e-4 (variance)
-    w = poisson(words(0, 0, torch.tensor(0), 5000, 2000)).double()
-    n = w.numel()
-    assert abs(float(w.mean()) - 1) < 5 / math.sqrt(n)
-    assert abs(float(w.var()) - 1) < 5 * math.sqrt(3 / n)
-    # frequencies of 0..5 against e^-1 / k!, within 5 standard errors
-    for k in range(6):
-        p = math.exp(-1) / math.factorial(k)
-        assert abs(float((w == k).double().mean()) - p) < 5 * math.sqrt(p * (1 - p) / n), k
-    # no correlation between neighbouring rows or replicates
-    c = w - 1
-    for a, b in [(c[:, 1:], c[:, :-1]), (c[1:], c[:-1])]:
-        assert abs(float((a * b).mean())) < 5 / math.sqrt(a.numel())
-
-
-def test_poisson_thresholds_are_the_cdf() -> None:
-    cdf = np.cumsum([math.exp(-1) / math.factorial(k) for k in range(12)])
-    assert np.allclose(np.array(POISSON_THRESHOLDS) / 2**31, cdf, atol=2**-31)
 
 
 # ----------------------------------------------------------------------------- bootstrap statistics
@@ -187,8 +155,8 @@ def test_bootstrap_merges_states_of_different_streams() -> None:
     a = mw.bootstrap(mr.mean_squared_error(), num_bootstraps=4, raw=True, stream=0)
     b = mw.bootstrap(mr.mean_squared_error(), num_bootstraps=4, raw=True, stream=1)
     merged = metrix.merge(a.update(a.init(), p[:20], t[:20]), b.update(b.init(), p[20:], t[20:]))
-    w0 = poisson(words(0, 0, torch.tensor(0), 20, 4)).double()
-    w1 = poisson(words(0, 1, torch.tensor(0), 40, 4)).double()
+    w0 = poisson_weights(0, 0, torch.tensor(0), 20, 4)
+    w1 = poisson_weights(0, 1, torch.tensor(0), 40, 4)
     w = torch.cat([w0, w1], 1)
     expected = (w * (p - t).double() ** 2).sum(1) / w.sum(1)
     assert_close(a.compute(merged)["raw"], expected, what="merged streams")
@@ -198,7 +166,7 @@ def test_bootstrap_user_weights_multiply_the_resampling_weights() -> None:
     g = gen(6)
     p, t, uw = torch.randn(50, generator=g), torch.randn(50, generator=g), torch.rand(50, generator=g)
     m = mw.bootstrap(mr.mean_absolute_error(), num_bootstraps=5, raw=True)
-    w = poisson(words(0, 0, torch.tensor(0), 50, 5)).double() * uw.double()
+    w = poisson_weights(0, 0, torch.tensor(0), 50, 5) * uw.double()
     expected = (w * (p - t).abs().double()).sum(1) / w.sum(1)
     assert_close(m(p, t, sample_weight=uw)["raw"], expected, what="user weights")
 

@@ -8,9 +8,10 @@ replicates (TorchMetrics' ``BootStrapper`` updates ``B`` deep copies in a Python
 HF evaluate keeps every prediction). The state is the base state with a leading
 ``(B,)`` dim, so it merges, syncs, compiles once and vmaps like any state.
 
-The weights come from a counter-based generator (:mod:`metrix.wrappers._random`) inside
-the pure update: the weight of sample ``i`` in replicate ``b`` is a hash of
-``(seed, stream, i, b)``, with ``i`` the sample's index in the state's stream (the state
+The weights come from a counter-based generator inside the pure update
+(:mod:`metrix.wrappers._bootstrap_poisson`; the multinomial's from
+:mod:`metrix.wrappers._random`): the weight of sample ``i`` in replicate ``b`` is a hash
+of ``(seed, stream, i, b)``, with ``i`` the sample's index in the state's stream (the state
 counts the samples it has seen) and ``stream`` the process rank. On one process the
 result does not depend on how the data is batched; every rank draws its own stream;
 ``seed`` makes runs reproducible. Two states updated separately from ``init()`` on one
@@ -35,10 +36,12 @@ import torch.utils._pytree as pytree
 from torch import Tensor
 
 from metrix._core.args import check_bool, check_choice, check_int, type_error, value_error
+from metrix._core.checks import is_tracing
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix._core.weights import check_sample_weight, mark_sample_weight, takes_sample_weight, trusted_weights
-from metrix.wrappers._random import poisson, uniform_index, words
+from metrix.wrappers._bootstrap_poisson import poisson_weights
+from metrix.wrappers._random import uniform_index, words
 from metrix.wrappers._stacking import check_fixed, check_metric, compute_stacked, stack_init
 
 __all__ = ["BootstrapState", "bootstrap"]
@@ -204,12 +207,15 @@ def bootstrap(
         counts = weights(s, n, first.device)
         replicates = s.replicates
         bounds = [(a, min(a + chunk, n)) for a in range(0, n, chunk)] or [(0, 0)]
+        # eager Poisson weights are written into one buffer, reused chunk after chunk
+        eager = counts is None and len(bounds) > 1 and first.device.type == "cpu"
+        eager = eager and not is_tracing(s.rows) and not torch.compiler.is_compiling()
+        buffer = torch.empty((b, chunk), dtype=torch.float64, device=first.device) if eager else None
         for lo, hi in bounds:  # static: the batch size is known when tracing
             if counts is None:
-                w = poisson(words(seed, _stream(stream), s.rows + lo, hi - lo, b))
+                w = poisson_weights(seed, _stream(stream), s.rows + lo, hi - lo, b, out=buffer)
             else:
-                w = counts[:, lo:hi]
-            w = w.to(torch.float64)
+                w = counts[:, lo:hi].to(torch.float64)
             if user is not None:
                 w = w * user[lo:hi]
             whole = (lo, hi) == (0, n)

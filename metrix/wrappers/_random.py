@@ -19,22 +19,16 @@ are int64: a product of two 31-bit numbers fits without overflow, so generated c
 the same words exactly. Per draw, the row and replicate keys are mixed once each
 (``N + B`` work) and the pair once (``N * B`` work).
 
-``poisson`` turns a word ``u`` into a Poisson(1) count by inversion: ``k`` is the number
-of CDF thresholds ``F(0) < F(1) < ...`` (scaled to ``2**31``) that ``u`` reaches. Each
-probability is exact up to the ``2**-31`` grid; counts above 12 (probability ``1e-10``)
-are not produced.
+The bootstrap's Poisson(1) weights are drawn from the same mixer in
+:mod:`metrix.wrappers._bootstrap_poisson`; the words here serve the multinomial strategy.
 """
 
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import Tensor
 
-from metrix._core.checks import is_tracing
-
-__all__ = ["POISSON_THRESHOLDS", "mix", "mix_int", "poisson", "uniform_index", "words"]
+__all__ = ["mix", "mix_int", "uniform_index", "words"]
 
 _M31 = 0x7FFFFFFF
 _C1 = 0x7FEB352D  # odd multipliers below 2**31
@@ -92,48 +86,6 @@ def words(seed: int, stream: int, first: Tensor, rows: int, replicates: int) -> 
     replicate = torch.arange(replicates, dtype=dtype, device=device)
     rep_key = mix(mix(replicate ^ (salt ^ _GOLDEN)))
     return mix(rep_key.unsqueeze(1) ^ row_key.unsqueeze(0))
-
-
-def _thresholds() -> tuple[int, ...]:
-    out = []
-    cdf = 0.0
-    for k in range(12):
-        cdf += math.exp(-1.0) / math.factorial(k)
-        out.append(min(round(cdf * 2**31), _M31))
-    return tuple(out)
-
-
-POISSON_THRESHOLDS = _thresholds()
-
-
-# Eager code compares every word with the first _DENSE thresholds only; the few words past
-# the next one (P(k >= 4), about 1.9%) get their exact count from a binary search over all
-# thresholds (searchsorted on that sparse tail): about half the time of twelve dense
-# comparisons. Traced code compares with all twelve.
-_DENSE = 4
-
-
-def poisson(u: Tensor) -> Tensor:
-    """Poisson(1) counts (uint8) from 31-bit words, by inversion of the CDF.
-
-    ``k`` is the number of thresholds ``F(0) < F(1) < ...`` that ``u`` reaches: the same
-    counts, bit for bit, in eager code (a few dense comparisons and a sparse tail) and
-    while tracing (one comparison per threshold).
-    """
-    if u.dim() == 0 or is_tracing(u):  # torch.compile, vmap: no data-dependent shapes
-        k = (u >= POISSON_THRESHOLDS[0]).to(torch.uint8)
-        for t in POISSON_THRESHOLDS[1:]:
-            k = k + (u >= t)
-        return k
-    k = (u >= POISSON_THRESHOLDS[0]).to(torch.uint8)
-    for t in POISSON_THRESHOLDS[1:_DENSE]:
-        k += u >= t
-    flat = u.reshape(-1)
-    tail = (flat >= POISSON_THRESHOLDS[_DENSE]).nonzero().squeeze(1)
-    if tail.numel():
-        thresholds = torch.tensor(POISSON_THRESHOLDS, dtype=u.dtype, device=u.device)
-        k.view(-1).index_copy_(0, tail, torch.searchsorted(thresholds, flat[tail], right=True).to(torch.uint8))
-    return k
 
 
 def uniform_index(u: Tensor, n: int) -> Tensor:

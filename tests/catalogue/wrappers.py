@@ -24,7 +24,8 @@ from metrix import aggregation as agg
 from metrix import classification as mc
 from metrix import regression as mr
 from metrix import wrappers as mw
-from metrix.wrappers._random import poisson, uniform_index, words
+from metrix.wrappers._bootstrap_poisson import poisson_weights
+from metrix.wrappers._random import uniform_index, words
 from tests.catalogue._case import BadInput, Case, quietly
 
 
@@ -91,9 +92,9 @@ def _tasks(g, n):
 
 
 def _replicate_weights(n: int, b: int, seed: int, strategy: str) -> np.ndarray:
-    u = words(seed, 0, torch.tensor(0), n, b)
     if strategy == "poisson":
-        return poisson(u).double().numpy()
+        return poisson_weights(seed, 0, torch.tensor(0), n, b).numpy()
+    u = words(seed, 0, torch.tensor(0), n, b)
     counts = np.zeros((b, n))
     for r, draws in enumerate(uniform_index(u, n).numpy()):
         np.add.at(counts[r], draws, 1)
