@@ -120,7 +120,7 @@ def _check_common(n_bins: Any, norm: Any, ignore_index: Any, validate_args: Any,
 
 
 @factory(higher_is_better=False)
-@parameter_docs.BINARY
+@parameter_docs.BINARY_SCORES
 def binary_calibration_error(
     n_bins: int = 15,
     norm: str = "l1",
@@ -138,13 +138,6 @@ def binary_calibration_error(
     Args:
         n_bins: number of uniform bins on [0, 1].
         norm: ``"l1"`` (ECE), ``"l2"`` (RMSCE) or ``"max"`` (MCE).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess: a sigmoid is applied
-            when any counted score lies outside [0, 1]), ``"probabilities"`` or
-            ``"logits"``.
-
-    Returns:
-        A metric taking ``preds`` (float, ``(N, ...)``) and ``target`` (int in {0, 1},
-        same shape) and computing a float64 scalar.
 
     Example:
         >>> import torch
@@ -176,7 +169,7 @@ def binary_calibration_error(
 
 
 @factory(higher_is_better=False)
-@parameter_docs.MULTICLASS
+@parameter_docs.MULTICLASS_SCORES
 def multiclass_calibration_error(
     num_classes: int,
     n_bins: int = 15,
@@ -193,13 +186,8 @@ def multiclass_calibration_error(
     ``torchmetrics.functional.classification.multiclass_calibration_error``.
 
     Args:
-        num_classes: number of classes (>= 2).
         n_bins: number of uniform bins on [0, 1].
         norm: ``"l1"`` (ECE), ``"l2"`` (RMSCE) or ``"max"`` (MCE).
-        ignore_index: target value whose samples are not counted.
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess: a softmax over the
-            class dim is applied when any counted score lies outside [0, 1]),
-            ``"probabilities"`` or ``"logits"``.
 
     Returns:
         A metric taking ``preds`` (float, ``(N, C, ...)``) and ``target`` (int labels,

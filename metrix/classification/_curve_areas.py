@@ -14,6 +14,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.args import check_number
+from metrix._core.family import publish
 from metrix._core.metric import Metric, factory
 from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._curve_kernel import pr_points, reduce_average, roc_points, support
@@ -112,120 +113,126 @@ def binary_auroc(
     return curve_metric("binary_auroc", spec, compute)
 
 
-def _multi_area(
-    task: str,
-    name: str,
-    num: int,
-    average: Any,
-    thresholds: Any,
-    ignore_index: Any,
-    validate_args: Any,
-    input_format: str,
-    capacity: Any,
-    kind: str,
-) -> Metric:
-    spec = build_spec(task, num, thresholds, ignore_index, validate_args, input_format, capacity)
-    allowed = ("macro", "weighted", "none", None) + (("micro",) if task == "multilabel" else ())
-    average = check_choice(average, "average", allowed)
-    points = roc_points if kind == "roc" else pr_points
+# What the multiclass and multilabel docstrings of an area say of ``average`` and return.
+_AVERAGE = (
+    '``"macro"`` (mean over classes, NaN classes skipped), ``"weighted"`` (by\n'
+    '        support), ``"none"``/``None`` (one value per class)'
+)
+_DOC = """\
+{summary}
 
-    def area(a: Tensor, b: Tensor, pooled: bool = False) -> Tensor:
-        if kind == "roc":
-            return roc_area(a, b)
-        return average_precision_of(a, b, keep_nan=spec.thresholds is None and not pooled)
+Args:
+    average: {average}.
 
-    def compute(s: CurveState) -> Tensor:
-        if average == "micro":
-            a, b, _, _ = points(spec, s, pooled=True)
-            return area(a, b, pooled=True)[0].to(torch.float32)
-        a, b, _, _ = points(spec, s)
-        return reduce_average(area(a, b), average, support(spec, s)).to(torch.float32)
+Returns:
+    A metric computing a scalar, or ``({dim},)`` with ``average="none"``.
 
-    return curve_metric(name, spec, compute)
+Example:
+    >>> import torch
+    >>> from metrix.classification import {name}
+    >>> preds = {preds}
+    >>> {call}(preds, {target})
+    {value}
+"""
+_MULTICLASS_INPUTS = (
+    "torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])",
+    "torch.tensor([0, 1, 2, 2])",
+)
+_MULTILABEL_INPUTS = (
+    "torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])",
+    "torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]])",
+)
 
 
-@factory(higher_is_better=True)
-@parameter_docs.CURVES
-def multiclass_auroc(
-    num_classes: int,
-    average: str | None = "macro",
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """One-vs-rest area under the ROC curve of multiclass scores.
+class _MultiArea:
+    """The multiclass and multilabel factories of one area (``kind`` ``"roc"`` or ``"pr"``), written once.
 
-    Args:
-        average: ``"macro"`` (mean over classes, NaN classes skipped), ``"weighted"`` (by
-            support), ``"none"``/``None`` (one value per class).
-
-    Returns:
-        A metric computing a scalar, or ``(C,)`` with ``average="none"``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multiclass_auroc
-        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
-        >>> multiclass_auroc(3, average="none")(preds, torch.tensor([0, 1, 2, 2]))
-        tensor([1., 1., 1.])
+    Each is a real function named and documented as this module's own (see
+    :func:`metrix._core.family.publish`). ``names``, ``summaries``, ``calls`` (the examples'
+    factory calls) and ``values`` (what they print) are given multiclass first.
     """
-    return _multi_area(
-        "multiclass",
-        "multiclass_auroc",
-        num_classes,
-        average,
-        thresholds,
-        ignore_index,
-        validate_args,
-        input_format,
-        capacity,
-        "roc",
-    )
+
+    def __init__(
+        self,
+        kind: str,
+        names: tuple[str, str],
+        summaries: tuple[str, str],
+        calls: tuple[str, str],
+        values: tuple[str, str],
+    ) -> None:
+        self.kind, self.names = kind, dict(zip(("multiclass", "multilabel"), names, strict=True))
+        averages = (_AVERAGE, _AVERAGE + ', ``"micro"`` (pool every label)')
+        inputs = (_MULTICLASS_INPUTS, _MULTILABEL_INPUTS)
+        docs = [
+            _DOC.format(summary=text, average=avg, dim=dim, name=name, preds=x[0], call=call, target=x[1], value=value)
+            for text, avg, dim, name, x, call, value in zip(
+                summaries, averages, "CL", names, inputs, calls, values, strict=True
+            )
+        ]
+        curves = parameter_docs.CURVES
+        self.multiclass = publish(self._multiclass, names[0], __name__, docs[0], higher_is_better=True, glossary=curves)
+        self.multilabel = publish(self._multilabel, names[1], __name__, docs[1], higher_is_better=True, glossary=curves)
+
+    def _multiclass(
+        self,
+        num_classes: int,
+        average: str | None = "macro",
+        thresholds: Any = None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        *,
+        input_format: str = "auto",
+        capacity: int | None = None,
+    ) -> Metric:
+        spec_args = (thresholds, ignore_index, validate_args, input_format, capacity)
+        return self._metric("multiclass", num_classes, average, *spec_args)
+
+    def _multilabel(
+        self,
+        num_labels: int,
+        average: str | None = "macro",
+        thresholds: Any = None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        *,
+        input_format: str = "auto",
+        capacity: int | None = None,
+    ) -> Metric:
+        spec_args = (thresholds, ignore_index, validate_args, input_format, capacity)
+        return self._metric("multilabel", num_labels, average, *spec_args)
+
+    def _metric(self, task: str, num: int, average: Any, *spec_args: Any) -> Metric:
+        spec = build_spec(task, num, *spec_args)
+        allowed = ("macro", "weighted", "none", None) + (("micro",) if task == "multilabel" else ())
+        average = check_choice(average, "average", allowed)
+        points = roc_points if self.kind == "roc" else pr_points
+
+        def area(a: Tensor, b: Tensor, pooled: bool = False) -> Tensor:
+            if self.kind == "roc":
+                return roc_area(a, b)
+            return average_precision_of(a, b, keep_nan=spec.thresholds is None and not pooled)
+
+        def compute(s: CurveState) -> Tensor:
+            if average == "micro":
+                a, b, _, _ = points(spec, s, pooled=True)
+                return area(a, b, pooled=True)[0].to(torch.float32)
+            a, b, _, _ = points(spec, s)
+            return reduce_average(area(a, b), average, support(spec, s)).to(torch.float32)
+
+        return curve_metric(self.names[task], spec, compute)
 
 
-@factory(higher_is_better=True)
-@parameter_docs.CURVES
-def multilabel_auroc(
-    num_labels: int,
-    average: str | None = "macro",
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Area under the ROC curve of each label of multilabel scores.
-
-    Args:
-        average: ``"macro"`` (mean over classes, NaN classes skipped), ``"weighted"`` (by
-            support), ``"none"``/``None`` (one value per class), ``"micro"`` (pool every label).
-
-    Returns:
-        A metric computing a scalar, or ``(L,)`` with ``average="none"``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multilabel_auroc
-        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
-        >>> multilabel_auroc(2, average="none")(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
-        tensor([1., 1.])
-    """
-    return _multi_area(
-        "multilabel",
-        "multilabel_auroc",
-        num_labels,
-        average,
-        thresholds,
-        ignore_index,
-        validate_args,
-        input_format,
-        capacity,
-        "roc",
-    )
+_AUROC = _MultiArea(
+    "roc",
+    ("multiclass_auroc", "multilabel_auroc"),
+    (
+        "One-vs-rest area under the ROC curve of multiclass scores.",
+        "Area under the ROC curve of each label of multilabel scores.",
+    ),
+    ('multiclass_auroc(3, average="none")', 'multilabel_auroc(2, average="none")'),
+    ("tensor([1., 1., 1.])", "tensor([1., 1.])"),
+)
+multiclass_auroc, multilabel_auroc = _AUROC.multiclass, _AUROC.multilabel
 
 
 @factory(higher_is_better=True)
@@ -259,88 +266,20 @@ def binary_average_precision(
     return curve_metric("binary_average_precision", spec, compute)
 
 
-@factory(higher_is_better=True)
-@parameter_docs.CURVES
-def multiclass_average_precision(
-    num_classes: int,
-    average: str | None = "macro",
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """One-vs-rest average precision of multiclass scores.
-
-    Args:
-        average: ``"macro"`` (mean over classes, NaN classes skipped), ``"weighted"`` (by
-            support), ``"none"``/``None`` (one value per class).
-
-    Returns:
-        A metric computing a scalar, or ``(C,)`` with ``average="none"``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multiclass_average_precision
-        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
-        >>> multiclass_average_precision(3)(preds, torch.tensor([0, 1, 2, 2]))
-        tensor(1.)
-    """
-    return _multi_area(
-        "multiclass",
-        "multiclass_average_precision",
-        num_classes,
-        average,
-        thresholds,
-        ignore_index,
-        validate_args,
-        input_format,
-        capacity,
-        "pr",
-    )
-
-
-@factory(higher_is_better=True)
-@parameter_docs.CURVES
-def multilabel_average_precision(
-    num_labels: int,
-    average: str | None = "macro",
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Average precision of each label of multilabel scores.
-
-    Args:
-        average: ``"macro"`` (mean over classes, NaN classes skipped), ``"weighted"`` (by
-            support), ``"none"``/``None`` (one value per class), ``"micro"`` (pool every label).
-
-    Returns:
-        A metric computing a scalar, or ``(L,)`` with ``average="none"``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multilabel_average_precision
-        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
-        >>> multilabel_average_precision(2, average="micro")(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
-        tensor(1.)
-    """
-    return _multi_area(
-        "multilabel",
-        "multilabel_average_precision",
-        num_labels,
-        average,
-        thresholds,
-        ignore_index,
-        validate_args,
-        input_format,
-        capacity,
-        "pr",
-    )
+_AVERAGE_PRECISION = _MultiArea(
+    "pr",
+    ("multiclass_average_precision", "multilabel_average_precision"),
+    (
+        "One-vs-rest average precision of multiclass scores.",
+        "Average precision of each label of multilabel scores.",
+    ),
+    ("multiclass_average_precision(3)", 'multilabel_average_precision(2, average="micro")'),
+    ("tensor(1.)", "tensor(1.)"),
+)
+multiclass_average_precision, multilabel_average_precision = (
+    _AVERAGE_PRECISION.multiclass,
+    _AVERAGE_PRECISION.multilabel,
+)
 
 
 @factory(higher_is_better=None)

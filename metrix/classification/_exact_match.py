@@ -20,9 +20,11 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.docstrings import Glossary
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix._core.weights import mark_sample_weight, refuse_sample_weight
+from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._dispatch import dispatch
 from metrix.classification._division import safe_divide
 from metrix.classification._sample_weights import SAMPLEWISE_REFUSAL, element_weights, stat_weights
@@ -116,7 +118,21 @@ def _exact_match_metric(name: str, task: Task) -> Metric:
     return Metric(init, update, counts_compute(name, compute), name=name, key=key)
 
 
+# The Args and Returns entries of the task factories that differ from the classification glossaries'.
+_IGNORE_INDEX = "target value whose elements count as matched."
+_RETURNS = "A metric computing a float32 scalar (``(N,)`` samplewise)."
+_MULTICLASS_DOCS = parameter_docs.MULTICLASS | Glossary(
+    {"multidim_average": '``"global"`` or ``"samplewise"`` (1/0 per sample).', "ignore_index": _IGNORE_INDEX},
+    returns=_RETURNS,
+)
+_MULTILABEL_DOCS = parameter_docs.MULTILABEL | Glossary(
+    {"multidim_average": '``"global"`` or ``"samplewise"`` (per sample, over ``...``).', "ignore_index": _IGNORE_INDEX},
+    returns=_RETURNS,
+)
+
+
 @factory(higher_is_better=True)
+@_MULTICLASS_DOCS
 def multiclass_exact_match(
     num_classes: int,
     multidim_average: str = "global",
@@ -126,16 +142,6 @@ def multiclass_exact_match(
     input_format: str = "auto",
 ) -> Metric:
     """Fraction of samples ``(N, ...)`` whose every position gets the right class.
-
-    Args:
-        num_classes: number of classes ``C`` (an int >= 2).
-        multidim_average: ``"global"`` or ``"samplewise"`` (1/0 per sample).
-        ignore_index: target value whose elements count as matched.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
-
-    Returns:
-        A metric computing a float32 scalar (``(N,)`` samplewise).
 
     Example:
         >>> import torch
@@ -149,6 +155,7 @@ def multiclass_exact_match(
 
 
 @factory(higher_is_better=True)
+@_MULTILABEL_DOCS
 def multilabel_exact_match(
     num_labels: int,
     threshold: float = 0.5,
@@ -159,17 +166,6 @@ def multilabel_exact_match(
     input_format: str = "auto",
 ) -> Metric:
     """Fraction of samples (and extra positions) whose every label is predicted right.
-
-    Args:
-        num_labels: number of labels ``L`` (an int >= 2).
-        threshold: probability above which a label counts as predicted.
-        multidim_average: ``"global"`` or ``"samplewise"`` (per sample, over ``...``).
-        ignore_index: target value whose elements count as matched.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"``, ``"logits"`` or ``"labels"``.
-
-    Returns:
-        A metric computing a float32 scalar (``(N,)`` samplewise).
 
     Example:
         >>> import torch

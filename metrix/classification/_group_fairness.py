@@ -37,6 +37,8 @@ from torch import Tensor
 
 from metrix._core.args import check_tensor
 from metrix._core.checks import check, warn
+from metrix._core.docstrings import Glossary
+from metrix._core.family import publish
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
 from metrix.classification._division import safe_divide
@@ -48,11 +50,10 @@ from metrix.classification._inputs import (
     check_int,
     check_labels_dtype,
     check_same_shape,
-    check_scores,
     check_threshold,
     check_validate_args,
     flat_len,
-    to_probabilities,
+    hard_binary_preds,
 )
 from metrix.classification._sample_weights import element_weights, stat_weights
 
@@ -101,19 +102,13 @@ def _group_update_fn(
                 f"got groups {tuple(groups.shape)} and preds {tuple(preds.shape)}"
             )
         n, m = preds.shape[0], flat_len(preds.shape[1:])
-        flat = preds.reshape(n, m)
         g = groups.reshape(n, flat_len(groups.shape[1:])).expand(n, m).long()
         check(
             (g >= 0) & (g < num_groups),
             f"groups must hold group ids in [0, {int(num_groups)}) for num_groups={int(num_groups)}",
             enabled=validate_args,
         )
-        if preds.is_floating_point():
-            check_scores(flat, input_format, validate_args=validate_args)
-            hard = (to_probabilities(flat, input_format, "sigmoid") > threshold).long()
-        else:
-            check_binary_values(flat, name="integer preds", validate_args=validate_args)
-            hard = flat.long()
+        hard = hard_binary_preds(preds.reshape(n, m), threshold, input_format, validate_args)
         # Demographic parity needs no target: TorchMetrics scores it against all zeros.
         t = tgt.reshape(n, m).long() if tgt is not None else torch.zeros_like(hard)
         valid = torch.ones_like(t, dtype=torch.bool) if ignore_index is None else t != ignore_index
@@ -168,68 +163,111 @@ def _equal_opportunity(stats: Tensor) -> dict[str, Tensor]:
     return _ratio(safe_divide(tp.double(), tp + fn), stats.sum(1) > 0, "EO")
 
 
-@factory(higher_is_better=False)
-def binary_groups_stat_rates(
-    num_groups: int,
-    threshold: float = 0.5,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """Per-group rates of true/false positives/negatives of binary predictions.
+# The arguments every group metric shares (a factory may describe one in its own words).
+_GLOSSARY = Glossary(
+    {
+        "num_groups": "number of groups; ids in ``groups`` lie in ``[0, num_groups)``.",
+        "threshold": "probability above which a prediction counts as positive.",
+        "ignore_index": "target value whose elements are not counted.",
+        "validate_args": "check input values (shapes and dtypes are always checked).",
+        "input_format": '``"auto"``, ``"probabilities"`` or ``"logits"``.',
+    }
+)
 
-    Same arguments, defaults and values as
-    ``torchmetrics.functional.classification.binary_groups_stat_rates`` when every
-    group occurs in the data (see the module docstring otherwise).
 
-    Args:
-        num_groups: number of groups; ids in ``groups`` lie in ``[0, num_groups)``.
-        threshold: probability above which a prediction counts as positive.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess: float preds outside
-            [0, 1] get a sigmoid), ``"probabilities"`` or ``"logits"``; integer preds
-            are labels.
+def _stat_rates(stats: Tensor, num_groups: int) -> dict[str, Tensor]:
+    tn, fp, fn, tp, _ = stats.unbind(1)
+    counts = torch.stack([tp, fp, tn, fn], dim=1)
+    rates = counts.double() / counts.sum(1, keepdim=True)
+    return {f"group_{g}": rates[g] for g in range(num_groups)}
 
-    Returns:
-        A metric taking ``preds`` (``(N, ...)``), ``target`` (int in {0, 1}, same
-        shape) and ``groups`` (int, ``(N,)`` or the shape of ``preds``) and computing
-        ``{"group_g": tensor([tp, fp, tn, fn]) / total}`` for every group.
 
-    Example:
-        >>> import torch
-        >>> from metrix.classification import binary_groups_stat_rates
-        >>> preds = torch.tensor([0.11, 0.84, 0.22, 0.73, 0.33, 0.92])
-        >>> target = torch.tensor([0, 1, 0, 1, 0, 1])
-        >>> groups = torch.tensor([0, 1, 0, 1, 0, 1])
-        >>> rates = binary_groups_stat_rates(num_groups=2)(preds, target, groups)
-        >>> rates["group_0"], rates["group_1"]
-        (tensor([0., 0., 1., 0.], dtype=torch.float64), tensor([1., 0., 0., 0.], dtype=torch.float64))
+class _GroupMetric:
+    """The public factory of one group metric read off the per-group counts, written once.
+
+    ``summarize(stats, num_groups)`` computes its result; without ``use_target`` the
+    metric takes ``(preds, groups)`` (demographic parity). ``builder`` names the state in
+    the metric's key, so that metrics counting the same update one state in a collection.
     """
-    threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
-    update = _group_update_fn(
-        num_groups,
-        threshold,
-        ignore_index,
-        validate_args,
-        input_format,
-        use_target=True,
-        name="binary_groups_stat_rates",
-    )
 
-    def compute(s: GroupStatsState) -> dict[str, Tensor]:
-        tn, fp, fn, tp, _ = s.stats.unbind(1)
-        counts = torch.stack([tp, fp, tn, fn], dim=1)
-        rates = counts.double() / counts.sum(1, keepdim=True)
-        return {f"group_{g}": rates[g] for g in range(num_groups)}
+    def __init__(
+        self,
+        name: str,
+        summarize: Callable[[Tensor, int], dict[str, Tensor]],
+        doc: str,
+        *,
+        use_target: bool,
+        builder: str,
+    ) -> None:
+        self.name, self.summarize, self.use_target, self.builder = name, summarize, use_target, builder
+        self.factory = publish(self._factory, name, __name__, doc, higher_is_better=False, glossary=_GLOSSARY)
 
-    key = ("binary_group_stats", num_groups, threshold, ignore_index, validate_args, input_format)
-    return Metric(_init_fn(num_groups), update, compute, name="binary_groups_stat_rates", key=key)
+    def _factory(
+        self,
+        num_groups: int,
+        threshold: float = 0.5,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        *,
+        input_format: str = "auto",
+    ) -> Metric:
+        threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
+        update = _group_update_fn(
+            num_groups, threshold, ignore_index, validate_args, input_format, use_target=self.use_target, name=self.name
+        )
+        if not self.use_target:
+            counts = update
+
+            def update(
+                s: GroupStatsState, preds: Tensor, groups: Tensor, sample_weight: Tensor | None = None
+            ) -> GroupStatsState:
+                return counts(s, preds, None, groups, sample_weight)
+
+        def compute(s: GroupStatsState) -> dict[str, Tensor]:
+            return self.summarize(s.stats, num_groups)
+
+        key = (self.builder, num_groups, threshold, ignore_index, validate_args, input_format)
+        return Metric(_init_fn(num_groups), update, compute, name=self.name, key=key)
+
+
+binary_groups_stat_rates = _GroupMetric(
+    "binary_groups_stat_rates",
+    _stat_rates,
+    """\
+Per-group rates of true/false positives/negatives of binary predictions.
+
+Same arguments, defaults and values as
+``torchmetrics.functional.classification.binary_groups_stat_rates`` when every
+group occurs in the data (see the module docstring otherwise).
+
+Args:
+    input_format: ``"auto"`` (TorchMetrics' per-batch guess: float preds outside
+        [0, 1] get a sigmoid), ``"probabilities"`` or ``"logits"``; integer preds
+        are labels.
+
+Returns:
+    A metric taking ``preds`` (``(N, ...)``), ``target`` (int in {0, 1}, same
+    shape) and ``groups`` (int, ``(N,)`` or the shape of ``preds``) and computing
+    ``{"group_g": tensor([tp, fp, tn, fn]) / total}`` for every group.
+
+Example:
+    >>> import torch
+    >>> from metrix.classification import binary_groups_stat_rates
+    >>> preds = torch.tensor([0.11, 0.84, 0.22, 0.73, 0.33, 0.92])
+    >>> target = torch.tensor([0, 1, 0, 1, 0, 1])
+    >>> groups = torch.tensor([0, 1, 0, 1, 0, 1])
+    >>> rates = binary_groups_stat_rates(num_groups=2)(preds, target, groups)
+    >>> rates["group_0"], rates["group_1"]
+    (tensor([0., 0., 1., 0.], dtype=torch.float64), tensor([1., 0., 0., 0.], dtype=torch.float64))
+""",
+    use_target=True,
+    builder="binary_group_stats",
+).factory
 
 
 @factory(higher_is_better=False)
-def binary_fairness(
+@_GLOSSARY
+def binary_fairness(  # noqa: D417 (the glossary writes the shared Args entries)
     num_groups: int,
     task: str = "all",
     threshold: float = 0.5,
@@ -248,12 +286,7 @@ def binary_fairness(
     ``task="demographic_parity"`` ignores ``target`` (it may be ``None``).
 
     Args:
-        num_groups: number of groups; ids in ``groups`` lie in ``[0, num_groups)``.
         task: ``"demographic_parity"``, ``"equal_opportunity"`` or ``"all"``.
-        threshold: probability above which a prediction counts as positive.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"`` or ``"logits"``.
 
     Returns:
         A metric taking ``preds``, ``target`` and ``groups`` and computing a dict of
@@ -301,98 +334,57 @@ def binary_fairness(
     return Metric(_init_fn(num_groups), update, compute, name="binary_fairness", key=key)
 
 
-@factory(higher_is_better=False)
-def demographic_parity(
-    num_groups: int,
-    threshold: float = 0.5,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """Demographic parity: lowest over highest positivity rate across groups.
+demographic_parity = _GroupMetric(
+    "demographic_parity",
+    lambda stats, _: _demographic_parity(stats),
+    """\
+Demographic parity: lowest over highest positivity rate across groups.
 
-    Like ``torchmetrics.functional.classification.demographic_parity`` (which takes
-    ``preds`` and ``groups`` only), with ``num_groups`` fixed up front and the fixed
-    keys ``"DP"``, ``"DP_min_group"``, ``"DP_max_group"`` (see the module docstring).
+Like ``torchmetrics.functional.classification.demographic_parity`` (which takes
+``preds`` and ``groups`` only), with ``num_groups`` fixed up front and the fixed
+keys ``"DP"``, ``"DP_min_group"``, ``"DP_max_group"`` (see the module docstring).
 
-    Args:
-        num_groups: number of groups; ids in ``groups`` lie in ``[0, num_groups)``.
-        threshold: probability above which a prediction counts as positive.
-        ignore_index: as in TorchMetrics, compared with an all-zero target (so only
-            ``ignore_index=0`` has an effect: it ignores everything).
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"`` or ``"logits"``.
+Args:
+    ignore_index: as in TorchMetrics, compared with an all-zero target (so only
+        ``ignore_index=0`` has an effect: it ignores everything).
 
-    Returns:
-        A metric taking ``preds`` and ``groups`` and computing the dict.
+Returns:
+    A metric taking ``preds`` and ``groups`` and computing the dict.
 
-    Example:
-        >>> import torch
-        >>> from metrix.classification import demographic_parity
-        >>> preds = torch.tensor([0.11, 0.84, 0.62, 0.73, 0.33, 0.92])
-        >>> groups = torch.tensor([0, 1, 0, 1, 0, 1])
-        >>> demographic_parity(num_groups=2)(preds, groups)
-        {'DP': tensor(0.3333, dtype=torch.float64), 'DP_min_group': tensor(0), 'DP_max_group': tensor(1)}
-    """
-    threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
-    inner = _group_update_fn(
-        num_groups, threshold, ignore_index, validate_args, input_format, use_target=False, name="demographic_parity"
-    )
+Example:
+    >>> import torch
+    >>> from metrix.classification import demographic_parity
+    >>> preds = torch.tensor([0.11, 0.84, 0.62, 0.73, 0.33, 0.92])
+    >>> groups = torch.tensor([0, 1, 0, 1, 0, 1])
+    >>> demographic_parity(num_groups=2)(preds, groups)
+    {'DP': tensor(0.3333, dtype=torch.float64), 'DP_min_group': tensor(0), 'DP_max_group': tensor(1)}
+""",
+    use_target=False,
+    builder="demographic_parity",
+).factory
 
-    def update(
-        s: GroupStatsState, preds: Tensor, groups: Tensor, sample_weight: Tensor | None = None
-    ) -> GroupStatsState:
-        return inner(s, preds, None, groups, sample_weight)
+equal_opportunity = _GroupMetric(
+    "equal_opportunity",
+    lambda stats, _: _equal_opportunity(stats),
+    """\
+Equal opportunity: lowest over highest true positive rate across groups.
 
-    def compute(s: GroupStatsState) -> dict[str, Tensor]:
-        return _demographic_parity(s.stats)
+Like ``torchmetrics.functional.classification.equal_opportunity``, with
+``num_groups`` fixed up front and the fixed keys ``"EO"``, ``"EO_min_group"``,
+``"EO_max_group"`` (see the module docstring).
 
-    key = ("demographic_parity", num_groups, threshold, ignore_index, validate_args, input_format)
-    return Metric(_init_fn(num_groups), update, compute, name="demographic_parity", key=key)
+Returns:
+    A metric taking ``preds``, ``target`` and ``groups`` and computing the dict.
 
-
-@factory(higher_is_better=False)
-def equal_opportunity(
-    num_groups: int,
-    threshold: float = 0.5,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-) -> Metric:
-    """Equal opportunity: lowest over highest true positive rate across groups.
-
-    Like ``torchmetrics.functional.classification.equal_opportunity``, with
-    ``num_groups`` fixed up front and the fixed keys ``"EO"``, ``"EO_min_group"``,
-    ``"EO_max_group"`` (see the module docstring).
-
-    Args:
-        num_groups: number of groups; ids in ``groups`` lie in ``[0, num_groups)``.
-        threshold: probability above which a prediction counts as positive.
-        ignore_index: target value whose elements are not counted.
-        validate_args: check input values (shapes and dtypes are always checked).
-        input_format: ``"auto"``, ``"probabilities"`` or ``"logits"``.
-
-    Returns:
-        A metric taking ``preds``, ``target`` and ``groups`` and computing the dict.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import equal_opportunity
-        >>> preds = torch.tensor([0.11, 0.84, 0.62, 0.73, 0.33, 0.92])
-        >>> target = torch.tensor([0, 1, 1, 1, 0, 1])
-        >>> groups = torch.tensor([0, 1, 0, 1, 0, 1])
-        >>> equal_opportunity(num_groups=2)(preds, target, groups)
-        {'EO': tensor(1., dtype=torch.float64), 'EO_min_group': tensor(0), 'EO_max_group': tensor(0)}
-    """
-    threshold = _check_args(num_groups, threshold, ignore_index, validate_args, input_format)
-    update = _group_update_fn(
-        num_groups, threshold, ignore_index, validate_args, input_format, use_target=True, name="equal_opportunity"
-    )
-
-    def compute(s: GroupStatsState) -> dict[str, Tensor]:
-        return _equal_opportunity(s.stats)
-
-    key = ("binary_group_stats", num_groups, threshold, ignore_index, validate_args, input_format)
-    return Metric(_init_fn(num_groups), update, compute, name="equal_opportunity", key=key)
+Example:
+    >>> import torch
+    >>> from metrix.classification import equal_opportunity
+    >>> preds = torch.tensor([0.11, 0.84, 0.62, 0.73, 0.33, 0.92])
+    >>> target = torch.tensor([0, 1, 1, 1, 0, 1])
+    >>> groups = torch.tensor([0, 1, 0, 1, 0, 1])
+    >>> equal_opportunity(num_groups=2)(preds, target, groups)
+    {'EO': tensor(1., dtype=torch.float64), 'EO_min_group': tensor(0), 'EO_max_group': tensor(0)}
+""",
+    use_target=True,
+    builder="binary_group_stats",
+).factory

@@ -73,7 +73,7 @@ def _compute(s: HingeState) -> Tensor:
 
 
 @factory(higher_is_better=False)
-@parameter_docs.BINARY
+@parameter_docs.BINARY_SCORES
 def binary_hinge_loss(
     squared: bool = False,
     ignore_index: int | None = None,
@@ -88,13 +88,6 @@ def binary_hinge_loss(
 
     Args:
         squared: square each loss.
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess: a sigmoid is applied
-            when any counted score lies outside [0, 1]), ``"probabilities"`` or
-            ``"logits"``.
-
-    Returns:
-        A metric taking ``preds`` (float, ``(N, ...)``) and ``target`` (int in {0, 1},
-        same shape) and computing a float64 scalar.
 
     Example:
         >>> import torch
@@ -127,7 +120,7 @@ def binary_hinge_loss(
 
 
 @factory(higher_is_better=False)
-@parameter_docs.MULTICLASS
+@parameter_docs.MULTICLASS_SCORES
 def multiclass_hinge_loss(
     num_classes: int,
     squared: bool = False,
@@ -143,15 +136,10 @@ def multiclass_hinge_loss(
     ``torchmetrics.functional.classification.multiclass_hinge_loss``.
 
     Args:
-        num_classes: number of classes (>= 2).
         squared: square each loss.
         multiclass_mode: ``"crammer-singer"`` (one loss per sample: the true class'
             score against the best other class) or ``"one-vs-all"`` (one binary
             hinge loss per class).
-        ignore_index: target value whose samples are not counted.
-        input_format: ``"auto"`` (TorchMetrics' per-batch guess: a softmax over the
-            class dim is applied when any counted score lies outside [0, 1]),
-            ``"probabilities"`` or ``"logits"``.
 
     Returns:
         A metric taking ``preds`` (float, ``(N, C, ...)``) and ``target`` (int labels,

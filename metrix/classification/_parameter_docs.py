@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from metrix._core.docstrings import Glossary
 
-__all__ = ["BINARY", "CURVES", "MULTICLASS", "MULTILABEL"]
+__all__ = ["BINARY", "BINARY_SCORES", "CURVES", "MULTICLASS", "MULTICLASS_SCORES", "MULTILABEL"]
 
 _COMMON = Glossary(
     {
@@ -34,6 +34,24 @@ MULTILABEL = _COMMON | {
     "num_labels": "number of labels ``L`` (an int >= 2).",
     "threshold": "probability above which a label counts as predicted.",
     "average": '``"micro"``, ``"macro"``, ``"weighted"`` or ``"none"``/``None``.',
+}
+
+# Metrics of float scores, one value per sample (calibration error, hinge loss): how "auto"
+# reads the scores, and what a binary one takes and returns.
+BINARY_SCORES = Glossary(
+    BINARY.entries
+    | {
+        "input_format": '``"auto"`` (TorchMetrics\' per-batch guess: a sigmoid is applied\n'
+        'when any counted score lies outside [0, 1]), ``"probabilities"`` or\n``"logits"``.'
+    },
+    returns="A metric taking ``preds`` (float, ``(N, ...)``) and ``target`` (int in {0, 1},\n"
+    "same shape) and computing a float64 scalar.",
+)
+MULTICLASS_SCORES = MULTICLASS | {
+    "num_classes": "number of classes (>= 2).",
+    "ignore_index": "target value whose samples are not counted.",
+    "input_format": '``"auto"`` (TorchMetrics\' per-batch guess: a softmax over the\n'
+    'class dim is applied when any counted score lies outside [0, 1]),\n``"probabilities"`` or ``"logits"``.',
 }
 
 # Curves and what is read off them (ROC/PR curves, their areas and summaries, operating points).

@@ -64,24 +64,6 @@ def _at_least(scores: Tensor, pool: Tensor) -> Tensor:
     return pool.shape[1] - below
 
 
-def _ranked_rows(
-    preds: Tensor,
-    target: Tensor,
-    num_labels: int,
-    ignore_index: int | None,
-    validate_args: bool,
-    input_format: str,
-) -> tuple[Tensor, Tensor, Tensor]:
-    # TorchMetrics decides sigmoid-or-not on every score, ignored ones included.
-    p, t, valid = multilabel_scores(
-        preds, target, num_labels, ignore_index=ignore_index, validate_args=validate_args, input_format=input_format
-    )
-    if ignore_index is not None:
-        p = torch.where(valid, p, torch.as_tensor(-4.0 * num_labels, dtype=p.dtype, device=p.device))
-    # contiguous rows: searchsorted copies non-contiguous values (and warns) otherwise
-    return p.contiguous(), t, valid
-
-
 def _ranking_metric(
     name: str,
     per_sample: Callable[[Tensor, Tensor, Tensor, int], Tensor],
@@ -97,7 +79,13 @@ def _ranking_metric(
     check_input_format(input_format, scores=True)
 
     def update(s: RankingState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None) -> RankingState:
-        p, t, valid = _ranked_rows(preds, target, num_labels, ignore_index, validate_args, input_format)
+        # TorchMetrics decides sigmoid-or-not on every score, ignored ones included.
+        p, t, valid = multilabel_scores(
+            preds, target, num_labels, ignore_index=ignore_index, validate_args=validate_args, input_format=input_format
+        )
+        if ignore_index is not None:
+            p = torch.where(valid, p, torch.as_tensor(-4.0 * num_labels, dtype=p.dtype, device=p.device))
+        p = p.contiguous()  # contiguous rows: searchsorted copies non-contiguous values (and warns) otherwise
         values = per_sample(p, t, valid, num_labels)
         if sample_weight is None:
             return RankingState(s.score + values.double().sum(), s.total + p.shape[0])

@@ -31,6 +31,7 @@ from metrix.classification._inputs.arguments import check_zero_division as check
 from metrix.classification._inputs.labels import FormatOptions as FormatOptions
 from metrix.classification._inputs.labels import MulticlassOptions as MulticlassOptions
 from metrix.classification._inputs.labels import binary_format as binary_format
+from metrix.classification._inputs.labels import hard_binary_preds as hard_binary_preds
 from metrix.classification._inputs.labels import multiclass_format as multiclass_format
 from metrix.classification._inputs.labels import multiclass_format_lean as multiclass_format_lean
 from metrix.classification._inputs.labels import multilabel_format as multilabel_format

@@ -32,6 +32,7 @@ __all__ = [
     "FormatOptions",
     "MulticlassOptions",
     "binary_format",
+    "hard_binary_preds",
     "multiclass_format",
     "multiclass_format_lean",
     "multilabel_format",
@@ -73,6 +74,15 @@ def _weight(target: Tensor, ignore_index: int | None) -> tuple[Tensor, Tensor | 
     return torch.where(keep, target, 0), keep.long()
 
 
+def hard_binary_preds(preds: Tensor, threshold: float, input_format: str, validate_args: bool) -> Tensor:
+    """Int64 0/1 predictions of binary ``preds``: float scores thresholded, integer preds checked to be 0/1."""
+    if preds.is_floating_point():
+        check_scores(preds, input_format, validate_args=validate_args)
+        return (to_probabilities(preds, input_format, "sigmoid") > threshold).long()
+    check_binary_values(preds, name="integer preds", validate_args=validate_args)
+    return preds.long()
+
+
 def _hard_binary(
     preds: Tensor, target: Tensor, threshold: float, ignore_index: int | None, input_format: str, validate_args: bool
 ) -> tuple[Tensor, Tensor, Tensor]:
@@ -80,12 +90,7 @@ def _hard_binary(
     check_labels_dtype(target, preds)
     _check_format(preds, input_format, preds.is_floating_point())
     check_binary_values(target, ignore_index=ignore_index, validate_args=validate_args)
-    if preds.is_floating_point():
-        check_scores(preds, input_format, validate_args=validate_args)
-        hard = (to_probabilities(preds, input_format, "sigmoid") > threshold).long()
-    else:
-        check_binary_values(preds, name="integer preds", validate_args=validate_args)
-        hard = preds.long()
+    hard = hard_binary_preds(preds, threshold, input_format, validate_args)
     target, weight = _weight(target.long(), ignore_index)
     return hard, target, torch.ones_like(target) if weight is None else weight
 
