@@ -504,8 +504,11 @@ class MetricModule(nn.Module):
             t = t.detach().to(ref.device)
             new[key] = (t,) if op == "cat" and isinstance(v, tuple) else t
         unexpected_keys.extend(sorted(ours))
-        if leaves and len(new) == len(leaves):
-            self._state = _replace_leaves(self._empty, new)
+        if leaves and new:
+            # A leaf the checkpoint lacks (strict=False: one added to the state after the checkpoint
+            # was taken, such as the fractional-weight flag) keeps its empty value; it is reported
+            # in missing_keys, so strict=True still fails, as nn.Module does for a missing parameter.
+            self._state = _replace_leaves(self._empty, {key: new.get(key, v) for key, _, v in leaves})
             self._stash = None
             self._empty_compute_warned = True  # a restored state: compute() before update() is intended
         # leave the remaining keys (parameters/buffers of a subclass) to nn.Module
