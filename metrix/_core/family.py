@@ -9,7 +9,8 @@ its bound methods into a public factory that cannot be told from a hand-written 
   importable, so ``@factory`` metrics pickle by reference to it;
 * its own code object, renamed, so that a wrong call reads ``binary_precision() missing 1
   required positional argument…`` (the method's ``self`` is bound, so ``inspect.signature``
-  is the method's signature without it);
+  is the method's signature without it); too many positional arguments are counted
+  without that ``self``, as for a hand-written function;
 * its docstring ``doc``, whose ``Args:`` section a :class:`~metrix._core.docstrings.Glossary`
   may write, and ``@factory(higher_is_better=...)``.
 
@@ -21,6 +22,7 @@ reference documents these factories as functions from the live objects
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -59,6 +61,26 @@ def publish(
     fn.__module__, fn.__qualname__, fn.__doc__ = module, name, doc
     if glossary is not None:
         glossary(fn)
-    public: Any = factory(higher_is_better=higher_is_better)(types.MethodType(fn, method.__self__))
+    bound = types.MethodType(fn, method.__self__)
+    most = code.co_argcount - 1  # positional parameters, the bound self not counted
+    fewest = most - len(template.__defaults__ or ())
+
+    @functools.wraps(bound)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > most:  # Python's own message would count the bound self as well
+            raise TypeError(_too_many_positional(name, fewest, most, len(args)))
+        return bound(*args, **kwargs)
+
+    public: Any = factory(higher_is_better=higher_is_better)(call)
     public.__metrix_published__ = True  # a marker read by the docs' griffe extension
     return cast(F, public)  # the bound method's type: what callers see
+
+
+def _too_many_positional(name: str, fewest: int, most: int, given: int) -> str:
+    """Python's ``TypeError`` text for ``given`` positional arguments to a function that takes ``fewest..most``."""
+    takes = (
+        f"from {fewest} to {most} positional arguments"
+        if fewest < most
+        else (f"{most} positional argument{'' if most == 1 else 's'}")
+    )
+    return f"{name}() takes {takes} but {given} {'was' if given == 1 else 'were'} given"
