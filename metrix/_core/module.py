@@ -84,17 +84,18 @@ def _replace_leaves(tree: Any, new: dict[str, Any]) -> Any:
     return map_entries(pick, tree)
 
 
+def _map_entry(fn: Any, e: Entry) -> Any:
+    """One state entry with ``fn`` applied to each of its tensors (see :func:`_entry_tensors`)."""
+    if e.op == "buffer":
+        return Buffer(fn(e.value.data), fn(e.value.count))
+    if e.op == "cat" and isinstance(e.value, tuple):
+        return tuple(fn(c) for c in e.value)
+    return fn(e.value)
+
+
 def _map_state(fn: Any, tree: Any) -> Any:
     """Apply ``fn`` to every tensor of a state (every chunk of growing storage)."""
-
-    def apply(e: Entry) -> Any:
-        if e.op == "buffer":
-            return Buffer(fn(e.value.data), fn(e.value.count))
-        if e.op == "cat" and isinstance(e.value, tuple):
-            return tuple(fn(c) for c in e.value)
-        return fn(e.value)
-
-    return map_entries(apply, tree)
+    return map_entries(lambda e: _map_entry(fn, e), tree)
 
 
 def _detach(t: Any) -> Any:
@@ -135,15 +136,7 @@ def _detached(state: Any) -> Any:
     entries, spec = flatten(state)
     if not any(t.requires_grad for e in entries for t in _entry_tensors(e)):
         return state
-
-    def detach(e: Entry) -> Any:
-        if e.op == "buffer":
-            return Buffer(_detach(e.value.data), _detach(e.value.count))
-        if e.op == "cat" and isinstance(e.value, tuple):
-            return tuple(_detach(c) for c in e.value)
-        return _detach(e.value)
-
-    return unflatten(spec, [detach(e) for e in entries])
+    return unflatten(spec, [_map_entry(_detach, e) for e in entries])
 
 
 class MetricModule(nn.Module):
