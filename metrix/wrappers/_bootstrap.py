@@ -214,7 +214,7 @@ def bootstrap(
             bounds = [(a, min(a + chunk, n)) for a in range(0, n, chunk)] or [(0, 0)]
         # eager Poisson weights are written into one buffer, reused chunk after chunk
         eager = counts is None and len(bounds) > 1 and first.device.type == "cpu"
-        eager = eager and not is_tracing(s.rows) and not torch.compiler.is_compiling()
+        eager = eager and not is_tracing(s.rows)  # (compiled code draws one chunk: len(bounds) == 1)
         buffer = torch.empty((b, chunk), dtype=torch.float64, device=first.device) if eager else None
         for lo, hi in bounds:
             if counts is None:
