@@ -22,9 +22,11 @@ import os
 import pytest
 import torch
 
+from metrix._core.module import _entry_tensors
 from metrix._core.tree import flatten
 from tests.catalogue import CASES, Case
 from tests.catalogue._case import assert_close, gen
+from tests.test_laws import CountingBackend
 
 REPRESENTATIVE = {
     "binary_accuracy-probs",
@@ -74,26 +76,8 @@ CASES_AND_MODES = [
 ]
 
 
-class CountingBackend:
-    """A torch.compile backend that counts compilations and runs the graph eagerly."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, gm: torch.fx.GraphModule, example_inputs: list) -> object:
-        self.count += 1
-        return gm.forward
-
-
 def _state_dims(state: object) -> set[int]:
-    entries, _ = flatten(state)
-    tensors = []
-    for e in entries:
-        if e.op == "buffer":
-            tensors += [e.value.data, e.value.count]
-        else:
-            tensors += e.value if isinstance(e.value, tuple) else [e.value]
-    return {d for t in tensors for d in t.shape}
+    return {d for e in flatten(state)[0] for t in _entry_tensors(e) for d in t.shape}
 
 
 def _tensors(values: list) -> list[torch.Tensor]:

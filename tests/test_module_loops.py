@@ -23,6 +23,7 @@ from metrix.aggregation import cat, mean
 from tests._spawn_target import update_and_report
 from tests.catalogue import CASES, Case
 from tests.catalogue._case import assert_close, gen, leaves
+from tests.test_laws import CountingBackend
 
 ALL = [pytest.param(c, id=c.id) for c in CASES]
 
@@ -170,15 +171,6 @@ def test_module_crosses_a_process_spawn() -> None:
 
 
 # ------------------------------------------------------------------ 3. compiles once
-
-
-class CountingBackend:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, gm: torch.fx.GraphModule, example_inputs: list) -> object:
-        self.count += 1
-        return gm.forward
 
 
 def _batches(sizes, classes=4, seed=0):
