@@ -26,13 +26,13 @@ from metrix._core.metric import Metric
 from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._dispatch import dispatch, dispatcher_doc
 
-__all__ = ["CurveOptions", "OperatingPoint", "ThresholdCurve", "curve_doc"]
+__all__ = ["AveragedArea", "CurveOptions", "OperatingPoint", "ThresholdCurve", "curve_doc"]
 
 # What every curve factory passes on: (thresholds, ignore_index, validate_args, input_format, capacity).
 CurveOptions = tuple[Any, Any, Any, Any, Any]
 # build(name, task, num, average, options): the metric (``num`` is None for binary inputs).
 ThresholdCurveBuilder = Callable[[str, str, "int | None", Any, CurveOptions], Metric]
-# build(name, task, num, bound, options)
+# build(name, task, num, bound, options); an averaged area's builder takes average instead of bound
 OperatingPointBuilder = Callable[[str, str, "int | None", Any, CurveOptions], Metric]
 
 TASK_KINDS = ("binary", "multiclass", "multilabel")
@@ -322,3 +322,54 @@ class OperatingPoint(_CurveFamily):
         capacity: int | None = None,
     ) -> Metric:
         return dispatch(task, locals(), binary=self.binary, multiclass=self.multiclass, multilabel=self.multilabel)
+
+
+class AveragedArea:
+    """The multiclass and multilabel factories of an area under a curve (AUROC, average precision).
+
+    Their signatures, ``(num_classes | num_labels, average="macro", thresholds, ...)``, differ
+    from the curves' (``average`` comes second) and their binary factories and dispatchers
+    take arguments of their own (``max_fpr``), so only these two are templates here.
+
+    Args:
+        names: the multiclass and multilabel factories' names.
+        module: the public module's ``__name__``.
+        build: ``build(name, task, num, average, options)`` validates ``average`` and builds the metric.
+        docs: their docstrings (the ``CURVES`` glossary writes the ``Args:`` they leave out).
+    """
+
+    def __init__(
+        self, names: tuple[str, str], module: str, build: ThresholdCurveBuilder, docs: tuple[str, str]
+    ) -> None:
+        self.names, self.build = names, build
+        curves = parameter_docs.CURVES
+        self.multiclass = publish(self._multiclass, names[0], module, docs[0], higher_is_better=True, glossary=curves)
+        self.multilabel = publish(self._multilabel, names[1], module, docs[1], higher_is_better=True, glossary=curves)
+
+    def _multiclass(
+        self,
+        num_classes: int,
+        average: str | None = "macro",
+        thresholds: Any = None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        *,
+        input_format: str = "auto",
+        capacity: int | None = None,
+    ) -> Metric:
+        options = (thresholds, ignore_index, validate_args, input_format, capacity)
+        return self.build(self.names[0], "multiclass", num_classes, average, options)
+
+    def _multilabel(
+        self,
+        num_labels: int,
+        average: str | None = "macro",
+        thresholds: Any = None,
+        ignore_index: int | None = None,
+        validate_args: bool = True,
+        *,
+        input_format: str = "auto",
+        capacity: int | None = None,
+    ) -> Metric:
+        options = (thresholds, ignore_index, validate_args, input_format, capacity)
+        return self.build(self.names[1], "multilabel", num_labels, average, options)
