@@ -155,3 +155,38 @@ def test_published_factory_argument_errors_read_as_a_hand_written_function(name:
     with pytest.raises(TypeError) as got:
         public(bogus=1)
     assert str(got.value) == str(want.value)
+
+
+def test_publish_renames_a_template_parameter() -> None:
+    from metrix._core.family import publish
+    from metrix._core.metric import Metric
+
+    class Family:
+        def __init__(self) -> None:
+            self.seen: dict[str, object] = {}
+
+        def template(self, bound: float, thresholds: object = None) -> Metric:
+            self.seen = dict(locals())  # the arguments as the code sees them (dispatch forwards locals())
+            return Metric(lambda **_: None, lambda s: s, lambda s: s, name="x")
+
+        def closure(self, bound: float) -> Metric:
+            return (lambda: bound)()  # type: ignore[return-value]  # reads the parameter from a cell
+
+    family = Family()
+    fn = publish(family.template, "binary_x", __name__, "Doc.", higher_is_better=None, rename={"bound": "min_recall"})
+    assert list(inspect.signature(fn).parameters) == ["min_recall", "thresholds"]
+    assert inspect.signature(fn).parameters["min_recall"].annotation == "float"
+    with pytest.raises(TypeError, match=r"binary_x\(\) missing 1 required positional argument: 'min_recall'"):
+        fn()
+    with pytest.raises(TypeError, match="unexpected keyword argument 'bound'"):
+        fn(bound=0.5)
+    fn(min_recall=0.5)
+    assert (family.seen["min_recall"], family.seen["thresholds"], "bound" in family.seen) == (0.5, None, False)
+    fn(0.25, 3)
+    assert (family.seen["min_recall"], family.seen["thresholds"]) == (0.25, 3)
+    with pytest.raises(TypeError, match=r"no parameter \['lower'\]"):
+        publish(Family().template, "x", __name__, "Doc.", higher_is_better=None, rename={"lower": "min_recall"})
+    with pytest.raises(TypeError, match="inner function"):
+        publish(Family().closure, "x", __name__, "Doc.", higher_is_better=None, rename={"bound": "min_recall"})
+    with pytest.raises(TypeError, match="repeats a name"):
+        publish(Family().template, "x", __name__, "Doc.", higher_is_better=None, rename={"bound": "thresholds"})

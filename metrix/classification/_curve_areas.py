@@ -16,7 +16,7 @@ from torch import Tensor
 from metrix._core.args import check_number
 from metrix._core.metric import Metric, factory
 from metrix.classification import _parameter_docs as parameter_docs
-from metrix.classification._curve_family import AveragedArea, CurveOptions, ThresholdCurveBuilder
+from metrix.classification._curve_family import AveragedArea, CurveBuilder, CurveOptions
 from metrix.classification._curve_kernel import pr_points, reduce_average, roc_points, support
 from metrix.classification._curve_state import CurveState, build_spec, curve_metric
 from metrix.classification._dispatch import dispatch, documented_dispatcher
@@ -144,7 +144,7 @@ _MULTILABEL_INPUTS = (
 )
 
 
-def _averaged_area(kind: str) -> ThresholdCurveBuilder:
+def _averaged_area(kind: str) -> CurveBuilder:
     """The builder of the multiclass and multilabel areas under ``kind``'s curves (``"roc"`` or ``"pr"``)."""
     points = roc_points if kind == "roc" else pr_points
 

@@ -5,9 +5,10 @@ label (multilabel), plus TorchMetrics' ``task=`` dispatcher. Its factories end i
 ``thresholds, ignore_index, validate_args, *, input_format, capacity`` tail and their bodies
 only forward to the metric's builder; what differs from one metric to the next is the
 builder, the name and the docstrings. :class:`ThresholdCurve` (the curves themselves and what
-is read off them without an argument of its own: ROC, PR, EER) and :class:`OperatingPoint`
-(one rate at a bound on another: the bound is the first argument, named per metric) write
-those signatures and bodies once; a public module makes its four factories with one call::
+is read off them without an argument of its own: ROC, PR, EER), :class:`OperatingPoint`
+(one rate at a bound on another: the bound is the first argument, named per metric) and
+:class:`AveragedArea` (the multiclass and multilabel AUROC and average precision) write
+those signatures and bodies once; a public module makes its factories with one call::
 
     binary_roc, multiclass_roc, multilabel_roc, roc = ThresholdCurve(...).factories
 
@@ -26,14 +27,14 @@ from metrix._core.metric import Metric
 from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._dispatch import dispatch, dispatcher_doc
 
-__all__ = ["AveragedArea", "CurveOptions", "OperatingPoint", "ThresholdCurve", "curve_doc"]
+__all__ = ["AveragedArea", "CurveBuilder", "CurveOptions", "OperatingPoint", "ThresholdCurve", "curve_doc"]
 
 # What every curve factory passes on: (thresholds, ignore_index, validate_args, input_format, capacity).
 CurveOptions = tuple[Any, Any, Any, Any, Any]
-# build(name, task, num, average, options): the metric (``num`` is None for binary inputs).
-ThresholdCurveBuilder = Callable[[str, str, "int | None", Any, CurveOptions], Metric]
-# build(name, task, num, bound, options); an averaged area's builder takes average instead of bound
-OperatingPointBuilder = Callable[[str, str, "int | None", Any, CurveOptions], Metric]
+# build(name, task, num, argument, options): the metric named ``name``. ``num`` is None for binary
+# inputs; ``argument`` is the metric's own, validated by the builder: ``average`` (curves, areas;
+# None for binary inputs) or the bound of an operating point.
+CurveBuilder = Callable[[str, str, "int | None", Any, CurveOptions], Metric]
 
 TASK_KINDS = ("binary", "multiclass", "multilabel")
 
@@ -100,7 +101,7 @@ class ThresholdCurve(_CurveFamily):
         self,
         metric: str,
         module: str,
-        build: ThresholdCurveBuilder,
+        build: CurveBuilder,
         *,
         higher_is_better: bool | None,
         title: str,
@@ -230,7 +231,7 @@ class OperatingPoint(_CurveFamily):
         self,
         metric: str,
         module: str,
-        build: OperatingPointBuilder,
+        build: CurveBuilder,
         *,
         bound: str,
         value: str,
@@ -338,9 +339,7 @@ class AveragedArea:
         docs: their docstrings (the ``CURVES`` glossary writes the ``Args:`` they leave out).
     """
 
-    def __init__(
-        self, names: tuple[str, str], module: str, build: ThresholdCurveBuilder, docs: tuple[str, str]
-    ) -> None:
+    def __init__(self, names: tuple[str, str], module: str, build: CurveBuilder, docs: tuple[str, str]) -> None:
         self.names, self.build = names, build
         curves = parameter_docs.CURVES
         self.multiclass = publish(self._multiclass, names[0], module, docs[0], higher_is_better=True, glossary=curves)

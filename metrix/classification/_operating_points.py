@@ -18,7 +18,7 @@ import torch
 from torch import Tensor
 
 from metrix._core.metric import Metric
-from metrix.classification._curve_family import CurveOptions, OperatingPoint, OperatingPointBuilder
+from metrix.classification._curve_family import CurveBuilder, CurveOptions, OperatingPoint
 from metrix.classification._curve_kernel import float32_curves, per_column_metric
 from metrix.classification._curve_state import CurveSpec, CurveState, build_spec
 from metrix.classification._inputs import check_unit
@@ -102,7 +102,7 @@ _SEARCHES = {
 }
 
 
-def _searched(kind: str, bound_name: str) -> OperatingPointBuilder:
+def _searched(kind: str, bound_name: str) -> CurveBuilder:
     """The builder of ``kind``'s metrics: the best value among the curve points within ``bound_name``."""
     search, first = _SEARCHES[kind]
 

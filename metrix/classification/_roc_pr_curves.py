@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from metrix._core.metric import Metric
-from metrix.classification._curve_family import CurveOptions, ThresholdCurve, ThresholdCurveBuilder, curve_doc
+from metrix.classification._curve_family import CurveBuilder, CurveOptions, ThresholdCurve, curve_doc
 from metrix.classification._curve_kernel import Curve, CurveOutput, curve_output, macro_curve, pr_points, roc_points
 from metrix.classification._curve_state import CurveState, build_spec, check_macro_capacity, curve_metric
 from metrix.classification._inputs import check_choice
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-def _points_of(points: Callable[..., Curve], descending: bool) -> ThresholdCurveBuilder:
+def _points_of(points: Callable[..., Curve], descending: bool) -> CurveBuilder:
     """The builder of a curve: its points per column, or pooled (``"micro"``) or averaged (``"macro"``)."""
 
     def build(name: str, task: str, num: int | None, average: Any, options: CurveOptions) -> Metric:
