@@ -12,15 +12,14 @@ its bound methods into a public factory that cannot be told from a hand-written 
   is the method's signature without it); too many positional arguments are counted
   without that ``self``, as for a hand-written function;
 * its docstring ``doc``, whose ``Args:`` section a :class:`~metrix._core.docstrings.Glossary`
-  may write, and ``@factory(higher_is_better=...)``;
-* optionally, a parameter of the template renamed (``rename={"bound": "min_recall"}``), for
-  siblings whose signatures differ only in the name of one argument (the operating points'
-  ``min_specificity``, ``min_recall``…): the code object's own names are replaced, so the
-  signature, keyword calls, ``locals()`` and Python's argument errors all use the public name.
+  may write, and ``@factory(higher_is_better=...)``.
 
-mypy types the result as the bound method, so callers keep every parameter's type (with
-``rename``, as a callable of any arguments returning the method's result: the template's
-parameter name is not the public one). The API
+Siblings whose signatures differ only in the name of one argument (the operating points'
+``min_specificity``, ``min_recall``…) share a template whose parameter :func:`renamed` gives
+each sibling's name before it is published (mypy then types such a factory as taking any
+arguments: the template's name is not the public one).
+
+mypy types the result as the bound method, so callers keep every parameter's type. The API
 reference documents these factories as functions from the live objects
 (``docs/_griffe_reexports.py``); doctest collects them by their ``__module__``, and
 ``tests/test_factory_signatures.py`` runs every public factory's ``Example:`` besides.
@@ -31,53 +30,20 @@ from __future__ import annotations
 import functools
 import types
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast
 
 from metrix._core.docstrings import Glossary
 from metrix._core.metric import factory
 
-__all__ = ["publish"]
+__all__ = ["publish", "renamed"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 R = TypeVar("R")
 
 
-@overload
 def publish(
-    method: F,
-    name: str,
-    module: str,
-    doc: str,
-    *,
-    higher_is_better: bool | None,
-    glossary: Glossary | None = None,
-    rename: None = None,
-) -> F: ...
-
-
-@overload
-def publish(
-    method: Callable[..., R],
-    name: str,
-    module: str,
-    doc: str,
-    *,
-    higher_is_better: bool | None,
-    glossary: Glossary | None = None,
-    rename: Mapping[str, str],
-) -> Callable[..., R]: ...
-
-
-def publish(
-    method: Callable[..., Any],
-    name: str,
-    module: str,
-    doc: str,
-    *,
-    higher_is_better: bool | None,
-    glossary: Glossary | None = None,
-    rename: Mapping[str, str] | None = None,
-) -> Callable[..., Any]:
+    method: F, name: str, module: str, doc: str, *, higher_is_better: bool | None, glossary: Glossary | None = None
+) -> F:
     """The public factory ``module.name`` made of a family's bound template ``method``.
 
     Args:
@@ -87,7 +53,6 @@ def publish(
         doc: the docstring (an ``Args:`` section may be left to ``glossary``).
         higher_is_better: as for ``@factory``.
         glossary: writes the ``Args:`` entries the docstring leaves out.
-        rename: ``{template parameter: public name}`` (``None``: the template's names).
 
     Returns:
         The decorated factory; calling it calls ``method``.
@@ -96,13 +61,9 @@ def publish(
         raise TypeError(f"publish() takes a bound method, got {type(method).__name__}")
     template = method.__func__
     code = template.__code__.replace(co_name=name, co_qualname=name)
-    rename = dict(rename or {})
-    if rename:
-        code = _renamed_parameters(code, rename, name)
     fn = types.FunctionType(code, template.__globals__, name, template.__defaults__, template.__closure__)
-    kwdefaults = {rename.get(k, k): v for k, v in (template.__kwdefaults__ or {}).items()}
-    fn.__kwdefaults__ = kwdefaults or None
-    fn.__annotations__ = {rename.get(k, k): v for k, v in template.__annotations__.items()}
+    fn.__kwdefaults__ = dict(template.__kwdefaults__) if template.__kwdefaults__ else None
+    fn.__annotations__ = dict(template.__annotations__)
     fn.__module__, fn.__qualname__, fn.__doc__ = module, name, doc
     if glossary is not None:
         glossary(fn)
@@ -118,22 +79,44 @@ def publish(
 
     public: Any = factory(higher_is_better=higher_is_better)(call)
     public.__metrix_published__ = True  # a marker read by the docs' griffe extension
-    return public  # typed by the overloads: the bound method's type, unless renamed
+    return cast(F, public)  # the bound method's type: what callers see
 
 
-def _renamed_parameters(code: types.CodeType, rename: dict[str, str], name: str) -> types.CodeType:
-    """``code`` with parameters renamed (the bytecode reads locals by index, not by name)."""
+def renamed(method: Callable[..., R], rename: Mapping[str, str]) -> Callable[..., R]:
+    """The bound template ``method`` with parameters renamed ``{template name: public name}``.
+
+    The code object's own names are replaced (its bytecode reads locals by index), so the
+    signature, keyword calls, ``locals()`` and Python's argument errors all use the new names.
+
+    Args:
+        method: a bound method of a family instance.
+        rename: the new name of each renamed parameter.
+
+    Returns:
+        A bound method of the same instance, for :func:`publish`.
+    """
+    if not isinstance(method, types.MethodType):
+        raise TypeError(f"renamed() takes a bound method, got {type(method).__name__}")
+    func = method.__func__
+    code = func.__code__
+    where = func.__qualname__
     count = code.co_argcount + code.co_kwonlyargcount
     parameters = code.co_varnames[:count]
     unknown = sorted(set(rename) - set(parameters))
     if unknown:
-        raise TypeError(f"publish({name!r}): the template has no parameter {unknown}")
-    if set(rename) & set(code.co_cellvars):  # a closure would read the cell by its old name
-        raise TypeError(f"publish({name!r}): a renamed parameter may not be read by an inner function")
+        raise TypeError(f"renamed({where}): the template has no parameter {unknown}")
+    if set(rename) & set(code.co_cellvars):  # an inner function would read the cell by its old name
+        raise TypeError(f"renamed({where}): a renamed parameter may not be read by an inner function")
     names = tuple(rename.get(v, v) for v in parameters) + code.co_varnames[count:]
     if len(set(names)) != len(names):
-        raise TypeError(f"publish({name!r}): renaming {rename} repeats a name")
-    return code.replace(co_varnames=names)
+        raise TypeError(f"renamed({where}): renaming {dict(rename)} repeats a name")
+    fn = types.FunctionType(
+        code.replace(co_varnames=names), func.__globals__, func.__name__, func.__defaults__, func.__closure__
+    )
+    fn.__kwdefaults__ = {rename.get(k, k): v for k, v in (func.__kwdefaults__ or {}).items()} or None
+    fn.__annotations__ = {rename.get(k, k): v for k, v in func.__annotations__.items()}
+    fn.__qualname__ = func.__qualname__
+    return types.MethodType(fn, method.__self__)
 
 
 def _too_many_positional(name: str, fewest: int, most: int, given: int) -> str:

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
-from metrix._core.family import publish
+from metrix._core.docstrings import Glossary
+from metrix._core.family import publish, renamed
 from metrix._core.metric import Metric
 from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._dispatch import dispatch, dispatcher_doc
+from metrix.classification._task_family import TASK_KINDS, TaskFamily
 
 __all__ = ["AveragedArea", "CurveBuilder", "CurveOptions", "OperatingPoint", "ThresholdCurve", "curve_doc"]
 
@@ -35,10 +37,6 @@ CurveOptions = tuple[Any, Any, Any, Any, Any]
 # inputs; ``argument`` is the metric's own, validated by the builder: ``average`` (curves, areas;
 # None for binary inputs) or the bound of an operating point.
 CurveBuilder = Callable[[str, str, "int | None", Any, CurveOptions], Metric]
-
-TASK_KINDS = ("binary", "multiclass", "multilabel")
-
-F = TypeVar("F", bound=Callable[..., Metric])
 
 
 def _indent(text: str) -> str:
@@ -55,8 +53,8 @@ def curve_doc(name: str, text: str, example: str) -> str:
     return f"{inspect.cleandoc(text)}\n\nExample:\n{_indent(imports)}\n"
 
 
-class _CurveFamily:
-    """The names and docstrings of one curve metric's four factories (a subclass publishes them)."""
+class _CurveFamily(TaskFamily):
+    """The docstrings of one curve metric's four factories (a subclass publishes its templates)."""
 
     def __init__(
         self,
@@ -68,16 +66,15 @@ class _CurveFamily:
         docs: Mapping[str, str],
         dispatcher_example: str,
     ) -> None:
-        self.names = (*(f"{kind}_{metric}" for kind in TASK_KINDS), metric)
-        self.module, self.higher_is_better = module, higher_is_better
+        super().__init__(metric, module, higher_is_better=higher_is_better)
         self.docs = [docs[kind] for kind in TASK_KINDS]
         self.docs.append(dispatcher_doc(title, metric, self.names[:3], dispatcher_example))
 
-    def _publish(self, index: int, method: F) -> F:
-        """Publish factory ``index`` (binary, multiclass, multilabel, dispatcher) of this metric."""
-        glossary = parameter_docs.CURVES if index < 3 else None  # a dispatcher documents no arguments
-        doc, hib = self.docs[index], self.higher_is_better
-        return publish(method, self.names[index], self.module, doc, higher_is_better=hib, glossary=glossary)
+    def _doc(self, index: int, method: Callable[..., Metric]) -> str:
+        return self.docs[index]
+
+    def _glossary(self, index: int) -> Glossary | None:
+        return parameter_docs.CURVES if index < 3 else None  # a dispatcher documents no arguments
 
 
 class ThresholdCurve(_CurveFamily):
@@ -117,11 +114,8 @@ class ThresholdCurve(_CurveFamily):
             docs=docs,
             dispatcher_example=dispatcher_example,
         )
-        self.binary = self._publish(0, self._binary)
-        self.multiclass = self._publish(1, self._multiclass)
-        self.multilabel = self._publish(2, self._multilabel)
-        self.dispatcher = self._publish(3, self._dispatcher)
-        self.factories = (self.binary, self.multiclass, self.multilabel, self.dispatcher)
+        self.factories = self._publish_tasks(self._binary, self._multiclass, self._multilabel, self._dispatcher)
+        self.binary, self.multiclass, self.multilabel, self.dispatcher = self.factories
 
     def _binary(
         self,
@@ -212,7 +206,7 @@ class OperatingPoint(_CurveFamily):
     """One rate at a bound on another (sensitivity at specificity, recall at fixed precision…).
 
     The bound is each factory's first argument after ``num_classes``/``num_labels``; the
-    templates call it ``bound`` and :func:`~metrix._core.family.publish` gives it the metric's
+    templates call it ``bound`` and :func:`~metrix._core.family.renamed` gives it the metric's
     own name.
 
     Args:
@@ -255,18 +249,10 @@ class OperatingPoint(_CurveFamily):
             docs=docs,
             dispatcher_example=_OPERATING_POINT_DISPATCHER_EXAMPLE.format(name=metric, value=thresholds[0]),
         )
-        self.rename = {"bound": bound}
-        self.binary = self._published(0, self._binary)
-        self.multiclass = self._published(1, self._multiclass)
-        self.multilabel = self._published(2, self._multilabel)
-        self.dispatcher = self._published(3, self._dispatcher)
-        self.factories = (self.binary, self.multiclass, self.multilabel, self.dispatcher)
-
-    def _published(self, index: int, method: Callable[..., Metric]) -> Callable[..., Metric]:
-        """As ``_publish``, with the template's ``bound`` given its public name."""
-        glossary = parameter_docs.CURVES if index < 3 else None
-        doc, name = self.docs[index], self.names[index]
-        return publish(method, name, self.module, doc, higher_is_better=None, glossary=glossary, rename=self.rename)
+        public = {"bound": bound}
+        templates = (self._binary, self._multiclass, self._multilabel, self._dispatcher)
+        self.factories = self._publish_tasks(*(renamed(template, public) for template in templates))
+        self.binary, self.multiclass, self.multilabel, self.dispatcher = self.factories
 
     def _binary(
         self,
