@@ -18,7 +18,6 @@ Each is a real function named and documented as that module's own (see
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -27,9 +26,9 @@ from metrix._core.family import publish, renamed
 from metrix._core.metric import Metric
 from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._dispatch import dispatch, dispatcher_doc
-from metrix.classification._task_family import TASK_KINDS, TaskFamily
+from metrix.classification._task_family import TASK_KINDS, TaskFamily, with_example
 
-__all__ = ["AveragedArea", "CurveBuilder", "CurveOptions", "OperatingPoint", "ThresholdCurve", "curve_doc"]
+__all__ = ["AveragedArea", "CurveBuilder", "CurveOptions", "OperatingPoint", "ThresholdCurve"]
 
 # What every curve factory passes on: (thresholds, ignore_index, validate_args, input_format, capacity).
 CurveOptions = tuple[Any, Any, Any, Any, Any]
@@ -37,20 +36,6 @@ CurveOptions = tuple[Any, Any, Any, Any, Any]
 # inputs; ``argument`` is the metric's own, validated by the builder: ``average`` (curves, areas;
 # None for binary inputs) or the bound of an operating point.
 CurveBuilder = Callable[[str, str, "int | None", Any, CurveOptions], Metric]
-
-
-def _indent(text: str) -> str:
-    return "\n".join(f"    {line}" if line else line for line in text.split("\n"))
-
-
-def curve_doc(name: str, text: str, example: str) -> str:
-    """A task factory's docstring: ``text`` (summary, own ``Args:``, ``Returns:``), then ``Example:``.
-
-    ``example`` is the doctest after the two imports every example starts with (``import
-    torch`` and the factory's own), its first statement without ``>>> ``.
-    """
-    imports = f">>> import torch\n>>> from metrix.classification import {name}\n>>> {example}"
-    return f"{inspect.cleandoc(text)}\n\nExample:\n{_indent(imports)}\n"
 
 
 class _CurveFamily(TaskFamily):
@@ -240,7 +225,7 @@ class OperatingPoint(_CurveFamily):
             summary = _OPERATING_POINT_SUMMARY.format(value=value, other=other, bound=bound, where=where)
             name = f"{kind}_{metric}"
             text = f"{summary}\n\nReturns:\n    A metric computing {returns}."
-            docs[kind] = curve_doc(name, text, example.format(name=name, value=shown))
+            docs[kind] = with_example(name, text, example.format(name=name, value=shown))
         super().__init__(
             metric,
             module,

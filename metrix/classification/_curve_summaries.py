@@ -17,7 +17,7 @@ from torch import Tensor
 from metrix._core.args import type_error, value_error
 from metrix._core.metric import Metric, factory
 from metrix.classification import _parameter_docs as parameter_docs
-from metrix.classification._curve_family import CurveOptions, ThresholdCurve, curve_doc
+from metrix.classification._curve_family import CurveOptions, ThresholdCurve
 from metrix.classification._curve_kernel import (
     curve_output,
     float32_curves,
@@ -28,6 +28,7 @@ from metrix.classification._curve_kernel import (
 from metrix.classification._curve_state import CurveSpec, CurveState, build_spec, check_macro_capacity
 from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
+from metrix.classification._task_family import with_example
 
 __all__ = [
     "binary_eer",
@@ -117,7 +118,7 @@ def _eer(name: str, task: str, num: int | None, average: Any, options: CurveOpti
 
 
 _EER_DOCS = {
-    "binary": curve_doc(
+    "binary": with_example(
         "binary_eer",
         """Equal error rate: the point of the ROC curve where ``fpr == 1 - tpr``.
 
@@ -126,7 +127,7 @@ _EER_DOCS = {
         """,
         "binary_eer()(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\ntensor(0.5000)",
     ),
-    "multiclass": curve_doc(
+    "multiclass": with_example(
         "multiclass_eer",
         """Equal error rate of each one-vs-rest ROC curve (or of the micro/macro curve).
 
@@ -141,7 +142,7 @@ _EER_DOCS = {
         ">>> multiclass_eer(3)(preds, torch.tensor([0, 1, 2, 2]))\n"
         "tensor([0., 0., 0.])",
     ),
-    "multilabel": curve_doc(
+    "multilabel": with_example(
         "multilabel_eer",
         """Equal error rate of each label's ROC curve.
 

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from typing import Any
 
 from metrix._core.metric import Metric
-from metrix.classification._curve_family import CurveBuilder, CurveOptions, ThresholdCurve, curve_doc
+from metrix.classification._curve_family import CurveBuilder, CurveOptions, ThresholdCurve
 from metrix.classification._curve_kernel import Curve, CurveOutput, curve_output, macro_curve, pr_points, roc_points
 from metrix.classification._curve_state import CurveState, build_spec, check_macro_capacity, curve_metric
 from metrix.classification._inputs import check_choice
+from metrix.classification._task_family import with_example
 
 __all__ = [
     "binary_precision_recall_curve",
@@ -54,7 +55,7 @@ def _points_of(points: Callable[..., Curve], descending: bool) -> CurveBuilder:
 
 
 _ROC_DOCS = {
-    "binary": curve_doc(
+    "binary": with_example(
         "binary_roc",
         """Receiver operating characteristic of binary scores.
 
@@ -66,7 +67,7 @@ _ROC_DOCS = {
         ">>> fpr, tpr\n"
         "(tensor([0.0000, 0.5000, 0.5000, 0.5000, 1.0000]), tensor([0.0000, 0.0000, 0.5000, 1.0000, 1.0000]))",
     ),
-    "multiclass": curve_doc(
+    "multiclass": with_example(
         "multiclass_roc",
         """One-vs-rest ROC curves of multiclass scores.
 
@@ -87,7 +88,7 @@ _ROC_DOCS = {
         "        [0.0000, 1.0000, 1.0000],\n"
         "        [0.0000, 0.5000, 1.0000]])",
     ),
-    "multilabel": curve_doc(
+    "multilabel": with_example(
         "multilabel_roc",
         """ROC curve of each label of multilabel scores.
 
@@ -105,7 +106,7 @@ _ROC_DOCS = {
     ),
 }
 _PR_DOCS = {
-    "binary": curve_doc(
+    "binary": with_example(
         "binary_precision_recall_curve",
         """Precision-recall curve of binary scores.
 
@@ -120,7 +121,7 @@ _PR_DOCS = {
         ">>> thr\n"
         "tensor([0.0000, 0.5000, 0.7000, 0.8000])",
     ),
-    "multiclass": curve_doc(
+    "multiclass": with_example(
         "multiclass_precision_recall_curve",
         """One-vs-rest precision-recall curves of multiclass scores.
 
@@ -138,7 +139,7 @@ _PR_DOCS = {
         "        [1.0000, 1.0000, 0.0000, 0.0000],\n"
         "        [1.0000, 0.5000, 0.0000, 0.0000]])",
     ),
-    "multilabel": curve_doc(
+    "multilabel": with_example(
         "multilabel_precision_recall_curve",
         """Precision-recall curve of each label of multilabel scores.
 

@@ -27,7 +27,7 @@ from metrix.classification._class_averaging import ScoreFn, scored_metric
 from metrix.classification._dispatch import dispatch, dispatcher_doc
 from metrix.classification._inputs import check_average, check_zero_division
 from metrix.classification._stat_scores_state import Task, binary_task, multiclass_task, multilabel_task
-from metrix.classification._task_family import TaskFamily
+from metrix.classification._task_family import TaskFamily, indent, with_example
 
 __all__ = ["BetaScore", "PlainScore", "ZeroDivisionScore", "task_doc"]
 
@@ -58,10 +58,6 @@ _RETURNS = {
 }
 
 
-def _indent(text: str) -> str:
-    return "\n".join(f"    {line}" if line else line for line in text.split("\n"))
-
-
 def task_doc(kind: str, name: str, title: str, formula: str, example: str, value: str, args: str = "") -> str:
     """The docstring of a stat-score task factory (``kind`` is binary, multiclass or multilabel).
 
@@ -70,11 +66,8 @@ def task_doc(kind: str, name: str, title: str, formula: str, example: str, value
     this factory's own (the glossary writes the others).
     """
     summary = _SUMMARIES[kind].format(title=title, formula=formula, name=name)
-    own = f"Args:\n{_indent(args)}\n\n" if args else ""
-    return (
-        f"{summary}\n\n{own}Returns:\n{_indent(_RETURNS[kind])}\n\nExample:\n    >>> import torch\n"
-        f"    >>> from metrix.classification import {name}\n{_indent('>>> ' + example)}\n    {value}\n"
-    )
+    own = f"Args:\n{indent(args)}\n\n" if args else ""
+    return with_example(name, f"{summary}\n\n{own}Returns:\n{indent(_RETURNS[kind])}", f"{example}\n{value}")
 
 
 class _Family(TaskFamily):

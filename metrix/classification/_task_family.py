@@ -5,11 +5,13 @@ curve metrics in ``_curve_family.py``) write a metric's four signatures and bodi
 template methods. :class:`TaskFamily` is what they share: the four public names, and
 publishing the templates as real functions of the public module (see
 :func:`metrix._core.family.publish`), each with the docstring and ``Args:`` glossary its
-family gives it.
+family gives it. :func:`with_example` writes the ``Example:`` section every such docstring
+ends with (the dispatchers' too, see ``_dispatch.dispatcher_doc``).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -17,7 +19,7 @@ from metrix._core.docstrings import Glossary
 from metrix._core.family import publish
 from metrix._core.metric import Metric
 
-__all__ = ["TASK_KINDS", "TaskFamily"]
+__all__ = ["TASK_KINDS", "TaskFamily", "indent", "with_example"]
 
 TASK_KINDS = ("binary", "multiclass", "multilabel")
 
@@ -26,6 +28,22 @@ B = TypeVar("B", bound=Callable[..., Metric])
 MC = TypeVar("MC", bound=Callable[..., Metric])
 ML = TypeVar("ML", bound=Callable[..., Metric])
 D = TypeVar("D", bound=Callable[..., Metric])
+
+
+def indent(text: str) -> str:
+    """``text`` indented one docstring level (empty lines stay empty)."""
+    return "\n".join(f"    {line}" if line else line for line in text.split("\n"))
+
+
+def with_example(name: str, text: str, example: str) -> str:
+    """A factory's docstring: ``text`` (its summary and sections), then its ``Example:`` section.
+
+    Every example starts with ``import torch`` and the import of the factory ``name``;
+    ``example`` is the doctest after those (its first statement without ``>>> ``, then what
+    it prints and any further statements).
+    """
+    lines = f">>> import torch\n>>> from metrix.classification import {name}\n>>> {example}"
+    return f"{inspect.cleandoc(text)}\n\nExample:\n{indent(lines)}\n"
 
 
 class TaskFamily:
