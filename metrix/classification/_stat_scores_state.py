@@ -437,8 +437,10 @@ def _fractional_message(name: str) -> str:
     )
 
 
-def _count_leaves(s: Any) -> list[Tensor]:
-    return [x for x in pytree.tree_leaves(s) if isinstance(x, Tensor) and x.dtype == F64]
+def _counts_of(s: Any) -> Tensor:
+    """The float64 count leaf of a global counts state (every such state has exactly one)."""
+    counts = getattr(s, "confmat", None)
+    return s.counts if counts is None else counts
 
 
 def counts_compute(name: str, compute: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -449,16 +451,15 @@ def counts_compute(name: str, compute: Callable[[Any], Any]) -> Callable[[Any], 
     """
 
     def compute_counts(s: Any) -> Any:
-        counts = _count_leaves(s)
-        if not is_tracing(*counts):
-            # one pass over the (small) count leaves and one host read each: whole counts, the int64 path
-            if all(torch.equal(x, x.round()) for x in counts):
+        counts = _counts_of(s)
+        if not is_tracing(counts):
+            if torch.equal(counts, counts.round()):  # one pass over the (small) counts, one host read
                 return compute(s)
             exact = _compute_with_float_counts(compute, s)
             dtypes = quietly(compute, s)  # the int64 path, for its output dtypes only
             return pytree.tree_map(lambda d, e: e.to(d.dtype) if d.is_floating_point() else e, dtypes, exact)
         whole, exact = compute(s), _compute_with_float_counts(compute, s)
-        fractional = torch.stack([(x != x.round()).any() for x in counts]).any()
+        fractional = (counts != counts.round()).any()
 
         def pick(d: Tensor, e: Tensor) -> Tensor:
             if d.is_floating_point():
