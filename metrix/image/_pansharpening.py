@@ -19,6 +19,7 @@ from torch import Tensor
 from metrix._core.args import check_number, check_tensor, float_dtype_of
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.image import _parameter_docs as parameter_docs
 from metrix.image._inputs import F64, check_bool, check_int, check_reduction, image
 from metrix.image._scores import map_sums_add, map_sums_init, map_sums_total
 from metrix.image._sliding_window import uniform_filter
@@ -113,6 +114,7 @@ def _check_spectral(preds: Any, target: Any, validate_args: bool, names: tuple[s
 
 
 @factory(higher_is_better=False)
+@parameter_docs.IMAGES
 def spectral_distortion_index(
     p: int = 1, reduction: str | None = "elementwise_mean", *, validate_args: bool = True
 ) -> Metric:
@@ -125,7 +127,6 @@ def spectral_distortion_index(
     Args:
         p: the norm's order (an int >= 1).
         reduction: ``"elementwise_mean"``, ``"sum"`` or ``"none"`` (all give the one value).
-        validate_args: check that the images are finite (shapes are always checked).
 
     Returns:
         A metric whose ``update(state, preds, target)`` takes the fused ``(N, C, H, W)`` images
@@ -216,6 +217,7 @@ def _spatial_value(s: Any, norm_order: int, reduction: str) -> Tensor:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.PANSHARPENED
 def spatial_distortion_index(
     norm_order: int = 1, window_size: int = 7, reduction: str | None = "elementwise_mean", *, validate_args: bool = True
 ) -> Metric:
@@ -229,9 +231,7 @@ def spatial_distortion_index(
 
     Args:
         norm_order: the order ``q`` (an int >= 1).
-        window_size: the uniform filter's side used to degrade ``pan``.
         reduction: ``"elementwise_mean"``, ``"sum"`` or ``"none"`` (one value per band).
-        validate_args: check that the images are finite (shapes are always checked).
 
     Returns:
         A metric whose ``update(state, preds, ms, pan, pan_lr=None)`` takes the fused
@@ -239,11 +239,6 @@ def spatial_distortion_index(
         panchromatic images and optionally their ``(N, C, h, w)`` low-resolution version.
 
     Example:
-        >>> import torch
-        >>> from metrix.image import spatial_distortion_index
-        >>> g = torch.Generator().manual_seed(0)
-        >>> preds, pan = torch.rand(2, 3, 32, 32, generator=g), torch.rand(2, 3, 32, 32, generator=g)
-        >>> ms = torch.rand(2, 3, 16, 16, generator=g)
         >>> spatial_distortion_index()(preds, ms, pan)
         tensor(0.0240, dtype=torch.float64)
 
@@ -273,6 +268,7 @@ def spatial_distortion_index(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.PANSHARPENED
 def quality_with_no_reference(
     alpha: float = 1,
     beta: float = 1,
@@ -292,20 +288,13 @@ def quality_with_no_reference(
         alpha: the exponent of the spectral term (>= 0).
         beta: the exponent of the spatial term (>= 0).
         norm_order: the order of both distortion indices.
-        window_size: the uniform filter's side used to degrade ``pan``.
         reduction: ``"elementwise_mean"``, ``"sum"`` or ``"none"`` (D_s per band).
-        validate_args: check that the images are finite (shapes are always checked).
 
     Returns:
         A metric whose ``update(state, preds, ms, pan, pan_lr=None)`` takes the images as
         :func:`spatial_distortion_index` does.
 
     Example:
-        >>> import torch
-        >>> from metrix.image import quality_with_no_reference
-        >>> g = torch.Generator().manual_seed(0)
-        >>> preds, pan = torch.rand(2, 3, 32, 32, generator=g), torch.rand(2, 3, 32, 32, generator=g)
-        >>> ms = torch.rand(2, 3, 16, 16, generator=g)
         >>> quality_with_no_reference()(preds, ms, pan)
         tensor(0.8434, dtype=torch.float64)
 
