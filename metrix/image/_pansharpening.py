@@ -62,6 +62,16 @@ class QualityWithNoReferenceState:
     spatial: Any = leaf("node")  # BandSums of D_s
 
 
+def _band_sums(device: Any) -> BandSums:
+    """Empty sums of the two halves (``ms``/``target`` and ``preds``), their shape set by the first batch."""
+    return map_sums_init(BandSums, 2, device, counts=2)
+
+
+def _add(sums: BandSums, batch: Tensor, counts: Tensor, name: str) -> BandSums:
+    """``sums`` with a batch's sums added (``counts``: the UQI values behind each half)."""
+    return map_sums_add(sums, batch, counts.to(sums.count.device), name)
+
+
 def _uqi_sums(a: Tensor, b: Tensor) -> tuple[Tensor, int]:
     """Sum of the UQI map per channel and the number of map values per channel."""
     m = uqi_map(a, b, _KERNEL, _SIGMA)
@@ -149,14 +159,14 @@ def spectral_distortion_index(
     name = "spectral_distortion_index"
 
     def init(*, device: Any = None) -> SpectralDistortionState:
-        return SpectralDistortionState(map_sums_init(BandSums, 2, device, counts=2))
+        return SpectralDistortionState(_band_sums(device))
 
     def update(s: SpectralDistortionState, preds: Any, target: Any) -> SpectralDistortionState:
         pr, tg = _check_spectral(preds, target, validate_args, ("preds", "target"))
         if pr.shape[0] == 0:
             return s
         sums, counts = _spectral_sums(pr, tg)
-        return SpectralDistortionState(map_sums_add(s.sums, sums, counts.to(s.sums.count.device), name))
+        return SpectralDistortionState(_add(s.sums, sums, counts, name))
 
     def compute(s: SpectralDistortionState) -> Tensor:
         return _spectral_value(s.sums, p, reduction)
@@ -252,14 +262,14 @@ def spatial_distortion_index(
     name = "spatial_distortion_index"
 
     def init(*, device: Any = None) -> SpatialDistortionState:
-        return SpatialDistortionState(map_sums_init(BandSums, 2, device, counts=2))
+        return SpatialDistortionState(_band_sums(device))
 
     def update(s: SpatialDistortionState, preds: Any, ms: Any, pan: Any, pan_lr: Any = None) -> SpatialDistortionState:
         pr, m, pa, lr = _check_spatial(preds, ms, pan, pan_lr, window_size, validate_args)
         if pr.shape[0] == 0:
             return s
         sums, counts = _spatial_sums(pr, m, pa, lr, window_size)
-        return SpatialDistortionState(map_sums_add(s.sums, sums, counts.to(s.sums.count.device), name))
+        return SpatialDistortionState(_add(s.sums, sums, counts, name))
 
     def compute(s: SpatialDistortionState) -> Tensor:
         return _spatial_value(s.sums, norm_order, reduction)
@@ -310,9 +320,7 @@ def quality_with_no_reference(
     name = "quality_with_no_reference"
 
     def init(*, device: Any = None) -> QualityWithNoReferenceState:
-        return QualityWithNoReferenceState(
-            map_sums_init(BandSums, 2, device, counts=2), map_sums_init(BandSums, 2, device, counts=2)
-        )
+        return QualityWithNoReferenceState(_band_sums(device), _band_sums(device))
 
     def update(
         s: QualityWithNoReferenceState, preds: Any, ms: Any, pan: Any, pan_lr: Any = None
@@ -322,10 +330,9 @@ def quality_with_no_reference(
             return s
         spec, spec_n = _spectral_sums(pr, m)
         spat, spat_n = _spatial_sums(pr, m, pa, lr, window_size)
-        device = s.spectral.count.device
         return QualityWithNoReferenceState(
-            map_sums_add(s.spectral, spec, spec_n.to(device), name),
-            map_sums_add(s.spatial, spat, spat_n.to(device), name),
+            _add(s.spectral, spec, spec_n, name),
+            _add(s.spatial, spat, spat_n, name),
         )
 
     def compute(s: QualityWithNoReferenceState) -> Tensor:
