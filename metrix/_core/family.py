@@ -64,7 +64,7 @@ def publish(
         raise TypeError(f"publish() takes a bound method, got {type(method).__name__}")
     template = method.__func__
     code = template.__code__.replace(co_name=name, co_qualname=name)
-    positional, keyword = _defaults(template, dict(defaults or {}))
+    positional, keyword = _defaults(template.__code__, template.__defaults__, template.__kwdefaults__, defaults)
     fn = types.FunctionType(code, template.__globals__, name, positional, template.__closure__)
     fn.__kwdefaults__ = keyword
     fn.__annotations__ = dict(template.__annotations__)
@@ -87,24 +87,23 @@ def publish(
 
 
 def _defaults(
-    template: types.FunctionType, changed: dict[str, Any]
+    code: types.CodeType,
+    positional: tuple[Any, ...] | None,
+    keyword: dict[str, Any] | None,
+    changed: Mapping[str, Any] | None,
 ) -> tuple[tuple[Any, ...] | None, dict[str, Any] | None]:
-    """The template's positional and keyword-only defaults, with ``changed`` values put in by parameter name."""
-    code = template.__code__
-    positional = list(template.__defaults__ or ())
-    first = code.co_argcount - len(positional)  # the first positional parameter with a default
-    keyword = dict(template.__kwdefaults__ or {})
-    for parameter, value in changed.items():
-        names = code.co_varnames[first : code.co_argcount]
+    """A template's positional and keyword-only defaults, with ``changed`` values put in by parameter name."""
+    values, keywords = list(positional or ()), dict(keyword or {})
+    first = code.co_argcount - len(values)  # the first positional parameter with a default
+    names = code.co_varnames[first : code.co_argcount]
+    for parameter, value in (changed or {}).items():
         if parameter in names:
-            positional[names.index(parameter)] = value
-        elif parameter in keyword:
-            keyword[parameter] = value
+            values[names.index(parameter)] = value
+        elif parameter in keywords:
+            keywords[parameter] = value
         else:
-            raise ValueError(
-                f"publish(): defaults names {parameter!r}, which has no default in {template.__qualname__}"
-            )
-    return (tuple(positional) or None), (keyword or None)
+            raise ValueError(f"publish(): defaults names {parameter!r}, which has no default in {code.co_qualname}")
+    return (tuple(values) or None), (keywords or None)
 
 
 def _too_many_positional(name: str, fewest: int, most: int, given: int) -> str:
