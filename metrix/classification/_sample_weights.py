@@ -6,9 +6,8 @@ frequency weights), and any non-negative real weight is scikit-learn's ``sample_
 
 * the stat-scores states (accuracy, precision, recall, F-beta, specificity, NPV, Hamming,
   Jaccard, MCC, Cohen's kappa, stat scores, confusion matrix) hold float64 counts and
-  take any weight: :func:`stat_weights` checks it and :func:`fractional_flag` records in
-  the state whether a weight had a fractional part (see
-  :mod:`metrix.classification._stat_scores_state` for how compute reads such counts);
+  take any weight: :func:`stat_weights` checks it (see
+  :mod:`metrix.classification._stat_scores_state` for how compute reads fractional counts);
 * the hinge and label-ranking states (float64 sums and totals) take any weight too
   (:func:`float_row_weights`);
 * states of exact int64 counts (binned curves, calibration bins,
@@ -37,7 +36,6 @@ __all__ = [
     "check_count_weights",
     "element_weights",
     "float_row_weights",
-    "fractional_flag",
     "row_weights_of",
     "stat_weights",
     "whole_row_weights",
@@ -68,26 +66,9 @@ def check_count_weights(sample_weight: Any, like: Tensor, metric: str, *, valida
     return w
 
 
-def stat_weights(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool) -> tuple[Tensor, Tensor | None]:
-    """Checked float64 weights ``(N,)`` for a float64 count state, and their :func:`fractional_flag`.
-
-    Any non-negative finite weight (scikit-learn's ``sample_weight``).
-    """
-    w = check_sample_weight(sample_weight, like, metric, validate_args=validate_args)
-    return w, fractional_flag(w)
-
-
-def fractional_flag(w: Tensor) -> Tensor | None:
-    """float64 ``()``, positive if a weight of ``w`` has a fractional part (no host read, so it traces).
-
-    The largest fractional part: two kernels, added to the state's ``fractional`` sum leaf
-    (a sum rides in the same collective as the counts when syncing). ``None`` where the
-    weights are whole by construction (the bootstrap's Poisson counts,
-    :func:`~metrix._core.weights.trusted_weights`) or empty: nothing to add.
-    """
-    if weights_trusted() or w.numel() == 0:
-        return None
-    return w.frac().amax()
+def stat_weights(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool) -> Tensor:
+    """Checked float64 weights ``(N,)`` for a float64 count state: any non-negative finite weight (scikit-learn's)."""
+    return check_sample_weight(sample_weight, like, metric, validate_args=validate_args)
 
 
 def element_weights(w: Tensor, mask: Tensor | None, like: Tensor) -> Tensor:
