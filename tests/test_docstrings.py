@@ -159,9 +159,8 @@ def test_example_opens_every_example_section_with_the_factory_name():
             1
         """
 
-    assert hits.__doc__.endswith(
-        "Example:\n    >>> import torch\n    >>> from metrix.x import hits\n    >>> x = {1: 2}\n    >>> hits()(x)\n    1\n"
-    )
+    opening = "Example:\n    >>> import torch\n    >>> from metrix.x import hits\n    >>> x = {1: 2}\n"
+    assert hits.__doc__.endswith(opening + "    >>> hits()(x)\n    1\n")
     assert (SHARED | shared).example == shared.example and (shared | SHARED).example == shared.example
 
 
