@@ -32,6 +32,7 @@ __all__ = [
     "micro_counts",
     "multilabel_counts",
     "samplewise_counts",
+    "weighted_count",
 ]
 
 # Largest number of classes whose stat-scores state is the C×C confusion matrix.
@@ -60,21 +61,26 @@ def _dump_ignored(idx: Tensor, weight: Tensor, dump: int) -> Tensor:
     return torch.where(weight.bool(), idx, dump)
 
 
-def _scatter_count(idx: Tensor, weight: Tensor, size: int) -> Tensor:
-    # binary and multilabel inputs always carry a 0/1 weight: scatter it (it traces and
-    # batches under vmap, and keeps exact int64 counts)
-    return torch.zeros(size, dtype=torch.int64, device=idx.device).scatter_add(0, idx.reshape(-1), weight.reshape(-1))
+def weighted_count(idx: Tensor, weight: Tensor, size: int) -> Tensor:
+    """Sum of ``weight`` per value ``0 .. size - 1`` of ``idx`` (same shape), in ``weight``'s dtype.
+
+    One ``scatter_add``: it traces and batches under vmap. Binary and multilabel inputs
+    always carry a weight, the int64 0/1 mask of :mod:`~metrix.classification._inputs`
+    (exact int64 counts), or the float64 sample weights times that mask (see
+    :mod:`metrix.classification._weighted_counting`).
+    """
+    return torch.zeros(size, dtype=weight.dtype, device=idx.device).scatter_add(0, idx.reshape(-1), weight.reshape(-1))
 
 
 def binary_counts(pred: Tensor, target: Tensor, weight: Tensor) -> Tensor:
-    """``[tn, fp, fn, tp]`` of one batch (int64 ``(4,)``)."""
-    return _scatter_count(2 * target + pred, weight, 4)
+    """``[tn, fp, fn, tp]`` of one batch (``(4,)``, in ``weight``'s dtype: int64 for the mask, float64 weighted)."""
+    return weighted_count(2 * target + pred, weight, 4)
 
 
 def multilabel_counts(num_labels: int, pred: Tensor, target: Tensor, weight: Tensor) -> Tensor:
-    """``[tn, fp, fn, tp]`` of each label of one batch ``(N, L, M)`` (int64 ``(L, 4)``)."""
+    """``[tn, fp, fn, tp]`` of each label of one batch ``(N, L, M)`` (``(L, 4)``, in ``weight``'s dtype)."""
     label = torch.arange(num_labels, device=pred.device).reshape(1, -1, 1)
-    return _scatter_count(4 * label + 2 * target + pred, weight, 4 * num_labels).reshape(num_labels, 4)
+    return weighted_count(4 * label + 2 * target + pred, weight, 4 * num_labels).reshape(num_labels, 4)
 
 
 def micro_counts(pred: Tensor, target: Tensor, weight: Tensor | None) -> Tensor:

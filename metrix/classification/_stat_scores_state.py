@@ -79,11 +79,9 @@ from metrix.classification._stat_scores_counting import (
     samplewise_counts,
 )
 from metrix.classification._weighted_counting import (
-    binary_counts_weighted,
     class_counts_weighted,
     confusion_counts_weighted,
     micro_counts_weighted,
-    multilabel_counts_weighted,
 )
 
 __all__ = [
@@ -317,7 +315,7 @@ def _binary_fns(
         if sample_weight is None:
             return BinaryStatScoresState(s.confmat + binary_counts(pred, tgt, w))
         ew = _weights(task, name, sample_weight, target, pred, w)
-        return BinaryStatScoresState(s.confmat + binary_counts_weighted(pred, tgt, ew))
+        return BinaryStatScoresState(s.confmat + binary_counts(pred, tgt, ew))
 
     return init, update
 
@@ -335,7 +333,7 @@ def _multilabel_fns(
         if sample_weight is None:
             return MultilabelStatScoresState(s.confmat + multilabel_counts(task.num, pred, tgt, w))
         ew = _weights(task, name, sample_weight, target, pred, w)
-        counts = multilabel_counts_weighted(task.num, pred, tgt, ew)
+        counts = multilabel_counts(task.num, pred, tgt, ew)
         return MultilabelStatScoresState(s.confmat + counts)
 
     return init, update
