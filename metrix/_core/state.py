@@ -43,8 +43,10 @@ __all__ = [
     "CatStorage",
     "buffer_init",
     "cat_append",
+    "cat_constant",
     "cat_init",
     "cat_len",
+    "is_constant",
     "is_state",
     "leaf",
     "reduce_ops",
@@ -62,19 +64,26 @@ NAMESPACE = "metrix"
 T = TypeVar("T")
 
 
-def leaf(reduce: str) -> Any:
+def leaf(reduce: str, *, absent: tuple[str, float] | None = None) -> Any:
     """Declare a state field and how two states combine it.
 
     Args:
         reduce: one of ``"sum"``, ``"max"``, ``"min"``, ``"cat"`` or ``"node"`` (a
             nested state that declares its own ops).
+        absent: for a ``"cat"`` field added to a state after checkpoints of it were
+            saved: ``(sibling, value)`` says that a checkpoint without the field holds
+            ``value`` for each row of the ``cat`` field ``sibling`` (e.g. the per-row
+            weights of stored samples, all 1 before weights existed); ``MetricModule``
+            then loads such a checkpoint.
 
     Returns:
         A dataclass field carrying the op as metadata.
     """
     if reduce not in REDUCE_OPS:
         raise ValueError(f"leaf(reduce=...) must be one of {REDUCE_OPS}, got {reduce!r}")
-    return dataclasses.field(metadata={"reduce": reduce})
+    if absent is not None and reduce != "cat":
+        raise ValueError(f"leaf(absent=...) applies to 'cat' fields, got reduce={reduce!r}")
+    return dataclasses.field(metadata={"reduce": reduce, "absent": absent})
 
 
 class Chunks:
@@ -220,6 +229,77 @@ def buffer_init(
     )
 
 
+# One-element tensors that constant chunks are stride-0 views of, by (value, dtype, device).
+_CONSTANTS: dict[tuple[float, torch.dtype, torch.device], Tensor] = {}
+
+
+def _constant(value: float, dtype: torch.dtype, device: Any) -> Tensor:
+    dev = torch.device("cpu") if device is None else torch.device(device)
+    key = (value, dtype, dev)
+    one = _CONSTANTS.get(key)
+    if one is None:
+        one = _CONSTANTS[key] = torch.full((1,), value, dtype=dtype, device=dev)
+    return one
+
+
+def cat_constant(value: float, n: int, dtype: torch.dtype, device: Any = None) -> Tensor:
+    """``n`` rows of one ``value`` (1-d) as a stride-0 view of a shared one-element tensor.
+
+    A chunk of eager ``cat`` storage that costs 8 bytes, not 8 per row: such chunks stay
+    views when :func:`cat_append` compacts them or ``merge`` joins them (two views of the
+    same shared tensor join into one view), and :func:`is_constant` recognises them.
+    Serialising, syncing or moving the storage gives ordinary (materialised) rows of the
+    same values.
+    """
+    return _constant(value, dtype, device).expand(n)
+
+
+def _view_of(t: Tensor, one: Tensor) -> bool:
+    """Whether ``t`` is a stride-0 1-d view of the shared one-element tensor ``one``."""
+    return (
+        t.dim() == 1
+        and t.dtype == one.dtype
+        and t.device == one.device
+        and (t.shape[0] == 0 or t.stride(0) == 0)
+        and t.untyped_storage().data_ptr() == one.untyped_storage().data_ptr()
+        and t.storage_offset() == one.storage_offset()
+    )
+
+
+def is_constant(store: CatStorage | Tensor, value: float) -> bool:
+    """Whether eager ``cat`` storage holds only :func:`cat_constant` chunks of ``value`` (no host read).
+
+    ``False`` for a :class:`Buffer`, for traced (vmap) chunks and for materialised rows,
+    whatever they hold: a cheap test for a fast path, not a test of the values.
+    """
+    if isinstance(store, Buffer):
+        return False
+    chunks = (store,) if isinstance(store, Tensor) else store
+    from metrix._core.checks import is_tracing  # local: checks imports state
+
+    if is_tracing(*chunks):
+        return False
+    one = _CONSTANTS.get((value, chunks[0].dtype, chunks[0].device))
+    if one is None:
+        return all(c.shape[0] == 0 for c in chunks)
+    return all(c.shape[0] == 0 or _view_of(c, one) for c in chunks)
+
+
+def _join(a: Tensor, b: Tensor) -> Tensor:
+    """``cat([a, b])``; two :func:`cat_constant` views of one shared tensor stay one view."""
+    from metrix._core.checks import is_tracing  # local: checks imports state
+
+    if a.dim() == 1 and b.dim() == 1 and not is_tracing(a, b) and a.stride(0) == 0 and b.stride(0) == 0:
+        if (
+            a.dtype == b.dtype
+            and a.device == b.device
+            and a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
+            and a.storage_offset() == b.storage_offset()
+        ):
+            return a[:1].expand(a.shape[0] + b.shape[0])
+    return torch.cat([a, b])
+
+
 def _compact(chunks: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
     # Log-structured merging (a binary counter): concatenate the last two chunks while
     # the newer one is at least as long as the older one. Every sample is copied
@@ -228,7 +308,7 @@ def _compact(chunks: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
     parts = list(chunks)
     while len(parts) >= 2 and parts[-1].shape[0] >= parts[-2].shape[0]:
         last = parts.pop()
-        parts[-1] = torch.cat([parts[-1], last]) if parts[-1].shape[0] else last
+        parts[-1] = _join(parts[-1], last) if parts[-1].shape[0] else last
     return tuple(parts)
 
 

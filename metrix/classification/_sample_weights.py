@@ -10,13 +10,14 @@ frequency weights), and any non-negative real weight is scikit-learn's ``sample_
   the state whether a weight had a fractional part (see
   :mod:`metrix.classification._stat_scores_state` for how compute reads such counts);
 * the hinge and label-ranking states (float64 sums and totals) take any weight too
-  (:func:`float_row_weights`);
-* states of exact int64 counts (binned curves, calibration bins,
-  ``multiclass_accuracy(num_classes=None)``) take whole numbers only
-  (``0, 1, 2, ...`` in any real dtype, :func:`check_count_weights`): a fractional weight
-  is a ``ValueError`` naming ``sample_weight`` (a value check: it runs under
-  ``torch.compile`` and ``vmap`` too and turns off with ``validate_args=False``), never
-  silently truncated.
+  (:func:`float_row_weights`), and so do the curves: binned curves (``thresholds=``)
+  keep a float64 histogram of weights, exact curves (``thresholds=None``) a float64
+  weight per stored sample (see :mod:`metrix.classification._curve_state`);
+* the one state of exact int64 counts, ``multiclass_accuracy(num_classes=None)``, takes
+  whole numbers only (``0, 1, 2, ...`` in any real dtype, :func:`check_count_weights`): a
+  fractional weight is a ``ValueError`` naming ``sample_weight`` (a value check: it runs
+  under ``torch.compile`` and ``vmap`` too and turns off with ``validate_args=False``),
+  never silently truncated.
 
 Inputs with extra dims ``(N, ...)``: the weight of sample ``i`` applies to each of its
 elements (``ignore_index`` elements weigh 0), as if the sample were repeated.
@@ -40,7 +41,6 @@ __all__ = [
     "fractional_flag",
     "row_weights_of",
     "stat_weights",
-    "whole_row_weights",
 ]
 
 SAMPLEWISE_REFUSAL = (
@@ -101,12 +101,6 @@ def row_weights_of(w: Tensor, rows: int) -> Tensor:
     """Weights ``(N,)`` repeated for the ``rows`` flattened rows of ``(N, ...)`` inputs (``rows // N`` per sample)."""
     n = w.numel()
     return w.reshape(n, 1).expand(n, rows // n if n else 0).reshape(-1)
-
-
-def whole_row_weights(sample_weight: Any, target: Tensor, rows: int, metric: str, *, validate_args: bool) -> Tensor:
-    """Checked whole-number weights as int64, one per flattened row (see :func:`row_weights_of`)."""
-    w = check_count_weights(sample_weight, target, metric, validate_args=validate_args).long()
-    return row_weights_of(w, rows)
 
 
 def float_row_weights(sample_weight: Any, target: Tensor, rows: int, metric: str, *, validate_args: bool) -> Tensor:
