@@ -230,15 +230,14 @@ def buffer_init(
 
 
 # One-element tensors that constant chunks are stride-0 views of, by (value, dtype, device).
-_CONSTANTS: dict[tuple[float, torch.dtype, torch.device], Tensor] = {}
+_CONSTANTS: dict[tuple[float, torch.dtype, Any], Tensor] = {}
 
 
 def _constant(value: float, dtype: torch.dtype, device: Any) -> Tensor:
-    dev = torch.device("cpu") if device is None else torch.device(device)
-    key = (value, dtype, dev)
-    one = _CONSTANTS.get(key)
+    one = _CONSTANTS.get((value, dtype, device))
     if one is None:
-        one = _CONSTANTS[key] = torch.full((1,), value, dtype=dtype, device=dev)
+        one = torch.full((1,), value, dtype=dtype, device=device)
+        _CONSTANTS[(value, dtype, device)] = _CONSTANTS[(value, dtype, one.device)] = one
     return one
 
 
@@ -247,56 +246,32 @@ def cat_constant(value: float, n: int, dtype: torch.dtype, device: Any = None) -
 
     A chunk of eager ``cat`` storage that costs 8 bytes, not 8 per row: such chunks stay
     views when :func:`cat_append` compacts them or ``merge`` joins them (two views of the
-    same shared tensor join into one view), and :func:`is_constant` recognises them.
+    same one-element tensor join into one view), and :func:`is_constant` recognises them.
     Serialising, syncing or moving the storage gives ordinary (materialised) rows of the
     same values.
     """
     return _constant(value, dtype, device).expand(n)
 
 
-def _view_of(t: Tensor, one: Tensor) -> bool:
-    """Whether ``t`` is a stride-0 1-d view of the shared one-element tensor ``one``."""
-    return (
-        t.dim() == 1
-        and t.dtype == one.dtype
-        and t.device == one.device
-        and (t.shape[0] == 0 or t.stride(0) == 0)
-        and t.untyped_storage().data_ptr() == one.untyped_storage().data_ptr()
-        and t.storage_offset() == one.storage_offset()
-    )
-
-
 def is_constant(store: CatStorage | Tensor, value: float) -> bool:
     """Whether eager ``cat`` storage holds only :func:`cat_constant` chunks of ``value`` (no host read).
 
-    ``False`` for a :class:`Buffer`, for traced (vmap) chunks and for materialised rows,
-    whatever they hold: a cheap test for a fast path, not a test of the values.
+    ``False`` for a :class:`Buffer` and for materialised rows, whatever they hold: a cheap
+    test (the chunks' view bases) for a fast path, not a test of the values.
     """
     if isinstance(store, Buffer):
         return False
     chunks = (store,) if isinstance(store, Tensor) else store
-    from metrix._core.checks import is_tracing  # local: checks imports state
-
-    if is_tracing(*chunks):
-        return False
     one = _CONSTANTS.get((value, chunks[0].dtype, chunks[0].device))
-    if one is None:
-        return all(c.shape[0] == 0 for c in chunks)
-    return all(c.shape[0] == 0 or _view_of(c, one) for c in chunks)
+    # a 1-d view of a one-element tensor can only hold that element
+    return all(c.shape[0] == 0 or (one is not None and c._base is one and c.dim() == 1) for c in chunks)
 
 
 def _join(a: Tensor, b: Tensor) -> Tensor:
-    """``cat([a, b])``; two :func:`cat_constant` views of one shared tensor stay one view."""
-    from metrix._core.checks import is_tracing  # local: checks imports state
-
-    if a.dim() == 1 and b.dim() == 1 and not is_tracing(a, b) and a.stride(0) == 0 and b.stride(0) == 0:
-        if (
-            a.dtype == b.dtype
-            and a.device == b.device
-            and a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
-            and a.storage_offset() == b.storage_offset()
-        ):
-            return a[:1].expand(a.shape[0] + b.shape[0])
+    """``cat([a, b])``; two 1-d views of one shared one-element tensor stay one view (a constant)."""
+    base = a._base
+    if base is not None and base is b._base and base.numel() == 1 and a.dim() == 1 and b.dim() == 1:
+        return base.expand(a.shape[0] + b.shape[0])
     return torch.cat([a, b])
 
 
