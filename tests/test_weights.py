@@ -285,7 +285,7 @@ def test_samplewise_classification_refuses_weights(factory, kwargs, name) -> Non
     assert unchanged(state, snap)
 
 
-def test_stat_scores_take_fractional_weights_int64_count_states_whole_ones_only() -> None:
+def test_counts_and_curves_take_fractional_weights() -> None:
     p, t = torch.tensor([0.9, 0.2, 0.7]), torch.tensor([1, 0, 0])
     m = mc.binary_accuracy()
     assert takes_sample_weight(m)
@@ -294,13 +294,13 @@ def test_stat_scores_take_fractional_weights_int64_count_states_whole_ones_only(
     # a whole weight in any real dtype counts the sample that many times
     for w in (torch.tensor([3, 0, 2]), torch.tensor([3.0, 0.0, 2.0], dtype=torch.float16)):
         assert float(m(p, t, sample_weight=w)) == pytest.approx(3 / 5)
-    # exact int64 counts (the num_classes=None accuracy) take whole numbers only, never truncated
-    metric, preds = mc.multiclass_accuracy(average="micro"), (p > 0.5).long()
-    state = metric.update(metric.init(), preds, t)
-    snap = snapshot(state)
-    with pytest.raises(ValueError, match=f"{metric.name}: sample_weight must hold whole numbers"):
-        metric.update(state, preds, t, sample_weight=torch.tensor([1.0, 0.5, 2.0]))
-    assert unchanged(state, snap)
+    # accuracy without num_classes keeps float64 counts and a fractional flag too: whole weights
+    # give the int64 path's value, fractional ones scikit-learn's
+    micro = mc.multiclass_accuracy(average="micro")
+    labels = (p > 0.5).long()
+    assert float(micro(labels, t, sample_weight=torch.tensor([1.0, 0.5, 2.0]))) == pytest.approx(1.5 / 3.5)
+    rows = [0, 0, 0, 2, 2]
+    assert torch.equal(micro(labels, t, sample_weight=torch.tensor([3, 0, 2])), micro(labels[rows], t[rows]))
     # binned and exact curves hold float64 weight sums: fractional weights are scikit-learn's
     # (the positive 0.5 outranks the negative 0.2 (weight 0.5) but not 0.7 (weight 2): 0.5 / 2.5)
     scores, labels, w = torch.tensor([0.5, 0.2, 0.7]), torch.tensor([1, 0, 0]), torch.tensor([1.0, 0.5, 2.0])

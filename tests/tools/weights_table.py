@@ -78,7 +78,7 @@ def row() -> str:
 
     takes = (
         f"{names(TAKES)} (every `average`, `top_k`, `ignore_index`, exact (`thresholds=None`) and binned curves; "
-        "any non-negative weight, except whole numbers only for `multiclass_accuracy(num_classes=None)`)"
+        "any non-negative weight)"
     )
     if names(BINNED):
         takes += f"; only with `thresholds=`: {names(BINNED)}"
