@@ -560,8 +560,8 @@ class MetricModule(nn.Module):
                 new[key] = filled
         unexpected_keys.extend(sorted(ours))
         if leaves and new:
-            # A leaf the checkpoint lacks (strict=False: one added to the state after the checkpoint
-            # was taken, such as the fractional-weight flag) keeps its empty value; it is reported
+            # A leaf the checkpoint lacks (strict=False: one added to the state, or a member to the
+            # collection, after the checkpoint was taken) keeps its empty value; it is reported
             # in missing_keys, so strict=True still fails, as nn.Module does for a missing parameter.
             self._state = _replace_leaves(self._empty, {key: new.get(key, v) for key, _, v in leaves})
             self._stash = None

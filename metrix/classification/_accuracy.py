@@ -26,7 +26,7 @@ from metrix.classification._inputs import (
 )
 from metrix.classification._sample_weights import element_weights, stat_weights
 from metrix.classification._stat_score_family import PlainScore
-from metrix.classification._stat_scores_state import as_counts, counts_compute, flagged, multiclass_task, zero_flag
+from metrix.classification._stat_scores_state import as_counts, counts_compute, multiclass_task
 
 __all__ = ["CorrectState", "accuracy", "binary_accuracy", "multiclass_accuracy", "multilabel_accuracy"]
 
@@ -36,7 +36,6 @@ class CorrectState:
     """Counts of micro accuracy without a known number of classes."""
 
     counts: Tensor = leaf("sum")  # float64 (2,): [correct, counted] (their weights with sample_weight=)
-    fractional: Tensor = leaf("sum")  # float64 (1,): positive once a weight with a fractional part was added
 
 
 def _elementwise(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
@@ -66,21 +65,21 @@ def _micro_accuracy(
         validate_args=check_validate_args(validate_args),
     )
 
-    # float64 counts (exact whole numbers up to 2^53) with the stat-scores' fractional flag:
-    # while no fractional weight was added, compute divides the int64 counts in float32 as
-    # before weights existed (bit for bit); otherwise the float64 sums, cast to float32
+    # float64 counts (exact whole numbers up to 2^53), read as the stat-scores' are: while they
+    # are whole, compute divides them as int64 in float32 as before weights existed (bit for
+    # bit); fractional ones are divided in float64 and cast to float32
     def init(*, device: Any = None) -> CorrectState:
-        return CorrectState(torch.zeros(2, dtype=torch.float64, device=device), zero_flag(device))
+        return CorrectState(torch.zeros(2, dtype=torch.float64, device=device))
 
     def update(s: CorrectState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None) -> CorrectState:
         label, tgt, w = multiclass_format(preds, target, **fmt)
         if sample_weight is None:
             counts = torch.stack([((label == tgt).long() * w).sum(), w.sum()])
-            return CorrectState(s.counts + counts, s.fractional)
-        sw, flag = stat_weights(sample_weight, target, "multiclass_accuracy", validate_args=fmt["validate_args"])
+            return CorrectState(s.counts + counts)
+        sw = stat_weights(sample_weight, target, "multiclass_accuracy", validate_args=fmt["validate_args"])
         ew = element_weights(sw, w, tgt)
         counts = torch.stack([torch.where(label == tgt, ew, 0.0).sum(), ew.sum()])
-        return CorrectState(s.counts + counts, flagged(s.fractional, flag))
+        return CorrectState(s.counts + counts)
 
     def divide(s: CorrectState) -> Tensor:
         return safe_divide(as_counts(s.counts[0]), as_counts(s.counts[1]))

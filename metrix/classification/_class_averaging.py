@@ -173,8 +173,7 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
         # as merging that batch (s + (0.0 + counts) == s + counts: counts are whole numbers)
         pred, tgt, w = task.format_lean(preds, target, flat=True)
         counts = confusion_counts(c, pred, tgt, w)
-        # an unweighted batch adds whole counts: the fractional flag is unchanged
-        return MulticlassConfusionMatrixState(s.confmat + counts, s.fractional), value_of_counts(counts.view(c, c))
+        return MulticlassConfusionMatrixState(s.confmat + counts), value_of_counts(counts.view(c, c))
 
     return with_fused_forward(task_metric(name, task, compute_confmat), fused_forward)
 

@@ -7,8 +7,8 @@ TorchMetrics.
 ``sample_weight=`` (global only): the weight of sample ``i`` counts each of its items
 (the sample for multiclass; each extra position ``...`` for multilabel) ``w[i]`` times, so
 multilabel exact match is scikit-learn's subset ``accuracy_score`` with ``sample_weight``.
-Any non-negative real weight: the counts are float64 with the stat scores' fractional flag,
-read as int64 (TorchMetrics' float32 value) while every weight was whole (see
+Any non-negative real weight: the counts are float64, read as int64 (TorchMetrics' float32
+value) while they are whole numbers, as the stat scores' (see
 :mod:`metrix.classification._stat_scores_state`). Samplewise values are one per sample and
 refuse weights.
 """
@@ -32,10 +32,8 @@ from metrix.classification._stat_scores_state import (
     Task,
     as_counts,
     counts_compute,
-    flagged,
     multiclass_task,
     multilabel_task,
-    zero_flag,
 )
 
 __all__ = [
@@ -52,7 +50,6 @@ class ExactMatchState:
     """Global counts."""
 
     counts: Tensor = leaf("sum")  # float64 (2,): [exactly matched items, items] (their weights)
-    fractional: Tensor = leaf("sum")  # float64 (1,): positive once a weight with a fractional part was added
 
 
 @state
@@ -95,7 +92,7 @@ def _exact_match_metric(name: str, task: Task) -> Metric:
         return Metric(init_samplewise, update_samplewise, compute_samplewise, name=name, key=key)
 
     def init(*, device: Any = None) -> ExactMatchState:
-        return ExactMatchState(torch.zeros(2, dtype=torch.float64, device=device), zero_flag(device))
+        return ExactMatchState(torch.zeros(2, dtype=torch.float64, device=device))
 
     def update(
         s: ExactMatchState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
@@ -105,11 +102,11 @@ def _exact_match_metric(name: str, task: Task) -> Metric:
             ok = ok.all(1)  # one item per sample
         if sample_weight is None:
             counts = torch.stack([ok.sum(), torch.tensor(ok.numel(), device=ok.device)])
-            return ExactMatchState(s.counts + counts, s.fractional)
-        w, flag = stat_weights(sample_weight, target, name, validate_args=task.validate_args)
+            return ExactMatchState(s.counts + counts)
+        w = stat_weights(sample_weight, target, name, validate_args=task.validate_args)
         ew = element_weights(w, None, ok)  # (N,) or (N, M): each item of sample i weighs w[i]
         counts = torch.stack([(ok * ew).sum(), ew.sum()])
-        return ExactMatchState(s.counts + counts, flagged(s.fractional, flag))
+        return ExactMatchState(s.counts + counts)
 
     def compute(s: ExactMatchState) -> Tensor:
         counts = as_counts(s.counts)

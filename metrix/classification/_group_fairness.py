@@ -119,7 +119,7 @@ def _group_update_fn(
             counts = torch.zeros(num_groups * 5, dtype=torch.int64, device=preds.device)
             counts = counts.scatter_add(0, idx, torch.ones_like(idx))
         else:
-            w, _ = stat_weights(sample_weight, preds, name, validate_args=validate_args)
+            w = stat_weights(sample_weight, preds, name, validate_args=validate_args)
             counts = torch.zeros(num_groups * 5, dtype=torch.float64, device=preds.device)
             counts = counts.scatter_add(0, idx, element_weights(w, None, cell).reshape(-1))
         return GroupStatsState(s.stats + counts.reshape(num_groups, 5))

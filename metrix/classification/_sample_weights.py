@@ -6,10 +6,9 @@ frequency weights), and any non-negative real weight is scikit-learn's ``sample_
 
 * the stat-scores states (accuracy, precision, recall, F-beta, specificity, NPV, Hamming,
   Jaccard, MCC, Cohen's kappa, stat scores, confusion matrix) and the counts of
-  ``multiclass_accuracy(num_classes=None)`` hold float64 counts and
-  take any weight: :func:`stat_weights` checks it and :func:`fractional_flag` records in
-  the state whether a weight had a fractional part (see
-  :mod:`metrix.classification._stat_scores_state` for how compute reads such counts);
+  ``multiclass_accuracy(num_classes=None)`` hold float64 counts and take any weight:
+  :func:`stat_weights` checks it (see :mod:`metrix.classification._stat_scores_state`
+  for how compute reads fractional counts);
 * the hinge and label-ranking states (float64 sums and totals) take any weight too
   (:func:`float_row_weights`), and so do the curves: binned curves (``thresholds=``)
   keep a float64 histogram of weights, exact curves (``thresholds=None``) a float64
@@ -27,13 +26,12 @@ from typing import Any
 
 from torch import Tensor
 
-from metrix._core.weights import check_sample_weight, weights_trusted
+from metrix._core.weights import check_sample_weight
 
 __all__ = [
     "SAMPLEWISE_REFUSAL",
     "element_weights",
     "float_row_weights",
-    "fractional_flag",
     "row_weights_of",
     "stat_weights",
 ]
@@ -44,26 +42,9 @@ SAMPLEWISE_REFUSAL = (
 )
 
 
-def stat_weights(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool) -> tuple[Tensor, Tensor | None]:
-    """Checked float64 weights ``(N,)`` for a float64 count state, and their :func:`fractional_flag`.
-
-    Any non-negative finite weight (scikit-learn's ``sample_weight``).
-    """
-    w = check_sample_weight(sample_weight, like, metric, validate_args=validate_args)
-    return w, fractional_flag(w)
-
-
-def fractional_flag(w: Tensor) -> Tensor | None:
-    """float64 ``()``, positive if a weight of ``w`` has a fractional part (no host read, so it traces).
-
-    The largest fractional part: two kernels, added to the state's ``fractional`` sum leaf
-    (a sum rides in the same collective as the counts when syncing). ``None`` where the
-    weights are whole by construction (the bootstrap's Poisson counts,
-    :func:`~metrix._core.weights.trusted_weights`) or empty: nothing to add.
-    """
-    if weights_trusted() or w.numel() == 0:
-        return None
-    return w.frac().amax()
+def stat_weights(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool) -> Tensor:
+    """Checked float64 weights ``(N,)`` for a float64 count state: any non-negative finite weight (scikit-learn's)."""
+    return check_sample_weight(sample_weight, like, metric, validate_args=validate_args)
 
 
 def element_weights(w: Tensor, mask: Tensor | None, like: Tensor) -> Tensor:

@@ -8,28 +8,27 @@ sums of the weights, so any non-negative real weight is scikit-learn's ``sample_
 * binary: ``[tn, fp, fn, tp]``; multilabel: those four per label, ``(L, 4)``;
 * multiclass with more than ``SMALL_C`` (64) classes, per class: ``(3, C)`` rows ``[hits,
   predicted, actual]`` (tp, tp + fp, tp + fn), from which every per-class count follows
-  (tn from the total); micro averages keep ``[wrong, correct]`` only (16 bytes, plus the 8-byte flag, whatever
+  (tn from the total); micro averages keep ``[wrong, correct]`` only (16 bytes, whatever
   ``C``: micro precision, recall, F-beta, specificity, … are functions of these two and
   ``C``); the confusion matrix itself and linear/quadratic Cohen's kappa keep C×C counts.
-  ``num_classes=32000`` token accuracy keeps 24 bytes, not the 7.6 GiB of a C×C matrix;
+  ``num_classes=32000`` token accuracy keeps 16 bytes, not the 7.6 GiB of a C×C matrix;
 * multiclass with at most 64 classes: the C×C confusion matrix (at most 32 kB), whose
   one-``bincount`` update is the fastest there and which serves every metric, the
   confusion matrix included.
 
-Fractional weights. Each global state also keeps ``fractional`` (float64 ``(1,)``, a sum, so
-it syncs in the counts' collective): positive once a weight with a fractional part was
-added (it adds the largest fractional part of each weighted batch). While it is 0, every
-count is a whole number and compute reads the counts as int64 (:func:`as_counts`), the
-path TorchMetrics' dtypes and values come from (unweighted use and whole-number weights
-give exactly what they gave before fractional weights existed). Once it is 1, compute
-reads the float64 counts themselves (:func:`float_counts`) and casts a floating value to
-the dtype the int64 path gives (float32 rates, as TorchMetrics); a count-valued output
-(``stat_scores``, an unnormalised confusion matrix) is then float64, as scikit-learn's
-``confusion_matrix`` with float weights. Under ``torch.compile`` and ``vmap`` both paths
-are traced and selected with ``torch.where`` (no host read; the output dtype is fixed);
-a count-valued output of a fractional state cannot be int64 there and raises a
-``ValueError``. The flag costs the unweighted path one 0-d read per compute and one 0-d
-add per merge.
+Fractional weights. Compute looks at the counts themselves: while every count is a whole
+number (always, without weights or with whole-number weights), it reads them as int64
+(:func:`as_counts`), the path TorchMetrics' dtypes and values come from, so unweighted
+use and whole-number weights give exactly what they gave before fractional weights
+existed. Once a count has a fractional part, compute reads the float64 counts themselves
+(:func:`float_counts`) and casts a floating value to the dtype the int64 path gives
+(float32 rates, as TorchMetrics); a count-valued output (``stat_scores``, an
+unnormalised confusion matrix) is then float64, as scikit-learn's ``confusion_matrix``
+with float weights. The rule reads only the final counts, so it is the same whatever the
+split of the data into batches, and the state needs no flag: an update adds the weighted
+counts and nothing else. Under ``torch.compile`` and ``vmap`` both paths are traced and
+selected with ``torch.where`` (no host read; the output dtype is fixed); a count-valued
+output of fractional counts cannot be int64 there and raises a ``ValueError``.
 
 ``multidim_average="samplewise"`` keeps one int64 row of counts per sample in ``cat``
 storage, since those values are reported per sample.
@@ -103,7 +102,6 @@ __all__ = [
     "class_counts_of",
     "confmat_of",
     "confusion_matrix_metric",
-    "flagged",
     "float_counts",
     "multiclass_task",
     "multilabel_task",
@@ -111,7 +109,6 @@ __all__ = [
     "stats_metric",
     "stats_of",
     "task_metric",
-    "zero_flag",
 ]
 
 
@@ -123,7 +120,6 @@ class BinaryStatScoresState:
     """Global binary counts."""
 
     confmat: Tensor = leaf("sum")  # float64 (4,): [tn, fp, fn, tp]
-    fractional: Tensor = leaf("sum")  # float64 (1,): positive once a weight with a fractional part was added
 
 
 @state
@@ -131,7 +127,6 @@ class MultilabelStatScoresState:
     """Global per-label counts."""
 
     confmat: Tensor = leaf("sum")  # float64 (L, 4): [tn, fp, fn, tp] of each label
-    fractional: Tensor = leaf("sum")  # float64 (1,): positive once a weight with a fractional part was added
 
 
 @state
@@ -139,7 +134,6 @@ class MulticlassStatScoresState:
     """Global per-class counts of multiclass predictions."""
 
     counts: Tensor = leaf("sum")  # float64 (3, C): [hits (tp), predicted (tp + fp), actual (tp + fn)] per class
-    fractional: Tensor = leaf("sum")  # float64 (1,): positive once a weight with a fractional part was added
 
 
 @state
@@ -147,7 +141,6 @@ class MulticlassMicroStatScoresState:
     """Global counts of micro-averaged multiclass metrics."""
 
     counts: Tensor = leaf("sum")  # float64 (2,): [wrong, correct] over every counted element
-    fractional: Tensor = leaf("sum")  # float64 (1,): positive once a weight with a fractional part was added
 
 
 @state
@@ -155,7 +148,6 @@ class MulticlassConfusionMatrixState:
     """The multiclass confusion matrix (``confusion_matrix``, weighted Cohen's kappa)."""
 
     confmat: Tensor = leaf("sum")  # float64 (C * C,): counts of target * C + pred
-    fractional: Tensor = leaf("sum")  # float64 (1,): positive once a weight with a fractional part was added
 
 
 @state
@@ -287,28 +279,11 @@ def multilabel_task(
 # --------------------------------------------------------------------------------------
 
 
-def _weights(
-    task: Task, name: str, sample_weight: Any, target: Tensor, like: Tensor, mask: Tensor | None
-) -> tuple[Tensor, Tensor | None]:
-    """float64 per-element weights shaped like ``like`` (sample weight times ``mask``), and the fractional flag."""
-    w, flag = stat_weights(sample_weight, target, name, validate_args=task.validate_args)
+def _weights(task: Task, name: str, sample_weight: Any, target: Tensor, like: Tensor, mask: Tensor | None) -> Tensor:
+    """float64 per-element weights shaped like ``like``: the checked sample weight times ``mask``."""
+    w = stat_weights(sample_weight, target, name, validate_args=task.validate_args)
     # without ignore_index the mask (binary, multilabel) is all ones: no multiply
-    return element_weights(w, mask if task.ignore_index is not None else None, like), flag
-
-
-def zero_flag(device: Any) -> Tensor:
-    """A new state's ``fractional`` leaf: float64 ``(1,)``, not 0-d.
-
-    dynamo (torch 2.13) reads a 0-d float64 input as a Python float; with an AOT backend
-    (``aot_eager``, ``inductor``) the first trace then restarts, so a compiled step is
-    compiled twice on its first call. A one-element vector is an ordinary tensor input.
-    """
-    return torch.zeros(1, dtype=F64, device=device)
-
-
-def flagged(fractional: Tensor, flag: Tensor | None) -> Tensor:
-    """The state's ``fractional`` sum after a weighted batch whose :func:`fractional_flag` is ``flag``."""
-    return fractional if flag is None else fractional + flag
+    return element_weights(w, mask if task.ignore_index is not None else None, like)
 
 
 def _samplewise_fns(
@@ -333,16 +308,16 @@ def _binary_fns(
     task: Task, name: str
 ) -> tuple[Callable[..., BinaryStatScoresState], Callable[..., BinaryStatScoresState]]:
     def init(*, device: Any = None) -> BinaryStatScoresState:
-        return BinaryStatScoresState(torch.zeros(4, dtype=F64, device=device), zero_flag(device))
+        return BinaryStatScoresState(torch.zeros(4, dtype=F64, device=device))
 
     def update(
         s: BinaryStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> BinaryStatScoresState:
         pred, tgt, w = task.format(preds, target)
         if sample_weight is None:
-            return BinaryStatScoresState(s.confmat + binary_counts(pred, tgt, w), s.fractional)
-        ew, flag = _weights(task, name, sample_weight, target, pred, w)
-        return BinaryStatScoresState(s.confmat + binary_counts_weighted(pred, tgt, ew), flagged(s.fractional, flag))
+            return BinaryStatScoresState(s.confmat + binary_counts(pred, tgt, w))
+        ew = _weights(task, name, sample_weight, target, pred, w)
+        return BinaryStatScoresState(s.confmat + binary_counts_weighted(pred, tgt, ew))
 
     return init, update
 
@@ -351,17 +326,17 @@ def _multilabel_fns(
     task: Task, name: str
 ) -> tuple[Callable[..., MultilabelStatScoresState], Callable[..., MultilabelStatScoresState]]:
     def init(*, device: Any = None) -> MultilabelStatScoresState:
-        return MultilabelStatScoresState(torch.zeros((task.num, 4), dtype=F64, device=device), zero_flag(device))
+        return MultilabelStatScoresState(torch.zeros((task.num, 4), dtype=F64, device=device))
 
     def update(
         s: MultilabelStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> MultilabelStatScoresState:
         pred, tgt, w = task.format(preds, target)
         if sample_weight is None:
-            return MultilabelStatScoresState(s.confmat + multilabel_counts(task.num, pred, tgt, w), s.fractional)
-        ew, flag = _weights(task, name, sample_weight, target, pred, w)
+            return MultilabelStatScoresState(s.confmat + multilabel_counts(task.num, pred, tgt, w))
+        ew = _weights(task, name, sample_weight, target, pred, w)
         counts = multilabel_counts_weighted(task.num, pred, tgt, ew)
-        return MultilabelStatScoresState(s.confmat + counts, flagged(s.fractional, flag))
+        return MultilabelStatScoresState(s.confmat + counts)
 
     return init, update
 
@@ -370,18 +345,18 @@ def _class_fns(
     task: Task, name: str
 ) -> tuple[Callable[..., MulticlassStatScoresState], Callable[..., MulticlassStatScoresState]]:
     def init(*, device: Any = None) -> MulticlassStatScoresState:
-        return MulticlassStatScoresState(torch.zeros((3, task.num), dtype=F64, device=device), zero_flag(device))
+        return MulticlassStatScoresState(torch.zeros((3, task.num), dtype=F64, device=device))
 
     def update(
         s: MulticlassStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> MulticlassStatScoresState:
         if sample_weight is None:  # the counting kernels flatten the labels: take them flat
             pred, tgt, w = task.format_lean(preds, target, flat=True)
-            return MulticlassStatScoresState(s.counts + class_counts(task.num, pred, tgt, w), s.fractional)
+            return MulticlassStatScoresState(s.counts + class_counts(task.num, pred, tgt, w))
         pred, tgt, w = task.format_lean(preds, target)
-        ew, flag = _weights(task, name, sample_weight, target, pred, w)
+        ew = _weights(task, name, sample_weight, target, pred, w)
         counts = class_counts_weighted(task.num, pred, tgt, ew)
-        return MulticlassStatScoresState(s.counts + counts, flagged(s.fractional, flag))
+        return MulticlassStatScoresState(s.counts + counts)
 
     return init, update
 
@@ -390,18 +365,18 @@ def _micro_fns(
     task: Task, name: str
 ) -> tuple[Callable[..., MulticlassMicroStatScoresState], Callable[..., MulticlassMicroStatScoresState]]:
     def init(*, device: Any = None) -> MulticlassMicroStatScoresState:
-        return MulticlassMicroStatScoresState(torch.zeros(2, dtype=F64, device=device), zero_flag(device))
+        return MulticlassMicroStatScoresState(torch.zeros(2, dtype=F64, device=device))
 
     def update(
         s: MulticlassMicroStatScoresState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> MulticlassMicroStatScoresState:
         if sample_weight is None:  # the counting kernels flatten the labels: take them flat
             pred, tgt, w = task.format_lean(preds, target, flat=True)
-            return MulticlassMicroStatScoresState(s.counts + micro_counts(pred, tgt, w), s.fractional)
+            return MulticlassMicroStatScoresState(s.counts + micro_counts(pred, tgt, w))
         pred, tgt, w = task.format_lean(preds, target)
-        ew, flag = _weights(task, name, sample_weight, target, pred, w)
+        ew = _weights(task, name, sample_weight, target, pred, w)
         counts = micro_counts_weighted(pred, tgt, ew)
-        return MulticlassMicroStatScoresState(s.counts + counts, flagged(s.fractional, flag))
+        return MulticlassMicroStatScoresState(s.counts + counts)
 
     return init, update
 
@@ -412,18 +387,18 @@ def _confusion_fns(
     c = task.num
 
     def init(*, device: Any = None) -> MulticlassConfusionMatrixState:
-        return MulticlassConfusionMatrixState(torch.zeros(c * c, dtype=F64, device=device), zero_flag(device))
+        return MulticlassConfusionMatrixState(torch.zeros(c * c, dtype=F64, device=device))
 
     def update(
         s: MulticlassConfusionMatrixState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> MulticlassConfusionMatrixState:
         if sample_weight is None:  # the counting kernels flatten the labels: take them flat
             pred, tgt, w = task.format_lean(preds, target, flat=True)
-            return MulticlassConfusionMatrixState(s.confmat + confusion_counts(c, pred, tgt, w), s.fractional)
+            return MulticlassConfusionMatrixState(s.confmat + confusion_counts(c, pred, tgt, w))
         pred, tgt, w = task.format_lean(preds, target)
-        ew, flag = _weights(task, name, sample_weight, target, pred, w)
+        ew = _weights(task, name, sample_weight, target, pred, w)
         counts = confusion_counts_weighted(c, pred, tgt, ew)
-        return MulticlassConfusionMatrixState(s.confmat + counts, flagged(s.fractional, flag))
+        return MulticlassConfusionMatrixState(s.confmat + counts)
 
     return init, update
 
@@ -462,6 +437,12 @@ def _fractional_message(name: str) -> str:
     )
 
 
+def _counts_of(s: Any) -> Tensor:
+    """The float64 count leaf of a global counts state (every such state has exactly one)."""
+    counts = getattr(s, "confmat", None)
+    return s.counts if counts is None else counts
+
+
 def counts_compute(name: str, compute: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """``compute`` of a global stat-scores state, reading fractional counts as float64 where the state has them.
 
@@ -470,15 +451,15 @@ def counts_compute(name: str, compute: Callable[[Any], Any]) -> Callable[[Any], 
     """
 
     def compute_counts(s: Any) -> Any:
-        flag = s.fractional
-        if not is_tracing(flag):
-            if not flag:  # one read of the one-element flag: whole counts, the int64 path
+        counts = _counts_of(s)
+        if not is_tracing(counts):
+            if torch.equal(counts, counts.round()):  # one pass over the (small) counts, one host read
                 return compute(s)
             exact = _compute_with_float_counts(compute, s)
             dtypes = quietly(compute, s)  # the int64 path, for its output dtypes only
             return pytree.tree_map(lambda d, e: e.to(d.dtype) if d.is_floating_point() else e, dtypes, exact)
         whole, exact = compute(s), _compute_with_float_counts(compute, s)
-        fractional = flag.reshape(()) > 0
+        fractional = (counts != counts.round()).any()
 
         def pick(d: Tensor, e: Tensor) -> Tensor:
             if d.is_floating_point():
