@@ -85,11 +85,12 @@ def _absent_rule(tree: Any, path: str) -> tuple[str, float] | None:
     obj = tree
     try:
         for part in parents:
-            obj = (
-                obj[int(part) if isinstance(obj, (tuple, list)) else part]
-                if isinstance(obj, (dict, tuple, list))
-                else getattr(obj, part)
-            )
+            if isinstance(obj, dict):
+                obj = obj[part]
+            elif isinstance(obj, (tuple, list)):
+                obj = obj[int(part)]
+            else:
+                obj = getattr(obj, part)
     except (KeyError, IndexError, ValueError, AttributeError):
         return None
     if not is_state(obj) or isinstance(obj, Buffer):
