@@ -50,7 +50,6 @@ COMPILED = [
     "mc70_accuracy-macro",
     "ml_f1-macro-multidim",
     "binary_auroc-binned",
-    "binary_auroc-capacity",
     "multiclass_hinge_loss-one-vs-all",
     "multiclass_calibration_error-probs",
     "multilabel_ranking_loss-probs",
