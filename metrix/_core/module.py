@@ -214,6 +214,10 @@ class MetricModule(nn.Module):
     ``persistent=True``, so a checkpoint loads with ``strict=True`` into a model with
     or without metrics. A persistent module saves its state under ``state.<path>``; any
     module loads ``state.`` keys that a checkpoint holds and never reports them missing.
+    Checkpoints saved before a state changed still load where the change says how: a ``cat``
+    leaf declared with ``leaf(absent=(sibling, value))`` (a curve's per-sample weights) is
+    rebuilt as ``value`` per row of ``sibling``, and an integer count saved for what is now a
+    float64 sum leaf (binned curves) is read exactly.
 
     Copies: ``copy.deepcopy``, ``pickle``, ``torch.save(module)`` and process spawns
     work (a catalogue metric pickles as its factory call); a copy is independent.
