@@ -64,7 +64,12 @@ class LiveDocstrings(griffe.Extension):
             return
         live = getattr(importlib.import_module(obj.module.path), obj.name, None)
         if getattr(live, "__metrix_glossary__", False):  # a dispatcher's may have no source docstring at all
-            obj.docstring = griffe.Docstring(inspect.cleandoc(live.__doc__ or ""), parent=obj)
+            source = obj.docstring  # keep the parser the loader gave it (a public module's own functions)
+            parser = None if source is None else source.parser
+            options = None if source is None else source.parser_options
+            obj.docstring = griffe.Docstring(
+                inspect.cleandoc(live.__doc__ or ""), parent=obj, parser=parser, parser_options=options
+            )
 
 
 class PublishedFactories(griffe.Extension):

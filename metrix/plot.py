@@ -23,9 +23,21 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from metrix._core.docstrings import Glossary
+
 __all__ = ["plot_confusion_matrix", "plot_history", "plot_precision_recall", "plot_roc", "plot_value"]
 
 _NORMALIZE = (None, "true", "pred", "all")
+
+# The parameters, the return value and the example opening that the four plot helpers share.
+_AXES = Glossary(
+    {
+        "ax": "a matplotlib ``Axes`` to draw on; a new figure is made when ``None``.",
+        "title": "the axes title (``None`` for none).",
+    },
+    returns="``(fig, ax)``.",
+    example='>>> import matplotlib\n>>> matplotlib.use("Agg")\n>>> import torch\n>>> from metrix.plot import {name}',
+)
 
 
 def _pyplot() -> Any:
@@ -97,6 +109,7 @@ def _paired(xs: list[Any], ys: list[Any], xname: str, yname: str) -> None:
             raise ValueError(f"curve {i}: {xname} has {x.shape[0]} points but {yname} has {y.shape[0]}")
 
 
+@_AXES
 def plot_roc(
     fpr: Any,
     tpr: Any,
@@ -119,18 +132,9 @@ def plot_roc(
             straight in: ``plot_roc(*multiclass_roc(num_classes=3)(preds, target))``.
         labels: one legend entry per curve (default: ``class i`` when there are several).
         auc: optional area(s) under the curves, a scalar or one per curve, shown in the legend.
-        ax: a matplotlib ``Axes`` to draw on; a new figure is made when ``None``.
-        title: the axes title (``None`` for none).
         chance: draw the diagonal of a random classifier.
 
-    Returns:
-        ``(fig, ax)``.
-
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
-        >>> import torch
-        >>> from metrix.plot import plot_roc
         >>> fig, ax = plot_roc(torch.tensor([0.0, 0.5, 1.0]), torch.tensor([0.0, 0.8, 1.0]), auc=0.65)
         >>> ax.get_legend().get_texts()[0].get_text()
         'auc=0.650'
@@ -156,6 +160,7 @@ def plot_roc(
     return fig, ax
 
 
+@_AXES
 def plot_precision_recall(
     precision: Any,
     recall: Any,
@@ -176,17 +181,8 @@ def plot_precision_recall(
             metric unpacks straight in: ``plot_precision_recall(*binary_precision_recall_curve()(p, t))``.
         labels: one legend entry per curve.
         average_precision: optional score(s), a scalar or one per curve, shown in the legend.
-        ax: a matplotlib ``Axes`` to draw on; a new figure is made when ``None``.
-        title: the axes title (``None`` for none).
-
-    Returns:
-        ``(fig, ax)``.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
-        >>> import torch
-        >>> from metrix.plot import plot_precision_recall
         >>> p, r = torch.tensor([[0.5, 1.0, 1.0], [0.5, 0.5, 1.0]]), torch.tensor([[1.0, 0.5, 0.0], [1.0, 1.0, 0.0]])
         >>> fig, ax = plot_precision_recall(p, r, labels=["a", "b"])
         >>> len(ax.get_lines())
@@ -208,6 +204,7 @@ def plot_precision_recall(
     return fig, ax
 
 
+@_AXES
 def plot_confusion_matrix(
     matrix: Any,
     labels: Sequence[str] | None = None,
@@ -227,19 +224,10 @@ def plot_confusion_matrix(
         normalize: ``None`` (counts as given), ``"true"`` (each row sums to 1),
             ``"pred"`` (each column sums to 1) or ``"all"`` (the matrix sums to 1); rows or
             columns with no samples show 0.
-        ax: a matplotlib ``Axes`` to draw on; a new figure is made when ``None``.
         cmap: a matplotlib colormap name.
         annotate: write the value in every cell (default: when ``C <= 20``).
-        title: the axes title (``None`` for none).
-
-    Returns:
-        ``(fig, ax)``.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
-        >>> import torch
-        >>> from metrix.plot import plot_confusion_matrix
         >>> fig, ax = plot_confusion_matrix(torch.tensor([[3, 1], [0, 4]]), normalize="true")
         >>> [t.get_text() for t in ax.texts]
         ['0.75', '0.25', '0', '1']
@@ -319,6 +307,7 @@ def _series(values_by_step: Any) -> dict[str, tuple[list[float], list[float]]]:
     return out
 
 
+@_AXES
 def plot_history(
     values_by_step: Any,
     *,
@@ -334,19 +323,11 @@ def plot_history(
             a list of dicts ``{name: scalar}`` (what a collection's ``compute`` returns, one
             per step); a dict ``{step: scalar or dict}``; or a dict ``{name: list of scalars}``.
             Scalars may be tensors, numpy values or floats.
-        ax: a matplotlib ``Axes`` to draw on; a new figure is made when ``None``.
         xlabel: label of the step axis.
         ylabel: label of the value axis (default: the metric's name when there is one).
         title: the axes title.
 
-    Returns:
-        ``(fig, ax)``.
-
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
-        >>> import torch
-        >>> from metrix.plot import plot_history
         >>> history = [{"acc": torch.tensor(0.5), "f1": torch.tensor(0.4)},
         ...            {"acc": torch.tensor(0.7), "f1": torch.tensor(0.6)}]
         >>> fig, ax = plot_history(history)

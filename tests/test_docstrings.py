@@ -145,3 +145,28 @@ def test_a_factory_without_parameters_gets_no_empty_args_section():
         """
 
     assert f.__doc__ == "Summary.\n\nReturns:\n    A metric.\n\nExample:\n    >>> 1\n    1\n"
+
+
+def test_example_opens_every_example_section_with_the_factory_name():
+    shared = Glossary({"threshold": "t."}, example=">>> import torch\n>>> from metrix.x import {name}\n>>> x = {1: 2}")
+
+    @shared
+    def hits(threshold: float = 0.5):
+        """Summary.
+
+        Example:
+            >>> hits()(x)
+            1
+        """
+
+    opening = "Example:\n    >>> import torch\n    >>> from metrix.x import hits\n    >>> x = {1: 2}\n"
+    assert hits.__doc__.endswith(opening + "    >>> hits()(x)\n    1\n")
+    assert (SHARED | shared).example == shared.example and (shared | SHARED).example == shared.example
+
+
+def test_example_without_an_example_section_fails_at_import():
+    with pytest.raises(ValueError, match="Example"):
+
+        @Glossary({"threshold": "t."}, example=">>> import torch")
+        def f(threshold: float = 0.5):
+            """Summary."""

@@ -17,6 +17,9 @@ when it has none. A glossary made with ``returns=`` also writes that ``Returns:`
 after ``Args:`` in a docstring that has none of its own (siblings that return the same kind
 of metric). ``intro=`` is a paragraph that every docstring of the glossary's factories
 ends its description with (how the metrics are fed, where that is the same for the family).
+``example=`` holds the opening ``>>>`` lines of every ``Example:`` section of the glossary's
+factories (the imports and the data that one example serves them all with; ``{name}`` stands
+for the factory's name): each docstring keeps only its own call and the value it prints.
 ``help()``, doctest and the API reference (``docs/_griffe_reexports.py`` reads the written
 docstring) all see the finished text.
 """
@@ -89,6 +92,9 @@ class Glossary:
             indented as continuation lines.
         returns: the ``Returns:`` text for docstrings without one (``None``: none written).
         intro: a paragraph added at the end of every description (``None``: none).
+        example: the opening lines of every ``Example:`` section, ``{name}`` standing for the
+            factory's name (``None``: none); a docstring without an ``Example:`` section is an
+            error at import.
 
     Example:
         >>> from metrix._core.docstrings import Glossary
@@ -108,20 +114,32 @@ class Glossary:
             scale: factor applied to the count.
     """
 
-    def __init__(self, entries: Mapping[str, str], *, returns: str | None = None, intro: str | None = None) -> None:
+    def __init__(
+        self,
+        entries: Mapping[str, str],
+        *,
+        returns: str | None = None,
+        intro: str | None = None,
+        example: str | None = None,
+    ) -> None:
         self.entries = {k: textwrap.dedent(v).strip() for k, v in entries.items()}
         self.returns = None if returns is None else textwrap.dedent(returns).strip()
         self.intro = None if intro is None else textwrap.dedent(intro).strip()
+        self.example = None if example is None else textwrap.dedent(example).strip()
 
     def __or__(self, more: Mapping[str, str] | Glossary) -> Glossary:
         """A glossary with ``more``'s entries added (they win where a name is in both).
 
-        ``more``'s ``returns`` and ``intro`` win when it has them.
+        ``more``'s ``returns``, ``intro`` and ``example`` win when it has them.
         """
         if isinstance(more, Glossary):
-            entries = {**self.entries, **more.entries}
-            return Glossary(entries, returns=more.returns or self.returns, intro=more.intro or self.intro)
-        return Glossary({**self.entries, **more}, returns=self.returns, intro=self.intro)
+            return Glossary(
+                {**self.entries, **more.entries},
+                returns=more.returns or self.returns,
+                intro=more.intro or self.intro,
+                example=more.example or self.example,
+            )
+        return Glossary({**self.entries, **more}, returns=self.returns, intro=self.intro, example=self.example)
 
     def __call__(self, fn: F) -> F:
         """Write ``fn``'s ``Args:`` section; returns ``fn`` itself."""
@@ -148,6 +166,11 @@ class Glossary:
         if self.returns is not None and "Returns" not in order:
             order.insert(order.index("Args") + 1 if args else 0, "Returns")
             sections["Returns"] = [f"{_INDENT}{line}".rstrip() for line in self.returns.split("\n")]
+        if self.example is not None:
+            if "Example" not in sections:
+                raise ValueError(f"{where}: the glossary opens every Example section, and the docstring has none")
+            opening = self.example.replace("{name}", fn.__name__).split("\n")
+            sections["Example"] = [f"{_INDENT}{line}".rstrip() for line in opening] + sections["Example"]
         out = list(head)
         while out and not out[-1].strip():
             out.pop()

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from metrix._core.docstrings import Glossary
@@ -36,7 +36,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def publish(
-    method: F, name: str, module: str, doc: str, *, higher_is_better: bool | None, glossary: Glossary | None = None
+    method: F,
+    name: str,
+    module: str,
+    doc: str,
+    *,
+    higher_is_better: bool | None,
+    glossary: Glossary | None = None,
+    defaults: Mapping[str, Any] | None = None,
 ) -> F:
     """The public factory ``module.name`` made of a family's bound template ``method``.
 
@@ -47,6 +54,8 @@ def publish(
         doc: the docstring (an ``Args:`` section may be left to ``glossary``).
         higher_is_better: as for ``@factory``.
         glossary: writes the ``Args:`` entries the docstring leaves out.
+        defaults: ``{parameter: value}``: defaults of this factory that differ from the template's
+            (a sibling whose TorchMetrics signature differs only in a default).
 
     Returns:
         The decorated factory; calling it calls ``method``.
@@ -55,8 +64,9 @@ def publish(
         raise TypeError(f"publish() takes a bound method, got {type(method).__name__}")
     template = method.__func__
     code = template.__code__.replace(co_name=name, co_qualname=name)
-    fn = types.FunctionType(code, template.__globals__, name, template.__defaults__, template.__closure__)
-    fn.__kwdefaults__ = dict(template.__kwdefaults__) if template.__kwdefaults__ else None
+    positional, keyword = _defaults(template.__code__, template.__defaults__, template.__kwdefaults__, defaults)
+    fn = types.FunctionType(code, template.__globals__, name, positional, template.__closure__)
+    fn.__kwdefaults__ = keyword
     fn.__annotations__ = dict(template.__annotations__)
     fn.__module__, fn.__qualname__, fn.__doc__ = module, name, doc
     if glossary is not None:
@@ -74,6 +84,26 @@ def publish(
     public: Any = factory(higher_is_better=higher_is_better)(call)
     public.__metrix_published__ = True  # a marker read by the docs' griffe extension
     return cast(F, public)  # the bound method's type: what callers see
+
+
+def _defaults(
+    code: types.CodeType,
+    positional: tuple[Any, ...] | None,
+    keyword: dict[str, Any] | None,
+    changed: Mapping[str, Any] | None,
+) -> tuple[tuple[Any, ...] | None, dict[str, Any] | None]:
+    """A template's positional and keyword-only defaults, with ``changed`` values put in by parameter name."""
+    values, keywords = list(positional or ()), dict(keyword or {})
+    first = code.co_argcount - len(values)  # the first positional parameter with a default
+    names = code.co_varnames[first : code.co_argcount]
+    for parameter, value in (changed or {}).items():
+        if parameter in names:
+            values[names.index(parameter)] = value
+        elif parameter in keywords:
+            keywords[parameter] = value
+        else:
+            raise ValueError(f"publish(): defaults names {parameter!r}, which has no default in {code.co_qualname}")
+    return (tuple(values) or None), (keywords or None)
 
 
 def _too_many_positional(name: str, fewest: int, most: int, given: int) -> str:

@@ -19,6 +19,7 @@ from metrix._core.args import check_optional_int
 from metrix._core.checks import check, check_in_range
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.clustering import _parameter_docs as parameter_docs
 from metrix.clustering._inputs import check_bool, intrinsic_inputs
 from metrix.clustering._samples import (
     ClusterSamplesState,
@@ -57,6 +58,7 @@ def _score(counts: Tensor, sums: Tensor, squares: Tensor) -> Tensor:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.DATA_EXAMPLE
 def calinski_harabasz_score(
     *, num_clusters: int | None = None, num_features: int | None = None, validate_args: bool = True
 ) -> Metric:
@@ -78,9 +80,6 @@ def calinski_harabasz_score(
         data and ``(N,)`` integer labels, with a float64 scalar value.
 
     Example:
-        >>> import torch
-        >>> from metrix.clustering import calinski_harabasz_score
-        >>> data = torch.tensor([[0.0, 0.0], [0.0, 1.0], [5.0, 5.0], [5.0, 6.0], [6.0, 5.0]])
         >>> labels = torch.tensor([0, 0, 1, 1, 1])
         >>> calinski_harabasz_score()(data, labels)
         tensor(101.7273, dtype=torch.float64)

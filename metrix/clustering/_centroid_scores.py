@@ -20,6 +20,7 @@ from torch import Tensor
 
 from metrix._core.args import check_number
 from metrix._core.metric import Metric, factory
+from metrix.clustering import _parameter_docs as parameter_docs
 from metrix.clustering._inputs import check_bool, intrinsic_inputs
 from metrix.clustering._samples import (
     ClusterSamplesState,
@@ -61,6 +62,7 @@ def _sample_metric(name: str, reduce: Callable[[ClusterSamplesState], Tensor], v
 
 
 @factory(higher_is_better=False)
+@parameter_docs.CENTROIDS
 def davies_bouldin_score(*, validate_args: bool = True) -> Metric:
     """Davies–Bouldin score of a clustering of ``data``: average worst-case cluster similarity; lower is better.
 
@@ -70,17 +72,7 @@ def davies_bouldin_score(*, validate_args: bool = True) -> Metric:
     ``higher_is_better=True``; a lower score is the better clustering, so it is
     ``False`` here. ``compute`` raises ``ValueError`` unless ``1 < clusters < samples``.
 
-    Args:
-        validate_args: check that ``data`` is finite.
-
-    Returns:
-        A metric whose ``update(state, data, labels)`` takes ``(N, D)`` floating point
-        data and ``(N,)`` integer labels (stored exactly), with a float64 scalar value.
-
     Example:
-        >>> import torch
-        >>> from metrix.clustering import davies_bouldin_score
-        >>> data = torch.tensor([[0.0, 0.0], [0.0, 1.0], [5.0, 5.0], [5.0, 6.0], [6.0, 5.0]])
         >>> davies_bouldin_score()(data, torch.tensor([0, 0, 1, 1, 1]))
         tensor(0.1603, dtype=torch.float64)
     """
@@ -101,6 +93,7 @@ def davies_bouldin_score(*, validate_args: bool = True) -> Metric:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.CENTROIDS
 def dunn_index(p: float = 2, *, validate_args: bool = True) -> Metric:
     """Dunn index of a clustering of ``data``: closest centroids over the widest cluster; higher is better.
 
@@ -110,16 +103,8 @@ def dunn_index(p: float = 2, *, validate_args: bool = True) -> Metric:
 
     Args:
         p: order of the norm (``p > 0``, ``math.inf`` allowed).
-        validate_args: check that ``data`` is finite.
-
-    Returns:
-        A metric whose ``update(state, data, labels)`` takes ``(N, D)`` floating point
-        data and ``(N,)`` integer labels (stored exactly), with a float64 scalar value.
 
     Example:
-        >>> import torch
-        >>> from metrix.clustering import dunn_index
-        >>> data = torch.tensor([[0.0, 0.0], [0.0, 1.0], [5.0, 5.0], [5.0, 6.0], [6.0, 5.0]])
         >>> dunn_index(p=2)(data, torch.tensor([0, 0, 1, 1, 1]))
         tensor(9.6566, dtype=torch.float64)
     """

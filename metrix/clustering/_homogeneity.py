@@ -17,7 +17,7 @@ from metrix._core.args import check_number
 from metrix._core.metric import Metric, factory
 from metrix.clustering import _parameter_docs as parameter_docs
 from metrix.clustering._information import entropy_of, marginals, mutual_info_of
-from metrix.clustering._inputs import extrinsic_metric
+from metrix.clustering._inputs import ExtrinsicScore, extrinsic_metric
 
 __all__ = ["completeness_score", "homogeneity_score", "v_measure_score"]
 
@@ -33,52 +33,49 @@ def homogeneity_completeness(table: Tensor) -> tuple[Tensor, Tensor]:
     return homogeneity, completeness
 
 
-@factory(higher_is_better=True)
-@parameter_docs.EXTRINSIC
-def homogeneity_score(
-    *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
-) -> Metric:
+def _homogeneity(table: Tensor) -> Tensor:
+    return homogeneity_completeness(table)[0]
+
+
+def _completeness(table: Tensor) -> Tensor:
+    return homogeneity_completeness(table)[1]
+
+
+homogeneity_score = ExtrinsicScore(
+    "homogeneity_score",
+    _homogeneity,
+    __name__,
     """Homogeneity ``MI / H(target)``: 1 when every cluster holds a single class.
 
     Same values as ``torchmetrics.functional.clustering.homogeneity_score`` and
     scikit-learn's ``homogeneity_score``, in float64.
 
     Example:
-        >>> import torch
-        >>> from metrix.clustering import homogeneity_score
-        >>> preds, target = torch.tensor([2, 1, 0, 1, 0]), torch.tensor([0, 2, 1, 1, 0])
         >>> homogeneity_score()(preds, target)
         tensor(0.4744, dtype=torch.float64)
-    """
-    return extrinsic_metric(
-        "homogeneity_score", lambda t: homogeneity_completeness(t)[0], num_classes, num_clusters, validate_args
-    )
+    """,
+    higher_is_better=True,
+).factory
 
-
-@factory(higher_is_better=True)
-@parameter_docs.EXTRINSIC
-def completeness_score(
-    *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
-) -> Metric:
+completeness_score = ExtrinsicScore(
+    "completeness_score",
+    _completeness,
+    __name__,
     """Completeness ``MI / H(preds)``: 1 when every class falls in a single cluster.
 
     Same values as ``torchmetrics.functional.clustering.completeness_score`` and
     scikit-learn's ``completeness_score``, in float64.
 
     Example:
-        >>> import torch
-        >>> from metrix.clustering import completeness_score
-        >>> preds, target = torch.tensor([2, 1, 0, 1, 0]), torch.tensor([0, 2, 1, 1, 0])
         >>> completeness_score()(preds, target)
         tensor(0.4744, dtype=torch.float64)
-    """
-    return extrinsic_metric(
-        "completeness_score", lambda t: homogeneity_completeness(t)[1], num_classes, num_clusters, validate_args
-    )
+    """,
+    higher_is_better=True,
+).factory
 
 
 @factory(higher_is_better=True)
-@parameter_docs.EXTRINSIC
+@parameter_docs.EXTRINSIC_EXAMPLE
 def v_measure_score(
     beta: float = 1.0,
     *,
@@ -97,9 +94,6 @@ def v_measure_score(
             completeness).
 
     Example:
-        >>> import torch
-        >>> from metrix.clustering import v_measure_score
-        >>> preds, target = torch.tensor([2, 1, 0, 1, 0]), torch.tensor([0, 2, 1, 1, 0])
         >>> v_measure_score(beta=2.0)(preds, target)
         tensor(0.4744, dtype=torch.float64)
     """

@@ -16,10 +16,21 @@ from torch import Tensor
 from metrix._core.args import check_bool as check_bool
 from metrix._core.args import check_optional_int, check_tensor
 from metrix._core.checks import check_finite
+from metrix._core.docstrings import Glossary
+from metrix._core.family import publish
 from metrix._core.metric import Metric
+from metrix.clustering import _parameter_docs as parameter_docs
 from metrix.nominal._contingency import contingency_metric
 
-__all__ = ["check_bool", "check_labels", "check_sizes", "cluster_labels", "extrinsic_metric", "intrinsic_inputs"]
+__all__ = [
+    "ExtrinsicScore",
+    "check_bool",
+    "check_labels",
+    "check_sizes",
+    "cluster_labels",
+    "extrinsic_metric",
+    "intrinsic_inputs",
+]
 
 
 def check_sizes(num_classes: Any, num_clusters: Any) -> tuple[int | None, int | None]:
@@ -73,6 +84,33 @@ def extrinsic_metric(
         key=("cluster_contingency", num_classes, num_clusters, validate_args),
         validate_args=validate_args,
     )
+
+
+class ExtrinsicScore:
+    """A score of the contingency table of ``(preds, target)`` and its public factory, ``.factory``.
+
+    Homogeneity, completeness, mutual information and the pair-counting indices take the same
+    TorchMetrics signature (only keyword arguments) and body; only the score (``reduce``,
+    table to value), the name and the docstring differ.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        reduce: Callable[[Tensor], Any],
+        module: str,
+        doc: str,
+        *,
+        higher_is_better: bool | None,
+        glossary: Glossary = parameter_docs.EXTRINSIC_EXAMPLE,
+    ) -> None:
+        self.name, self.reduce = name, reduce
+        self.factory = publish(self._factory, name, module, doc, higher_is_better=higher_is_better, glossary=glossary)
+
+    def _factory(
+        self, *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
+    ) -> Metric:
+        return extrinsic_metric(self.name, self.reduce, num_classes, num_clusters, validate_args)
 
 
 def intrinsic_inputs(data: Any, labels: Any, num_features: int | None, validate_args: bool) -> tuple[Tensor, Tensor]:

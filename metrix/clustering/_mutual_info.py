@@ -24,7 +24,7 @@ from metrix.clustering._information import (
     marginals,
     mutual_info_of,
 )
-from metrix.clustering._inputs import extrinsic_metric
+from metrix.clustering._inputs import ExtrinsicScore, extrinsic_metric
 
 __all__ = ["adjusted_mutual_info_score", "mutual_info_score", "normalized_mutual_info_score"]
 
@@ -39,11 +39,10 @@ def _entropies(table: Tensor) -> tuple[Tensor, Tensor]:
     return torch.where(empty, 1.0, entropy_of(cols, n)), torch.where(empty, 1.0, entropy_of(rows, n))
 
 
-@factory(higher_is_better=True)
-@parameter_docs.EXTRINSIC
-def mutual_info_score(
-    *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
-) -> Metric:
+mutual_info_score = ExtrinsicScore(
+    "mutual_info_score",
+    mutual_info_of,
+    __name__,
     """Mutual information (nats) between predicted clusters and target classes.
 
     Same values as ``torchmetrics.functional.clustering.mutual_info_score`` and
@@ -62,17 +61,15 @@ def mutual_info_score(
         vectors and whose value is a float64 scalar.
 
     Example:
-        >>> import torch
-        >>> from metrix.clustering import mutual_info_score
-        >>> preds, target = torch.tensor([2, 1, 0, 1, 0]), torch.tensor([0, 2, 1, 1, 0])
         >>> mutual_info_score()(preds, target)
         tensor(0.5004, dtype=torch.float64)
-    """
-    return extrinsic_metric("mutual_info_score", mutual_info_of, num_classes, num_clusters, validate_args)
+    """,
+    higher_is_better=True,
+).factory
 
 
 @factory(higher_is_better=None)
-@parameter_docs.EXTRINSIC
+@parameter_docs.EXTRINSIC_EXAMPLE
 def normalized_mutual_info_score(
     average_method: str = "arithmetic",
     *,
@@ -93,9 +90,6 @@ def normalized_mutual_info_score(
             (see :func:`mutual_info_score`). ``None`` stores the labels exactly.
 
     Example:
-        >>> import torch
-        >>> from metrix.clustering import normalized_mutual_info_score
-        >>> preds, target = torch.tensor([2, 1, 0, 1, 0]), torch.tensor([0, 2, 1, 1, 0])
         >>> normalized_mutual_info_score("arithmetic")(preds, target)
         tensor(0.4744, dtype=torch.float64)
     """
@@ -110,7 +104,7 @@ def normalized_mutual_info_score(
 
 
 @factory(higher_is_better=None)
-@parameter_docs.EXTRINSIC
+@parameter_docs.EXTRINSIC_EXAMPLE
 def adjusted_mutual_info_score(
     average_method: str = "arithmetic",
     *,
@@ -135,9 +129,6 @@ def adjusted_mutual_info_score(
             ``None`` stores the labels exactly.
 
     Example:
-        >>> import torch
-        >>> from metrix.clustering import adjusted_mutual_info_score
-        >>> preds, target = torch.tensor([2, 1, 0, 1, 0]), torch.tensor([0, 2, 1, 1, 0])
         >>> adjusted_mutual_info_score("arithmetic")(preds, target)
         tensor(-0.2500, dtype=torch.float64)
     """

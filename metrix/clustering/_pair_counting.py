@@ -14,9 +14,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric, factory
 from metrix.clustering import _parameter_docs as parameter_docs
-from metrix.clustering._inputs import extrinsic_metric
+from metrix.clustering._inputs import ExtrinsicScore
 
 __all__ = ["adjusted_rand_score", "fowlkes_mallows_index", "pair_counts", "rand_score"]
 
@@ -36,38 +35,41 @@ def pair_counts(table: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
     return tn, together_target, together_preds, tp, n
 
 
-@factory(higher_is_better=None)
-@parameter_docs.EXTRINSIC
-def rand_score(
-    *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
-) -> Metric:
+def _rand(table: Tensor) -> Tensor:
+    tn, _, _, tp, n = pair_counts(table)
+    agree, pairs = tn + tp, n * n - n
+    trivial = (agree == pairs) | (pairs == 0)
+    return torch.where(trivial, 1.0, agree.to(F64) / torch.where(pairs == 0, 1, pairs).to(F64))
+
+
+rand_score = ExtrinsicScore(
+    "rand_score",
+    _rand,
+    __name__,
     """Rand index: the fraction of sample pairs on which ``preds`` and ``target`` agree.
 
     Same values as ``torchmetrics.functional.clustering.rand_score`` and scikit-learn's
     ``rand_score`` (1 when there is no pair to disagree on), in float64.
 
     Example:
-        >>> import torch
-        >>> from metrix.clustering import rand_score
-        >>> preds, target = torch.tensor([2, 1, 0, 1, 0]), torch.tensor([0, 2, 1, 1, 0])
         >>> rand_score()(preds, target)
         tensor(0.6000, dtype=torch.float64)
-    """
-
-    def reduce(table: Tensor) -> Tensor:
-        tn, _, _, tp, n = pair_counts(table)
-        agree, pairs = tn + tp, n * n - n
-        trivial = (agree == pairs) | (pairs == 0)
-        return torch.where(trivial, 1.0, agree.to(F64) / torch.where(pairs == 0, 1, pairs).to(F64))
-
-    return extrinsic_metric("rand_score", reduce, num_classes, num_clusters, validate_args)
+    """,
+    higher_is_better=None,
+).factory
 
 
-@factory(higher_is_better=None)
-@parameter_docs.EXTRINSIC
-def adjusted_rand_score(
-    *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
-) -> Metric:
+def _adjusted_rand(table: Tensor) -> Tensor:
+    tn, fp, fn, tp, _ = (x.to(F64) for x in pair_counts(table))
+    perfect = (fn == 0) & (fp == 0)
+    den = (tp + fn) * (fn + tn) + (tp + fp) * (fp + tn)
+    return torch.where(perfect, 1.0, 2.0 * (tp * tn - fn * fp) / torch.where(perfect, 1.0, den))
+
+
+adjusted_rand_score = ExtrinsicScore(
+    "adjusted_rand_score",
+    _adjusted_rand,
+    __name__,
     """Adjusted Rand index: the Rand index corrected for chance, 0 for random labelings and 1 at best.
 
     ``ARI = 2 (tp tn - fn fp) / ((tp + fn)(fn + tn) + (tp + fp)(fp + tn))``. Same values
@@ -75,27 +77,26 @@ def adjusted_rand_score(
     ``adjusted_rand_score``, in float64 (no int64 overflow on large inputs).
 
     Example:
-        >>> import torch
-        >>> from metrix.clustering import adjusted_rand_score
-        >>> preds, target = torch.tensor([2, 1, 0, 1, 0]), torch.tensor([0, 2, 1, 1, 0])
         >>> adjusted_rand_score()(preds, target)
         tensor(-0.2500, dtype=torch.float64)
-    """
-
-    def reduce(table: Tensor) -> Tensor:
-        tn, fp, fn, tp, _ = (x.to(F64) for x in pair_counts(table))
-        perfect = (fn == 0) & (fp == 0)
-        den = (tp + fn) * (fn + tn) + (tp + fp) * (fp + tn)
-        return torch.where(perfect, 1.0, 2.0 * (tp * tn - fn * fp) / torch.where(perfect, 1.0, den))
-
-    return extrinsic_metric("adjusted_rand_score", reduce, num_classes, num_clusters, validate_args)
+    """,
+    higher_is_better=None,
+).factory
 
 
-@factory(higher_is_better=True)
-@parameter_docs.EXTRINSIC
-def fowlkes_mallows_index(
-    *, num_classes: int | None = None, num_clusters: int | None = None, validate_args: bool = True
-) -> Metric:
+def _fowlkes_mallows(table: Tensor) -> Tensor:
+    _, together_target, together_preds, tp, _ = pair_counts(table)
+    tp_f = tp.to(F64)
+    both = torch.where(tp == 0, 1.0, tp_f)
+    precision = both / torch.where(tp == 0, 1.0, (together_preds + tp).to(F64))
+    recall = both / torch.where(tp == 0, 1.0, (together_target + tp).to(F64))
+    return torch.where(tp == 0, 0.0, torch.sqrt(precision) * torch.sqrt(recall))
+
+
+fowlkes_mallows_index = ExtrinsicScore(
+    "fowlkes_mallows_index",
+    _fowlkes_mallows,
+    __name__,
     """Fowlkes–Mallows index: the geometric mean of pair precision and pair recall, in [0, 1].
 
     ``FMI = TP / sqrt((TP + FP)(TP + FN))`` over sample pairs (0 when no pair is
@@ -109,14 +110,7 @@ def fowlkes_mallows_index(
         >>> preds, target = torch.tensor([2, 2, 0, 1, 0]), torch.tensor([0, 2, 1, 1, 0])
         >>> fowlkes_mallows_index()(preds, target)
         tensor(0., dtype=torch.float64)
-    """
-
-    def reduce(table: Tensor) -> Tensor:
-        _, together_target, together_preds, tp, _ = pair_counts(table)
-        tp_f = tp.to(F64)
-        both = torch.where(tp == 0, 1.0, tp_f)
-        precision = both / torch.where(tp == 0, 1.0, (together_preds + tp).to(F64))
-        recall = both / torch.where(tp == 0, 1.0, (together_target + tp).to(F64))
-        return torch.where(tp == 0, 0.0, torch.sqrt(precision) * torch.sqrt(recall))
-
-    return extrinsic_metric("fowlkes_mallows_index", reduce, num_classes, num_clusters, validate_args)
+    """,
+    higher_is_better=True,
+    glossary=parameter_docs.EXTRINSIC,
+).factory

@@ -20,7 +20,8 @@ from torch import Tensor
 
 from metrix._core.args import check_bool, check_number, check_optional_number
 from metrix._core.checks import check_finite
-from metrix._core.metric import Metric, factory
+from metrix._core.family import publish
+from metrix._core.metric import Metric
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
 from metrix.detection import _parameter_docs as parameter_docs
 
@@ -182,108 +183,66 @@ def _build(
     return Metric(init_pairs, update_pairs, compute_pairs, name=name)
 
 
-@factory(higher_is_better=True)
-@parameter_docs.BOX_IOU
-def intersection_over_union(
-    iou_threshold: float | None = None,
-    replacement_val: float = 0,
-    aggregate: bool = True,
-    *,
-    validate_args: bool = True,
-) -> Metric:
+class _BoxIoUFactory:
+    """One IoU variant and its public factory, ``.factory``: the four share their signature and body."""
+
+    def __init__(self, name: str, kernel: Callable[[Tensor, Tensor], Tensor], doc: str) -> None:
+        self.name, self.kernel = name, kernel
+        self.factory = publish(
+            self._factory, name, __name__, doc, higher_is_better=True, glossary=parameter_docs.BOX_IOU
+        )
+
+    def _factory(
+        self,
+        iou_threshold: float | None = None,
+        replacement_val: float = 0,
+        aggregate: bool = True,
+        *,
+        validate_args: bool = True,
+    ) -> Metric:
+        return _build(self.name, self.kernel, iou_threshold, replacement_val, aggregate, validate_args)
+
+
+intersection_over_union = _BoxIoUFactory(
+    "intersection_over_union",
+    box_iou,
     """Intersection over union of boxes, as ``torchmetrics.functional.detection.intersection_over_union``.
 
     Example:
-        >>> import torch
-        >>> from metrix.detection import intersection_over_union
-        >>> preds = torch.tensor([[296.55, 93.96, 314.97, 152.79], [328.94, 97.05, 342.49, 122.98],
-        ...                       [356.62, 95.47, 372.33, 147.55]])
-        >>> target = torch.tensor([[300.00, 100.00, 315.00, 150.00], [330.00, 100.00, 350.00, 125.00],
-        ...                        [350.00, 100.00, 375.00, 150.00]])
         >>> intersection_over_union()(preds, target)
         tensor(0.5879, dtype=torch.float64)
-    """
-    return _build("intersection_over_union", box_iou, iou_threshold, replacement_val, aggregate, validate_args)
+    """,
+).factory
 
-
-@factory(higher_is_better=True)
-@parameter_docs.BOX_IOU
-def generalized_intersection_over_union(
-    iou_threshold: float | None = None,
-    replacement_val: float = 0,
-    aggregate: bool = True,
-    *,
-    validate_args: bool = True,
-) -> Metric:
+generalized_intersection_over_union = _BoxIoUFactory(
+    "generalized_intersection_over_union",
+    generalized_box_iou,
     """Generalized IoU (Rezatofighi et al., CVPR 2019), as TorchMetrics' functional of the same name.
 
     Example:
-        >>> import torch
-        >>> from metrix.detection import generalized_intersection_over_union
-        >>> preds = torch.tensor([[296.55, 93.96, 314.97, 152.79], [328.94, 97.05, 342.49, 122.98],
-        ...                       [356.62, 95.47, 372.33, 147.55]])
-        >>> target = torch.tensor([[300.00, 100.00, 315.00, 150.00], [330.00, 100.00, 350.00, 125.00],
-        ...                        [350.00, 100.00, 375.00, 150.00]])
         >>> generalized_intersection_over_union()(preds, target)
         tensor(0.5638, dtype=torch.float64)
-    """
-    return _build(
-        "generalized_intersection_over_union",
-        generalized_box_iou,
-        iou_threshold,
-        replacement_val,
-        aggregate,
-        validate_args,
-    )
+    """,
+).factory
 
-
-@factory(higher_is_better=True)
-@parameter_docs.BOX_IOU
-def distance_intersection_over_union(
-    iou_threshold: float | None = None,
-    replacement_val: float = 0,
-    aggregate: bool = True,
-    *,
-    validate_args: bool = True,
-) -> Metric:
+distance_intersection_over_union = _BoxIoUFactory(
+    "distance_intersection_over_union",
+    distance_box_iou,
     """Distance IoU (Zheng et al., AAAI 2020), as TorchMetrics' functional of the same name.
 
     Example:
-        >>> import torch
-        >>> from metrix.detection import distance_intersection_over_union
-        >>> preds = torch.tensor([[296.55, 93.96, 314.97, 152.79], [328.94, 97.05, 342.49, 122.98],
-        ...                       [356.62, 95.47, 372.33, 147.55]])
-        >>> target = torch.tensor([[300.00, 100.00, 315.00, 150.00], [330.00, 100.00, 350.00, 125.00],
-        ...                        [350.00, 100.00, 375.00, 150.00]])
         >>> distance_intersection_over_union()(preds, target)
         tensor(0.5793, dtype=torch.float64)
-    """
-    return _build(
-        "distance_intersection_over_union", distance_box_iou, iou_threshold, replacement_val, aggregate, validate_args
-    )
+    """,
+).factory
 
-
-@factory(higher_is_better=True)
-@parameter_docs.BOX_IOU
-def complete_intersection_over_union(
-    iou_threshold: float | None = None,
-    replacement_val: float = 0,
-    aggregate: bool = True,
-    *,
-    validate_args: bool = True,
-) -> Metric:
+complete_intersection_over_union = _BoxIoUFactory(
+    "complete_intersection_over_union",
+    complete_box_iou,
     """Complete IoU (Zheng et al., AAAI 2020), as TorchMetrics' functional of the same name.
 
     Example:
-        >>> import torch
-        >>> from metrix.detection import complete_intersection_over_union
-        >>> preds = torch.tensor([[296.55, 93.96, 314.97, 152.79], [328.94, 97.05, 342.49, 122.98],
-        ...                       [356.62, 95.47, 372.33, 147.55]])
-        >>> target = torch.tensor([[300.00, 100.00, 315.00, 150.00], [330.00, 100.00, 350.00, 125.00],
-        ...                        [350.00, 100.00, 375.00, 150.00]])
         >>> complete_intersection_over_union()(preds, target)
         tensor(0.5790, dtype=torch.float64)
-    """
-    return _build(
-        "complete_intersection_over_union", complete_box_iou, iou_threshold, replacement_val, aggregate, validate_args
-    )
+    """,
+).factory

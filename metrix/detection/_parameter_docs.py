@@ -1,7 +1,8 @@
 """The docstring parts that detection factories share (see ``metrix._core.docstrings``).
 
 ``BOX_IOU``: the four IoU variants over paired boxes take the same parameters and return the same
-kind of metric. A factory describes in its own docstring only what is its own.
+kind of metric, and one example's boxes serve them all. A factory describes in its own docstring
+only what is its own.
 """
 
 from __future__ import annotations
@@ -26,4 +27,10 @@ BOX_IOU = Glossary(
         "boxes (the same ``N`` when aggregating) and whose value is a float64 scalar (0 when\n"
         "nothing was seen), or the ``(N, M)`` matrix."
     ),
+    example=">>> import torch\n"
+    ">>> from metrix.detection import {name}\n"
+    ">>> preds = torch.tensor([[296.55, 93.96, 314.97, 152.79], [328.94, 97.05, 342.49, 122.98],\n"
+    "...                       [356.62, 95.47, 372.33, 147.55]])\n"
+    ">>> target = torch.tensor([[300.00, 100.00, 315.00, 150.00], [330.00, 100.00, 350.00, 125.00],\n"
+    "...                        [350.00, 100.00, 375.00, 150.00]])",
 )

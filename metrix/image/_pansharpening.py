@@ -19,6 +19,7 @@ from torch import Tensor
 from metrix._core.args import check_number, check_tensor, float_dtype_of
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.image import _parameter_docs as parameter_docs
 from metrix.image._inputs import F64, check_bool, check_int, check_reduction, image
 from metrix.image._scores import map_sums_add, map_sums_init, map_sums_total
 from metrix.image._sliding_window import uniform_filter
@@ -59,6 +60,16 @@ class QualityWithNoReferenceState:
 
     spectral: Any = leaf("node")  # BandSums of D_lambda
     spatial: Any = leaf("node")  # BandSums of D_s
+
+
+def _band_sums(device: Any) -> BandSums:
+    """Empty sums of the two halves (``ms``/``target`` and ``preds``), their shape set by the first batch."""
+    return map_sums_init(BandSums, 2, device, counts=2)
+
+
+def _add(sums: BandSums, batch: Tensor, counts: Tensor, name: str) -> BandSums:
+    """``sums`` with a batch's sums added (``counts``: the UQI values behind each half)."""
+    return map_sums_add(sums, batch, counts.to(sums.count.device), name)
 
 
 def _uqi_sums(a: Tensor, b: Tensor) -> tuple[Tensor, int]:
@@ -113,6 +124,7 @@ def _check_spectral(preds: Any, target: Any, validate_args: bool, names: tuple[s
 
 
 @factory(higher_is_better=False)
+@parameter_docs.IMAGES
 def spectral_distortion_index(
     p: int = 1, reduction: str | None = "elementwise_mean", *, validate_args: bool = True
 ) -> Metric:
@@ -125,7 +137,6 @@ def spectral_distortion_index(
     Args:
         p: the norm's order (an int >= 1).
         reduction: ``"elementwise_mean"``, ``"sum"`` or ``"none"`` (all give the one value).
-        validate_args: check that the images are finite (shapes are always checked).
 
     Returns:
         A metric whose ``update(state, preds, target)`` takes the fused ``(N, C, H, W)`` images
@@ -148,14 +159,14 @@ def spectral_distortion_index(
     name = "spectral_distortion_index"
 
     def init(*, device: Any = None) -> SpectralDistortionState:
-        return SpectralDistortionState(map_sums_init(BandSums, 2, device, counts=2))
+        return SpectralDistortionState(_band_sums(device))
 
     def update(s: SpectralDistortionState, preds: Any, target: Any) -> SpectralDistortionState:
         pr, tg = _check_spectral(preds, target, validate_args, ("preds", "target"))
         if pr.shape[0] == 0:
             return s
         sums, counts = _spectral_sums(pr, tg)
-        return SpectralDistortionState(map_sums_add(s.sums, sums, counts.to(s.sums.count.device), name))
+        return SpectralDistortionState(_add(s.sums, sums, counts, name))
 
     def compute(s: SpectralDistortionState) -> Tensor:
         return _spectral_value(s.sums, p, reduction)
@@ -216,6 +227,7 @@ def _spatial_value(s: Any, norm_order: int, reduction: str) -> Tensor:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.PANSHARPENED
 def spatial_distortion_index(
     norm_order: int = 1, window_size: int = 7, reduction: str | None = "elementwise_mean", *, validate_args: bool = True
 ) -> Metric:
@@ -229,9 +241,7 @@ def spatial_distortion_index(
 
     Args:
         norm_order: the order ``q`` (an int >= 1).
-        window_size: the uniform filter's side used to degrade ``pan``.
         reduction: ``"elementwise_mean"``, ``"sum"`` or ``"none"`` (one value per band).
-        validate_args: check that the images are finite (shapes are always checked).
 
     Returns:
         A metric whose ``update(state, preds, ms, pan, pan_lr=None)`` takes the fused
@@ -239,11 +249,6 @@ def spatial_distortion_index(
         panchromatic images and optionally their ``(N, C, h, w)`` low-resolution version.
 
     Example:
-        >>> import torch
-        >>> from metrix.image import spatial_distortion_index
-        >>> g = torch.Generator().manual_seed(0)
-        >>> preds, pan = torch.rand(2, 3, 32, 32, generator=g), torch.rand(2, 3, 32, 32, generator=g)
-        >>> ms = torch.rand(2, 3, 16, 16, generator=g)
         >>> spatial_distortion_index()(preds, ms, pan)
         tensor(0.0240, dtype=torch.float64)
 
@@ -257,14 +262,14 @@ def spatial_distortion_index(
     name = "spatial_distortion_index"
 
     def init(*, device: Any = None) -> SpatialDistortionState:
-        return SpatialDistortionState(map_sums_init(BandSums, 2, device, counts=2))
+        return SpatialDistortionState(_band_sums(device))
 
     def update(s: SpatialDistortionState, preds: Any, ms: Any, pan: Any, pan_lr: Any = None) -> SpatialDistortionState:
         pr, m, pa, lr = _check_spatial(preds, ms, pan, pan_lr, window_size, validate_args)
         if pr.shape[0] == 0:
             return s
         sums, counts = _spatial_sums(pr, m, pa, lr, window_size)
-        return SpatialDistortionState(map_sums_add(s.sums, sums, counts.to(s.sums.count.device), name))
+        return SpatialDistortionState(_add(s.sums, sums, counts, name))
 
     def compute(s: SpatialDistortionState) -> Tensor:
         return _spatial_value(s.sums, norm_order, reduction)
@@ -273,6 +278,7 @@ def spatial_distortion_index(
 
 
 @factory(higher_is_better=True)
+@parameter_docs.PANSHARPENED
 def quality_with_no_reference(
     alpha: float = 1,
     beta: float = 1,
@@ -292,20 +298,13 @@ def quality_with_no_reference(
         alpha: the exponent of the spectral term (>= 0).
         beta: the exponent of the spatial term (>= 0).
         norm_order: the order of both distortion indices.
-        window_size: the uniform filter's side used to degrade ``pan``.
         reduction: ``"elementwise_mean"``, ``"sum"`` or ``"none"`` (D_s per band).
-        validate_args: check that the images are finite (shapes are always checked).
 
     Returns:
         A metric whose ``update(state, preds, ms, pan, pan_lr=None)`` takes the images as
         :func:`spatial_distortion_index` does.
 
     Example:
-        >>> import torch
-        >>> from metrix.image import quality_with_no_reference
-        >>> g = torch.Generator().manual_seed(0)
-        >>> preds, pan = torch.rand(2, 3, 32, 32, generator=g), torch.rand(2, 3, 32, 32, generator=g)
-        >>> ms = torch.rand(2, 3, 16, 16, generator=g)
         >>> quality_with_no_reference()(preds, ms, pan)
         tensor(0.8434, dtype=torch.float64)
 
@@ -321,9 +320,7 @@ def quality_with_no_reference(
     name = "quality_with_no_reference"
 
     def init(*, device: Any = None) -> QualityWithNoReferenceState:
-        return QualityWithNoReferenceState(
-            map_sums_init(BandSums, 2, device, counts=2), map_sums_init(BandSums, 2, device, counts=2)
-        )
+        return QualityWithNoReferenceState(_band_sums(device), _band_sums(device))
 
     def update(
         s: QualityWithNoReferenceState, preds: Any, ms: Any, pan: Any, pan_lr: Any = None
@@ -333,10 +330,9 @@ def quality_with_no_reference(
             return s
         spec, spec_n = _spectral_sums(pr, m)
         spat, spat_n = _spatial_sums(pr, m, pa, lr, window_size)
-        device = s.spectral.count.device
         return QualityWithNoReferenceState(
-            map_sums_add(s.spectral, spec, spec_n.to(device), name),
-            map_sums_add(s.spatial, spat, spat_n.to(device), name),
+            _add(s.spectral, spec, spec_n, name),
+            _add(s.spatial, spat, spat_n, name),
         )
 
     def compute(s: QualityWithNoReferenceState) -> Tensor:

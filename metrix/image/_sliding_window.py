@@ -17,6 +17,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.image import _parameter_docs as parameter_docs
 from metrix.image._filters import separable_filter, uniform_1d
 from metrix.image._inputs import F64, check_bool, check_int, image_pair
 from metrix.image._scc import _symmetric_pad
@@ -82,6 +83,7 @@ def _rmse_maps(p: Tensor, t: Tensor, window_size: int) -> tuple[Tensor, Tensor]:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.RANDOM_PAIR
 def root_mean_squared_error_using_sliding_window(
     window_size: int = 8, return_rmse_map: bool = False, *, validate_args: bool = True
 ) -> Metric:
@@ -93,17 +95,12 @@ def root_mean_squared_error_using_sliding_window(
     Args:
         window_size: the side of the uniform window.
         return_rmse_map: also return the per-pixel RMSE map averaged over images, ``(C, H, W)``.
-        validate_args: check that the images are finite (shapes are always checked).
 
     Returns:
         A metric whose ``update(state, preds, target)`` takes two ``(N, C, H, W)`` batches
         and whose value is the RMSE-SW (float64), or ``(rmse, rmse_map)``.
 
     Example:
-        >>> import torch
-        >>> from metrix.image import root_mean_squared_error_using_sliding_window
-        >>> g = torch.Generator().manual_seed(0)
-        >>> preds, target = torch.rand(4, 3, 16, 16, generator=g), torch.rand(4, 3, 16, 16, generator=g)
         >>> root_mean_squared_error_using_sliding_window()(preds, target)
         tensor(0.4069, dtype=torch.float64)
     """
@@ -150,6 +147,7 @@ def root_mean_squared_error_using_sliding_window(
 
 
 @factory(higher_is_better=False)
+@parameter_docs.RANDOM_PAIR
 def relative_average_spectral_error(window_size: int = 8, *, validate_args: bool = True) -> Metric:
     """Relative average spectral error (RASE) under a sliding window.
 
@@ -159,17 +157,12 @@ def relative_average_spectral_error(window_size: int = 8, *, validate_args: bool
 
     Args:
         window_size: the side of the uniform window.
-        validate_args: check that the images are finite (shapes are always checked).
 
     Returns:
         A metric whose ``update(state, preds, target)`` takes two ``(N, C, H, W)`` batches of
         one image size.
 
     Example:
-        >>> import torch
-        >>> from metrix.image import relative_average_spectral_error
-        >>> g = torch.Generator().manual_seed(0)
-        >>> preds, target = torch.rand(4, 3, 16, 16, generator=g), torch.rand(4, 3, 16, 16, generator=g)
         >>> relative_average_spectral_error()(preds, target)
         tensor(5253.3062, dtype=torch.float64)
 

@@ -14,6 +14,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import state
+from metrix.image import _parameter_docs as parameter_docs
 from metrix.image._inputs import check_bool, check_positive, check_reduction, image_pair
 from metrix.image._scores import ScoreSumsState, ScoreValuesState, scores_metric
 
@@ -46,6 +47,7 @@ def _same_dtype(preds: Any, target: Any) -> None:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.RANDOM_PAIR
 def spectral_angle_mapper(reduction: str | None = "elementwise_mean", *, validate_args: bool = True) -> Metric:
     """Spectral angle mapper: the angle between the band vectors of ``preds`` and ``target`` per pixel.
 
@@ -54,17 +56,12 @@ def spectral_angle_mapper(reduction: str | None = "elementwise_mean", *, validat
     Args:
         reduction: ``"elementwise_mean"`` (over every pixel), ``"sum"``, or
             ``"none"``/``None`` (the angle maps, ``(N, H, W)``).
-        validate_args: check that the images are finite (shapes are always checked).
 
     Returns:
         A metric whose ``update(state, preds, target)`` takes two ``(N, C, H, W)`` batches
         with ``C >= 2`` bands; the value is in radians.
 
     Example:
-        >>> import torch
-        >>> from metrix.image import spectral_angle_mapper
-        >>> g = torch.Generator().manual_seed(0)
-        >>> preds, target = torch.rand(4, 3, 16, 16, generator=g), torch.rand(4, 3, 16, 16, generator=g)
         >>> spectral_angle_mapper()(preds, target)
         tensor(0.5858, dtype=torch.float64)
 
@@ -86,6 +83,7 @@ def spectral_angle_mapper(reduction: str | None = "elementwise_mean", *, validat
 
 
 @factory(higher_is_better=False)
+@parameter_docs.SCALED_COPY
 def error_relative_global_dimensionless_synthesis(
     ratio: float = 4, reduction: str | None = "elementwise_mean", *, validate_args: bool = True
 ) -> Metric:
@@ -98,16 +96,8 @@ def error_relative_global_dimensionless_synthesis(
     Args:
         ratio: the ratio of high to low resolution pixel sizes.
         reduction: ``"elementwise_mean"``, ``"sum"`` or ``"none"``/``None`` (one value per image).
-        validate_args: check that the images are finite (shapes are always checked).
-
-    Returns:
-        A metric whose ``update(state, preds, target)`` takes two ``(N, C, H, W)`` batches.
 
     Example:
-        >>> import torch
-        >>> from metrix.image import error_relative_global_dimensionless_synthesis
-        >>> g = torch.Generator().manual_seed(0)
-        >>> preds = torch.rand(4, 3, 16, 16, generator=g)
         >>> error_relative_global_dimensionless_synthesis()(preds, preds * 0.75)
         tensor(9.6185, dtype=torch.float64)
 

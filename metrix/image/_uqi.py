@@ -17,6 +17,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import state
+from metrix.image import _parameter_docs as parameter_docs
 from metrix.image._filters import gaussian_1d, local_moments
 from metrix.image._inputs import check_bool, check_reduction, float_pair, image_pair, int_pair
 from metrix.image._scores import ScoreSumsState, ScoreValuesState, scores_metric
@@ -52,6 +53,7 @@ def uqi_map(preds: Tensor, target: Tensor, kernel_size: Sequence[int], sigma: Se
 
 
 @factory(higher_is_better=True)
+@parameter_docs.SCALED_COPY
 def universal_image_quality_index(
     kernel_size: Sequence[int] = (11, 11),
     sigma: Sequence[float] = (1.5, 1.5),
@@ -69,16 +71,8 @@ def universal_image_quality_index(
         sigma: the Gaussian's standard deviations ``(h, w)``.
         reduction: ``"elementwise_mean"`` (over every pixel of every image), ``"sum"``, or
             ``"none"``/``None`` (the maps, ``(N, C, H', W')``).
-        validate_args: check that the images are finite (shapes are always checked).
-
-    Returns:
-        A metric whose ``update(state, preds, target)`` takes two ``(N, C, H, W)`` batches.
 
     Example:
-        >>> import torch
-        >>> from metrix.image import universal_image_quality_index
-        >>> g = torch.Generator().manual_seed(0)
-        >>> preds = torch.rand(4, 3, 16, 16, generator=g)
         >>> universal_image_quality_index()(preds, preds * 0.75)
         tensor(0.9216, dtype=torch.float64)
 

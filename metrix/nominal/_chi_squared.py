@@ -18,12 +18,15 @@ import torch
 from torch import Tensor
 
 from metrix._core.checks import warn_if
-from metrix._core.metric import Metric, factory
+from metrix._core.family import publish
+from metrix._core.metric import Metric
 from metrix.nominal import _parameter_docs as parameter_docs
 from metrix.nominal._contingency import contingency_metric
 from metrix.nominal._inputs import check_bool, check_nan_strategy, check_num_classes, paired_labels
 
 __all__ = [
+    "BiasCorrectedPairAssociation",
+    "PairAssociation",
     "chi_squared",
     "cramers_v",
     "cramers_v_of",
@@ -143,16 +146,55 @@ def _bias_corrected(
     return reduce
 
 
-@factory(higher_is_better=True)
-@parameter_docs.PAIR
-def cramers_v(
-    num_classes: int | None = None,
-    bias_correction: bool = True,
-    nan_strategy: str = "replace",
-    nan_replace_value: float | None = 0.0,
-    *,
-    validate_args: bool = True,
-) -> Metric:
+class PairAssociation:
+    """An association statistic of one contingency table and its public factory, ``.factory``.
+
+    Pearson's C and Theil's U take the same TorchMetrics signature and body; only the
+    statistic (``reduce``, table to value), the name and the docstring differ.
+    """
+
+    def __init__(self, name: str, reduce: Callable[[Tensor], Tensor], module: str, doc: str) -> None:
+        self.name, self.reduce = name, reduce
+        self.factory = publish(self._factory, name, module, doc, higher_is_better=True, glossary=parameter_docs.PAIR)
+
+    def _factory(
+        self,
+        num_classes: int | None = None,
+        nan_strategy: str = "replace",
+        nan_replace_value: float | None = 0.0,
+        *,
+        validate_args: bool = True,
+    ) -> Metric:
+        return nominal_metric(self.name, self.reduce, num_classes, nan_strategy, nan_replace_value, validate_args)
+
+
+class BiasCorrectedPairAssociation:
+    """An association statistic with a ``bias_correction`` argument and its public factory, ``.factory``.
+
+    Cramér's V and Tschuprow's T: ``statistic(table, bias_correction)`` gives the value and
+    where the bias correction failed (a warning, as TorchMetrics gives).
+    """
+
+    def __init__(self, name: str, statistic: Callable[[Tensor, bool], tuple[Tensor, Tensor]], doc: str) -> None:
+        self.name, self.statistic = name, statistic
+        self.factory = publish(self._factory, name, __name__, doc, higher_is_better=True, glossary=parameter_docs.PAIR)
+
+    def _factory(
+        self,
+        num_classes: int | None = None,
+        bias_correction: bool = True,
+        nan_strategy: str = "replace",
+        nan_replace_value: float | None = 0.0,
+        *,
+        validate_args: bool = True,
+    ) -> Metric:
+        reduce = _bias_corrected(self.name, self.statistic, bias_correction)
+        return nominal_metric(self.name, reduce, num_classes, nan_strategy, nan_replace_value, validate_args)
+
+
+cramers_v = BiasCorrectedPairAssociation(
+    "cramers_v",
+    cramers_v_of,
     """Cramér's V: the association of two categorical series, in [0, 1] (1: each determines the other).
 
     ``V = sqrt((chi² / n) / min(r - 1, c - 1))`` over the contingency table of
@@ -166,29 +208,16 @@ def cramers_v(
         (or ``(N, C)`` scores, reduced by argmax) and whose value is a float64 scalar.
 
     Example:
-        >>> import torch
-        >>> from metrix.nominal import cramers_v
-        >>> preds = torch.tensor([0, 0, 1, 1, 2, 2, 0, 1])
-        >>> target = torch.tensor([0, 0, 1, 1, 2, 1, 0, 2])
         >>> cramers_v(bias_correction=False)(preds, target)
         tensor(0.7169, dtype=torch.float64)
         >>> cramers_v(num_classes=3, bias_correction=False)(preds, target)   # a fixed 3×3 table
         tensor(0.7169, dtype=torch.float64)
-    """
-    reduce = _bias_corrected("cramers_v", cramers_v_of, bias_correction)
-    return nominal_metric("cramers_v", reduce, num_classes, nan_strategy, nan_replace_value, validate_args)
+    """,
+).factory
 
-
-@factory(higher_is_better=True)
-@parameter_docs.PAIR
-def tschuprows_t(
-    num_classes: int | None = None,
-    bias_correction: bool = True,
-    nan_strategy: str = "replace",
-    nan_replace_value: float | None = 0.0,
-    *,
-    validate_args: bool = True,
-) -> Metric:
+tschuprows_t = BiasCorrectedPairAssociation(
+    "tschuprows_t",
+    tschuprows_t_of,
     """Tschuprow's T: the association of two categorical series, in [0, 1].
 
     ``T = sqrt((chi² / n) / sqrt((r - 1)(c - 1)))`` over the contingency table of
@@ -197,26 +226,15 @@ def tschuprows_t(
     in float64.
 
     Example:
-        >>> import torch
-        >>> from metrix.nominal import tschuprows_t
-        >>> preds = torch.tensor([0, 0, 1, 1, 2, 2, 0, 1])
-        >>> target = torch.tensor([0, 0, 1, 1, 2, 1, 0, 2])
         >>> tschuprows_t(bias_correction=False)(preds, target)
         tensor(0.7169, dtype=torch.float64)
-    """
-    reduce = _bias_corrected("tschuprows_t", tschuprows_t_of, bias_correction)
-    return nominal_metric("tschuprows_t", reduce, num_classes, nan_strategy, nan_replace_value, validate_args)
+    """,
+).factory
 
-
-@factory(higher_is_better=True)
-@parameter_docs.PAIR
-def pearsons_contingency_coefficient(
-    num_classes: int | None = None,
-    nan_strategy: str = "replace",
-    nan_replace_value: float | None = 0.0,
-    *,
-    validate_args: bool = True,
-) -> Metric:
+pearsons_contingency_coefficient = PairAssociation(
+    "pearsons_contingency_coefficient",
+    pearsons_of,
+    __name__,
     """Pearson's contingency coefficient ``sqrt(phi² / (1 + phi²))`` of two categorical series.
 
     ``phi² = chi² / n`` over the contingency table of ``target`` (rows) and ``preds``
@@ -225,13 +243,7 @@ def pearsons_contingency_coefficient(
     ``PearsonsContingencyCoefficient`` class), in float64.
 
     Example:
-        >>> import torch
-        >>> from metrix.nominal import pearsons_contingency_coefficient
-        >>> preds = torch.tensor([0, 0, 1, 1, 2, 2, 0, 1])
-        >>> target = torch.tensor([0, 0, 1, 1, 2, 1, 0, 2])
         >>> pearsons_contingency_coefficient()(preds, target)
         tensor(0.7119, dtype=torch.float64)
-    """
-    return nominal_metric(
-        "pearsons_contingency_coefficient", pearsons_of, num_classes, nan_strategy, nan_replace_value, validate_args
-    )
+    """,
+).factory

@@ -22,7 +22,8 @@ from torch import Tensor
 
 from metrix._core.args import check_tensor
 from metrix._core.checks import check, check_in_range, is_tracing, warn_if
-from metrix._core.metric import Metric, factory
+from metrix._core.family import publish
+from metrix._core.metric import Metric
 from metrix._core.state import leaf, state
 from metrix.nominal import _parameter_docs as parameter_docs
 from metrix.nominal._chi_squared import BIAS_WARNING, cramers_v_of, pearsons_of, tschuprows_t_of
@@ -187,116 +188,119 @@ def _symmetric(fn: Callable[[Tensor], tuple[Tensor, Tensor]]) -> PairStatistic:
     return statistic
 
 
-@factory(higher_is_better=None)
-@parameter_docs.MATRIX
-def cramers_v_matrix(
-    num_classes: int | None = None,
-    bias_correction: bool = True,
-    nan_strategy: str = "replace",
-    nan_replace_value: float | None = 0.0,
-    *,
-    num_variables: int | None = None,
-    validate_args: bool = True,
-) -> Metric:
+class _MatrixAssociation:
+    """An association statistic between every pair of columns and its public factory, ``.factory``.
+
+    Pearson's C and Theil's U matrices take the same TorchMetrics signature and body; only
+    the pair statistic, the name and the docstring differ.
+    """
+
+    def __init__(self, name: str, statistic: PairStatistic, doc: str) -> None:
+        self.name, self.statistic = name, statistic
+        self.factory = publish(
+            self._factory, name, __name__, doc, higher_is_better=None, glossary=parameter_docs.MATRIX
+        )
+
+    def _factory(
+        self,
+        num_classes: int | None = None,
+        nan_strategy: str = "replace",
+        nan_replace_value: float | None = 0.0,
+        *,
+        num_variables: int | None = None,
+        validate_args: bool = True,
+    ) -> Metric:
+        return _matrix_metric(
+            self.name, self.statistic, num_classes, num_variables, nan_strategy, nan_replace_value, validate_args
+        )
+
+
+class _BiasCorrectedMatrixAssociation:
+    """Cramér's V or Tschuprow's T between every pair of columns (``bias_correction``), ``.factory``."""
+
+    def __init__(self, name: str, statistic: Callable[[Tensor, bool], tuple[Tensor, Tensor]], doc: str) -> None:
+        self.name, self.statistic = name, statistic
+        self.factory = publish(
+            self._factory, name, __name__, doc, higher_is_better=None, glossary=parameter_docs.MATRIX
+        )
+
+    def _factory(
+        self,
+        num_classes: int | None = None,
+        bias_correction: bool = True,
+        nan_strategy: str = "replace",
+        nan_replace_value: float | None = 0.0,
+        *,
+        num_variables: int | None = None,
+        validate_args: bool = True,
+    ) -> Metric:
+        bias_correction = check_bool(bias_correction, "bias_correction")
+        statistic = _symmetric(lambda t: self.statistic(t, bias_correction))
+        return _matrix_metric(
+            self.name, statistic, num_classes, num_variables, nan_strategy, nan_replace_value, validate_args
+        )
+
+
+def _pearsons(tables: Tensor) -> tuple[Tensor, Tensor]:
+    return pearsons_of(tables), torch.zeros(tables.shape[:-2], dtype=torch.bool, device=tables.device)
+
+
+def _theils_u(tables: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    failed = torch.zeros(tables.shape[:-2], dtype=torch.bool, device=tables.device)
+    return theils_u_of(tables), theils_u_of(tables.transpose(-1, -2)), failed
+
+
+cramers_v_matrix = _BiasCorrectedMatrixAssociation(
+    "cramers_v_matrix",
+    cramers_v_of,
     """Cramér's V between every pair of columns of an ``(N, V)`` categorical dataset.
 
     Same arguments and values as ``torchmetrics.functional.nominal.cramers_v_matrix``,
     in float64.
 
     Example:
-        >>> import torch
-        >>> from metrix.nominal import cramers_v_matrix
-        >>> matrix = torch.tensor([[0, 1, 0], [1, 1, 0], [2, 0, 1], [0, 1, 0], [1, 0, 1], [2, 0, 1]])
         >>> cramers_v_matrix(bias_correction=False)(matrix)
         tensor([[1.0000, 0.8165, 0.8165],
                 [0.8165, 1.0000, 1.0000],
                 [0.8165, 1.0000, 1.0000]], dtype=torch.float64)
-    """
-    bias_correction = check_bool(bias_correction, "bias_correction")
-    statistic = _symmetric(lambda t: cramers_v_of(t, bias_correction))
-    return _matrix_metric(
-        "cramers_v_matrix", statistic, num_classes, num_variables, nan_strategy, nan_replace_value, validate_args
-    )
+    """,
+).factory
 
-
-@factory(higher_is_better=None)
-@parameter_docs.MATRIX
-def tschuprows_t_matrix(
-    num_classes: int | None = None,
-    bias_correction: bool = True,
-    nan_strategy: str = "replace",
-    nan_replace_value: float | None = 0.0,
-    *,
-    num_variables: int | None = None,
-    validate_args: bool = True,
-) -> Metric:
+tschuprows_t_matrix = _BiasCorrectedMatrixAssociation(
+    "tschuprows_t_matrix",
+    tschuprows_t_of,
     """Tschuprow's T between every pair of columns of an ``(N, V)`` categorical dataset.
 
     Same arguments and values as ``torchmetrics.functional.nominal.tschuprows_t_matrix``,
     in float64.
 
     Example:
-        >>> import torch
-        >>> from metrix.nominal import tschuprows_t_matrix
-        >>> matrix = torch.tensor([[0, 1, 0], [1, 1, 0], [2, 0, 1], [0, 1, 0], [1, 0, 1], [2, 0, 1]])
         >>> tschuprows_t_matrix(bias_correction=False)(matrix)
         tensor([[1.0000, 0.6866, 0.6866],
                 [0.6866, 1.0000, 1.0000],
                 [0.6866, 1.0000, 1.0000]], dtype=torch.float64)
-    """
-    bias_correction = check_bool(bias_correction, "bias_correction")
-    statistic = _symmetric(lambda t: tschuprows_t_of(t, bias_correction))
-    return _matrix_metric(
-        "tschuprows_t_matrix", statistic, num_classes, num_variables, nan_strategy, nan_replace_value, validate_args
-    )
+    """,
+).factory
 
-
-@factory(higher_is_better=None)
-@parameter_docs.MATRIX
-def pearsons_contingency_coefficient_matrix(
-    num_classes: int | None = None,
-    nan_strategy: str = "replace",
-    nan_replace_value: float | None = 0.0,
-    *,
-    num_variables: int | None = None,
-    validate_args: bool = True,
-) -> Metric:
+pearsons_contingency_coefficient_matrix = _MatrixAssociation(
+    "pearsons_contingency_coefficient_matrix",
+    _symmetric(_pearsons),
     """Pearson's contingency coefficient between every pair of columns of an ``(N, V)`` dataset.
 
     Same arguments and values as
     ``torchmetrics.functional.nominal.pearsons_contingency_coefficient_matrix``, in float64.
 
     Example:
-        >>> import torch
-        >>> from metrix.nominal import pearsons_contingency_coefficient_matrix
-        >>> matrix = torch.tensor([[0, 1, 0], [1, 1, 0], [2, 0, 1], [0, 1, 0], [1, 0, 1], [2, 0, 1]])
         >>> pearsons_contingency_coefficient_matrix()(matrix)
         tensor([[1.0000, 0.6325, 0.6325],
                 [0.6325, 1.0000, 0.7071],
                 [0.6325, 0.7071, 1.0000]], dtype=torch.float64)
-    """
-    statistic = _symmetric(lambda t: (pearsons_of(t), torch.zeros(t.shape[:-2], dtype=torch.bool, device=t.device)))
-    return _matrix_metric(
-        "pearsons_contingency_coefficient_matrix",
-        statistic,
-        num_classes,
-        num_variables,
-        nan_strategy,
-        nan_replace_value,
-        validate_args,
-    )
+    """,
+).factory
 
-
-@factory(higher_is_better=None)
-@parameter_docs.MATRIX
-def theils_u_matrix(
-    num_classes: int | None = None,
-    nan_strategy: str = "replace",
-    nan_replace_value: float | None = 0.0,
-    *,
-    num_variables: int | None = None,
-    validate_args: bool = True,
-) -> Metric:
+theils_u_matrix = _MatrixAssociation(
+    "theils_u_matrix",
+    _theils_u,
     """Theil's U between every ordered pair of columns of an ``(N, V)`` categorical dataset.
 
     Entry ``[i, j]`` is ``U(column i | column j)``. Same arguments and values as
@@ -307,19 +311,9 @@ def theils_u_matrix(
         value is the ``(V, V)`` float64 matrix (ones on the diagonal).
 
     Example:
-        >>> import torch
-        >>> from metrix.nominal import theils_u_matrix
-        >>> matrix = torch.tensor([[0, 1, 0], [1, 1, 0], [2, 0, 1], [0, 1, 0], [1, 0, 1], [2, 0, 1]])
         >>> theils_u_matrix()(matrix)
         tensor([[1.0000, 0.4206, 0.4206],
                 [0.6667, 1.0000, 1.0000],
                 [0.6667, 1.0000, 1.0000]], dtype=torch.float64)
-    """
-
-    def statistic(tables: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-        failed = torch.zeros(tables.shape[:-2], dtype=torch.bool, device=tables.device)
-        return theils_u_of(tables), theils_u_of(tables.transpose(-1, -2)), failed
-
-    return _matrix_metric(
-        "theils_u_matrix", statistic, num_classes, num_variables, nan_strategy, nan_replace_value, validate_args
-    )
+    """,
+).factory

@@ -1,8 +1,8 @@
 """The docstring parts that nominal factories share (see ``metrix._core.docstrings``).
 
 ``PAIR``: the association of two label vectors (``cramers_v``, ``theils_u``…); ``MATRIX``: the same
-statistics between every pair of columns of a dataset. A factory describes in its own docstring only
-what is its own.
+statistics between every pair of columns of a dataset. Each opens its examples with one dataset that
+serves them all. A factory describes in its own docstring only what is its own.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ PAIR = Glossary(
         "A metric whose ``update(state, preds, target)`` takes two ``(N,)`` label vectors\n"
         "(or ``(N, C)`` scores) and whose value is a float64 scalar."
     ),
+    example=">>> import torch\n"
+    ">>> from metrix.nominal import {name}\n"
+    ">>> preds = torch.tensor([0, 0, 1, 1, 2, 2, 0, 1])\n"
+    ">>> target = torch.tensor([0, 0, 1, 1, 2, 1, 0, 2])",
 )
 
 MATRIX = Glossary(
@@ -53,4 +57,7 @@ MATRIX = Glossary(
         "A metric whose ``update(state, matrix)`` takes an ``(N, V)`` tensor and whose\n"
         "value is the symmetric ``(V, V)`` float64 matrix (ones on the diagonal)."
     ),
+    example=">>> import torch\n"
+    ">>> from metrix.nominal import {name}\n"
+    ">>> matrix = torch.tensor([[0, 1, 0], [1, 1, 0], [2, 0, 1], [0, 1, 0], [1, 0, 1], [2, 0, 1]])",
 )

@@ -11,9 +11,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric, factory
-from metrix.nominal import _parameter_docs as parameter_docs
-from metrix.nominal._chi_squared import nominal_metric
+from metrix.nominal._chi_squared import PairAssociation
 
 __all__ = ["theils_u", "theils_u_of"]
 
@@ -34,15 +32,10 @@ def theils_u_of(table: Tensor) -> Tensor:
     return torch.where(entropy == 0, 0.0, (entropy - conditional) / entropy)
 
 
-@factory(higher_is_better=True)
-@parameter_docs.PAIR
-def theils_u(
-    num_classes: int | None = None,
-    nan_strategy: str = "replace",
-    nan_replace_value: float | None = 0.0,
-    *,
-    validate_args: bool = True,
-) -> Metric:
+theils_u = PairAssociation(
+    "theils_u",
+    theils_u_of,
+    __name__,
     """Theil's U (uncertainty coefficient) of ``preds`` given ``target``, in [0, 1].
 
     ``U = (H(preds) - H(preds | target)) / H(preds)``, 0 when ``preds`` is constant.
@@ -50,11 +43,7 @@ def theils_u(
     ``TheilsU`` class with ``num_classes``), in float64.
 
     Example:
-        >>> import torch
-        >>> from metrix.nominal import theils_u
-        >>> preds = torch.tensor([0, 0, 1, 1, 2, 2, 0, 1])
-        >>> target = torch.tensor([0, 0, 1, 1, 2, 1, 0, 2])
         >>> theils_u()(preds, target)
         tensor(0.6193, dtype=torch.float64)
-    """
-    return nominal_metric("theils_u", theils_u_of, num_classes, nan_strategy, nan_replace_value, validate_args)
+    """,
+).factory

@@ -58,7 +58,8 @@ def _finish(distance: Tensor, zero_diagonal: bool, reduction: str | None) -> Ten
     return distance
 
 
-# What every pairwise function takes and returns (written into each docstring's Args and Returns).
+# What every pairwise function takes and returns (written into each docstring's Args and Returns),
+# and the two matrices every example compares.
 _ROWS = Glossary(
     {
         "x": "``(N, d)``.",
@@ -67,6 +68,10 @@ _ROWS = Glossary(
         "zero_diagonal": "set entries ``[i, i]`` to 0 (default: only when ``y`` is ``None``).",
     },
     returns="The ``(N, M)`` matrix, or ``(N,)`` with a reduction.",
+    example=">>> import torch\n"
+    ">>> from metrix.pairwise import {name}\n"
+    ">>> x = torch.tensor([[2.0, 3], [3, 5], [5, 8]])\n"
+    ">>> y = torch.tensor([[1.0, 0], [2, 1]])",
 )
 
 
@@ -79,10 +84,6 @@ def pairwise_cosine_similarity(
     Same arguments and values as ``torchmetrics.functional.pairwise_cosine_similarity``.
 
     Example:
-        >>> import torch
-        >>> from metrix.pairwise import pairwise_cosine_similarity
-        >>> x = torch.tensor([[2.0, 3], [3, 5], [5, 8]])
-        >>> y = torch.tensor([[1.0, 0], [2, 1]])
         >>> pairwise_cosine_similarity(x, y)
         tensor([[0.5547, 0.8682],
                 [0.5145, 0.8437],
@@ -108,10 +109,6 @@ def pairwise_euclidean_distance(
     (TorchMetrics returns NaN there).
 
     Example:
-        >>> import torch
-        >>> from metrix.pairwise import pairwise_euclidean_distance
-        >>> x = torch.tensor([[2.0, 3], [3, 5], [5, 8]])
-        >>> y = torch.tensor([[1.0, 0], [2, 1]])
         >>> pairwise_euclidean_distance(x, y)
         tensor([[3.1623, 2.0000],
                 [5.3852, 4.1231],
@@ -134,10 +131,6 @@ def pairwise_linear_similarity(
     Same arguments and values as ``torchmetrics.functional.pairwise_linear_similarity``.
 
     Example:
-        >>> import torch
-        >>> from metrix.pairwise import pairwise_linear_similarity
-        >>> x = torch.tensor([[2.0, 3], [3, 5], [5, 8]])
-        >>> y = torch.tensor([[1.0, 0], [2, 1]])
         >>> pairwise_linear_similarity(x, y)
         tensor([[ 2.,  7.],
                 [ 3., 11.],
@@ -157,10 +150,6 @@ def pairwise_manhattan_distance(
     (computed without TorchMetrics' ``(N, M, d)`` temporary).
 
     Example:
-        >>> import torch
-        >>> from metrix.pairwise import pairwise_manhattan_distance
-        >>> x = torch.tensor([[2.0, 3], [3, 5], [5, 8]])
-        >>> y = torch.tensor([[1.0, 0], [2, 1]])
         >>> pairwise_manhattan_distance(x, y)
         tensor([[ 4.,  2.],
                 [ 7.,  5.],
@@ -189,10 +178,6 @@ def pairwise_minkowski_distance(
         exponent: the order ``p >= 1``.
 
     Example:
-        >>> import torch
-        >>> from metrix.pairwise import pairwise_minkowski_distance
-        >>> x = torch.tensor([[2.0, 3], [3, 5], [5, 8]])
-        >>> y = torch.tensor([[1.0, 0], [2, 1]])
         >>> pairwise_minkowski_distance(x, y, exponent=4)
         tensor([[3.0092, 2.0000],
                 [5.0317, 4.0039],

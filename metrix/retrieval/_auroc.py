@@ -64,7 +64,7 @@ def _auroc_kernel(max_fpr: float | None) -> Any:
 
 
 @factory(higher_is_better=True)
-@parameter_docs.CUTOFF
+@parameter_docs.CUTOFF_EXAMPLE
 def retrieval_auroc(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
@@ -85,11 +85,6 @@ def retrieval_auroc(
             partial AUC, McClish correction); ``None`` for the whole curve.
 
     Example:
-        >>> import torch
-        >>> from metrix.retrieval import retrieval_auroc
-        >>> preds = torch.tensor([0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2])
-        >>> target = torch.tensor([0, 0, 1, 1, 0, 1, 1])
-        >>> indexes = torch.tensor([0, 0, 0, 1, 1, 1, 1])
         >>> retrieval_auroc()(preds, target, indexes=indexes)
         tensor(0.6667)
     """

@@ -11,14 +11,10 @@ relevant hit (but its query is not empty for ``empty_target_action``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from torch import Tensor
 
-from metrix._core.metric import Metric, factory
 from metrix.retrieval import _parameter_docs as parameter_docs
-from metrix.retrieval._forms import cutoff_metric
-from metrix.retrieval._inputs import Options
+from metrix.retrieval._cutoff_family import CutoffMetric
 from metrix.retrieval._ranking import Ranked
 
 __all__ = ["retrieval_average_precision", "retrieval_reciprocal_rank"]
@@ -45,18 +41,10 @@ def _reciprocal_rank(r: Ranked, ks: tuple[int | None, ...]) -> tuple[Tensor, Ten
     return r.sum(r.top(first_hit / r.positions, ks)), r.sum(r.target) == 0
 
 
-@factory(higher_is_better=True)
-@parameter_docs.CUTOFF
-def retrieval_average_precision(
-    empty_target_action: str = "neg",
-    ignore_index: int | None = None,
-    top_k: int | tuple[int, ...] | None = None,
-    aggregation: str | Callable[..., Tensor] = "mean",
-    *,
-    dense: bool = False,
-    capacity: int | None = None,
-    validate_args: bool = True,
-) -> Metric:
+retrieval_average_precision = CutoffMetric(
+    "retrieval_average_precision",
+    _average_precision,
+    __name__,
     """Mean average precision (MAP) over queries, TorchMetrics' ``RetrievalMAP``.
 
     Args:
@@ -70,33 +58,20 @@ def retrieval_average_precision(
             (compiles once, vmaps); ``None`` keeps growing eager storage.
 
     Example:
-        >>> import torch
-        >>> from metrix.retrieval import retrieval_average_precision
-        >>> preds = torch.tensor([0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2])
-        >>> target = torch.tensor([0, 0, 1, 1, 0, 1, 1])
-        >>> indexes = torch.tensor([0, 0, 0, 1, 1, 1, 1])
         >>> retrieval_average_precision()(preds, target, indexes=indexes)
         tensor(0.9028)
         >>> dense = retrieval_average_precision(dense=True, top_k=(1, 2))
         >>> dense(torch.tensor([[0.2, 0.3, 0.5]]), torch.tensor([[0, 0, 1]]))
         tensor([1., 1.])
-    """
-    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
-    return cutoff_metric("retrieval_average_precision", _average_precision, options, top_k)
+    """,
+    higher_is_better=True,
+    glossary=parameter_docs.CUTOFF_EXAMPLE,
+).factory
 
-
-@factory(higher_is_better=True)
-@parameter_docs.CUTOFF
-def retrieval_reciprocal_rank(
-    empty_target_action: str = "neg",
-    ignore_index: int | None = None,
-    top_k: int | tuple[int, ...] | None = None,
-    aggregation: str | Callable[..., Tensor] = "mean",
-    *,
-    dense: bool = False,
-    capacity: int | None = None,
-    validate_args: bool = True,
-) -> Metric:
+retrieval_reciprocal_rank = CutoffMetric(
+    "retrieval_reciprocal_rank",
+    _reciprocal_rank,
+    __name__,
     """Mean reciprocal rank (MRR) of the first relevant document, TorchMetrics' ``RetrievalMRR``.
 
     Args:
@@ -104,13 +79,9 @@ def retrieval_reciprocal_rank(
             gives one value per k.
 
     Example:
-        >>> import torch
-        >>> from metrix.retrieval import retrieval_reciprocal_rank
-        >>> preds = torch.tensor([0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2])
-        >>> target = torch.tensor([0, 0, 1, 1, 0, 0, 1])
-        >>> indexes = torch.tensor([0, 0, 0, 1, 1, 1, 1])
         >>> retrieval_reciprocal_rank()(preds, target, indexes)
         tensor(0.6667)
-    """
-    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
-    return cutoff_metric("retrieval_reciprocal_rank", _reciprocal_rank, options, top_k)
+    """,
+    higher_is_better=True,
+    glossary=parameter_docs.CUTOFF_ONE_HIT_EXAMPLE,
+).factory

@@ -89,7 +89,7 @@ def _curves_output(v: Tensor) -> tuple[Tensor, Tensor, Tensor]:
 
 
 @factory(higher_is_better=None)
-@parameter_docs.QUERIES
+@parameter_docs.QUERIES_EXAMPLE
 def retrieval_precision_recall_curve(
     max_k: int | None = None,
     adaptive_k: bool = False,
@@ -118,11 +118,6 @@ def retrieval_precision_recall_curve(
         TorchMetrics' class returns.
 
     Example:
-        >>> import torch
-        >>> from metrix.retrieval import retrieval_precision_recall_curve
-        >>> preds = torch.tensor([0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2])
-        >>> target = torch.tensor([0, 0, 1, 1, 0, 1, 1])
-        >>> indexes = torch.tensor([0, 0, 0, 1, 1, 1, 1])
         >>> precision, recall, top_k = retrieval_precision_recall_curve(max_k=3)(preds, target, indexes)
         >>> precision, recall, top_k
         (tensor([1.0000, 0.5000, 0.5000]), tensor([0.6667, 0.6667, 0.8333]), tensor([1, 2, 3]))
@@ -147,7 +142,7 @@ def _best_recall(min_precision: float) -> Any:
 
 
 @factory(higher_is_better=True)
-@parameter_docs.QUERIES
+@parameter_docs.QUERIES_EXAMPLE
 def retrieval_recall_at_fixed_precision(
     min_precision: float = 0.0,
     max_k: int | None = None,
@@ -177,11 +172,6 @@ def retrieval_recall_at_fixed_precision(
         A metric computing ``(max_recall, best_k)``: a float32 scalar and an int64 scalar.
 
     Example:
-        >>> import torch
-        >>> from metrix.retrieval import retrieval_recall_at_fixed_precision
-        >>> preds = torch.tensor([0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2])
-        >>> target = torch.tensor([0, 0, 1, 1, 0, 1, 1])
-        >>> indexes = torch.tensor([0, 0, 0, 1, 1, 1, 1])
         >>> retrieval_recall_at_fixed_precision(min_precision=0.8)(preds, target, indexes=indexes)
         (tensor(0.6667), tensor(1))
     """

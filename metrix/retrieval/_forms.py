@@ -24,6 +24,7 @@ must not be split over two rows: each row is ranked on its own.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -182,22 +183,32 @@ def retrieval_metric(
         finish: maps the aggregated value (float32, ``value_shape``) to the output.
         key: the metric's own configuration (the dense state is per metric).
     """
+    score = _Scorer(name, kernel, opts, ks, empty_what)
     if opts.dense:
         if value_shape is None:
             raise ValueError(f"{name}: dense=True needs a fixed number of values per query (pass max_k)")
-        return _dense_metric(name, kernel, opts, ks, graded, empty_what, value_shape, finish, key)
-    return _flat_metric(name, kernel, opts, ks, graded, empty_what, finish)
+        return _dense_metric(score, graded, value_shape, finish, key)
+    return _flat_metric(score, graded, finish)
 
 
-def _flat_metric(
-    name: str,
-    kernel: Kernel,
-    opts: Options,
-    ks: tuple[int | None, ...],
-    graded: bool,
-    empty_what: str,
-    finish: Callable[[Tensor], Any],
-) -> Metric:
+@dataclass(frozen=True)
+class _Scorer:
+    """What both forms do with ranked documents: the kernel, then ``empty_target_action``."""
+
+    name: str
+    kernel: Kernel
+    opts: Options
+    ks: tuple[int | None, ...]
+    empty_what: str
+
+    def __call__(self, ranked: Ranked) -> tuple[Tensor, Tensor]:
+        """Per-query values ``(num, *shape)`` and which queries count ``(num,)``."""
+        values, empty = self.kernel(ranked, self.ks)
+        return _settle(values, empty, ranked.exists, self.opts, self.name, self.empty_what)
+
+
+def _flat_metric(score: _Scorer, graded: bool, finish: Callable[[Tensor], Any]) -> Metric:
+    name, opts = score.name, score.opts
     capacity, ignore, va = opts.capacity, opts.ignore_index, opts.validate_args
     target_dtype = torch.float32 if graded else torch.int8
 
@@ -244,10 +255,8 @@ def _flat_metric(
             valid = valid & (q_all >= 0)
             q, p, t = (q_all,), (p_all,), (t_all,)
         ranked = rank_flat(p, t, q, valid)
-        values, empty = kernel(ranked, ks)
-        exists = ranked.exists
+        values, counted = score(ranked)
         del ranked  # the per-document arrays: free them before the aggregation
-        values, counted = _settle(values, empty, exists, opts, name, empty_what)
         return finish(aggregate(values, counted, opts.aggregation))
 
     key = ("retrieval_samples", graded, ignore, capacity, va)  # every flat metric stores the same documents
@@ -258,16 +267,13 @@ QueryState = QuerySums | QueryMinimum | QueryMaximum  # by aggregation=: mean, m
 
 
 def _dense_metric(
-    name: str,
-    kernel: Kernel,
-    opts: Options,
-    ks: tuple[int | None, ...],
+    score: _Scorer,
     graded: bool,
-    empty_what: str,
     value_shape: tuple[int, ...],
     finish: Callable[[Tensor], Any],
     key: tuple[Any, ...],
 ) -> Metric:
+    name, opts = score.name, score.opts
     ignore, va, aggregation = opts.ignore_index, opts.validate_args, opts.aggregation
 
     def init(*, device: Any = None) -> QueryState:
@@ -287,9 +293,7 @@ def _dense_metric(
                 "for documents with query ids build the metric with dense=False"
             )
         p, t, valid = dense_inputs(name, preds, target, mask, graded=graded, ignore_index=ignore, validate_args=va)
-        ranked = rank_dense(p, t, valid)
-        values, empty = kernel(ranked, ks)
-        values, counted = _settle(values, empty, ranked.exists, opts, name, empty_what)
+        values, counted = score(rank_dense(p, t, valid))
         mask_shape = (-1,) + (1,) * len(value_shape)
         w = counted.reshape(mask_shape)
         count = s.count + counted.to(torch.int64).sum()

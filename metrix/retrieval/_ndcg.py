@@ -10,15 +10,10 @@ only 0/1. The ideal order needs a second sort of the relevance inside each query
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric, factory
-from metrix.retrieval import _parameter_docs as parameter_docs
-from metrix.retrieval._forms import cutoff_metric
-from metrix.retrieval._inputs import Options
+from metrix.retrieval._cutoff_family import CutoffMetric
 from metrix.retrieval._ranking import Ranked
 
 __all__ = ["retrieval_normalized_dcg"]
@@ -36,18 +31,10 @@ def _ndcg(r: Ranked, ks: tuple[int | None, ...]) -> tuple[Tensor, Tensor]:
     return value, r.sum(r.target) == 0
 
 
-@factory(higher_is_better=True)
-@parameter_docs.CUTOFF
-def retrieval_normalized_dcg(
-    empty_target_action: str = "neg",
-    ignore_index: int | None = None,
-    top_k: int | tuple[int, ...] | None = None,
-    aggregation: str | Callable[..., Tensor] = "mean",
-    *,
-    dense: bool = False,
-    capacity: int | None = None,
-    validate_args: bool = True,
-) -> Metric:
+retrieval_normalized_dcg = CutoffMetric(
+    "retrieval_normalized_dcg",
+    _ndcg,
+    __name__,
     """Normalized DCG over queries, TorchMetrics' ``RetrievalNormalizedDCG``.
 
     Unlike TorchMetrics' functional, 2-D input (``dense=True``) is never flattened into one query.
@@ -71,6 +58,7 @@ def retrieval_normalized_dcg(
 
     Reference: Järvelin and Kekäläinen, "Cumulated gain-based evaluation of IR
     techniques", ACM TOIS 2002; ``sklearn.metrics.ndcg_score``.
-    """
-    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
-    return cutoff_metric("retrieval_normalized_dcg", _ndcg, options, top_k, graded=True)
+    """,
+    higher_is_better=True,
+    graded=True,
+).factory

@@ -3,14 +3,15 @@
 Every retrieval metric is fed in the same two forms (the description's last paragraph) and
 takes the same query options (``Options`` in ``_inputs``); the per-query metrics at a cut-off
 (``top_k``) also return the same kind of value. A factory describes in its own docstring only
-what is its own.
+what is its own. Most retrieval examples rank the same seven documents of two queries; the
+``*_EXAMPLE`` glossaries open their examples with them, so a docstring shows only its own call.
 """
 
 from __future__ import annotations
 
 from metrix._core.docstrings import Glossary
 
-__all__ = ["CUTOFF", "QUERIES"]
+__all__ = ["CUTOFF", "CUTOFF_EXAMPLE", "CUTOFF_ONE_HIT_EXAMPLE", "QUERIES", "QUERIES_EXAMPLE"]
 
 QUERIES = Glossary(
     {
@@ -33,3 +34,20 @@ CUTOFF = QUERIES | Glossary(
     {"top_k": "the cut-off ``k`` (``None``: every document); a sequence gives one value per k."},
     returns="A metric computing a float32 scalar (or ``(K,)`` for several ``top_k``).",
 )
+
+
+def _example(target: str) -> Glossary:
+    """The opening lines of an example over seven documents of two queries, with relevance ``target``."""
+    return Glossary(
+        {},
+        example=">>> import torch\n"
+        ">>> from metrix.retrieval import {name}\n"
+        ">>> preds = torch.tensor([0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2])\n"
+        f">>> target = torch.tensor({target})\n"
+        ">>> indexes = torch.tensor([0, 0, 0, 1, 1, 1, 1])",
+    )
+
+
+QUERIES_EXAMPLE = QUERIES | _example("[0, 0, 1, 1, 0, 1, 1]")
+CUTOFF_EXAMPLE = CUTOFF | _example("[0, 0, 1, 1, 0, 1, 1]")
+CUTOFF_ONE_HIT_EXAMPLE = CUTOFF | _example("[0, 0, 1, 1, 0, 0, 1]")  # hit rate, MRR: the first hit matters

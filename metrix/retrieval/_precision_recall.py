@@ -21,6 +21,7 @@ from metrix._core.args import check_bool
 from metrix._core.metric import Metric, factory
 from metrix.retrieval import _parameter_docs as parameter_docs
 from metrix.retrieval._average_precision import scored_hits
+from metrix.retrieval._cutoff_family import CutoffMetric
 from metrix.retrieval._forms import cutoff_metric
 from metrix.retrieval._inputs import Options
 from metrix.retrieval._ranking import NO_CUTOFF, Ranked
@@ -75,7 +76,7 @@ def _r_precision(r: Ranked, ks: tuple[int | None, ...]) -> tuple[Tensor, Tensor]
 
 
 @factory(higher_is_better=True)
-@parameter_docs.CUTOFF
+@parameter_docs.CUTOFF_EXAMPLE
 def retrieval_precision(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
@@ -95,11 +96,6 @@ def retrieval_precision(
         adaptive_k: divide by ``min(k, documents in the query)`` instead of ``k``.
 
     Example:
-        >>> import torch
-        >>> from metrix.retrieval import retrieval_precision
-        >>> preds = torch.tensor([0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2])
-        >>> target = torch.tensor([0, 0, 1, 1, 0, 1, 1])
-        >>> indexes = torch.tensor([0, 0, 0, 1, 1, 1, 1])
         >>> retrieval_precision(top_k=2)(preds, target, indexes=indexes)
         tensor(0.5000)
     """
@@ -108,74 +104,40 @@ def retrieval_precision(
     return cutoff_metric("retrieval_precision", _precision_kernel(adaptive_k), options, top_k, extra_key=(adaptive_k,))
 
 
-@factory(higher_is_better=True)
-@parameter_docs.CUTOFF
-def retrieval_recall(
-    empty_target_action: str = "neg",
-    ignore_index: int | None = None,
-    top_k: int | tuple[int, ...] | None = None,
-    aggregation: str | Callable[..., Tensor] = "mean",
-    *,
-    dense: bool = False,
-    capacity: int | None = None,
-    validate_args: bool = True,
-) -> Metric:
+retrieval_recall = CutoffMetric(
+    "retrieval_recall",
+    _recall,
+    __name__,
     """Recall at ``k`` over queries, TorchMetrics' ``RetrievalRecall``.
 
     Example:
-        >>> import torch
-        >>> from metrix.retrieval import retrieval_recall
-        >>> preds = torch.tensor([0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2])
-        >>> target = torch.tensor([0, 0, 1, 1, 0, 1, 1])
-        >>> indexes = torch.tensor([0, 0, 0, 1, 1, 1, 1])
         >>> retrieval_recall(top_k=2)(preds, target, indexes=indexes)
         tensor(0.6667)
-    """
-    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
-    return cutoff_metric("retrieval_recall", _recall, options, top_k)
+    """,
+    higher_is_better=True,
+    glossary=parameter_docs.CUTOFF_EXAMPLE,
+).factory
 
-
-@factory(higher_is_better=True)
-@parameter_docs.CUTOFF
-def retrieval_hit_rate(
-    empty_target_action: str = "neg",
-    ignore_index: int | None = None,
-    top_k: int | tuple[int, ...] | None = None,
-    aggregation: str | Callable[..., Tensor] = "mean",
-    *,
-    dense: bool = False,
-    capacity: int | None = None,
-    validate_args: bool = True,
-) -> Metric:
+retrieval_hit_rate = CutoffMetric(
+    "retrieval_hit_rate",
+    _hit_rate,
+    __name__,
     """Hit rate at ``k``: the share of queries with a relevant document in their top ``k``.
 
     TorchMetrics' ``RetrievalHitRate``.
 
     Example:
-        >>> import torch
-        >>> from metrix.retrieval import retrieval_hit_rate
-        >>> preds = torch.tensor([0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2])
-        >>> target = torch.tensor([0, 0, 1, 1, 0, 0, 1])
-        >>> indexes = torch.tensor([0, 0, 0, 1, 1, 1, 1])
         >>> retrieval_hit_rate(top_k=2)(preds, target, indexes=indexes)
         tensor(0.5000)
-    """
-    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
-    return cutoff_metric("retrieval_hit_rate", _hit_rate, options, top_k)
+    """,
+    higher_is_better=True,
+    glossary=parameter_docs.CUTOFF_ONE_HIT_EXAMPLE,
+).factory
 
-
-@factory(higher_is_better=False)
-@parameter_docs.CUTOFF
-def retrieval_fall_out(
-    empty_target_action: str = "pos",
-    ignore_index: int | None = None,
-    top_k: int | tuple[int, ...] | None = None,
-    aggregation: str | Callable[..., Tensor] = "mean",
-    *,
-    dense: bool = False,
-    capacity: int | None = None,
-    validate_args: bool = True,
-) -> Metric:
+retrieval_fall_out = CutoffMetric(
+    "retrieval_fall_out",
+    _fall_out,
+    __name__,
     """Fall-out at ``k``: non-relevant documents in the top ``k`` over all non-relevant ones.
 
     TorchMetrics' ``RetrievalFallOut`` (lower is better).
@@ -185,20 +147,18 @@ def retrieval_fall_out(
             (1, the default), ``"neg"`` (0), is skipped (``"skip"``), or raises (``"error"``).
 
     Example:
-        >>> import torch
-        >>> from metrix.retrieval import retrieval_fall_out
-        >>> preds = torch.tensor([0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2])
-        >>> target = torch.tensor([0, 0, 1, 1, 0, 1, 1])
-        >>> indexes = torch.tensor([0, 0, 0, 1, 1, 1, 1])
         >>> retrieval_fall_out(top_k=2)(preds, target, indexes=indexes)
         tensor(0.7500)
-    """
-    options = Options(empty_target_action, ignore_index, aggregation, dense, capacity, validate_args)
-    return cutoff_metric("retrieval_fall_out", _fall_out, options, top_k, empty_what="negative")
+    """,
+    higher_is_better=False,
+    glossary=parameter_docs.CUTOFF_EXAMPLE,
+    empty_what="negative",
+    empty_target_action="pos",
+).factory
 
 
 @factory(higher_is_better=True)
-@parameter_docs.CUTOFF
+@parameter_docs.CUTOFF_EXAMPLE
 def retrieval_r_precision(
     empty_target_action: str = "neg",
     ignore_index: int | None = None,
@@ -216,11 +176,6 @@ def retrieval_r_precision(
         A metric computing a float32 scalar.
 
     Example:
-        >>> import torch
-        >>> from metrix.retrieval import retrieval_r_precision
-        >>> preds = torch.tensor([0.2, 0.3, 0.5, 0.1, 0.3, 0.5, 0.2])
-        >>> target = torch.tensor([0, 0, 1, 1, 0, 1, 1])
-        >>> indexes = torch.tensor([0, 0, 0, 1, 1, 1, 1])
         >>> retrieval_r_precision()(preds, target, indexes=indexes)
         tensor(0.8333)
     """

@@ -17,6 +17,7 @@ from torch import Tensor
 from metrix._core.args import check_bool, check_choice
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.segmentation import _parameter_docs as parameter_docs
 from metrix.segmentation._inputs import check_common, check_num_classes, class_sums, one_hot_pair
 
 __all__ = ["OverlapState", "dice_score", "generalized_dice_score", "mean_iou"]
@@ -64,6 +65,7 @@ def _ratio(total: Tensor, count: Tensor) -> Tensor:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.MAPS
 def mean_iou(
     num_classes: int | None = None,
     include_background: bool = True,
@@ -81,21 +83,14 @@ def mean_iou(
     Args:
         num_classes: number of classes; needed for ``input_format="index"`` and with
             ``per_class=True`` (otherwise read from the one-hot maps).
-        include_background: keep class 0.
-        per_class: one value per class.
         input_format: ``"one-hot"`` (``(N, C, ...)`` 0/1 maps, or scores: argmax), ``"index"``
             (``(N, ...)`` class indices) or ``"mixed"`` (one of each).
-        validate_args: check 0/1 maps and index ranges.
 
     Returns:
         A metric whose ``update(state, preds, target)`` takes a batch of maps and whose value
         is a float64 scalar (NaN before any class counted), or ``(C,)`` with ``per_class``.
 
     Example:
-        >>> import torch
-        >>> from metrix.segmentation import mean_iou
-        >>> preds = torch.tensor([[[0, 0, 1], [1, 2, 2]]])
-        >>> target = torch.tensor([[[0, 1, 1], [1, 2, 0]]])
         >>> mean_iou(num_classes=3, input_format="index")(preds, target)
         tensor(0.5000, dtype=torch.float64)
         >>> mean_iou(num_classes=3, input_format="index", per_class=True)(preds, target)
@@ -146,6 +141,7 @@ def _classes_of(preds: Any, target: Any) -> int:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.MAPS
 def generalized_dice_score(
     num_classes: int,
     include_background: bool = True,
@@ -166,21 +162,12 @@ def generalized_dice_score(
     equals TorchMetrics fed one sample per update.
 
     Args:
-        num_classes: number of classes.
-        include_background: keep class 0.
-        per_class: one value per class.
         weight_type: ``"square"``, ``"simple"`` or ``"linear"``.
-        input_format: ``"one-hot"``, ``"index"`` or ``"mixed"`` (see :func:`mean_iou`).
-        validate_args: check 0/1 maps and index ranges.
 
     Returns:
         A metric whose value is the float64 mean over samples (NaN before any), scalar or ``(C,)``.
 
     Example:
-        >>> import torch
-        >>> from metrix.segmentation import generalized_dice_score
-        >>> preds = torch.tensor([[[0, 0, 1], [1, 2, 2]]])
-        >>> target = torch.tensor([[[0, 1, 1], [1, 2, 0]]])
         >>> generalized_dice_score(num_classes=3, input_format="index")(preds, target)
         tensor(0.6463, dtype=torch.float64)
     """
@@ -230,6 +217,7 @@ def _dice_per_sample(num: Tensor, den: Tensor, support: Tensor, average: str) ->
 
 
 @factory(higher_is_better=True)
+@parameter_docs.MAPS
 def dice_score(
     num_classes: int,
     include_background: bool = True,
@@ -246,22 +234,14 @@ def dice_score(
     keeps every sample's counts in lists for both.
 
     Args:
-        num_classes: number of classes.
-        include_background: keep class 0.
         average: ``"micro"`` (pooled counts), ``"macro"`` (mean over classes), ``"weighted"``
             (by target support) or ``"none"``/``None`` (per class).
-        input_format: ``"one-hot"``, ``"index"`` or ``"mixed"`` (see :func:`mean_iou`).
         aggregation_level: ``"samplewise"`` or ``"global"``.
-        validate_args: check 0/1 maps and index ranges.
 
     Returns:
         A metric whose value is a float64 scalar, or ``(C,)`` for ``average="none"``.
 
     Example:
-        >>> import torch
-        >>> from metrix.segmentation import dice_score
-        >>> preds = torch.tensor([[[0, 0, 1], [1, 2, 2]]])
-        >>> target = torch.tensor([[[0, 1, 1], [1, 2, 0]]])
         >>> dice_score(num_classes=3, input_format="index")(preds, target)
         tensor(0.6556, dtype=torch.float64)
     """

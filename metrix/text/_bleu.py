@@ -28,6 +28,7 @@ from torch import Tensor
 from metrix._core.args import check_bool, check_choice, check_int
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.text import _parameter_docs as parameter_docs
 from metrix.text._inputs import counts_like, texts_with_references
 from metrix.text._ngrams import bleu_statistics
 from metrix.text._tokenizers import TOKENIZERS, get_tokenizer
@@ -103,6 +104,7 @@ def _str_split(line: str) -> list[str]:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.TRANSLATIONS
 def bleu_score(n_gram: int = 4, smooth: bool = False, weights: Sequence[float] | None = None) -> Metric:
     """Corpus BLEU of whitespace-tokenized predictions against one or more references each.
 
@@ -120,9 +122,6 @@ def bleu_score(n_gram: int = 4, smooth: bool = False, weights: Sequence[float] |
         reference strings; its value is a float32 scalar.
 
     Example:
-        >>> from metrix.text import bleu_score
-        >>> preds = ["the cat is on the mat"]
-        >>> target = [["there is a cat on the mat", "a cat is on the mat"]]
         >>> bleu_score()(preds, target)
         tensor(0.7598)
     """
@@ -133,6 +132,7 @@ def bleu_score(n_gram: int = 4, smooth: bool = False, weights: Sequence[float] |
 
 
 @factory(higher_is_better=True)
+@parameter_docs.TRANSLATIONS
 def sacre_bleu_score(
     n_gram: int = 4,
     smooth: bool = False,
@@ -166,9 +166,6 @@ def sacre_bleu_score(
         A metric over ``(preds, target)`` whose value is a float32 scalar.
 
     Example:
-        >>> from metrix.text import sacre_bleu_score
-        >>> preds = ["the cat is on the mat"]
-        >>> target = [["there is a cat on the mat", "a cat is on the mat"]]
         >>> sacre_bleu_score()(preds, target)
         tensor(0.7598)
     """

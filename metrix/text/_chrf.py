@@ -29,6 +29,7 @@ from torch import Tensor
 from metrix._core.args import check_bool, check_int, check_number
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.text import _parameter_docs as parameter_docs
 from metrix.text._corpus import corpus_metric
 from metrix.text._inputs import counts_like, texts_with_references
 
@@ -163,6 +164,7 @@ def _corpus_score(chars: Tensor, words: Tensor, beta: float) -> Tensor:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.TRANSLATIONS
 def chrf_score(
     n_char_order: int = 6,
     n_word_order: int = 2,
@@ -193,9 +195,6 @@ def chrf_score(
         only the corpus score).
 
     Example:
-        >>> from metrix.text import chrf_score
-        >>> preds = ["the cat is on the mat"]
-        >>> target = [["there is a cat on the mat", "a cat is on the mat"]]
         >>> chrf_score()(preds, target)
         tensor(0.8640)
     """

@@ -23,6 +23,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.text import _parameter_docs as parameter_docs
 from metrix.text._inputs import counts_like, paired_texts
 from metrix.text._levenshtein import levenshtein_many
 
@@ -106,6 +107,7 @@ def _information_preserved(c: Tensor) -> Tensor:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.TRANSCRIPTS
 def word_error_rate() -> Metric:
     """Word error rate: word-level edit distance over the number of reference words.
 
@@ -119,9 +121,6 @@ def word_error_rate() -> Metric:
         is a float32 scalar (NaN or inf while no reference word has been seen).
 
     Example:
-        >>> from metrix.text import word_error_rate
-        >>> preds = ["this is the prediction", "there is an other sample"]
-        >>> target = ["this is the reference", "there is another one"]
         >>> word_error_rate()(preds, target)
         tensor(0.5000)
     """
@@ -129,6 +128,7 @@ def word_error_rate() -> Metric:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.TRANSCRIPTS
 def match_error_rate() -> Metric:
     """Match error rate: word edits over ``sum_i max(len(pred_i), len(target_i))``.
 
@@ -141,9 +141,6 @@ def match_error_rate() -> Metric:
         A metric over ``(preds, target)`` string lists whose value is a float32 scalar.
 
     Example:
-        >>> from metrix.text import match_error_rate
-        >>> preds = ["this is the prediction", "there is an other sample"]
-        >>> target = ["this is the reference", "there is another one"]
         >>> match_error_rate()(preds, target)
         tensor(0.4444)
     """
@@ -151,6 +148,7 @@ def match_error_rate() -> Metric:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.TRANSCRIPTS
 def word_information_lost() -> Metric:
     """Word information lost ``1 - (H / N) * (H / P)``, with TorchMetrics' hit count ``H = M - E``.
 
@@ -164,9 +162,6 @@ def word_information_lost() -> Metric:
         A metric over ``(preds, target)`` string lists whose value is a float32 scalar.
 
     Example:
-        >>> from metrix.text import word_information_lost
-        >>> preds = ["this is the prediction", "there is an other sample"]
-        >>> target = ["this is the reference", "there is another one"]
         >>> word_information_lost()(preds, target)
         tensor(0.6528)
     """
@@ -174,6 +169,7 @@ def word_information_lost() -> Metric:
 
 
 @factory(higher_is_better=True)
+@parameter_docs.TRANSCRIPTS
 def word_information_preserved() -> Metric:
     """Word information preserved ``(H / N) * (H / P)``, the complement of :func:`word_information_lost`.
 
@@ -183,9 +179,6 @@ def word_information_preserved() -> Metric:
         A metric over ``(preds, target)`` string lists whose value is a float32 scalar.
 
     Example:
-        >>> from metrix.text import word_information_preserved
-        >>> preds = ["this is the prediction", "there is an other sample"]
-        >>> target = ["this is the reference", "there is another one"]
         >>> word_information_preserved()(preds, target)
         tensor(0.3472)
     """
@@ -193,6 +186,7 @@ def word_information_preserved() -> Metric:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.TRANSCRIPTS
 def char_error_rate() -> Metric:
     """Character error rate: character-level edit distance over the number of reference characters.
 
@@ -203,9 +197,6 @@ def char_error_rate() -> Metric:
         A metric over ``(preds, target)`` string lists whose value is a float32 scalar.
 
     Example:
-        >>> from metrix.text import char_error_rate
-        >>> preds = ["this is the prediction", "there is an other sample"]
-        >>> target = ["this is the reference", "there is another one"]
         >>> char_error_rate()(preds, target)
         tensor(0.3415)
     """

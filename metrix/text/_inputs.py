@@ -20,23 +20,31 @@ from typing import Any
 import torch
 from torch import Tensor
 
-__all__ = ["as_texts", "counts_like", "paired_texts", "texts_with_references"]
+__all__ = ["as_texts", "counts_like", "one_or_many", "paired_texts", "texts_with_references"]
 
 
 def _describe(x: Any) -> str:
     return type(x).__name__
 
 
-def as_texts(x: Any, name: str) -> list[str]:
-    """A string or a list/tuple of strings as a list of strings (``TypeError`` otherwise)."""
-    if isinstance(x, str):
+def one_or_many(x: Any, name: str, kind: type, plural: str) -> list[Any]:
+    """One ``kind`` or a list/tuple of them as a list (``TypeError`` naming ``name`` otherwise).
+
+    ``plural`` names several of them in the message (``"str"``, ``"dicts"``).
+    """
+    if isinstance(x, kind):
         return [x]
     if not isinstance(x, (list, tuple)):
-        raise TypeError(f"{name} must be a str or a list of str, got {_describe(x)}")
+        raise TypeError(f"{name} must be a {kind.__name__} or a list of {plural}, got {_describe(x)}")
     for i, item in enumerate(x):
-        if not isinstance(item, str):
-            raise TypeError(f"{name}[{i}] must be a str, got {_describe(item)}")
+        if not isinstance(item, kind):
+            raise TypeError(f"{name}[{i}] must be a {kind.__name__}, got {_describe(item)}")
     return list(x)
+
+
+def as_texts(x: Any, name: str) -> list[str]:
+    """A string or a list/tuple of strings as a list of strings (``TypeError`` otherwise)."""
+    return one_or_many(x, name, str, "str")
 
 
 def paired_texts(preds: Any, target: Any) -> tuple[list[str], list[str]]:

@@ -23,6 +23,7 @@ from torch import Tensor
 from metrix._core.checks import warn
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.text._inputs import one_or_many
 
 __all__ = ["SquadState", "squad"]
 
@@ -57,20 +58,9 @@ def _f1(prediction: str, truth: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def _as_list(x: Any, name: str) -> list[Any]:
-    if isinstance(x, dict):
-        return [x]
-    if not isinstance(x, (list, tuple)):
-        raise TypeError(f"{name} must be a dict or a list of dicts, got {type(x).__name__}")
-    for i, item in enumerate(x):
-        if not isinstance(item, dict):
-            raise TypeError(f"{name}[{i}] must be a dict, got {type(item).__name__}")
-    return list(x)
-
-
 def _predictions(preds: Any) -> dict[Any, str]:
     out = {}
-    for i, pred in enumerate(_as_list(preds, "preds")):
+    for i, pred in enumerate(one_or_many(preds, "preds", dict, "dicts")):
         for key in ("prediction_text", "id"):
             if key not in pred:
                 raise ValueError(
@@ -86,7 +76,7 @@ def _predictions(preds: Any) -> dict[Any, str]:
 
 def _questions(target: Any) -> list[tuple[Any, list[str]]]:
     out = []
-    for i, item in enumerate(_as_list(target, "target")):
+    for i, item in enumerate(one_or_many(target, "target", dict, "dicts")):
         for key in ("answers", "id"):
             if key not in item:
                 raise ValueError(f"target[{i}] has no {key!r} key; SQuAD format: {_TARGET_FORMAT}")

@@ -24,6 +24,7 @@ from torch import Tensor
 from metrix._core.args import check_bool
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix.text import _parameter_docs as parameter_docs
 from metrix.text._corpus import corpus_metric
 from metrix.text._inputs import texts_with_references
 from metrix.text._tercom import TercomNormalizer, tercom_edits
@@ -54,6 +55,7 @@ def _ter(edits: Tensor | float, ref_length: Tensor | float) -> Tensor:
 
 
 @factory(higher_is_better=False)
+@parameter_docs.TRANSLATIONS
 def translation_edit_rate(
     normalize: bool = False,
     no_punctuation: bool = False,
@@ -83,9 +85,6 @@ def translation_edit_rate(
         arrival order (TorchMetrics returns a list of scalars).
 
     Example:
-        >>> from metrix.text import translation_edit_rate
-        >>> preds = ["the cat is on the mat"]
-        >>> target = [["there is a cat on the mat", "a cat is on the mat"]]
         >>> translation_edit_rate()(preds, target)
         tensor(0.1538)
     """

@@ -38,44 +38,41 @@ _NOP, _SUB, _INS, _DEL, _UNDEFINED = " ", "s", "i", "d", "x"
 
 # ------------------------------------------------------------------------------ normalisation
 
+
+def _compiled(*rules: tuple[str, str]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """``(pattern, replacement)`` rules with their patterns compiled, applied in order."""
+    return tuple((re.compile(pattern), replacement) for pattern, replacement in rules)
+
+
 _ASIAN_PUNCTUATION = r"([\u3001\u3002\u3008-\u3011\u3014-\u301f\uff61-\uff65\u30fb])"
 _FULL_WIDTH_PUNCTUATION = r"([\uff0e\uff0c\uff1f\uff1a\uff1b\uff01\uff02\uff08\uff09])"
-_WESTERN_RULES = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"\n-", ""),
-        (r"\n", " "),
-        (r"&quot;", '"'),
-        (r"&amp;", "&"),
-        (r"&lt;", "<"),
-        (r"&gt;", ">"),
-    )
+_WESTERN_RULES = _compiled(
+    (r"\n-", ""),
+    (r"\n", " "),
+    (r"&quot;", '"'),
+    (r"&amp;", "&"),
+    (r"&lt;", "<"),
+    (r"&gt;", ">"),
 )
-_WESTERN_TOKEN_RULES = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"([{-~[-` -&(-+:-@/])", r" \1 "),
-        (r"'s ", r" 's "),
-        (r"'s$", r" 's"),
-        (r"([^0-9])([\.,])", r"\1 \2 "),
-        (r"([\.,])([^0-9])", r" \1 \2"),
-        (r"([0-9])(-)", r"\1 \2 "),
-    )
+_WESTERN_TOKEN_RULES = _compiled(
+    (r"([{-~[-` -&(-+:-@/])", r" \1 "),
+    (r"'s ", r" 's "),
+    (r"'s$", r" 's"),
+    (r"([^0-9])([\.,])", r"\1 \2 "),
+    (r"([\.,])([^0-9])", r" \1 \2"),
+    (r"([0-9])(-)", r"\1 \2 "),
 )
-_ASIAN_RULES = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"([\u4e00-\u9fff\u3400-\u4dbf])", r" \1 "),
-        (r"([\u31c0-\u31ef\u2e80-\u2eff])", r" \1 "),
-        (r"([\u3300-\u33ff\uf900-\ufaff\ufe30-\ufe4f])", r" \1 "),
-        (r"([\u3200-\u3f22])", r" \1 "),
-        # Tercom's kana rules as written (the inner ``^`` makes them match only at the start)
-        (r"(^|^[\u3040-\u309f])([\u3040-\u309f]+)(?=$|^[\u3040-\u309f])", r"\1 \2 "),
-        (r"(^|^[\u30a0-\u30ff])([\u30a0-\u30ff]+)(?=$|^[\u30a0-\u30ff])", r"\1 \2 "),
-        (r"(^|^[\u31f0-\u31ff])([\u31f0-\u31ff]+)(?=$|^[\u31f0-\u31ff])", r"\1 \2 "),
-        (_ASIAN_PUNCTUATION, r" \1 "),
-        (_FULL_WIDTH_PUNCTUATION, r" \1 "),
-    )
+_ASIAN_RULES = _compiled(
+    (r"([\u4e00-\u9fff\u3400-\u4dbf])", r" \1 "),
+    (r"([\u31c0-\u31ef\u2e80-\u2eff])", r" \1 "),
+    (r"([\u3300-\u33ff\uf900-\ufaff\ufe30-\ufe4f])", r" \1 "),
+    (r"([\u3200-\u3f22])", r" \1 "),
+    # Tercom's kana rules as written (the inner ``^`` makes them match only at the start)
+    (r"(^|^[\u3040-\u309f])([\u3040-\u309f]+)(?=$|^[\u3040-\u309f])", r"\1 \2 "),
+    (r"(^|^[\u30a0-\u30ff])([\u30a0-\u30ff]+)(?=$|^[\u30a0-\u30ff])", r"\1 \2 "),
+    (r"(^|^[\u31f0-\u31ff])([\u31f0-\u31ff]+)(?=$|^[\u31f0-\u31ff])", r"\1 \2 "),
+    (_ASIAN_PUNCTUATION, r" \1 "),
+    (_FULL_WIDTH_PUNCTUATION, r" \1 "),
 )
 _PUNCTUATION = re.compile(r"[\.,\?:;!\"\(\)]")
 _ASIAN_PUNCTUATION_REMOVAL = (re.compile(_ASIAN_PUNCTUATION), re.compile(_FULL_WIDTH_PUNCTUATION))
