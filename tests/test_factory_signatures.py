@@ -155,3 +155,44 @@ def test_published_factory_argument_errors_read_as_a_hand_written_function(name:
     with pytest.raises(TypeError) as got:
         public(bogus=1)
     assert str(got.value) == str(want.value)
+
+
+def test_renamed_template_parameter() -> None:
+    from metrix._core.family import publish, renamed
+    from metrix._core.metric import Metric
+
+    class Family:
+        def __init__(self) -> None:
+            self.seen: dict[str, object] = {}
+
+        def template(self, bound: float, thresholds: object = None, *, capacity: int | None = None) -> Metric:
+            self.seen = dict(locals())  # the arguments as the code sees them (dispatch forwards locals())
+            return Metric(lambda **_: None, lambda s: s, lambda s: s, name="x")
+
+        def closure(self, bound: float) -> Metric:
+            return (lambda: bound)()  # type: ignore[return-value]  # reads the parameter from a cell
+
+    family = Family()
+    fn = publish(renamed(family.template, {"bound": "min_recall"}), "binary_x", __name__, "Doc.", higher_is_better=None)
+    signature = inspect.signature(fn)
+    assert list(signature.parameters) == ["min_recall", "thresholds", "capacity"]
+    assert signature.parameters["min_recall"].annotation == "float"
+    assert signature.parameters["capacity"].default is None
+    with pytest.raises(TypeError, match=r"binary_x\(\) missing 1 required positional argument: 'min_recall'"):
+        fn()
+    with pytest.raises(TypeError, match="unexpected keyword argument 'bound'"):
+        fn(bound=0.5)
+    with pytest.raises(TypeError, match=r"binary_x\(\) takes from 1 to 2 positional arguments but 3 were given"):
+        fn(1, 2, 3)
+    fn(min_recall=0.5)
+    assert (family.seen["min_recall"], family.seen["thresholds"], "bound" in family.seen) == (0.5, None, False)
+    fn(0.25, 3, capacity=8)
+    assert (family.seen["min_recall"], family.seen["thresholds"], family.seen["capacity"]) == (0.25, 3, 8)
+    with pytest.raises(TypeError, match=r"no parameter \['lower'\]"):
+        renamed(family.template, {"lower": "min_recall"})
+    with pytest.raises(TypeError, match="inner function"):
+        renamed(family.closure, {"bound": "min_recall"})
+    with pytest.raises(TypeError, match="repeats a name"):
+        renamed(family.template, {"bound": "thresholds"})
+    with pytest.raises(TypeError, match="bound method"):
+        renamed(Family.template, {"bound": "min_recall"})

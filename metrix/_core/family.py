@@ -14,6 +14,11 @@ its bound methods into a public factory that cannot be told from a hand-written 
 * its docstring ``doc``, whose ``Args:`` section a :class:`~metrix._core.docstrings.Glossary`
   may write, and ``@factory(higher_is_better=...)``.
 
+Siblings whose signatures differ only in the name of one argument (the operating points'
+``min_specificity``, ``min_recall``…) share a template whose parameter :func:`renamed` gives
+each sibling's name before it is published (mypy then types such a factory as taking any
+arguments: the template's name is not the public one).
+
 mypy types the result as the bound method, so callers keep every parameter's type. The API
 reference documents these factories as functions from the live objects
 (``docs/_griffe_reexports.py``); doctest collects them by their ``__module__``, and
@@ -30,9 +35,10 @@ from typing import Any, TypeVar, cast
 from metrix._core.docstrings import Glossary
 from metrix._core.metric import factory
 
-__all__ = ["publish"]
+__all__ = ["publish", "renamed"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 
 
 def publish(
@@ -104,6 +110,43 @@ def _defaults(
         else:
             raise ValueError(f"publish(): defaults names {parameter!r}, which has no default in {code.co_qualname}")
     return (tuple(values) or None), (keywords or None)
+
+
+def renamed(method: Callable[..., R], rename: Mapping[str, str]) -> Callable[..., R]:
+    """The bound template ``method`` with parameters renamed ``{template name: public name}``.
+
+    The code object's own names are replaced (its bytecode reads locals by index), so the
+    signature, keyword calls, ``locals()`` and Python's argument errors all use the new names.
+
+    Args:
+        method: a bound method of a family instance.
+        rename: the new name of each renamed parameter.
+
+    Returns:
+        A bound method of the same instance, for :func:`publish`.
+    """
+    if not isinstance(method, types.MethodType):
+        raise TypeError(f"renamed() takes a bound method, got {type(method).__name__}")
+    func = method.__func__
+    code = func.__code__
+    where = func.__qualname__
+    count = code.co_argcount + code.co_kwonlyargcount
+    parameters = code.co_varnames[:count]
+    unknown = sorted(set(rename) - set(parameters))
+    if unknown:
+        raise TypeError(f"renamed({where}): the template has no parameter {unknown}")
+    if set(rename) & set(code.co_cellvars):  # an inner function would read the cell by its old name
+        raise TypeError(f"renamed({where}): a renamed parameter may not be read by an inner function")
+    names = tuple(rename.get(v, v) for v in parameters) + code.co_varnames[count:]
+    if len(set(names)) != len(names):
+        raise TypeError(f"renamed({where}): renaming {dict(rename)} repeats a name")
+    fn = types.FunctionType(
+        code.replace(co_varnames=names), func.__globals__, func.__name__, func.__defaults__, func.__closure__
+    )
+    fn.__kwdefaults__ = {rename.get(k, k): v for k, v in (func.__kwdefaults__ or {}).items()} or None
+    fn.__annotations__ = {rename.get(k, k): v for k, v in func.__annotations__.items()}
+    fn.__qualname__ = func.__qualname__
+    return types.MethodType(fn, method.__self__)
 
 
 def _too_many_positional(name: str, fewest: int, most: int, given: int) -> str:

@@ -14,9 +14,9 @@ import torch
 from torch import Tensor
 
 from metrix._core.args import check_number
-from metrix._core.family import publish
 from metrix._core.metric import Metric, factory
 from metrix.classification import _parameter_docs as parameter_docs
+from metrix.classification._curve_family import AveragedArea, CurveBuilder, CurveOptions
 from metrix.classification._curve_kernel import pr_points, reduce_average, roc_points, support
 from metrix.classification._curve_state import CurveState, build_spec, curve_metric
 from metrix.classification._dispatch import dispatch, documented_dispatcher
@@ -144,71 +144,17 @@ _MULTILABEL_INPUTS = (
 )
 
 
-class _MultiArea:
-    """The multiclass and multilabel factories of one area (``kind`` ``"roc"`` or ``"pr"``), written once.
+def _averaged_area(kind: str) -> CurveBuilder:
+    """The builder of the multiclass and multilabel areas under ``kind``'s curves (``"roc"`` or ``"pr"``)."""
+    points = roc_points if kind == "roc" else pr_points
 
-    Each is a real function named and documented as this module's own (see
-    :func:`metrix._core.family.publish`). ``names``, ``summaries``, ``calls`` (the examples'
-    factory calls) and ``values`` (what they print) are given multiclass first.
-    """
-
-    def __init__(
-        self,
-        kind: str,
-        names: tuple[str, str],
-        summaries: tuple[str, str],
-        calls: tuple[str, str],
-        values: tuple[str, str],
-    ) -> None:
-        self.kind, self.names = kind, dict(zip(("multiclass", "multilabel"), names, strict=True))
-        averages = (_AVERAGE, _AVERAGE + ', ``"micro"`` (pool every label)')
-        inputs = (_MULTICLASS_INPUTS, _MULTILABEL_INPUTS)
-        docs = [
-            _DOC.format(summary=text, average=avg, dim=dim, name=name, preds=x[0], call=call, target=x[1], value=value)
-            for text, avg, dim, name, x, call, value in zip(
-                summaries, averages, "CL", names, inputs, calls, values, strict=True
-            )
-        ]
-        curves = parameter_docs.CURVES
-        self.multiclass = publish(self._multiclass, names[0], __name__, docs[0], higher_is_better=True, glossary=curves)
-        self.multilabel = publish(self._multilabel, names[1], __name__, docs[1], higher_is_better=True, glossary=curves)
-
-    def _multiclass(
-        self,
-        num_classes: int,
-        average: str | None = "macro",
-        thresholds: Any = None,
-        ignore_index: int | None = None,
-        validate_args: bool = True,
-        *,
-        input_format: str = "auto",
-        capacity: int | None = None,
-    ) -> Metric:
-        spec_args = (thresholds, ignore_index, validate_args, input_format, capacity)
-        return self._metric("multiclass", num_classes, average, *spec_args)
-
-    def _multilabel(
-        self,
-        num_labels: int,
-        average: str | None = "macro",
-        thresholds: Any = None,
-        ignore_index: int | None = None,
-        validate_args: bool = True,
-        *,
-        input_format: str = "auto",
-        capacity: int | None = None,
-    ) -> Metric:
-        spec_args = (thresholds, ignore_index, validate_args, input_format, capacity)
-        return self._metric("multilabel", num_labels, average, *spec_args)
-
-    def _metric(self, task: str, num: int, average: Any, *spec_args: Any) -> Metric:
-        spec = build_spec(task, num, *spec_args)
+    def build(name: str, task: str, num: int | None, average: Any, options: CurveOptions) -> Metric:
+        spec = build_spec(task, num, *options)
         allowed = ("macro", "weighted", "none", None) + (("micro",) if task == "multilabel" else ())
         average = check_choice(average, "average", allowed)
-        points = roc_points if self.kind == "roc" else pr_points
 
         def area(a: Tensor, b: Tensor, pooled: bool = False) -> Tensor:
-            if self.kind == "roc":
+            if kind == "roc":
                 return roc_area(a, b)
             return average_precision_of(a, b, keep_nan=spec.thresholds is None and not pooled)
 
@@ -219,10 +165,31 @@ class _MultiArea:
             a, b, _, _ = points(spec, s)
             return reduce_average(area(a, b), average, support(spec, s)).to(torch.float32)
 
-        return curve_metric(self.names[task], spec, compute)
+        return curve_metric(name, spec, compute)
+
+    return build
 
 
-_AUROC = _MultiArea(
+def _averaged_area_family(
+    kind: str, names: tuple[str, str], summaries: tuple[str, str], calls: tuple[str, str], values: tuple[str, str]
+) -> AveragedArea:
+    """``kind``'s multiclass and multilabel factories, each a real function of this module.
+
+    ``names``, ``summaries``, ``calls`` (the examples' factory calls) and ``values`` (what they
+    print) are given multiclass first.
+    """
+    averages = (_AVERAGE, _AVERAGE + ', ``"micro"`` (pool every label)')
+    inputs = (_MULTICLASS_INPUTS, _MULTILABEL_INPUTS)
+    docs = [
+        _DOC.format(summary=text, average=avg, dim=dim, name=name, preds=x[0], call=call, target=x[1], value=value)
+        for text, avg, dim, name, x, call, value in zip(
+            summaries, averages, "CL", names, inputs, calls, values, strict=True
+        )
+    ]
+    return AveragedArea(names, __name__, _averaged_area(kind), (docs[0], docs[1]))
+
+
+_AUROC = _averaged_area_family(
     "roc",
     ("multiclass_auroc", "multilabel_auroc"),
     (
@@ -266,7 +233,7 @@ def binary_average_precision(
     return curve_metric("binary_average_precision", spec, compute)
 
 
-_AVERAGE_PRECISION = _MultiArea(
+_AVERAGE_PRECISION = _averaged_area_family(
     "pr",
     ("multiclass_average_precision", "multilabel_average_precision"),
     (

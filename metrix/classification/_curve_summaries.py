@@ -17,6 +17,7 @@ from torch import Tensor
 from metrix._core.args import type_error, value_error
 from metrix._core.metric import Metric, factory
 from metrix.classification import _parameter_docs as parameter_docs
+from metrix.classification._curve_family import CurveOptions, ThresholdCurve
 from metrix.classification._curve_kernel import (
     curve_output,
     float32_curves,
@@ -27,6 +28,7 @@ from metrix.classification._curve_kernel import (
 from metrix.classification._curve_state import CurveSpec, CurveState, build_spec, check_macro_capacity
 from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
+from metrix.classification._task_family import with_example
 
 __all__ = [
     "binary_eer",
@@ -109,109 +111,54 @@ def _eer_reduce(average: str | None) -> Callable[[CurveSpec, CurveState], Tensor
     return reduce
 
 
-@factory(higher_is_better=False)
-@parameter_docs.CURVES
-def binary_eer(
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Equal error rate: the point of the ROC curve where ``fpr == 1 - tpr``.
-
-    Returns:
-        A metric computing a float32 scalar.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import binary_eer
-        >>> binary_eer()(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        tensor(0.5000)
-    """
-    spec = build_spec("binary", None, thresholds, ignore_index, validate_args, input_format, capacity)
-    return per_column_metric("binary_eer", spec, _eer_reduce(None))
-
-
-@factory(higher_is_better=False)
-@parameter_docs.CURVES
-def multiclass_eer(
-    num_classes: int,
-    thresholds: Any = None,
-    average: str | None = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Equal error rate of each one-vs-rest ROC curve (or of the micro/macro curve).
-
-    Args:
-        average: ``None`` (one value per class), ``"micro"`` or ``"macro"`` (of the averaged
-            curve, see :func:`multiclass_roc`; not with ``capacity``).
-
-    Returns:
-        A metric computing ``(C,)`` values, or a scalar with ``average``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multiclass_eer
-        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
-        >>> multiclass_eer(3)(preds, torch.tensor([0, 1, 2, 2]))
-        tensor([0., 0., 0.])
-    """
+def _eer(name: str, task: str, num: int | None, average: Any, options: CurveOptions) -> Metric:
     average = check_choice(average, "average", (None, "micro", "macro"))
-    check_macro_capacity(average, capacity)
-    spec = build_spec("multiclass", num_classes, thresholds, ignore_index, validate_args, input_format, capacity)
-    return per_column_metric("multiclass_eer", spec, _eer_reduce(average))
+    check_macro_capacity(average, options[-1])
+    return per_column_metric(name, build_spec(task, num, *options), _eer_reduce(average))
 
 
-@factory(higher_is_better=False)
-@parameter_docs.CURVES
-def multilabel_eer(
-    num_labels: int,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Equal error rate of each label's ROC curve.
+_EER_DOCS = {
+    "binary": with_example(
+        "binary_eer",
+        """Equal error rate: the point of the ROC curve where ``fpr == 1 - tpr``.
 
-    Returns:
-        A metric computing ``(L,)`` values.
+        Returns:
+            A metric computing a float32 scalar.
+        """,
+        "binary_eer()(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\ntensor(0.5000)",
+    ),
+    "multiclass": with_example(
+        "multiclass_eer",
+        """Equal error rate of each one-vs-rest ROC curve (or of the micro/macro curve).
 
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multilabel_eer
-        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
-        >>> multilabel_eer(2)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
-        tensor([0., 0.])
-    """
-    spec = build_spec("multilabel", num_labels, thresholds, ignore_index, validate_args, input_format, capacity)
-    return per_column_metric("multilabel_eer", spec, _eer_reduce(None))
+        Args:
+            average: ``None`` (one value per class), ``"micro"`` or ``"macro"`` (of the averaged
+                curve, see :func:`multiclass_roc`; not with ``capacity``).
 
+        Returns:
+            A metric computing ``(C,)`` values, or a scalar with ``average``.
+        """,
+        "preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])\n"
+        ">>> multiclass_eer(3)(preds, torch.tensor([0, 1, 2, 2]))\n"
+        "tensor([0., 0., 0.])",
+    ),
+    "multilabel": with_example(
+        "multilabel_eer",
+        """Equal error rate of each label's ROC curve.
 
-@factory(higher_is_better=False)
-@documented_dispatcher(
-    "Equal error rate", 'eer("binary")(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\ntensor(0.5000)'
-)
-def eer(
-    task: str,
-    thresholds: Any = None,
-    num_classes: int | None = None,
-    num_labels: int | None = None,
-    average: str | None = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    return dispatch(task, locals(), binary=binary_eer, multiclass=multiclass_eer, multilabel=multilabel_eer)
+        Returns:
+            A metric computing ``(L,)`` values.
+        """,
+        "preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])\n"
+        ">>> multilabel_eer(2)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))\n"
+        "tensor([0., 0.])",
+    ),
+}
+
+binary_eer, multiclass_eer, multilabel_eer, eer = ThresholdCurve(
+    "eer", __name__, _eer, higher_is_better=False, title="Equal error rate", docs=_EER_DOCS,
+    dispatcher_example='eer("binary")(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\ntensor(0.5000)',
+).factories  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- LogAUC

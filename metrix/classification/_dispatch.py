@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from metrix._core.args import check_choice, type_error
 from metrix._core.metric import Metric
 from metrix.classification._inputs import TASKS
+from metrix.classification._task_family import with_example
 
 __all__ = ["dispatch", "dispatcher_doc", "documented_dispatcher"]
 
@@ -85,13 +86,9 @@ def dispatcher_doc(title: str, name: str, task_factories: tuple[str, ...], examp
         f"{choices[-1]}.{f' {note}' if note else ''}",
         110,
     )
-    lines = textwrap.indent(f">>> {example}", "    ")
     tasks = " | ".join(f'"{t}"' for t in kinds)
-    return (
-        f"{title} for ``task={tasks}`` (TorchMetrics' dispatcher).\n\n{builds}\n\n"
-        "Returns:\n    The task's metric.\n\nExample:\n    >>> import torch\n"
-        f"    >>> from metrix.classification import {name}\n{lines}\n"
-    )
+    summary = f"{title} for ``task={tasks}`` (TorchMetrics' dispatcher)."
+    return with_example(name, f"{summary}\n\n{builds}\n\nReturns:\n    The task's metric.", example)
 
 
 def documented_dispatcher(title: str, example: str, note: str = "") -> Callable[[F], F]:

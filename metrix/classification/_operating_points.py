@@ -17,11 +17,10 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from metrix._core.metric import Metric, factory
-from metrix.classification import _parameter_docs as parameter_docs
+from metrix._core.metric import Metric
+from metrix.classification._curve_family import CurveBuilder, CurveOptions, OperatingPoint
 from metrix.classification._curve_kernel import float32_curves, per_column_metric
 from metrix.classification._curve_state import CurveSpec, CurveState, build_spec
-from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_unit
 
 __all__ = [
@@ -103,466 +102,59 @@ _SEARCHES = {
 }
 
 
-def _operating_point(
-    task: str, kind: str, num: int | None, bound: float, bound_name: str, options: tuple[Any, ...]
-) -> Metric:
-    """Build a ``{task}_{kind}`` metric.
-
-    ``options`` is ``(thresholds, ignore_index, validate_args, input_format, capacity)``.
-    """
-    b = check_unit(bound, bound_name)
-    spec = build_spec(task, num, *options)
+def _searched(kind: str, bound_name: str) -> CurveBuilder:
+    """The builder of ``kind``'s metrics: the best value among the curve points within ``bound_name``."""
     search, first = _SEARCHES[kind]
-    return per_column_metric(f"{task}_{kind}", spec, lambda spec, s: search(spec, s, b, first))
+
+    def build(name: str, task: str, num: int | None, bound: Any, options: CurveOptions) -> Metric:
+        b = check_unit(bound, bound_name)
+        spec = build_spec(task, num, *options)
+        return per_column_metric(name, spec, lambda spec, s: search(spec, s, b, first))
+
+    return build
 
 
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def binary_sensitivity_at_specificity(
-    min_specificity: float,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Highest sensitivity (TPR) among thresholds whose specificity is at least ``min_specificity`` (binary).
-
-    Returns:
-        A metric computing ``(value, threshold)``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import binary_sensitivity_at_specificity
-        >>> binary_sensitivity_at_specificity(0.5)(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        (tensor(1.), tensor(0.4000))
-    """
-    options = (thresholds, ignore_index, validate_args, input_format, capacity)
-    return _operating_point("binary", "sensitivity_at_specificity", None, min_specificity, "min_specificity", options)
-
-
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def multiclass_sensitivity_at_specificity(
-    num_classes: int,
-    min_specificity: float,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Highest sensitivity (TPR) among thresholds whose specificity is at least ``min_specificity``, per class.
-
-    Returns:
-        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multiclass_sensitivity_at_specificity
-        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
-        >>> multiclass_sensitivity_at_specificity(3, 0.5, thresholds=5)(preds, torch.tensor([0, 1, 2, 2]))
-        (tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.2500]))
-    """
-    options = (thresholds, ignore_index, validate_args, input_format, capacity)
-    return _operating_point(
-        "multiclass", "sensitivity_at_specificity", num_classes, min_specificity, "min_specificity", options
+def _family(kind: str, bound: str, value: str, other: str, thresholds: tuple[str, str, str]) -> OperatingPoint:
+    title = kind.replace("_", " ").capitalize()  # "Sensitivity at specificity"
+    build = _searched(kind, bound)
+    return OperatingPoint(
+        kind, __name__, build, bound=bound, value=value, other=other, title=title, thresholds=thresholds
     )
 
 
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def multilabel_sensitivity_at_specificity(
-    num_labels: int,
-    min_specificity: float,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Highest sensitivity (TPR) among thresholds whose specificity is at least ``min_specificity``, per label.
-
-    Returns:
-        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multilabel_sensitivity_at_specificity
-        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
-        >>> multilabel_sensitivity_at_specificity(2, 0.5)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
-        (tensor([1., 1.]), tensor([0.6000, 0.4000]))
-    """
-    options = (thresholds, ignore_index, validate_args, input_format, capacity)
-    return _operating_point(
-        "multilabel", "sensitivity_at_specificity", num_labels, min_specificity, "min_specificity", options
-    )
-
-
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def binary_specificity_at_sensitivity(
-    min_sensitivity: float,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Highest specificity among thresholds whose sensitivity (TPR) is at least ``min_sensitivity`` (binary).
-
-    Returns:
-        A metric computing ``(value, threshold)``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import binary_specificity_at_sensitivity
-        >>> binary_specificity_at_sensitivity(0.5)(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        (tensor(1.), tensor(0.9000))
-    """
-    options = (thresholds, ignore_index, validate_args, input_format, capacity)
-    return _operating_point("binary", "specificity_at_sensitivity", None, min_sensitivity, "min_sensitivity", options)
-
-
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def multiclass_specificity_at_sensitivity(
-    num_classes: int,
-    min_sensitivity: float,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Highest specificity among thresholds whose sensitivity (TPR) is at least ``min_sensitivity``, per class.
-
-    Returns:
-        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multiclass_specificity_at_sensitivity
-        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
-        >>> multiclass_specificity_at_sensitivity(3, 0.5, thresholds=5)(preds, torch.tensor([0, 1, 2, 2]))
-        (tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.7500]))
-    """
-    options = (thresholds, ignore_index, validate_args, input_format, capacity)
-    return _operating_point(
-        "multiclass", "specificity_at_sensitivity", num_classes, min_sensitivity, "min_sensitivity", options
-    )
-
-
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def multilabel_specificity_at_sensitivity(
-    num_labels: int,
-    min_sensitivity: float,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Highest specificity among thresholds whose sensitivity (TPR) is at least ``min_sensitivity``, per label.
-
-    Returns:
-        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multilabel_specificity_at_sensitivity
-        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
-        >>> multilabel_specificity_at_sensitivity(2, 0.5)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
-        (tensor([1., 1.]), tensor([0.8000, 0.7000]))
-    """
-    options = (thresholds, ignore_index, validate_args, input_format, capacity)
-    return _operating_point(
-        "multilabel", "specificity_at_sensitivity", num_labels, min_sensitivity, "min_sensitivity", options
-    )
-
-
-@factory(higher_is_better=None)
-@documented_dispatcher(
-    "Sensitivity at specificity",
-    'm = sensitivity_at_specificity("binary", 0.5)\n'
-    ">>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\n"
-    "(tensor(1.), tensor(0.4000))",
-)
-def sensitivity_at_specificity(
-    task: str,
-    min_specificity: float,
-    thresholds: Any = None,
-    num_classes: int | None = None,
-    num_labels: int | None = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    return dispatch(
-        task,
-        locals(),
-        binary=binary_sensitivity_at_specificity,
-        multiclass=multiclass_sensitivity_at_specificity,
-        multilabel=multilabel_sensitivity_at_specificity,
-    )
-
-
-@factory(higher_is_better=None)
-@documented_dispatcher(
-    "Specificity at sensitivity",
-    'm = specificity_at_sensitivity("binary", 0.5)\n'
-    ">>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\n"
-    "(tensor(1.), tensor(0.9000))",
-)
-def specificity_at_sensitivity(
-    task: str,
-    min_sensitivity: float,
-    thresholds: Any = None,
-    num_classes: int | None = None,
-    num_labels: int | None = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    return dispatch(
-        task,
-        locals(),
-        binary=binary_specificity_at_sensitivity,
-        multiclass=multiclass_specificity_at_sensitivity,
-        multilabel=multilabel_specificity_at_sensitivity,
-    )
-
-
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def binary_recall_at_fixed_precision(
-    min_precision: float,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Highest recall among thresholds whose precision is at least ``min_precision`` (binary).
-
-    Returns:
-        A metric computing ``(value, threshold)``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import binary_recall_at_fixed_precision
-        >>> binary_recall_at_fixed_precision(0.5)(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        (tensor(1.), tensor(0.4000))
-    """
-    options = (thresholds, ignore_index, validate_args, input_format, capacity)
-    return _operating_point("binary", "recall_at_fixed_precision", None, min_precision, "min_precision", options)
-
-
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def multiclass_recall_at_fixed_precision(
-    num_classes: int,
-    min_precision: float,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Highest recall among thresholds whose precision is at least ``min_precision``, per class.
-
-    Returns:
-        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multiclass_recall_at_fixed_precision
-        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
-        >>> multiclass_recall_at_fixed_precision(3, 0.5, thresholds=5)(preds, torch.tensor([0, 1, 2, 2]))
-        (tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.2500]))
-    """
-    options = (thresholds, ignore_index, validate_args, input_format, capacity)
-    return _operating_point(
-        "multiclass", "recall_at_fixed_precision", num_classes, min_precision, "min_precision", options
-    )
-
-
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def multilabel_recall_at_fixed_precision(
-    num_labels: int,
-    min_precision: float,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Highest recall among thresholds whose precision is at least ``min_precision``, per label.
-
-    Returns:
-        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multilabel_recall_at_fixed_precision
-        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
-        >>> multilabel_recall_at_fixed_precision(2, 0.5)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
-        (tensor([1., 1.]), tensor([0.6000, 0.4000]))
-    """
-    options = (thresholds, ignore_index, validate_args, input_format, capacity)
-    return _operating_point(
-        "multilabel", "recall_at_fixed_precision", num_labels, min_precision, "min_precision", options
-    )
-
-
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def binary_precision_at_fixed_recall(
-    min_recall: float,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Highest precision among thresholds whose recall is at least ``min_recall`` (binary).
-
-    Returns:
-        A metric computing ``(value, threshold)``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import binary_precision_at_fixed_recall
-        >>> binary_precision_at_fixed_recall(0.5)(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))
-        (tensor(1.), tensor(0.9000))
-    """
-    options = (thresholds, ignore_index, validate_args, input_format, capacity)
-    return _operating_point("binary", "precision_at_fixed_recall", None, min_recall, "min_recall", options)
-
-
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def multiclass_precision_at_fixed_recall(
-    num_classes: int,
-    min_recall: float,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Highest precision among thresholds whose recall is at least ``min_recall``, per class.
-
-    Returns:
-        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multiclass_precision_at_fixed_recall
-        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
-        >>> multiclass_precision_at_fixed_recall(3, 0.5, thresholds=5)(preds, torch.tensor([0, 1, 2, 2]))
-        (tensor([1., 1., 1.]), tensor([0.5000, 0.5000, 0.2500]))
-    """
-    options = (thresholds, ignore_index, validate_args, input_format, capacity)
-    return _operating_point("multiclass", "precision_at_fixed_recall", num_classes, min_recall, "min_recall", options)
-
-
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def multilabel_precision_at_fixed_recall(
-    num_labels: int,
-    min_recall: float,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Highest precision among thresholds whose recall is at least ``min_recall``, per label.
-
-    Returns:
-        A metric computing ``(value, threshold)``, each of shape ``(C,)``.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multilabel_precision_at_fixed_recall
-        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4], [0.2, 0.3]])
-        >>> multilabel_precision_at_fixed_recall(2, 0.5)(preds, torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]]))
-        (tensor([1., 1.]), tensor([0.6000, 0.4000]))
-    """
-    options = (thresholds, ignore_index, validate_args, input_format, capacity)
-    return _operating_point("multilabel", "precision_at_fixed_recall", num_labels, min_recall, "min_recall", options)
-
-
-@factory(higher_is_better=None)
-@documented_dispatcher(
-    "Recall at fixed precision",
-    'm = recall_at_fixed_precision("binary", 0.5)\n'
-    ">>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\n"
-    "(tensor(1.), tensor(0.4000))",
-)
-def recall_at_fixed_precision(
-    task: str,
-    min_precision: float,
-    thresholds: Any = None,
-    num_classes: int | None = None,
-    num_labels: int | None = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    return dispatch(
-        task,
-        locals(),
-        binary=binary_recall_at_fixed_precision,
-        multiclass=multiclass_recall_at_fixed_precision,
-        multilabel=multilabel_recall_at_fixed_precision,
-    )
-
-
-@factory(higher_is_better=None)
-@documented_dispatcher(
-    "Precision at fixed recall",
-    'm = precision_at_fixed_recall("binary", 0.5)\n'
-    ">>> m(torch.tensor([0.1, 0.4, 0.6, 0.9]), torch.tensor([0, 1, 0, 1]))\n"
-    "(tensor(1.), tensor(0.9000))",
-)
-def precision_at_fixed_recall(
-    task: str,
-    min_recall: float,
-    thresholds: Any = None,
-    num_classes: int | None = None,
-    num_labels: int | None = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    return dispatch(
-        task,
-        locals(),
-        binary=binary_precision_at_fixed_recall,
-        multiclass=multiclass_precision_at_fixed_recall,
-        multilabel=multilabel_precision_at_fixed_recall,
-    )
+(
+    binary_sensitivity_at_specificity,
+    multiclass_sensitivity_at_specificity,
+    multilabel_sensitivity_at_specificity,
+    sensitivity_at_specificity,
+) = _family(
+    "sensitivity_at_specificity", "min_specificity", "sensitivity (TPR)", "specificity",
+    ("0.4000", "0.5000, 0.5000, 0.2500", "0.6000, 0.4000"),
+).factories  # fmt: skip
+(
+    binary_specificity_at_sensitivity,
+    multiclass_specificity_at_sensitivity,
+    multilabel_specificity_at_sensitivity,
+    specificity_at_sensitivity,
+) = _family(
+    "specificity_at_sensitivity", "min_sensitivity", "specificity", "sensitivity (TPR)",
+    ("0.9000", "0.5000, 0.5000, 0.7500", "0.8000, 0.7000"),
+).factories  # fmt: skip
+(
+    binary_recall_at_fixed_precision,
+    multiclass_recall_at_fixed_precision,
+    multilabel_recall_at_fixed_precision,
+    recall_at_fixed_precision,
+) = _family(
+    "recall_at_fixed_precision", "min_precision", "recall", "precision",
+    ("0.4000", "0.5000, 0.5000, 0.2500", "0.6000, 0.4000"),
+).factories  # fmt: skip
+(
+    binary_precision_at_fixed_recall,
+    multiclass_precision_at_fixed_recall,
+    multilabel_precision_at_fixed_recall,
+    precision_at_fixed_recall,
+) = _family(
+    "precision_at_fixed_recall", "min_recall", "precision", "recall",
+    ("0.9000", "0.5000, 0.5000, 0.2500", "0.6000, 0.4000"),
+).factories  # fmt: skip

@@ -11,14 +11,15 @@ given, an ``O(T * C)`` histogram replaces the samples and the curves have ``T`` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from metrix._core.metric import Metric, factory
-from metrix.classification import _parameter_docs as parameter_docs
-from metrix.classification._curve_kernel import CurveOutput, curve_output, macro_curve, pr_points, roc_points
+from metrix._core.metric import Metric
+from metrix.classification._curve_family import CurveBuilder, CurveOptions, ThresholdCurve
+from metrix.classification._curve_kernel import Curve, CurveOutput, curve_output, macro_curve, pr_points, roc_points
 from metrix.classification._curve_state import CurveState, build_spec, check_macro_capacity, curve_metric
-from metrix.classification._dispatch import dispatch, documented_dispatcher
 from metrix.classification._inputs import check_choice
+from metrix.classification._task_family import with_example
 
 __all__ = [
     "binary_precision_recall_curve",
@@ -32,278 +33,142 @@ __all__ = [
 ]
 
 
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def binary_roc(
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Receiver operating characteristic of binary scores.
+def _points_of(points: Callable[..., Curve], descending: bool) -> CurveBuilder:
+    """The builder of a curve: its points per column, or pooled (``"micro"``) or averaged (``"macro"``)."""
 
-    Returns:
-        A metric computing ``(fpr, tpr, thresholds)``, thresholds decreasing, starting
-        at ``(0, 0)`` with threshold 1.
+    def build(name: str, task: str, num: int | None, average: Any, options: CurveOptions) -> Metric:
+        spec = build_spec(task, num, *options)
+        average = check_choice(average, "average", (None, "micro", "macro"))
+        check_macro_capacity(average, spec.capacity)
+        per_column = task != "binary" and average != "micro"
 
-    Example:
-        >>> import torch
-        >>> from metrix.classification import binary_roc
-        >>> fpr, tpr, thr = binary_roc()(torch.tensor([0.0, 0.5, 0.7, 0.8]), torch.tensor([0, 1, 1, 0]))
-        >>> fpr, tpr
-        (tensor([0.0000, 0.5000, 0.5000, 0.5000, 1.0000]), tensor([0.0000, 0.0000, 0.5000, 1.0000, 1.0000]))
-    """
-    spec = build_spec("binary", None, thresholds, ignore_index, validate_args, input_format, capacity)
+        def compute(s: CurveState) -> CurveOutput:
+            a, b, thr, keep = points(spec, s, pooled=average == "micro")
+            out = curve_output(spec, a, b, thr, keep, per_column=per_column)
+            if average == "macro":
+                return macro_curve(out[0], out[1], out[2], descending=descending)
+            return out
 
-    def compute(s: CurveState) -> CurveOutput:
-        fpr, tpr, thr, keep = roc_points(spec, s)
-        return curve_output(spec, fpr, tpr, thr, keep, per_column=False)
+        return curve_metric(name, spec, compute)
 
-    return curve_metric("binary_roc", spec, compute)
+    return build
 
 
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def multiclass_roc(
-    num_classes: int,
-    thresholds: Any = None,
-    average: str | None = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """One-vs-rest ROC curves of multiclass scores.
+_ROC_DOCS = {
+    "binary": with_example(
+        "binary_roc",
+        """Receiver operating characteristic of binary scores.
 
-    Args:
-        num_classes: number of classes (``>= 2``); preds have shape ``(N, C, ...)``.
-        average: ``None`` gives one curve per class; ``"micro"`` one curve over every
-            (sample, class) pair; ``"macro"`` the class curves averaged on a common grid
-            (not available with ``capacity``).
+        Returns:
+            A metric computing ``(fpr, tpr, thresholds)``, thresholds decreasing, starting
+            at ``(0, 0)`` with threshold 1.
+        """,
+        "fpr, tpr, thr = binary_roc()(torch.tensor([0.0, 0.5, 0.7, 0.8]), torch.tensor([0, 1, 1, 0]))\n"
+        ">>> fpr, tpr\n"
+        "(tensor([0.0000, 0.5000, 0.5000, 0.5000, 1.0000]), tensor([0.0000, 0.0000, 0.5000, 1.0000, 1.0000]))",
+    ),
+    "multiclass": with_example(
+        "multiclass_roc",
+        """One-vs-rest ROC curves of multiclass scores.
 
-    Returns:
-        A metric computing ``(fpr, tpr, thresholds)``: per-class lists (exact), tensors of
-        shape ``(C, L)`` (``capacity``) or ``(C, T)`` with thresholds ``(T,)`` (binned).
+        Args:
+            num_classes: number of classes (``>= 2``); preds have shape ``(N, C, ...)``.
+            average: ``None`` gives one curve per class; ``"micro"`` one curve over every
+                (sample, class) pair; ``"macro"`` the class curves averaged on a common grid
+                (not available with ``capacity``).
 
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multiclass_roc
-        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
-        >>> fpr, tpr, thr = multiclass_roc(3, thresholds=3)(preds, torch.tensor([0, 1, 2, 2]))
-        >>> tpr
-        tensor([[0.0000, 1.0000, 1.0000],
-                [0.0000, 1.0000, 1.0000],
-                [0.0000, 0.5000, 1.0000]])
-    """
-    spec = build_spec("multiclass", num_classes, thresholds, ignore_index, validate_args, input_format, capacity)
-    average = check_choice(average, "average", (None, "micro", "macro"))
-    check_macro_capacity(average, spec.capacity)
+        Returns:
+            A metric computing ``(fpr, tpr, thresholds)``: per-class lists (exact), tensors of
+            shape ``(C, L)`` (``capacity``) or ``(C, T)`` with thresholds ``(T,)`` (binned).
+        """,
+        "preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])\n"
+        ">>> fpr, tpr, thr = multiclass_roc(3, thresholds=3)(preds, torch.tensor([0, 1, 2, 2]))\n"
+        ">>> tpr\n"
+        "tensor([[0.0000, 1.0000, 1.0000],\n"
+        "        [0.0000, 1.0000, 1.0000],\n"
+        "        [0.0000, 0.5000, 1.0000]])",
+    ),
+    "multilabel": with_example(
+        "multilabel_roc",
+        """ROC curve of each label of multilabel scores.
 
-    def compute(s: CurveState) -> CurveOutput:
-        fpr, tpr, thr, keep = roc_points(spec, s, pooled=average == "micro")
-        out = curve_output(spec, fpr, tpr, thr, keep, per_column=average != "micro")
-        if average == "macro":
-            return macro_curve(out[0], out[1], out[2], descending=True)
-        return out
+        Args:
+            num_labels: number of labels (``>= 2``); preds and target have shape ``(N, L, ...)``.
 
-    return curve_metric("multiclass_roc", spec, compute)
+        Returns:
+            A metric computing ``(fpr, tpr, thresholds)`` per label (lists when exact).
+        """,
+        "preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4]])\n"
+        ">>> fpr, tpr, thr = multilabel_roc(2, thresholds=3)(preds, torch.tensor([[1, 0], [0, 1], [1, 1]]))\n"
+        ">>> fpr\n"
+        "tensor([[0., 0., 1.],\n"
+        "        [0., 0., 1.]])",
+    ),
+}
+_PR_DOCS = {
+    "binary": with_example(
+        "binary_precision_recall_curve",
+        """Precision-recall curve of binary scores.
 
+        Returns:
+            A metric computing ``(precision, recall, thresholds)``, thresholds increasing, with
+            a final point ``(1, 0)`` that has no threshold.
+        """,
+        "m = binary_precision_recall_curve()\n"
+        ">>> precision, recall, thr = m(torch.tensor([0.0, 0.5, 0.7, 0.8]), torch.tensor([0, 1, 1, 0]))\n"
+        ">>> precision, recall\n"
+        "(tensor([0.5000, 0.6667, 0.5000, 0.0000, 1.0000]), tensor([1.0000, 1.0000, 0.5000, 0.0000, 0.0000]))\n"
+        ">>> thr\n"
+        "tensor([0.0000, 0.5000, 0.7000, 0.8000])",
+    ),
+    "multiclass": with_example(
+        "multiclass_precision_recall_curve",
+        """One-vs-rest precision-recall curves of multiclass scores.
 
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def multilabel_roc(
-    num_labels: int,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """ROC curve of each label of multilabel scores.
+        Args:
+            num_classes: number of classes (``>= 2``); preds have shape ``(N, C, ...)``.
+            average: ``None`` (per class), ``"micro"`` or ``"macro"`` (see :func:`multiclass_roc`).
 
-    Args:
-        num_labels: number of labels (``>= 2``); preds and target have shape ``(N, L, ...)``.
+        Returns:
+            A metric computing ``(precision, recall, thresholds)`` per class.
+        """,
+        "preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])\n"
+        ">>> p, r, thr = multiclass_precision_recall_curve(3, thresholds=3)(preds, torch.tensor([0, 1, 2, 2]))\n"
+        ">>> r\n"
+        "tensor([[1.0000, 1.0000, 0.0000, 0.0000],\n"
+        "        [1.0000, 1.0000, 0.0000, 0.0000],\n"
+        "        [1.0000, 0.5000, 0.0000, 0.0000]])",
+    ),
+    "multilabel": with_example(
+        "multilabel_precision_recall_curve",
+        """Precision-recall curve of each label of multilabel scores.
 
-    Returns:
-        A metric computing ``(fpr, tpr, thresholds)`` per label (lists when exact).
+        Returns:
+            A metric computing ``(precision, recall, thresholds)`` per label.
+        """,
+        "preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4]])\n"
+        ">>> m = multilabel_precision_recall_curve(2, thresholds=3)\n"
+        ">>> m(preds, torch.tensor([[1, 0], [0, 1], [1, 1]]))[0]  # NaN: no prediction reaches threshold 1\n"
+        "tensor([[0.6667, 1.0000,    nan, 1.0000],\n"
+        "        [0.6667, 1.0000,    nan, 1.0000]])",
+    ),
+}
 
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multilabel_roc
-        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4]])
-        >>> fpr, tpr, thr = multilabel_roc(2, thresholds=3)(preds, torch.tensor([[1, 0], [0, 1], [1, 1]]))
-        >>> fpr
-        tensor([[0., 0., 1.],
-                [0., 0., 1.]])
-    """
-    spec = build_spec("multilabel", num_labels, thresholds, ignore_index, validate_args, input_format, capacity)
+binary_roc, multiclass_roc, multilabel_roc, roc = ThresholdCurve(
+    "roc", __name__, _points_of(roc_points, descending=True), higher_is_better=None, title="ROC curve",
+    docs=_ROC_DOCS,
+    dispatcher_example='roc("binary", thresholds=3)(torch.tensor([0.2, 0.9]), torch.tensor([0, 1]))[1]\n'
+    "tensor([0., 1., 1.])",
+).factories  # fmt: skip
 
-    def compute(s: CurveState) -> CurveOutput:
-        fpr, tpr, thr, keep = roc_points(spec, s)
-        return curve_output(spec, fpr, tpr, thr, keep, per_column=True)
-
-    return curve_metric("multilabel_roc", spec, compute)
-
-
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def binary_precision_recall_curve(
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Precision-recall curve of binary scores.
-
-    Returns:
-        A metric computing ``(precision, recall, thresholds)``, thresholds increasing, with
-        a final point ``(1, 0)`` that has no threshold.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import binary_precision_recall_curve
-        >>> m = binary_precision_recall_curve()
-        >>> precision, recall, thr = m(torch.tensor([0.0, 0.5, 0.7, 0.8]), torch.tensor([0, 1, 1, 0]))
-        >>> precision, recall
-        (tensor([0.5000, 0.6667, 0.5000, 0.0000, 1.0000]), tensor([1.0000, 1.0000, 0.5000, 0.0000, 0.0000]))
-        >>> thr
-        tensor([0.0000, 0.5000, 0.7000, 0.8000])
-    """
-    spec = build_spec("binary", None, thresholds, ignore_index, validate_args, input_format, capacity)
-
-    def compute(s: CurveState) -> CurveOutput:
-        p, r, thr, keep = pr_points(spec, s)
-        return curve_output(spec, p, r, thr, keep, per_column=False)
-
-    return curve_metric("binary_precision_recall_curve", spec, compute)
-
-
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def multiclass_precision_recall_curve(
-    num_classes: int,
-    thresholds: Any = None,
-    average: str | None = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """One-vs-rest precision-recall curves of multiclass scores.
-
-    Args:
-        num_classes: number of classes (``>= 2``); preds have shape ``(N, C, ...)``.
-        average: ``None`` (per class), ``"micro"`` or ``"macro"`` (see :func:`multiclass_roc`).
-
-    Returns:
-        A metric computing ``(precision, recall, thresholds)`` per class.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multiclass_precision_recall_curve
-        >>> preds = torch.tensor([[0.7, 0.2, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
-        >>> p, r, thr = multiclass_precision_recall_curve(3, thresholds=3)(preds, torch.tensor([0, 1, 2, 2]))
-        >>> r
-        tensor([[1.0000, 1.0000, 0.0000, 0.0000],
-                [1.0000, 1.0000, 0.0000, 0.0000],
-                [1.0000, 0.5000, 0.0000, 0.0000]])
-    """
-    spec = build_spec("multiclass", num_classes, thresholds, ignore_index, validate_args, input_format, capacity)
-    average = check_choice(average, "average", (None, "micro", "macro"))
-    check_macro_capacity(average, spec.capacity)
-
-    def compute(s: CurveState) -> CurveOutput:
-        p, r, thr, keep = pr_points(spec, s, pooled=average == "micro")
-        out = curve_output(spec, p, r, thr, keep, per_column=average != "micro")
-        if average == "macro":
-            return macro_curve(out[0], out[1], out[2], descending=False)
-        return out
-
-    return curve_metric("multiclass_precision_recall_curve", spec, compute)
-
-
-@factory(higher_is_better=None)
-@parameter_docs.CURVES
-def multilabel_precision_recall_curve(
-    num_labels: int,
-    thresholds: Any = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    """Precision-recall curve of each label of multilabel scores.
-
-    Returns:
-        A metric computing ``(precision, recall, thresholds)`` per label.
-
-    Example:
-        >>> import torch
-        >>> from metrix.classification import multilabel_precision_recall_curve
-        >>> preds = torch.tensor([[0.8, 0.1], [0.3, 0.7], [0.6, 0.4]])
-        >>> m = multilabel_precision_recall_curve(2, thresholds=3)
-        >>> m(preds, torch.tensor([[1, 0], [0, 1], [1, 1]]))[0]  # NaN: no prediction reaches threshold 1
-        tensor([[0.6667, 1.0000,    nan, 1.0000],
-                [0.6667, 1.0000,    nan, 1.0000]])
-    """
-    spec = build_spec("multilabel", num_labels, thresholds, ignore_index, validate_args, input_format, capacity)
-
-    def compute(s: CurveState) -> CurveOutput:
-        p, r, thr, keep = pr_points(spec, s)
-        return curve_output(spec, p, r, thr, keep, per_column=True)
-
-    return curve_metric("multilabel_precision_recall_curve", spec, compute)
-
-
-@factory(higher_is_better=None)
-@documented_dispatcher(
-    "ROC curve", 'roc("binary", thresholds=3)(torch.tensor([0.2, 0.9]), torch.tensor([0, 1]))[1]\ntensor([0., 1., 1.])'
-)
-def roc(
-    task: str,
-    thresholds: Any = None,
-    num_classes: int | None = None,
-    num_labels: int | None = None,
-    average: str | None = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    return dispatch(task, locals(), binary=binary_roc, multiclass=multiclass_roc, multilabel=multilabel_roc)
-
-
-@factory(higher_is_better=None)
-@documented_dispatcher(
-    "Precision-recall curve",
-    'precision_recall_curve("binary", thresholds=3)(torch.tensor([0.2, 0.9]), torch.tensor([0, 1]))[0]\n'
-    "tensor([0.5000, 1.0000,    nan, 1.0000])",
-)
-def precision_recall_curve(
-    task: str,
-    thresholds: Any = None,
-    num_classes: int | None = None,
-    num_labels: int | None = None,
-    average: str | None = None,
-    ignore_index: int | None = None,
-    validate_args: bool = True,
-    *,
-    input_format: str = "auto",
-    capacity: int | None = None,
-) -> Metric:
-    return dispatch(
-        task,
-        locals(),
-        binary=binary_precision_recall_curve,
-        multiclass=multiclass_precision_recall_curve,
-        multilabel=multilabel_precision_recall_curve,
-    )
+(
+    binary_precision_recall_curve,
+    multiclass_precision_recall_curve,
+    multilabel_precision_recall_curve,
+    precision_recall_curve,
+) = ThresholdCurve(
+    "precision_recall_curve", __name__, _points_of(pr_points, descending=False), higher_is_better=None,
+    title="Precision-recall curve", docs=_PR_DOCS,
+    dispatcher_example='precision_recall_curve("binary", thresholds=3)(torch.tensor([0.2, 0.9]), '
+    'torch.tensor([0, 1]))[0]\ntensor([0.5000, 1.0000,    nan, 1.0000])',
+).factories  # fmt: skip

@@ -19,19 +19,17 @@ Each is a real function named and documented as that module's own (see
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TypeVar
 
-from metrix._core.family import publish
+from metrix._core.docstrings import Glossary
 from metrix._core.metric import Metric
 from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._class_averaging import ScoreFn, scored_metric
 from metrix.classification._dispatch import dispatch, dispatcher_doc
 from metrix.classification._inputs import check_average, check_zero_division
 from metrix.classification._stat_scores_state import Task, binary_task, multiclass_task, multilabel_task
+from metrix.classification._task_family import TaskFamily, indent, with_example
 
 __all__ = ["BetaScore", "PlainScore", "ZeroDivisionScore", "task_doc"]
-
-F = TypeVar("F", bound=Callable[..., Metric])
 
 # The example inputs every stat-score docstring runs (values per metric: ``examples=``).
 _BINARY_EXAMPLE = "{name}({binary_extra})(torch.tensor([0.2, 0.8, 0.6, 0.1, 0.7]), torch.tensor([0, 1, 0, 1, 1]))"
@@ -60,10 +58,6 @@ _RETURNS = {
 }
 
 
-def _indent(text: str) -> str:
-    return "\n".join(f"    {line}" if line else line for line in text.split("\n"))
-
-
 def task_doc(kind: str, name: str, title: str, formula: str, example: str, value: str, args: str = "") -> str:
     """The docstring of a stat-score task factory (``kind`` is binary, multiclass or multilabel).
 
@@ -72,15 +66,12 @@ def task_doc(kind: str, name: str, title: str, formula: str, example: str, value
     this factory's own (the glossary writes the others).
     """
     summary = _SUMMARIES[kind].format(title=title, formula=formula, name=name)
-    own = f"Args:\n{_indent(args)}\n\n" if args else ""
-    return (
-        f"{summary}\n\n{own}Returns:\n{_indent(_RETURNS[kind])}\n\nExample:\n    >>> import torch\n"
-        f"    >>> from metrix.classification import {name}\n{_indent('>>> ' + example)}\n    {value}\n"
-    )
+    own = f"Args:\n{indent(args)}\n\n" if args else ""
+    return with_example(name, f"{summary}\n\n{own}Returns:\n{indent(_RETURNS[kind])}", f"{example}\n{value}")
 
 
-class _Family:
-    """The names, docstrings and shared fields of one stat-score metric's four factories."""
+class _Family(TaskFamily):
+    """The docstrings and shared fields of one stat-score metric's four factories."""
 
     def __init__(
         self,
@@ -95,9 +86,9 @@ class _Family:
         docs: Mapping[str, str] | None = None,
         build: Callable[[str, Task, str], Metric] | None = None,
     ) -> None:
-        self.names = (f"binary_{metric}", f"multiclass_{metric}", f"multilabel_{metric}", metric)
-        self.title, self.formula, self.module = title, formula, module
-        self.higher_is_better, self.examples, self.top_k_weights = higher_is_better, examples, top_k_weights
+        super().__init__(metric, module, higher_is_better=higher_is_better)
+        self.title, self.formula = title, formula
+        self.examples, self.top_k_weights = examples, top_k_weights
         self.docs, self.build = dict(docs or {}), build
         self.own_args, self.example_args = "", ""  # a metric's own argument (F-beta's beta) and its example value
 
@@ -105,30 +96,26 @@ class _Family:
         extra = f"{self.example_args}, " if self.example_args else ""
         return template.format(name=name, extra=extra, binary_extra=self.example_args)
 
-    def _publish(self, index: int, method: F) -> F:
-        """Publish factory ``index`` (binary, multiclass, multilabel, dispatcher) of this metric.
-
-        Its docstring is ``docs[kind]`` where the metric gives one, else the template method's
-        own (a subclass's override), else the family's.
-        """
+    def _doc(self, index: int, method: Callable[..., Metric]) -> str:
+        """``docs[kind]`` where the metric gives one, else the template's (a subclass's override), else the family's."""
         name, value = self.names[index], f"tensor({self.examples[index]})"
         kind = ("binary", "multiclass", "multilabel", "dispatcher")[index]
         if index == 3:
             example = self._example(_DISPATCHER_EXAMPLE, name)
-            doc = (
+            return (
                 self.docs.get(kind)
                 or method.__doc__
                 or dispatcher_doc(self.title, name, self.names[:3], f"{example}\n{value}")
             )
-            return publish(method, name, self.module, doc, higher_is_better=self.higher_is_better)
         template = (_BINARY_EXAMPLE, _MULTICLASS_EXAMPLE, _MULTILABEL_EXAMPLE)[index]
-        doc = (
+        return (
             self.docs.get(kind)
             or method.__doc__
             or task_doc(kind, name, self.title, self.formula, self._example(template, name), value, self.own_args)
         )
-        glossary = (parameter_docs.BINARY, parameter_docs.MULTICLASS, parameter_docs.MULTILABEL)[index]
-        return publish(method, name, self.module, doc, higher_is_better=self.higher_is_better, glossary=glossary)
+
+    def _glossary(self, index: int) -> Glossary | None:
+        return (parameter_docs.BINARY, parameter_docs.MULTICLASS, parameter_docs.MULTILABEL, None)[index]
 
     def _scored(self, index: int, task: Task, average: str | None, score: ScoreFn | None) -> Metric:
         average = "micro" if index == 0 else check_average(average)
@@ -177,11 +164,8 @@ class ZeroDivisionScore(_Family):
             top_k_weights=top_k_weights,
         )
         self.score, self.multiclass_fast = score, multiclass_fast
-        self.binary = self._publish(0, self._binary)
-        self.multiclass = self._publish(1, self._multiclass)
-        self.multilabel = self._publish(2, self._multilabel)
-        self.dispatcher = self._publish(3, self._dispatcher)
-        self.factories = (self.binary, self.multiclass, self.multilabel, self.dispatcher)
+        self.factories = self._publish_tasks(self._binary, self._multiclass, self._multilabel, self._dispatcher)
+        self.binary, self.multiclass, self.multilabel, self.dispatcher = self.factories
 
     def _binary(
         self,
@@ -291,11 +275,8 @@ class BetaScore(_Family):
         )
         self.score, self.check_beta = score, check_beta
         self.own_args, self.example_args = f"beta: {beta_doc}", "beta=2.0"
-        self.binary = self._publish(0, self._binary)
-        self.multiclass = self._publish(1, self._multiclass)
-        self.multilabel = self._publish(2, self._multilabel)
-        self.dispatcher = self._publish(3, self._dispatcher)
-        self.factories = (self.binary, self.multiclass, self.multilabel, self.dispatcher)
+        self.factories = self._publish_tasks(self._binary, self._multiclass, self._multilabel, self._dispatcher)
+        self.binary, self.multiclass, self.multilabel, self.dispatcher = self.factories
 
     def _binary(
         self,
@@ -413,11 +394,8 @@ class PlainScore(_Family):
         if (score is None) == (build is None):
             raise TypeError(f"{metric}: give a score or a build function")
         self.score, self.multiclass_score = score, multiclass_score or score
-        self.binary = self._publish(0, self._binary)
-        self.multiclass = self._publish(1, self._multiclass)
-        self.multilabel = self._publish(2, self._multilabel)
-        self.dispatcher = self._publish(3, self._dispatcher)
-        self.factories = (self.binary, self.multiclass, self.multilabel, self.dispatcher)
+        self.factories = self._publish_tasks(self._binary, self._multiclass, self._multilabel, self._dispatcher)
+        self.binary, self.multiclass, self.multilabel, self.dispatcher = self.factories
 
     def _binary(
         self,

@@ -8,7 +8,7 @@ indexing, so everything here traces.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import TypedDict, Unpack
 
 import torch
 from torch import Tensor
@@ -56,6 +56,12 @@ class MulticlassOptions(TypedDict):
     ignore_index: int | None
     input_format: str
     validate_args: bool
+
+
+class MulticlassFormatOptions(MulticlassOptions, total=False):
+    """Keyword options of :func:`multiclass_format`: those of :func:`multiclass_format_lean` but ``flat``."""
+
+    samplewise: bool
 
 
 def _check_format(preds: Tensor, input_format: str, scores: bool, *, multiclass: bool = False) -> None:
@@ -152,15 +158,7 @@ def multilabel_format(
 
 
 def multiclass_format(
-    preds: Tensor,
-    target: Tensor,
-    *,
-    num_classes: int | None,
-    top_k: int,
-    ignore_index: int | None,
-    input_format: str,
-    validate_args: bool,
-    samplewise: bool = False,
+    preds: Tensor, target: Tensor, **options: Unpack[MulticlassFormatOptions]
 ) -> tuple[Tensor, Tensor, Tensor]:
     """Check multiclass inputs; return int64 ``(pred_label, target, weight)`` of shape ``(N, M)``.
 
@@ -174,16 +172,7 @@ def multiclass_format(
     counts a top-k hit, and it keeps one label per element, so per-class counts of
     predictions, targets and hits still hold every statistic.
     """
-    label, target, weight = multiclass_format_lean(
-        preds,
-        target,
-        num_classes=num_classes,
-        top_k=top_k,
-        ignore_index=ignore_index,
-        input_format=input_format,
-        validate_args=validate_args,
-        samplewise=samplewise,
-    )
+    label, target, weight = multiclass_format_lean(preds, target, **options)
     return label, target, torch.ones_like(target) if weight is None else weight
 
 
