@@ -47,6 +47,14 @@ def _regression_batch(g: torch.Generator, batch: int, device: torch.device) -> t
     )
 
 
+def _binary_fractional_batch(g: torch.Generator, batch: int, device: torch.device) -> tuple[Any, ...]:
+    return (
+        torch.rand(batch, generator=g, device=device),
+        torch.randint(0, 2, (batch,), generator=g, device=device),
+        torch.rand(batch, generator=g, device=device) * 2,  # scikit-learn's fractional weights
+    )
+
+
 def _binary_batch(g: torch.Generator, batch: int, device: torch.device) -> tuple[Any, ...]:
     return (
         torch.rand(batch, generator=g, device=device),
@@ -234,6 +242,21 @@ def plan(b: Bench) -> list[tuple[str, Callable[[], Row]]]:
             lambda: row_weighted(
                 b, "multiclass_f1_score(10)", lambda: mc.multiclass_f1_score(10), 4096, steps, _multiclass_batch
             ),
+        ),
+        (
+            "weighted-auroc-binned",
+            lambda: row_weighted(
+                b,
+                "binary_auroc(thresholds=100)",
+                lambda: mc.binary_auroc(thresholds=100),
+                4096,
+                steps,
+                _binary_fractional_batch,
+            ),
+        ),
+        (
+            "weighted-auroc-exact",
+            lambda: row_weighted(b, "binary_auroc()", mc.binary_auroc, 4096, steps, _binary_fractional_batch),
         ),
         ("bootstrap-mse", lambda: row_bootstrap_regression(b, n_boot)),
         (

@@ -191,10 +191,11 @@ def test_masked_samples_do_not_affect_the_curve() -> None:
 # ----------------------------------------------------------------------------- binned state
 
 
-def test_binned_state_is_fixed_size_int64() -> None:
+def test_binned_state_is_fixed_size_float64() -> None:
     m = mc.multiclass_auroc(5, thresholds=17)
     s = m.init()
-    assert s.hist.shape == (18, 5, 2) and s.hist.dtype == torch.int64
+    # float64 weight sums (whole counts without weights, exact up to 2^53)
+    assert s.hist.shape == (18, 5, 2) and s.hist.dtype == torch.float64
     s = m.update(s, torch.randn(300, 5).softmax(-1), torch.randint(0, 5, (300,)))
     assert s.hist.shape == (18, 5, 2) and int(s.hist.sum()) == 300 * 5
 
@@ -380,7 +381,7 @@ def test_capacity_curves_keep_their_length_through_merge() -> None:
     assert m.compute(merged)[0].shape == (9,)
     assert_close(m.compute(merged), m.compute(m.update(a, torch.tensor([0.3, 0.9]), torch.tensor([0, 1]))))
     # a traced append past the capacity is recorded in count; reading the buffer raises
-    overflowed = type(a)(*(Buffer(b.data, b.count + 8) for b in (a.preds, a.target)))
+    overflowed = type(a)(*(Buffer(b.data, b.count + 8) for b in (a.preds, a.target, a.weight)))
     with pytest.raises(ValueError, match="capacity"):
         m.compute(overflowed)
 
@@ -436,7 +437,7 @@ def test_binned_float64_thresholds_compare_in_float64() -> None:
     t = torch.tensor([1, 0, 1, 0])
     s = mc.binary_roc(thresholds=thr).update(mc.binary_roc(thresholds=thr).init(), p, t)
     bins = (thr.unsqueeze(1) <= p.double()).sum(0)
-    expect = torch.zeros(4, 1, 2, dtype=torch.int64)
+    expect = torch.zeros(4, 1, 2, dtype=torch.float64)
     for b, y in zip(bins.tolist(), t.tolist()):
         expect[b, 0, y] += 1
     assert torch.equal(s.hist, expect)

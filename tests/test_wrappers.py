@@ -226,7 +226,7 @@ def test_bootstrap_in_a_module_forward_and_compute() -> None:
         ({"metric": mr.mean_squared_error(), "num_bootstraps": 2.5}, TypeError, "num_bootstraps must be an int >= 2"),
         ({"metric": mr.mean_squared_error(), "quantile": "0.5"}, TypeError, "quantile"),
         ({"metric": mr.mean_squared_error(), "mean": 1}, TypeError, "mean must be a bool"),
-        ({"metric": mc.binary_auroc()}, TypeError, "binary_auroc does not take sample_weight"),
+        ({"metric": mr.spearman_corrcoef()}, TypeError, "spearman_corrcoef does not take sample_weight"),
         ({"metric": mr.kendall_rank_corrcoef()}, TypeError, "kendall_rank_corrcoef does not take sample_weight"),
         ({"metric": agg.cat()}, TypeError, "cat does not take sample_weight"),
         ({"metric": mr.mean_squared_error(), "sampling_strategy": "jackknife"}, ValueError, "sampling_strategy"),
@@ -259,8 +259,8 @@ def test_by_group_with_weights_and_errors() -> None:
     with pytest.raises(TypeError, match="groups must be a torch.Tensor"):
         m.update(state, p, t, groups=[0] * 40)
     assert unchanged(state, snap)
-    with pytest.raises(TypeError, match="binary_auroc does not take sample_weight"):
-        mw.by_group(mc.binary_auroc(), num_groups=2)
+    with pytest.raises(TypeError, match="spearman_corrcoef does not take sample_weight"):
+        mw.by_group(mr.spearman_corrcoef(capacity=16), num_groups=2)
     with pytest.raises(ValueError, match="num_groups must be an int >= 1"):
         mw.by_group(mr.mean_squared_error(), num_groups=0)
 
@@ -382,10 +382,10 @@ def test_tracker_states_of_two_ranks_merge_step_by_step() -> None:
 
 def test_multioutput_drops_nan_rows_of_an_unweighted_base_in_eager() -> None:
     g = gen(13)
-    p, t = torch.rand(30, 3, generator=g), torch.randint(0, 2, (30, 3), generator=g)
+    p, t = torch.rand(30, 3, generator=g), torch.rand(30, 3, generator=g)
     p = torch.where(torch.rand(30, 3, generator=g) < 0.2, torch.nan, p)
-    ours = mw.multioutput(mc.binary_auroc(capacity=64), num_outputs=3)  # exact curves take no weights
-    theirs = torchmetrics.wrappers.MultioutputWrapper(torchmetrics.classification.BinaryAUROC(), num_outputs=3)
+    ours = mw.multioutput(mr.spearman_corrcoef(capacity=64), num_outputs=3)  # ranks take no weights
+    theirs = torchmetrics.wrappers.MultioutputWrapper(torchmetrics.regression.SpearmanCorrCoef(), num_outputs=3)
     assert_close(ours(p, t), theirs(p, t), what="eager NaN removal")
     with pytest.raises(RuntimeError, match="pass remove_nans=False under torch.compile/vmap"):
         torch.func.vmap(ours.update)(metrix.stack([ours.init(), ours.init()]), torch.stack([p, p]), torch.stack([t, t]))
@@ -503,7 +503,8 @@ def test_operator_metrics_follow_the_laws() -> None:
 def test_wrappers_take_sample_weight_exactly_when_their_bases_do() -> None:
     assert takes_sample_weight(mw.minmax(mr.mean_squared_error()))
     assert takes_sample_weight(mw.minmax(mc.binary_accuracy()))
-    assert not takes_sample_weight(mw.minmax(mc.binary_auroc()))
+    assert takes_sample_weight(mw.minmax(mc.binary_auroc()))
+    assert not takes_sample_weight(mw.minmax(mr.kendall_rank_corrcoef()))
     assert takes_sample_weight(mw.bootstrap(mr.mean_squared_error()))
     assert takes_sample_weight(mr.mean_squared_error() + mr.r2_score())
     assert not takes_sample_weight(mr.mean_squared_error() + mr.kendall_rank_corrcoef())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,7 +13,7 @@ from torch import Tensor, nn
 from metrix._core.checks import quietly, warn
 from metrix._core.merge import check_compatible, merge_unchecked
 from metrix._core.metric import Metric, check_metric, is_state_type
-from metrix._core.state import Buffer, stored_values
+from metrix._core.state import Buffer, is_state, stored_values
 from metrix._core.sync import sync as _sync
 from metrix._core.tree import Entry, flatten, map_entries, unflatten
 
@@ -71,6 +72,59 @@ def _flat_leaves(tree: Any, prefix: str = "") -> Iterator[tuple[str, str, Any]]:
             yield f"{key}.count", "buffer", e.value.count
         else:
             yield key, e.op, e.value
+
+
+def _widened(saved: torch.dtype, expected: torch.dtype) -> bool:
+    """An integer count saved before its leaf became float64 (loaded exactly below 2^53)."""
+    return expected == torch.float64 and not saved.is_floating_point and not saved.is_complex and saved != torch.bool
+
+
+def _absent_rule(tree: Any, path: str) -> tuple[str, float] | None:
+    """The ``leaf(absent=...)`` rule of the field at dotted ``path`` of a state, if it declares one."""
+    *parents, name = path.split(".")
+    obj = tree
+    try:
+        for part in parents:
+            if isinstance(obj, dict):
+                obj = obj[part]
+            elif isinstance(obj, (tuple, list)):
+                obj = obj[int(part)]
+            else:
+                obj = getattr(obj, part)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return None
+    if not is_state(obj) or isinstance(obj, Buffer):
+        return None
+    field = next((f for f in dataclasses.fields(obj) if f.name == name), None)
+    return None if field is None else field.metadata.get("absent")
+
+
+def _fill_absent(empty: Any, key: str, op: str, v: Any, loaded: dict[str, Any]) -> Any:
+    """A ``cat`` leaf that a checkpoint lacks, rebuilt by its ``leaf(absent=(sibling, value))`` rule, else ``None``.
+
+    The leaf was added after the checkpoint was saved: it holds ``value`` for each row the
+    checkpoint's ``sibling`` field holds (a buffer: the sibling's count, ``value`` in every slot).
+    """
+    if op not in ("cat", "buffer"):
+        return None
+    path = key.rsplit(".", 1)[0] if op == "buffer" else key
+    rule = _absent_rule(empty, path)
+    if rule is None:
+        return None
+    sibling, value = rule
+    where = path.rsplit(".", 1)[0] + "." + sibling if "." in path else sibling
+    if op == "cat":
+        rows = loaded.get(where)
+        if rows is None:
+            return None
+        ref = v[0] if isinstance(v, tuple) else v
+        return (torch.full((rows[0].shape[0],), value, dtype=ref.dtype, device=ref.device),)
+    count = loaded.get(f"{where}.count")
+    if count is None:
+        return None
+    if key.endswith(".count"):
+        return count.clone()
+    return torch.full_like(v, value)
 
 
 def _replace_leaves(tree: Any, new: dict[str, Any]) -> Any:
@@ -160,6 +214,10 @@ class MetricModule(nn.Module):
     ``persistent=True``, so a checkpoint loads with ``strict=True`` into a model with
     or without metrics. A persistent module saves its state under ``state.<path>``; any
     module loads ``state.`` keys that a checkpoint holds and never reports them missing.
+    Checkpoints saved before a state changed still load where the change says how: a ``cat``
+    leaf declared with ``leaf(absent=(sibling, value))`` (a curve's per-sample weights) is
+    rebuilt as ``value`` per row of ``sibling``, and an integer count saved for what is now a
+    float64 sum leaf (binned curves) is read exactly.
 
     Copies: ``copy.deepcopy``, ``pickle``, ``torch.save(module)`` and process spawns
     work (a catalogue metric pickles as its factory call); a copy is independent.
@@ -478,14 +536,17 @@ class MetricModule(nn.Module):
         if not ours and not self.persistent:
             leaves = []
         new: dict[str, Any] = {}
+        absent: list[tuple[str, str, Any]] = []
         for key, op, v in leaves:
             full = f"{prefix}state.{key}"
             if full not in state_dict:
-                missing_keys.append(full)
+                absent.append((key, op, v))
                 continue
             ours.discard(full)
             t = state_dict[full]
             ref = v[0] if op == "cat" and isinstance(v, tuple) else v
+            if op == "sum" and isinstance(t, Tensor) and _widened(t.dtype, ref.dtype):
+                t = t.to(ref.dtype)  # a count leaf now float64 (e.g. binned curves): exact below 2^53
             ok_shape = isinstance(t, Tensor) and (t.shape[1:] == ref.shape[1:] if op == "cat" else t.shape == ref.shape)
             if not ok_shape or t.dtype != ref.dtype:
                 error_msgs.append(
@@ -496,6 +557,12 @@ class MetricModule(nn.Module):
                 continue
             t = t.detach().to(ref.device)
             new[key] = (t,) if op == "cat" and isinstance(v, tuple) else t
+        for key, op, v in absent:
+            filled = _fill_absent(self._empty, key, op, v, new)
+            if filled is None:
+                missing_keys.append(f"{prefix}state.{key}")
+            else:
+                new[key] = filled
         unexpected_keys.extend(sorted(ours))
         if leaves and new:
             # A leaf the checkpoint lacks (strict=False: one added to the state, or a member to the

@@ -43,8 +43,10 @@ __all__ = [
     "CatStorage",
     "buffer_init",
     "cat_append",
+    "cat_constant",
     "cat_init",
     "cat_len",
+    "is_constant",
     "is_state",
     "leaf",
     "reduce_ops",
@@ -62,19 +64,26 @@ NAMESPACE = "metrix"
 T = TypeVar("T")
 
 
-def leaf(reduce: str) -> Any:
+def leaf(reduce: str, *, absent: tuple[str, float] | None = None) -> Any:
     """Declare a state field and how two states combine it.
 
     Args:
         reduce: one of ``"sum"``, ``"max"``, ``"min"``, ``"cat"`` or ``"node"`` (a
             nested state that declares its own ops).
+        absent: for a ``"cat"`` field added to a state after checkpoints of it were
+            saved: ``(sibling, value)`` says that a checkpoint without the field holds
+            ``value`` for each row of the ``cat`` field ``sibling`` (e.g. the per-row
+            weights of stored samples, all 1 before weights existed); ``MetricModule``
+            then loads such a checkpoint.
 
     Returns:
         A dataclass field carrying the op as metadata.
     """
     if reduce not in REDUCE_OPS:
         raise ValueError(f"leaf(reduce=...) must be one of {REDUCE_OPS}, got {reduce!r}")
-    return dataclasses.field(metadata={"reduce": reduce})
+    if absent is not None and reduce != "cat":
+        raise ValueError(f"leaf(absent=...) applies to 'cat' fields, got reduce={reduce!r}")
+    return dataclasses.field(metadata={"reduce": reduce, "absent": absent})
 
 
 class Chunks:
@@ -220,6 +229,52 @@ def buffer_init(
     )
 
 
+# One-element tensors that constant chunks are stride-0 views of, by (value, dtype, device).
+_CONSTANTS: dict[tuple[float, torch.dtype, Any], Tensor] = {}
+
+
+def _constant(value: float, dtype: torch.dtype, device: Any) -> Tensor:
+    one = _CONSTANTS.get((value, dtype, device))
+    if one is None:
+        one = torch.full((1,), value, dtype=dtype, device=device)
+        _CONSTANTS[(value, dtype, device)] = _CONSTANTS[(value, dtype, one.device)] = one
+    return one
+
+
+def cat_constant(value: float, n: int, dtype: torch.dtype, device: Any = None) -> Tensor:
+    """``n`` rows of one ``value`` (1-d) as a stride-0 view of a shared one-element tensor.
+
+    A chunk of eager ``cat`` storage that costs 8 bytes, not 8 per row: such chunks stay
+    views when :func:`cat_append` compacts them or ``merge`` joins them (two views of the
+    same one-element tensor join into one view), and :func:`is_constant` recognises them.
+    Serialising, syncing or moving the storage gives ordinary (materialised) rows of the
+    same values.
+    """
+    return _constant(value, dtype, device).expand(n)
+
+
+def is_constant(store: CatStorage | Tensor, value: float) -> bool:
+    """Whether eager ``cat`` storage holds only :func:`cat_constant` chunks of ``value`` (no host read).
+
+    ``False`` for a :class:`Buffer` and for materialised rows, whatever they hold: a cheap
+    test (the chunks' view bases) for a fast path, not a test of the values.
+    """
+    if isinstance(store, Buffer):
+        return False
+    chunks = (store,) if isinstance(store, Tensor) else store
+    one = _CONSTANTS.get((value, chunks[0].dtype, chunks[0].device))
+    # a 1-d view of a one-element tensor can only hold that element
+    return all(c.shape[0] == 0 or (one is not None and c._base is one and c.dim() == 1) for c in chunks)
+
+
+def _join(a: Tensor, b: Tensor) -> Tensor:
+    """``cat([a, b])``; two 1-d views of one shared one-element tensor stay one view (a constant)."""
+    base = a._base
+    if base is not None and base is b._base and base.numel() == 1 and a.dim() == 1 and b.dim() == 1:
+        return base.expand(a.shape[0] + b.shape[0])
+    return torch.cat([a, b])
+
+
 def _compact(chunks: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
     # Log-structured merging (a binary counter): concatenate the last two chunks while
     # the newer one is at least as long as the older one. Every sample is copied
@@ -228,7 +283,7 @@ def _compact(chunks: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
     parts = list(chunks)
     while len(parts) >= 2 and parts[-1].shape[0] >= parts[-2].shape[0]:
         last = parts.pop()
-        parts[-1] = torch.cat([parts[-1], last]) if parts[-1].shape[0] else last
+        parts[-1] = _join(parts[-1], last) if parts[-1].shape[0] else last
     return tuple(parts)
 
 

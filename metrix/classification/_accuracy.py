@@ -24,9 +24,9 @@ from metrix.classification._inputs import (
     check_validate_args,
     multiclass_format,
 )
-from metrix.classification._sample_weights import check_count_weights, element_weights
+from metrix.classification._sample_weights import element_weights, stat_weights
 from metrix.classification._stat_score_family import PlainScore
-from metrix.classification._stat_scores_state import multiclass_task
+from metrix.classification._stat_scores_state import as_counts, counts_compute, multiclass_task
 
 __all__ = ["CorrectState", "accuracy", "binary_accuracy", "multiclass_accuracy", "multilabel_accuracy"]
 
@@ -35,7 +35,7 @@ __all__ = ["CorrectState", "accuracy", "binary_accuracy", "multiclass_accuracy",
 class CorrectState:
     """Counts of micro accuracy without a known number of classes."""
 
-    counts: Tensor = leaf("sum")  # int64 (2,): [correct, counted]
+    counts: Tensor = leaf("sum")  # float64 (2,): [correct, counted] (their weights with sample_weight=)
 
 
 def _elementwise(tp: Tensor, fp: Tensor, tn: Tensor, fn: Tensor) -> Tensor:
@@ -65,22 +65,27 @@ def _micro_accuracy(
         validate_args=check_validate_args(validate_args),
     )
 
+    # float64 counts (exact whole numbers up to 2^53), read as the stat-scores' are: while they
+    # are whole, compute divides them as int64 in float32 as before weights existed (bit for
+    # bit); fractional ones are divided in float64 and cast to float32
     def init(*, device: Any = None) -> CorrectState:
-        return CorrectState(torch.zeros(2, dtype=torch.int64, device=device))
+        return CorrectState(torch.zeros(2, dtype=torch.float64, device=device))
 
     def update(s: CorrectState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None) -> CorrectState:
         label, tgt, w = multiclass_format(preds, target, **fmt)
-        if sample_weight is not None:  # whole numbers: the int64 counts stay exact
-            sw = check_count_weights(sample_weight, target, "multiclass_accuracy", validate_args=fmt["validate_args"])
-            w = element_weights(sw.long(), w, tgt)
-        counts = torch.stack([((label == tgt).long() * w).sum(), w.sum()])
+        if sample_weight is None:
+            counts = torch.stack([((label == tgt).long() * w).sum(), w.sum()])
+            return CorrectState(s.counts + counts)
+        sw = stat_weights(sample_weight, target, "multiclass_accuracy", validate_args=fmt["validate_args"])
+        ew = element_weights(sw, w, tgt)
+        counts = torch.stack([torch.where(label == tgt, ew, 0.0).sum(), ew.sum()])
         return CorrectState(s.counts + counts)
 
-    def compute(s: CorrectState) -> Tensor:
-        return safe_divide(s.counts[0], s.counts[1])
+    def divide(s: CorrectState) -> Tensor:
+        return safe_divide(as_counts(s.counts[0]), as_counts(s.counts[1]))
 
     key = ("micro_accuracy", *fmt.values())
-    return Metric(init, update, compute, name="multiclass_accuracy", key=key)
+    return Metric(init, update, counts_compute("multiclass_accuracy", divide), name="multiclass_accuracy", key=key)
 
 
 class _Accuracy(PlainScore):

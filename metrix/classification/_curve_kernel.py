@@ -46,43 +46,56 @@ def mask_scores(scores: Tensor, valid: Tensor) -> Tensor:
     return torch.where(valid, scores, neg_inf).contiguous()  # rows contiguous: sorting is faster
 
 
-def exact_counts(masked: Tensor, pos: Tensor, valid: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
-    """Cumulative counts at every sample, by decreasing score, with ties resolved.
+def exact_counts(
+    masked: Tensor, pos: Tensor, valid: Tensor, weight: Tensor | None = None
+) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """Cumulative (weighted) counts at every sample, by decreasing score, with ties resolved.
 
     ``masked`` comes from :func:`mask_scores`; pass it as a temporary (no other reference)
-    and it is freed as soon as it is sorted.
+    and it is freed as soon as it is sorted. ``weight`` (float64, broadcastable to
+    ``(K, n)``) weighs each sample; ``None`` counts every sample once (the unweighted path,
+    integer counting).
 
     Returns ``(thresholds, tps, fps, keep)`` of shape ``(K, n)``: ``tps[:, i]``/``fps[:, i]``
-    count the valid positives/negatives scoring ``>= thresholds[:, i]`` (float64); ``keep``
-    marks the last member of each tie group among valid samples (the points TorchMetrics
-    keeps).
+    are the (weighted) counts of valid positives/negatives scoring ``>= thresholds[:, i]``
+    (float64); ``keep`` marks the last member of each tie group among valid samples (the
+    points TorchMetrics keeps).
     """
     s_sorted, order = masked.sort(dim=-1, descending=True)
     del masked
     hit = (pos & valid).gather(-1, order)
     valid_sorted = valid.gather(-1, order)  # valid samples sort first (masked ones are -inf)
+    w_sorted = None if weight is None else weight.expand(order.shape).gather(-1, order)
     del order
     # ge[:, i] = samples scoring >= s_sorted[:, i], i.e. one past the end of i's tie group
     # (searchsorted needs ascending rows: the negated scores are)
     asc = s_sorted.neg()
     ge = torch.searchsorted(asc, asc, right=True)
     del asc
-    # positives among the first j sorted samples, j = 0..n, read at j = ge: the counts of the
-    # group's last member. Counted in int32 when that cannot overflow, then made float64
-    # (exact integers either way).
-    n = s_sorted.shape[-1]
-    small = torch.int32 if n < 2**31 - 1 else torch.int64
-    hits_before = torch.cat([torch.zeros_like(hit[..., :1]), hit], -1).cumsum(-1, dtype=small)
-    del hit
-    tps = hits_before.gather(-1, ge)
-    del hits_before
-    # valid samples up to the group's end, minus its positives (masked samples form one last
-    # group, which gets the totals)
     n_valid = valid_sorted.sum(-1, keepdim=True)
-    fps = torch.minimum(ge, n_valid)
+    if w_sorted is None:
+        # positives among the first j sorted samples, j = 0..n, read at j = ge: the counts of the
+        # group's last member. Counted in int32 when that cannot overflow, then made float64
+        # (exact integers either way).
+        n = s_sorted.shape[-1]
+        small = torch.int32 if n < 2**31 - 1 else torch.int64
+        hits_before = torch.cat([torch.zeros_like(hit[..., :1]), hit], -1).cumsum(-1, dtype=small)
+        del hit
+        tps = hits_before.gather(-1, ge)
+        del hits_before
+        # valid samples up to the group's end, minus its positives (masked samples form one last
+        # group, which gets the totals)
+        fps = torch.minimum(ge, n_valid)
+        fps = fps.sub_(tps).to(torch.float64)
+        tps = tps.to(torch.float64)
+    else:
+        # the weights of positives and of negatives summed separately (as scikit-learn does): a
+        # difference of two rounded sums could leave a tiny false count where there is none
+        zero = torch.zeros_like(w_sorted[..., :1])
+        tps = torch.cat([zero, torch.where(hit, w_sorted, 0.0)], -1).cumsum(-1).gather(-1, ge)
+        fps = torch.cat([zero, torch.where(valid_sorted & ~hit, w_sorted, 0.0)], -1).cumsum(-1).gather(-1, ge)
+        del hit, w_sorted
     del ge
-    fps = fps.sub_(tps).to(torch.float64)
-    tps = tps.to(torch.float64)
     is_end = torch.cat([s_sorted[..., 1:] != s_sorted[..., :-1], torch.ones_like(valid_sorted[..., :1])], -1)
     keep = is_end & valid_sorted
     # padding points repeat the last valid threshold instead of -inf
@@ -105,18 +118,21 @@ def binned_counts(hist: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
 
 def _exact_columns(spec: CurveSpec, s: ExactCurveState, pooled: bool) -> tuple[Tensor, Tensor, Tensor, Tensor]:
     """``exact_counts`` of the stored samples (a capacity buffer keeps its length through merge and sync)."""
-    scores, pos, valid = stored(spec, s)
+    scores, pos, valid, weight = stored(spec, s)
     if scores.shape[-1] == 0:  # an empty eager store: one masked-out sample keeps the shapes legal
         scores = torch.zeros((*scores.shape[:-1], 1), dtype=scores.dtype, device=scores.device)
         pos = torch.zeros(scores.shape, dtype=torch.bool, device=scores.device)
         valid = pos
+        weight = None
     if pooled:
+        if weight is not None:  # every column of a sample carries the sample's weight
+            weight = weight.expand(scores.shape).reshape(1, -1)
         scores, pos, valid = micro(scores, pos, valid)
     # hand the masked scores over without a name here, so the sort can free them (and the
     # stored copy of the scores is released before it)
     masked = [mask_scores(scores, valid)]
     del scores
-    return exact_counts(masked.pop(), pos, valid)
+    return exact_counts(masked.pop(), pos, valid, weight)
 
 
 def _rates(counts: Tensor) -> Tensor:
@@ -200,7 +216,10 @@ def pr_points(spec: CurveSpec, s: CurveState, pooled: bool = False) -> Curve:
         else:
             all_zero = n_pos.eq(0)
         _warn_pr(spec, n_pos, all_zero, pooled)
-        recall = (tps / n_pos.clamp(min=1)).masked_fill_(n_pos == 0, torch.nan).masked_fill_(all_zero, 1.0)
+        # (a weighted total of positives may lie in (0, 1): divide by it, 1 only where it is 0)
+        has_pos = n_pos != 0
+        recall = (tps / torch.where(has_pos, n_pos, 1.0)).masked_fill_(~has_pos, torch.nan)
+        recall = recall.masked_fill_(all_zero, 1.0)
         one, zero = torch.ones_like(tps[:, :1]), torch.zeros_like(tps[:, :1])
         precision = torch.cat([precision.flip(-1), one], -1)
         recall = torch.cat([recall.flip(-1), zero], -1)
@@ -218,8 +237,10 @@ def pr_points(spec: CurveSpec, s: CurveState, pooled: bool = False) -> Curve:
 def support(spec: CurveSpec, s: CurveState) -> Tensor:
     """Positives per column (float64), the weights of ``average="weighted"``."""
     if isinstance(s, ExactCurveState):  # the form spec.thresholds=None builds
-        _, pos, valid = stored(spec, s)
-        return (pos & valid).sum(-1).to(torch.float64)
+        _, pos, valid, weight = stored(spec, s)
+        if weight is None:
+            return (pos & valid).sum(-1).to(torch.float64)
+        return torch.where(pos & valid, weight, 0.0).sum(-1)
     return s.hist[..., 1].sum(0).to(torch.float64)
 
 

@@ -5,13 +5,22 @@ points, EER, LogAUC) reduces to per-column binary curves: one column for binary 
 one per class (one-vs-rest) for multiclass, one per label for multilabel. Two state
 forms exist:
 
-* **exact** (``thresholds=None``): the probabilities and targets are kept in ``cat``
-  storage (a tuple of chunks in eager code, a fixed-capacity :class:`Buffer` with
-  ``capacity=``). Ignored targets are stored as ``-1`` and masked out in compute.
-* **binned** (``thresholds`` given): an int64 histogram ``hist[k, column, target]``
-  counting the samples for which exactly ``k`` thresholds are ``<= score``; one
-  ``scatter_add`` per batch builds it and the per-threshold confusion counts are its
-  reverse cumulative sum. Its size is ``O(T * C)`` whatever the number of samples.
+* **exact** (``thresholds=None``): the probabilities, targets and sample weights are
+  kept in ``cat`` storage (a tuple of chunks in eager code, a fixed-capacity
+  :class:`Buffer` with ``capacity=``). Ignored targets are stored as ``-1`` and masked
+  out in compute, as are samples of weight 0 (scikit-learn drops them: they make no
+  curve point). Without ``sample_weight`` an eager update stores its weights as one
+  stride-0 view of a shared ``1.0`` (:func:`~metrix._core.state.cat_constant`: 8 bytes
+  per chunk, not per sample), and compute recognises such storage and counts as it did
+  before weights existed; a ``capacity=`` buffer holds one float64 weight per slot
+  (8 bytes more per slot).
+* **binned** (``thresholds`` given): a float64 histogram ``hist[k, column, target]``
+  summing the weights (1 per sample without ``sample_weight``) of the samples for which
+  exactly ``k`` thresholds are ``<= score``; one ``scatter_add`` per batch builds it and
+  the per-threshold confusion counts are its reverse cumulative sum. Its size is
+  ``O(T * C)`` whatever the number of samples. float64 holds whole counts exactly up to
+  2^53 and takes any non-negative weight (scikit-learn's ``sample_weight``); compute
+  turned the counts into float64 anyway, so unweighted values are the int64 ones bit for bit.
 
 All metrics of the family built with the same :class:`CurveSpec` share ``Metric.key``,
 so a :func:`metrix.collection` of, e.g., AUROC, AP and the ROC curve updates one state.
@@ -27,8 +36,17 @@ from torch import Tensor
 
 from metrix._core.args import type_error, value_error
 from metrix._core.metric import Metric
-from metrix._core.state import Buffer, buffer_init, cat_append, cat_init, leaf, state, stored_masked
-from metrix._core.weights import mark_sample_weight, refuse_sample_weight
+from metrix._core.state import (
+    Buffer,
+    buffer_init,
+    cat_append,
+    cat_constant,
+    cat_init,
+    is_constant,
+    leaf,
+    state,
+    stored_masked,
+)
 from metrix.classification._inputs import (
     TARGET_SMALL,
     check_bool,
@@ -37,7 +55,9 @@ from metrix.classification._inputs import (
     check_num,
     curve_inputs,
 )
-from metrix.classification._sample_weights import whole_row_weights
+from metrix.classification._sample_weights import float_row_weights
+
+_F64 = torch.float64
 
 __all__ = [
     "BinnedCurveState",
@@ -59,13 +79,18 @@ class ExactCurveState:
 
     preds: tuple[Tensor, ...] | Buffer = leaf("cat")  # float32 (N,) binary or (N, C): probabilities
     target: tuple[Tensor, ...] | Buffer = leaf("cat")  # int8 (N,) binary, (N, C) multilabel; int64 (N,) multiclass
+    # float64 (N,): the sample weight of each stored row; a checkpoint saved before weights
+    # existed has none, and its rows weighed 1
+    weight: tuple[Tensor, ...] | Buffer = leaf("cat", absent=("preds", 1.0))
 
 
 @state
 class BinnedCurveState:
     """Per-threshold counts (``thresholds`` given)."""
 
-    hist: Tensor = leaf("sum")  # int64 (T + 1, K, 2): samples with k thresholds <= score, by column and target
+    hist: Tensor = leaf(
+        "sum"
+    )  # float64 (T + 1, K, 2): weight of samples with k thresholds <= score, by column and target
 
 
 CurveState: TypeAlias = ExactCurveState | BinnedCurveState
@@ -235,12 +260,6 @@ def columns(spec: CurveSpec, probs: Tensor, target: Tensor) -> tuple[Tensor, Ten
     return probs.T, (target == 1).T, (target >= 0).T
 
 
-_EXACT_REFUSAL = (
-    "exact curves (thresholds=None) keep the samples, not weighted counts, and weighted exact curves are not "
-    "built yet; pass thresholds= (binned curves take whole-number weights)"
-)
-
-
 def _exact_fns(spec: CurveSpec, name: str) -> tuple[Callable[..., ExactCurveState], Callable[..., ExactCurveState]]:
     trail = () if spec.task == "binary" else (spec.num,)
     ttrail = (spec.num,) if spec.task == "multilabel" else ()
@@ -249,17 +268,29 @@ def _exact_fns(spec: CurveSpec, name: str) -> tuple[Callable[..., ExactCurveStat
 
     def init(*, device: Any = None) -> ExactCurveState:
         if cap is None:
-            return ExactCurveState(cat_init(trail, torch.float32, device), cat_init(ttrail, tdtype, device))
-        return ExactCurveState(buffer_init(cap, trail, torch.float32, device), buffer_init(cap, ttrail, tdtype, device))
+            return ExactCurveState(
+                cat_init(trail, torch.float32, device), cat_init(ttrail, tdtype, device), cat_init((), _F64, device)
+            )
+        return ExactCurveState(
+            buffer_init(cap, trail, torch.float32, device),
+            buffer_init(cap, ttrail, tdtype, device),
+            buffer_init(cap, (), _F64, device),
+        )
 
     def update(
         s: ExactCurveState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
     ) -> ExactCurveState:
-        refuse_sample_weight(name, sample_weight, _EXACT_REFUSAL)
         probs, t = _inputs(spec, preds, target)
-        return ExactCurveState(cat_append(s.preds, probs), cat_append(s.target, t))
+        rows = probs.shape[0]
+        if sample_weight is not None:
+            w = float_row_weights(sample_weight, target, rows, name, validate_args=spec.validate_args)
+        elif cap is None:  # eager chunks: one shared 1.0, no memory per sample
+            w = cat_constant(1.0, rows, _F64, probs.device)
+        else:
+            w = torch.ones(rows, dtype=_F64, device=probs.device)
+        return ExactCurveState(cat_append(s.preds, probs), cat_append(s.target, t), cat_append(s.weight, w))
 
-    return init, mark_sample_weight(update, False)
+    return init, update
 
 
 def _binned_fns(spec: CurveSpec, name: str) -> tuple[Callable[..., BinnedCurveState], Callable[..., BinnedCurveState]]:
@@ -268,7 +299,7 @@ def _binned_fns(spec: CurveSpec, name: str) -> tuple[Callable[..., BinnedCurveSt
     k = spec.num if spec.task != "binary" else 1
 
     def init(*, device: Any = None) -> BinnedCurveState:
-        return BinnedCurveState(torch.zeros((n_thr + 1, k, 2), dtype=torch.int64, device=device))
+        return BinnedCurveState(torch.zeros((n_thr + 1, k, 2), dtype=torch.float64, device=device))
 
     def update(
         s: BinnedCurveState, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None
@@ -277,7 +308,7 @@ def _binned_fns(spec: CurveSpec, name: str) -> tuple[Callable[..., BinnedCurveSt
         rows = (
             None
             if sample_weight is None
-            else whole_row_weights(sample_weight, target, probs.shape[0], name, validate_args=spec.validate_args)
+            else float_row_weights(sample_weight, target, probs.shape[0], name, validate_args=spec.validate_args)
         )
         scores, pos, valid = columns(spec, probs, t)
         thr = spec.thresholds_on(scores.device)
@@ -289,7 +320,7 @@ def _binned_fns(spec: CurveSpec, name: str) -> tuple[Callable[..., BinnedCurveSt
             thr = thr.to(torch.float32)
         # number of thresholds <= score: the sample is predicted positive at exactly those;
         # the flat histogram slot is built in place in that fresh index tensor, and ignored
-        # samples go to one extra slot that is dropped, so the counts need no int64 copy
+        # samples go to one extra slot that is dropped, so the indexes need no int64 copy
         idx = torch.searchsorted(thr, scores.contiguous(), right=True)
         if k > 1:
             idx.mul_(k).add_(torch.arange(k, device=idx.device).unsqueeze(1))
@@ -299,7 +330,7 @@ def _binned_fns(spec: CurveSpec, name: str) -> tuple[Callable[..., BinnedCurveSt
         flat = torch.cat([s.hist.reshape(-1), s.hist.new_zeros(1)])
         if rows is None:
             counts = s.hist.new_ones(1).expand(idx.numel())
-        else:  # int64 whole-number weights: the histogram stays exact counts
+        else:  # float64 weights (any non-negative real), one per flattened row
             counts = rows.unsqueeze(0).expand(idx.shape).reshape(-1)
         flat = flat.scatter_add(0, idx.reshape(-1), counts)
         return BinnedCurveState(flat[:size].reshape(s.hist.shape))
@@ -318,12 +349,22 @@ def curve_metric(name: str, spec: CurveSpec, compute: Callable[[Any], Any]) -> M
     return Metric(init, update, compute, name=name, key=spec.key)
 
 
-def stored(spec: CurveSpec, s: ExactCurveState) -> tuple[Tensor, Tensor, Tensor]:
-    """Stored samples as columns ``(scores, positive, valid)``, each ``(K, n)``."""
+def stored(spec: CurveSpec, s: ExactCurveState) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
+    """Stored samples as columns ``(scores, positive, valid, weight)``, each ``(K, n)`` (``weight`` ``(1, n)``).
+
+    ``weight`` (float64) is ``None`` when every stored weight is the shared ``1.0`` of an
+    unweighted eager update (:func:`~metrix._core.state.is_constant`): compute then counts
+    samples, as it did before weights existed. Samples of weight 0 are not ``valid``.
+    """
     probs, keep = stored_masked(s.preds)
     target, _ = stored_masked(s.target)
     scores, pos, valid = columns(spec, probs, target)
-    return scores, pos, valid & keep.unsqueeze(0)
+    valid = valid & keep.unsqueeze(0)
+    if is_constant(s.weight, 1.0):
+        return scores, pos, valid, None
+    weight, _ = stored_masked(s.weight)
+    weight = weight.unsqueeze(0)
+    return scores, pos, valid & (weight > 0), weight
 
 
 def micro(scores: Tensor, pos: Tensor, valid: Tensor) -> tuple[Tensor, Tensor, Tensor]:

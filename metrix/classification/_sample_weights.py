@@ -5,17 +5,16 @@ integer weight ``k`` is ``k`` repeats (the bootstrap's Poisson(1) weights are su
 frequency weights), and any non-negative real weight is scikit-learn's ``sample_weight``:
 
 * the stat-scores states (accuracy, precision, recall, F-beta, specificity, NPV, Hamming,
-  Jaccard, MCC, Cohen's kappa, stat scores, confusion matrix) hold float64 counts and
-  take any weight: :func:`stat_weights` checks it (see
-  :mod:`metrix.classification._stat_scores_state` for how compute reads fractional counts);
+  Jaccard, MCC, Cohen's kappa, stat scores, confusion matrix) and the counts of
+  ``multiclass_accuracy(num_classes=None)`` hold float64 counts and take any weight:
+  :func:`stat_weights` checks it (see :mod:`metrix.classification._stat_scores_state`
+  for how compute reads fractional counts);
 * the hinge and label-ranking states (float64 sums and totals) take any weight too
-  (:func:`float_row_weights`);
-* states of exact int64 counts (binned curves, calibration bins,
-  ``multiclass_accuracy(num_classes=None)``) take whole numbers only
-  (``0, 1, 2, ...`` in any real dtype, :func:`check_count_weights`): a fractional weight
-  is a ``ValueError`` naming ``sample_weight`` (a value check: it runs under
-  ``torch.compile`` and ``vmap`` too and turns off with ``validate_args=False``), never
-  silently truncated.
+  (:func:`float_row_weights`), and so do the curves: binned curves (``thresholds=``)
+  keep a float64 histogram of weights, exact curves (``thresholds=None``) a float64
+  weight per stored sample (see :mod:`metrix.classification._curve_state`).
+
+No classification state keeps int64 counts of weights, so no weight is truncated.
 
 Inputs with extra dims ``(N, ...)``: the weight of sample ``i`` applies to each of its
 elements (``ignore_index`` elements weigh 0), as if the sample were repeated.
@@ -25,45 +24,22 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch
 from torch import Tensor
 
-from metrix._core.checks import check, is_tracing, validation_enabled
-from metrix._core.weights import check_sample_weight, weights_trusted
+from metrix._core.weights import check_sample_weight
 
 __all__ = [
     "SAMPLEWISE_REFUSAL",
-    "check_count_weights",
     "element_weights",
     "float_row_weights",
     "row_weights_of",
     "stat_weights",
-    "whole_row_weights",
 ]
 
 SAMPLEWISE_REFUSAL = (
     "multidim_average='samplewise' gives one value per sample, which a weight of that sample "
     "cannot change; weight the samples when you average those values"
 )
-
-
-def check_count_weights(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool) -> Tensor:
-    """:func:`~metrix._core.weights.check_sample_weight` plus whole numbers (for int64 count states); float64 ``(N,)``.
-
-    Raises:
-        TypeError / ValueError: as the shared check; ``ValueError`` for a fractional weight.
-    """
-    w = check_sample_weight(sample_weight, like, metric, validate_args=validate_args)
-    if validate_args and validation_enabled() and not weights_trusted():
-        message = (
-            f"{metric}: sample_weight must hold whole numbers (frequency weights: a weight k counts the sample "
-            "k times); this state keeps exact int64 counts"
-        )
-        if is_tracing(w):
-            check(w == w.round(), message)
-        elif w.numel() and not bool(torch.equal(w, w.round())):
-            raise ValueError(message)
-    return w
 
 
 def stat_weights(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool) -> Tensor:
@@ -82,12 +58,6 @@ def row_weights_of(w: Tensor, rows: int) -> Tensor:
     """Weights ``(N,)`` repeated for the ``rows`` flattened rows of ``(N, ...)`` inputs (``rows // N`` per sample)."""
     n = w.numel()
     return w.reshape(n, 1).expand(n, rows // n if n else 0).reshape(-1)
-
-
-def whole_row_weights(sample_weight: Any, target: Tensor, rows: int, metric: str, *, validate_args: bool) -> Tensor:
-    """Checked whole-number weights as int64, one per flattened row (see :func:`row_weights_of`)."""
-    w = check_count_weights(sample_weight, target, metric, validate_args=validate_args).long()
-    return row_weights_of(w, rows)
 
 
 def float_row_weights(sample_weight: Any, target: Tensor, rows: int, metric: str, *, validate_args: bool) -> Tensor:

@@ -53,6 +53,11 @@ class Case:
             weighted laws (all-ones weights equal none, weight 0 drops a sample, an
             integer weight repeats it; merge, split invariance, compile and vmap with
             weights). A metric that takes weights must set it (checked there).
+        weight_repeats: with ``weighted``, an integer weight ``k`` gives the value of ``k``
+            repeats of the sample. False only for fixed-length curves (``capacity=``), whose
+            layout has one point per stored row: a repeated row takes ``k`` points (a tie
+            group), a weighted one takes one, so the arrays differ by where the padding sits
+            while the curves (deduplicated) are equal; the other weighted laws still run.
         rank_streams: the metric draws random numbers from streams keyed by the process
             rank (``bootstrap``): the gloo law compares ``sync`` with the merge of the
             states every rank builds, rebuilt locally with ``stream=rank``.
@@ -76,6 +81,7 @@ class Case:
     ordered: bool = False
     note: str = ""
     weighted: bool = False
+    weight_repeats: bool = True
     rank_streams: bool = False
     args: tuple[Any, ...] = ()
 

@@ -86,6 +86,7 @@ def _family(
             fixed_state=False,
             bad_inputs=bad,
             atol=tol,
+            weighted=True,  # exact curves keep a float64 weight per stored sample
         ),
         Case(
             f"{prefix}-binned",
@@ -95,7 +96,7 @@ def _family(
             tm_reference(tm_fn, *args, **kwargs, thresholds=7),
             bad_inputs=bad,
             atol=tol,
-            weighted=True,  # binned curves take (whole-number) sample weights
+            weighted=True,  # binned curves keep float64 weight sums
         ),
     ]
     if not curve:
@@ -108,6 +109,7 @@ def _family(
                 tm_reference(tm_fn, *args, **kwargs),
                 bad_inputs=bad,
                 atol=tol,
+                weighted=True,
             )
         )
     return out
@@ -313,7 +315,15 @@ def _padded_multiclass(curve):
 
 
 CASES += [
-    Case("binary_roc-capacity", mc.binary_roc, {"capacity": CAP}, binary_probs, _padded_binary(_padded_roc)),
+    Case(
+        "binary_roc-capacity",
+        mc.binary_roc,
+        {"capacity": CAP},
+        binary_probs,
+        _padded_binary(_padded_roc),
+        weighted=True,
+        weight_repeats=False,
+    ),
     Case(
         "binary_roc-ignore-capacity",
         mc.binary_roc,
@@ -321,6 +331,8 @@ CASES += [
         binary_ignore,
         _padded_binary(_padded_roc, ignore_index=-1),
         bad_inputs=BINARY_BAD,
+        weighted=True,
+        weight_repeats=False,
     ),
     Case(
         "binary_pr_curve-capacity",
@@ -328,6 +340,8 @@ CASES += [
         {"capacity": CAP},
         binary_probs,
         _padded_binary(_padded_pr),
+        weighted=True,
+        weight_repeats=False,
     ),
     Case(
         "multiclass_roc-capacity",
@@ -335,6 +349,8 @@ CASES += [
         {"num_classes": C, "capacity": CAP},
         mc_probs,
         _padded_multiclass(_padded_roc),
+        weighted=True,
+        weight_repeats=False,
     ),
     Case(
         "multiclass_pr_curve-capacity",
@@ -342,6 +358,8 @@ CASES += [
         {"num_classes": C, "capacity": CAP},
         mc_probs,
         _padded_multiclass(_padded_pr),
+        weighted=True,
+        weight_repeats=False,
     ),
 ]
 

@@ -6,8 +6,8 @@ float64 sums are exact in any order and every split and merge gives the one-shot
 Whole numbers (``0 .. 3``) are kept where they must be: count-valued outputs
 (``stat_scores``, an unnormalised confusion matrix: float64 for fractional counts, which
 compile and vmap cannot return as int64; both are checked with fractional weights eagerly
-in ``tests/test_weights.py``), the int64 counts of ``multiclass_accuracy(num_classes=None)``,
-and the binary MCC and hinge Cases whose references repeat samples in degenerate cases.
+in ``tests/test_weights.py``), and the binary MCC and hinge Cases whose references repeat
+samples in degenerate cases.
 Every metric scikit-learn has is checked here with weights: accuracy, precision, recall,
 F1/F-beta (``precision_recall_fscore_support``), Jaccard, the confusion matrix (every
 ``normalize``), Cohen's kappa (every ``weights``), MCC, Hamming loss, multilabel subset
@@ -285,7 +285,6 @@ _WHOLE = {
     "sw-b_stat_scores",
     "sw-mc_confmat",
     "sw-b_mcc",
-    "sw-mc_accuracy-no-num_classes",
     "sw-b_hinge",
 }
 

@@ -77,14 +77,13 @@ def row() -> str:
         return ", ".join(f"`{n}`" for n, s in st.items() if s == kind)
 
     takes = (
-        f"{names(TAKES)} (every `average`, `top_k`, `ignore_index`; any non-negative weight, except "
-        "whole numbers only for `multiclass_accuracy(num_classes=None)`); "
-        f"with `thresholds=` (binned curves and what is built on them; whole-number weights): {names(BINNED)}"
+        f"{names(TAKES)} (every `average`, `top_k`, `ignore_index`, exact (`thresholds=None`) and binned curves; "
+        "any non-negative weight)"
     )
-    refuses = (
-        "`multidim_average='samplewise'` (one value per sample) and exact curves (`thresholds=None`, "
-        "not built yet) of the families on the left"
-        + (f"; not built yet (weighting is defined there): {names(REFUSES)}" if names(REFUSES) else "")
+    if names(BINNED):
+        takes += f"; only with `thresholds=`: {names(BINNED)}"
+    refuses = "`multidim_average='samplewise'` (one value per sample) of the families on the left" + (
+        f"; not built yet (weighting is defined there): {names(REFUSES)}" if names(REFUSES) else ""
     )
     return f"| classification | {takes} | {refuses} |"
 
