@@ -88,9 +88,8 @@ class ExactCurveState:
 class BinnedCurveState:
     """Per-threshold counts (``thresholds`` given)."""
 
-    hist: Tensor = leaf(
-        "sum"
-    )  # float64 (T + 1, K, 2): weight of samples with k thresholds <= score, by column and target
+    # float64 (T + 1, K, 2): the weight of the samples with k thresholds <= score, by column and target
+    hist: Tensor = leaf("sum")
 
 
 CurveState: TypeAlias = ExactCurveState | BinnedCurveState
