@@ -26,7 +26,7 @@ from metrix.classification._inputs import (
 )
 from metrix.classification._sample_weights import element_weights, stat_weights
 from metrix.classification._stat_score_family import PlainScore
-from metrix.classification._stat_scores_state import as_counts, counts_compute, multiclass_task
+from metrix.classification._stat_scores_state import counts_compute, multiclass_task
 
 __all__ = ["CorrectState", "accuracy", "binary_accuracy", "multiclass_accuracy", "multilabel_accuracy"]
 
@@ -82,7 +82,7 @@ def _micro_accuracy(
         return CorrectState(s.counts + counts)
 
     def divide(s: CorrectState) -> Tensor:
-        return safe_divide(as_counts(s.counts[0]), as_counts(s.counts[1]))
+        return safe_divide(s.counts[0], s.counts[1])  # int64 or float64: see counts_compute
 
     key = ("micro_accuracy", *fmt.values())
     return Metric(init, update, counts_compute("multiclass_accuracy", divide), name="multiclass_accuracy", key=key)

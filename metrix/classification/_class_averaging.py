@@ -23,7 +23,6 @@ from metrix.classification._stat_scores_state import (
     MulticlassStatScoresState,
     Stats,
     Task,
-    as_counts,
     class_counts_of,
     float_counts,
     per_class_state,
@@ -92,11 +91,13 @@ def weighted_mean(score: Tensor, weights: Tensor) -> Tensor:
     instead of four, with the same per-element division (and so the same rounding) as
     TorchMetrics. A bool mask multiplies and sums as the 0.0 / 1.0 weights it stands for
     (``score * True`` is ``score``, ``score * False`` is ``+0.0``; its sum is an exact
-    int64 count), without converting it first: three kernels fewer per compute. Fractional
-    counts (:func:`float_counts`) may sum to less than 1: they divide by the sum itself.
+    int64 count), without converting it first: three kernels fewer per compute. Floating
+    weights (counts as a rate's dtype, which may be fractional counts summing to less than
+    1) divide by the sum itself where it is not 0: the same values as the clamp for whole
+    counts, and no shared mode to consult.
     """
     total = weights.sum(-1, keepdim=True)
-    if float_counts():
+    if weights.is_floating_point():
         return ((score * weights) / torch.where(total == 0, 1, total)).sum(-1)
     return ((score * weights) / total.clamp(min=1)).sum(-1)
 
@@ -122,7 +123,7 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
     if micro_state(task, average):
 
         def compute_micro(s: MulticlassMicroStatScoresState) -> Tensor:
-            wrong, correct = as_counts(s.counts).unbind(0)
+            wrong, correct = s.counts.unbind(0)
             return count_divide(correct, wrong + correct)
 
         return task_metric(name, task, compute_micro, micro=True)
@@ -160,7 +161,7 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
         return (score / present).sum()
 
     def compute_confmat(s: MulticlassConfusionMatrixState) -> Tensor:
-        if float_counts():  # fractional counts: a support may be below 1, so value() without the clamp
+        if float_counts(s.confmat):  # fractional counts: a support may be below 1, so value() without the clamp
             return value(*class_counts_of(task, s))
         return value_of_counts(s.confmat.long().view(c, c))
 

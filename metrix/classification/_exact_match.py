@@ -30,7 +30,6 @@ from metrix.classification._division import safe_divide
 from metrix.classification._sample_weights import SAMPLEWISE_REFUSAL, element_weights, stat_weights
 from metrix.classification._stat_scores_state import (
     Task,
-    as_counts,
     counts_compute,
     multiclass_task,
     multilabel_task,
@@ -109,8 +108,7 @@ def _exact_match_metric(name: str, task: Task) -> Metric:
         return ExactMatchState(s.counts + counts)
 
     def compute(s: ExactMatchState) -> Tensor:
-        counts = as_counts(s.counts)
-        return safe_divide(counts[0], counts[1])
+        return safe_divide(s.counts[0], s.counts[1])
 
     return Metric(init, update, counts_compute(name, compute), name=name, key=key)
 

@@ -18,10 +18,10 @@ sums of the weights, so any non-negative real weight is scikit-learn's ``sample_
 
 Fractional weights. Compute looks at the counts themselves: while every count is a whole
 number (always, without weights or with whole-number weights), it reads them as int64
-(:func:`as_counts`), the path TorchMetrics' dtypes and values come from, so unweighted
+(:func:`counts_compute`), the path TorchMetrics' dtypes and values come from, so unweighted
 use and whole-number weights give exactly what they gave before fractional weights
 existed. Once a count has a fractional part, compute reads the float64 counts themselves
-(:func:`float_counts`) and casts a floating value to the dtype the int64 path gives
+and casts a floating value to the dtype the int64 path gives
 (float32 rates, as TorchMetrics); a count-valued output (``stat_scores``, an
 unnormalised confusion matrix) is then float64, as scikit-learn's ``confusion_matrix``
 with float weights. The rule reads only the final counts, so it is the same whatever the
@@ -95,7 +95,6 @@ __all__ = [
     "StatScoresState",
     "Stats",
     "Task",
-    "as_counts",
     "binary_task",
     "class_counts_of",
     "confmat_of",
@@ -405,27 +404,16 @@ def _confusion_fns(
 # reading the counts: int64 (whole) or the float64 leaves (fractional weights)
 # --------------------------------------------------------------------------------------
 
-_FLOAT_COUNTS = False
 
+def float_counts(counts: Tensor) -> bool:
+    """Whether compute reads fractional counts: ``counts`` (a count leaf as compute sees it) is float64.
 
-def float_counts() -> bool:
-    """Whether compute is reading a state with fractional counts (then :func:`as_counts` keeps float64)."""
-    return _FLOAT_COUNTS
-
-
-def as_counts(x: Tensor) -> Tensor:
-    """A float64 count leaf as compute reads it: int64, or the float64 leaf itself under :func:`float_counts`."""
-    return x if _FLOAT_COUNTS else x.long()
-
-
-def _compute_with_float_counts(compute: Callable[[Any], Any], s: Any) -> Any:
-    global _FLOAT_COUNTS
-    previous = _FLOAT_COUNTS
-    _FLOAT_COUNTS = True
-    try:
-        return compute(s)
-    finally:
-        _FLOAT_COUNTS = previous
+    :func:`counts_compute` hands compute the state with its count leaf as int64 while the
+    counts are whole and as the float64 leaf itself when they are not, so the dtype of the
+    leaf tells a compute function which path it is on (static under tracing, and private
+    to the call: no shared mode).
+    """
+    return counts.is_floating_point()
 
 
 def _fractional_message(name: str) -> str:
@@ -441,22 +429,29 @@ def _counts_of(s: Any) -> Tensor:
     return s.counts if counts is None else counts
 
 
+def _as_whole(s: Any, counts: Tensor) -> Any:
+    """The state with its one count leaf read as int64 (the counts are whole numbers)."""
+    return type(s)(counts.long())
+
+
 def counts_compute(name: str, compute: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """``compute`` of a global stat-scores state, reading fractional counts as float64 where the state has them.
 
-    See the module docstring: whole counts take the int64 path unchanged; fractional ones
-    are read as float64 and a floating value is cast to the dtype the int64 path gives.
+    See the module docstring: whole counts take the int64 path unchanged (compute gets the
+    state with an int64 count leaf); fractional ones are read as float64 (compute gets the
+    state itself) and a floating value is cast to the dtype the int64 path gives.
     """
 
     def compute_counts(s: Any) -> Any:
         counts = _counts_of(s)
+        whole = _as_whole(s, counts)
         if not is_tracing(counts):
             if torch.equal(counts, counts.round()):  # one pass over the (small) counts, one host read
-                return compute(s)
-            exact = _compute_with_float_counts(compute, s)
-            dtypes = quietly(compute, s)  # the int64 path, for its output dtypes only
+                return compute(whole)
+            exact = compute(s)
+            dtypes = quietly(compute, whole)  # the int64 path, for its output dtypes only
             return pytree.tree_map(lambda d, e: e.to(d.dtype) if d.is_floating_point() else e, dtypes, exact)
-        whole, exact = compute(s), _compute_with_float_counts(compute, s)
+        whole_value, exact = compute(whole), compute(s)
         fractional = (counts != counts.round()).any()
 
         def pick(d: Tensor, e: Tensor) -> Tensor:
@@ -465,7 +460,7 @@ def counts_compute(name: str, compute: Callable[[Any], Any]) -> Callable[[Any], 
             check(~fractional, _fractional_message(name))
             return d
 
-        return pytree.tree_map(pick, whole, exact)
+        return pytree.tree_map(pick, whole_value, exact)
 
     return compute_counts
 
@@ -522,28 +517,28 @@ def confmat_of(
 ) -> Tensor:
     """The int64 confusion matrix of a state: ``(2, 2)``, ``(C, C)`` or ``(L, 2, 2)``; rows are targets.
 
-    float64 under :func:`float_counts` (fractional counts).
+    float64 for fractional counts (see :func:`counts_compute`).
     """
     if task.kind == "binary":
-        return as_counts(s.confmat).reshape(2, 2)
+        return s.confmat.reshape(2, 2)
     if task.kind == "multilabel":
-        return as_counts(s.confmat).reshape(task.num, 2, 2)
-    return as_counts(s.confmat).reshape(task.num, task.num)
+        return s.confmat.reshape(task.num, 2, 2)
+    return s.confmat.reshape(task.num, task.num)
 
 
 def class_counts_of(task: Task, s: MulticlassStatScoresState | MulticlassConfusionMatrixState) -> ClassCounts:
-    """The int64 per-class counts of a multiclass state (float64 under :func:`float_counts`)."""
+    """The int64 per-class counts of a multiclass state (float64 for fractional counts, see :func:`counts_compute`)."""
     if isinstance(s, MulticlassConfusionMatrixState):
         cm = confmat_of(task, s)
         return ClassCounts(cm.diagonal(), cm.sum(0), cm.sum(1))
-    hits, predicted, actual = as_counts(s.counts).unbind(0)
+    hits, predicted, actual = s.counts.unbind(0)
     return ClassCounts(hits, predicted, actual)
 
 
 def stats_of(task: Task, s: StatScoresState, *, need_tn: bool = True) -> Stats:
     """int64 tp/fp/tn/fn of a state: per class (or label), per sample, or summed (micro state).
 
-    float64 under :func:`float_counts` (fractional counts).
+    float64 for fractional counts (see :func:`counts_compute`).
 
     ``need_tn=False`` may leave ``tn`` as ``None`` where it costs extra kernels to build.
     """
@@ -557,12 +552,12 @@ def stats_of(task: Task, s: StatScoresState, *, need_tn: bool = True) -> Stats:
         tn = actual.sum() - tp - fp - fn if need_tn else None  # type: ignore[assignment]
         return Stats(tp, fp, tn, fn)
     if isinstance(s, MulticlassMicroStatScoresState):
-        wrong, correct = as_counts(s.counts).unbind(0)
+        wrong, correct = s.counts.unbind(0)
         # summed over classes: every wrong element is one fp (of its label) and one fn (of its target)
         total = wrong + correct
         tn = task.num * total - correct - 2 * wrong if need_tn else None  # type: ignore[assignment]  # as above
         return Stats(correct, wrong, tn, wrong)
-    tn, fp, fn, tp = as_counts(s.confmat).unbind(-1)
+    tn, fp, fn, tp = s.confmat.unbind(-1)
     return Stats(tp, fp, tn, fn)
 
 
