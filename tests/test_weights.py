@@ -488,6 +488,28 @@ def test_whole_weights_keep_int64_counts_and_unweighted_dtypes() -> None:
     assert torch.equal(cm.compute(halves), cm(p, t))
 
 
+def test_threads_computing_whole_and_fractional_counts_do_not_share_a_mode() -> None:
+    # Each compute learns from its own state whether the counts are whole: with a shared
+    # mode (a module-global toggle, as before), a thread computing fractional counts made
+    # another thread's whole counts come out float64 now and then.
+    import threading
+
+    p, t, w = _fractional_inputs()
+    cm = mc.multiclass_confusion_matrix(4)
+    whole, frac = cm.update(cm.init(), p, t), cm.update(cm.init(), p, t, sample_weight=w)
+    seen: list[torch.dtype] = []
+
+    def run(state, n=400):
+        seen.extend(cm.compute(state).dtype for _ in range(n))
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in (whole, frac, whole, frac)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert seen.count(torch.int64) == seen.count(torch.float64) == 800
+
+
 def test_fractional_counts_cannot_be_int64_inside_compile_or_vmap() -> None:
     p, t, w = _fractional_inputs()
     cm = mc.multiclass_confusion_matrix(4)
