@@ -14,6 +14,7 @@ from torch import Tensor
 
 from metrix._core.metric import Metric
 from metrix._core.state import leaf, state
+from metrix._core.weights import check_sample_weight
 from metrix.classification._class_averaging import recall_metric, scored_metric, uses_stats
 from metrix.classification._division import count_divide, safe_divide
 from metrix.classification._inputs import (
@@ -24,7 +25,7 @@ from metrix.classification._inputs import (
     check_validate_args,
     multiclass_format,
 )
-from metrix.classification._sample_weights import element_weights, stat_weights
+from metrix.classification._sample_weights import element_weights
 from metrix.classification._stat_score_family import PlainScore
 from metrix.classification._stat_scores_state import counts_compute, multiclass_task
 
@@ -76,7 +77,7 @@ def _micro_accuracy(
         if sample_weight is None:
             counts = torch.stack([((label == tgt).long() * w).sum(), w.sum()])
             return CorrectState(s.counts + counts)
-        sw = stat_weights(sample_weight, target, "multiclass_accuracy", validate_args=fmt["validate_args"])
+        sw = check_sample_weight(sample_weight, target, "multiclass_accuracy", validate_args=fmt["validate_args"])
         ew = element_weights(sw, w, tgt)
         counts = torch.stack([torch.where(label == tgt, ew, 0.0).sum(), ew.sum()])
         return CorrectState(s.counts + counts)

@@ -23,11 +23,11 @@ from torch import Tensor
 from metrix._core.docstrings import Glossary
 from metrix._core.metric import Metric, factory
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
-from metrix._core.weights import mark_sample_weight, refuse_sample_weight
+from metrix._core.weights import check_sample_weight, mark_sample_weight, refuse_sample_weight
 from metrix.classification import _parameter_docs as parameter_docs
 from metrix.classification._dispatch import dispatch
 from metrix.classification._division import safe_divide
-from metrix.classification._sample_weights import SAMPLEWISE_REFUSAL, element_weights, stat_weights
+from metrix.classification._sample_weights import SAMPLEWISE_REFUSAL, element_weights
 from metrix.classification._stat_scores_state import (
     Task,
     counts_compute,
@@ -102,7 +102,7 @@ def _exact_match_metric(name: str, task: Task) -> Metric:
         if sample_weight is None:
             counts = torch.stack([ok.sum(), torch.tensor(ok.numel(), device=ok.device)])
             return ExactMatchState(s.counts + counts)
-        w = stat_weights(sample_weight, target, name, validate_args=task.validate_args)
+        w = check_sample_weight(sample_weight, target, name, validate_args=task.validate_args)
         ew = element_weights(w, None, ok)  # (N,) or (N, M): each item of sample i weighs w[i]
         counts = torch.stack([(ok * ew).sum(), ew.sum()])
         return ExactMatchState(s.counts + counts)

@@ -41,6 +41,7 @@ from metrix._core.docstrings import Glossary
 from metrix._core.family import publish
 from metrix._core.metric import Metric, factory
 from metrix._core.state import leaf, state
+from metrix._core.weights import check_sample_weight
 from metrix.classification._division import safe_divide
 from metrix.classification._inputs import (
     check_binary_values,
@@ -55,7 +56,7 @@ from metrix.classification._inputs import (
     flat_len,
     hard_binary_preds,
 )
-from metrix.classification._sample_weights import element_weights, stat_weights
+from metrix.classification._sample_weights import element_weights
 
 __all__ = [
     "GroupStatsState",
@@ -119,7 +120,7 @@ def _group_update_fn(
             counts = torch.zeros(num_groups * 5, dtype=torch.int64, device=preds.device)
             counts = counts.scatter_add(0, idx, torch.ones_like(idx))
         else:
-            w = stat_weights(sample_weight, preds, name, validate_args=validate_args)
+            w = check_sample_weight(sample_weight, preds, name, validate_args=validate_args)
             counts = torch.zeros(num_groups * 5, dtype=torch.float64, device=preds.device)
             counts = counts.scatter_add(0, idx, element_weights(w, None, cell).reshape(-1))
         return GroupStatsState(s.stats + counts.reshape(num_groups, 5))

@@ -6,9 +6,9 @@ frequency weights), and any non-negative real weight is scikit-learn's ``sample_
 
 * the stat-scores states (accuracy, precision, recall, F-beta, specificity, NPV, Hamming,
   Jaccard, MCC, Cohen's kappa, stat scores, confusion matrix) and the counts of
-  ``multiclass_accuracy(num_classes=None)`` hold float64 counts and take any weight:
-  :func:`stat_weights` checks it (see :mod:`metrix.classification._stat_scores_state`
-  for how compute reads fractional counts);
+  ``multiclass_accuracy(num_classes=None)`` hold float64 counts and take any weight,
+  checked by :func:`~metrix._core.weights.check_sample_weight` (see
+  :mod:`metrix.classification._stat_scores_state` for how compute reads fractional counts);
 * the hinge and label-ranking states (float64 sums and totals) take any weight too
   (:func:`float_row_weights`), and so do the curves: binned curves (``thresholds=``)
   keep a float64 histogram of weights, exact curves (``thresholds=None``) a float64
@@ -33,18 +33,12 @@ __all__ = [
     "element_weights",
     "float_row_weights",
     "row_weights_of",
-    "stat_weights",
 ]
 
 SAMPLEWISE_REFUSAL = (
     "multidim_average='samplewise' gives one value per sample, which a weight of that sample "
     "cannot change; weight the samples when you average those values"
 )
-
-
-def stat_weights(sample_weight: Any, like: Tensor, metric: str, *, validate_args: bool) -> Tensor:
-    """Checked float64 weights ``(N,)`` for a float64 count state: any non-negative finite weight (scikit-learn's)."""
-    return check_sample_weight(sample_weight, like, metric, validate_args=validate_args)
 
 
 def element_weights(w: Tensor, mask: Tensor | None, like: Tensor) -> Tensor:

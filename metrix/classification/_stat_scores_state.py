@@ -53,7 +53,7 @@ from torch.utils import _pytree as pytree
 from metrix._core.checks import check, is_tracing, quietly
 from metrix._core.metric import Metric
 from metrix._core.state import cat_append, cat_init, leaf, state, stored_values
-from metrix._core.weights import mark_sample_weight, refuse_sample_weight
+from metrix._core.weights import check_sample_weight, mark_sample_weight, refuse_sample_weight
 from metrix.classification._inputs import (
     FormatOptions,
     binary_format,
@@ -68,7 +68,7 @@ from metrix.classification._inputs import (
     multiclass_format_lean,
     multilabel_format,
 )
-from metrix.classification._sample_weights import SAMPLEWISE_REFUSAL, element_weights, stat_weights
+from metrix.classification._sample_weights import SAMPLEWISE_REFUSAL, element_weights
 from metrix.classification._stat_scores_counting import (
     SMALL_C,
     binary_counts,
@@ -278,7 +278,7 @@ def multilabel_task(
 
 def _weights(task: Task, name: str, sample_weight: Any, target: Tensor, like: Tensor, mask: Tensor | None) -> Tensor:
     """float64 per-element weights shaped like ``like``: the checked sample weight times ``mask``."""
-    w = stat_weights(sample_weight, target, name, validate_args=task.validate_args)
+    w = check_sample_weight(sample_weight, target, name, validate_args=task.validate_args)
     # without ignore_index the mask (binary, multilabel) is all ones: no multiply
     return element_weights(w, mask if task.ignore_index is not None else None, like)
 
