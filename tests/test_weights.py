@@ -293,8 +293,8 @@ def test_counts_and_curves_take_fractional_weights() -> None:
     # a whole weight in any real dtype counts the sample that many times
     for w in (torch.tensor([3, 0, 2]), torch.tensor([3.0, 0.0, 2.0], dtype=torch.float16)):
         assert float(m(p, t, sample_weight=w)) == pytest.approx(3 / 5)
-    # accuracy without num_classes keeps float64 counts and a fractional flag too: whole weights
-    # give the int64 path's value, fractional ones scikit-learn's
+    # accuracy without num_classes keeps float64 counts too, read by the stat-scores rule: whole
+    # weights give the int64 path's value, fractional ones scikit-learn's
     micro = mc.multiclass_accuracy(average="micro")
     labels = (p > 0.5).long()
     assert float(micro(labels, t, sample_weight=torch.tensor([1.0, 0.5, 2.0]))) == pytest.approx(1.5 / 3.5)

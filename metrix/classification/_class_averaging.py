@@ -163,7 +163,7 @@ def recall_metric(name: str, task: Task, average: str) -> Metric | None:
     def compute_confmat(s: MulticlassConfusionMatrixState) -> Tensor:
         if float_counts(s.confmat):  # fractional counts: a support may be below 1, so value() without the clamp
             return value(*class_counts_of(task, s))
-        return value_of_counts(s.confmat.long().view(c, c))
+        return value_of_counts(s.confmat.view(c, c))  # counts_compute hands whole counts over as int64
 
     def fused_forward(
         s: MulticlassConfusionMatrixState, preds: Tensor, target: Tensor
